@@ -1,0 +1,33 @@
+"""The clinical record and the meeting. One module per part of the clinic's world."""
+
+from cases.models.access import PatientAccess
+from cases.models.board import Board, BoardMembership
+from cases.models.findings import ImagingStudy, LabResult, Lesion
+from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
+from cases.models.patient import Patient, PrimaryCancer
+from cases.models.treatments import (
+    BoneTargetedAgentCourse,
+    RadiotherapyCourse,
+    SurgicalProcedure,
+    SystemicTherapy,
+)
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "Board",
+    "BoardMembership",
+    "BoneTargetedAgentCourse",
+    "Decision",
+    "DecisionItem",
+    "ImagingStudy",
+    "LabResult",
+    "Lesion",
+    "Meeting",
+    "Patient",
+    "PatientAccess",
+    "PrimaryCancer",
+    "RadiotherapyCourse",
+    "SurgicalProcedure",
+    "SystemicTherapy",
+]

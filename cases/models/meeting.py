@@ -1,0 +1,232 @@
+"""The meeting: agenda, attendance, and the board's signed decision."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from cases.choices import (
+    AgendaItemStatus,
+    DecisionItemVerdict,
+    MeetingStatus,
+    Specialty,
+)
+from cases.models._audit import audited
+from cases.models.board import Board
+from cases.models.patient import Patient
+
+
+@audited()
+class Meeting(models.Model):
+    """One sitting of a board: when and where, and the state of its agenda."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=90)
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    agenda_locked_at = models.DateTimeField(null=True, blank=True)
+    agenda_circulated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["board", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.board} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.agenda_locked_at is not None
+
+
+class Attendance(models.Model):
+    """A board member invited to a meeting: whether they confirmed and attended."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    specialty = models.CharField(max_length=40, choices=Specialty.choices, blank=True)
+    confirmed = models.BooleanField(default=False)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_attendance_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance #{self.pk} at meeting #{self.meeting_id}"
+
+
+@audited()
+class AgendaItem(models.Model):
+    """A patient on a meeting's agenda, with the question the board is asked."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="agenda_items")
+    question = models.TextField()
+    presenting_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="presented_items",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=12, choices=AgendaItemStatus.choices, default=AgendaItemStatus.REFERRED
+    )
+    urgent = models.BooleanField(
+        default=False,
+        help_text="Suspected cord compression: first on the agenda, and do not wait for "
+        "the meeting (MSCC-01).",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting_id", "-urgent", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "patient"], name="patient_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agenda item #{self.pk}"
+
+
+# A signed decision is the board's record: PostgreSQL itself refuses to change or
+# delete it (raw SQL included). Corrections are amendments: new Decision rows.
+@audited()
+class Decision(models.Model):
+    """The board's decision on one agenda item; immutable once the chair signs it."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="decisions"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    amends = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
+    )
+    amendment_reason = models.TextField(blank=True)
+    outcome_summary = models.TextField(blank=True)
+    engine_version = models.CharField(max_length=40, blank=True)
+    draft_plan_ref = models.PositiveBigIntegerField(
+        null=True, blank=True,
+        help_text="ID of the draft-plan snapshot the board worked from.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_decisions"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="signed_decisions",
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["agenda_item_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item", "version"], name="one_decision_per_version"
+            ),
+            models.CheckConstraint(
+                condition=(Q(signed_at__isnull=True) & Q(signed_by__isnull=True))
+                | (
+                    Q(signed_at__isnull=False) & Q(signed_by__isnull=False)
+                    & ~Q(content_sha256="")
+                ),
+                name="signed_decision_has_signer_time_and_hash",
+            ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | ~Q(amendment_reason=""),
+                name="amendment_has_reason",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="signed_decision_is_immutable",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__signed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision #{self.pk} v{self.version}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+_REFUSE_ITEM_CHANGE_OF_SIGNED_DECISION = """
+    IF EXISTS (
+        SELECT 1 FROM cases_decision d
+        WHERE d.id = COALESCE(NEW.decision_id, OLD.decision_id) AND d.signed_at IS NOT NULL
+    ) OR (TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM cases_decision d WHERE d.id = OLD.decision_id AND d.signed_at IS NOT NULL
+    )) THEN
+        RAISE EXCEPTION 'decision % is signed and cannot be changed; record an amendment',
+            COALESCE(NEW.decision_id, OLD.decision_id)
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+"""
+
+
+@audited()
+class DecisionItem(models.Model):
+    """One line of a decision: a draft-plan item accepted, modified or rejected, or an
+    item the board added. Modifying or rejecting needs a reason."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(
+        max_length=60, blank=True, help_text="The engine's plan-item code; blank if added."
+    )
+    rule_id = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    draft_detail = models.JSONField(
+        default=dict, blank=True,
+        help_text="The draft item as the engine proposed it (structured detail).",
+    )
+    verdict = models.CharField(max_length=10, choices=DecisionItemVerdict.choices)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(verdict__in=[DecisionItemVerdict.MODIFIED,
+                                          DecisionItemVerdict.REJECTED])
+                | ~Q(reason=""),
+                name="deviation_has_reason",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="signed_decision_items_are_immutable",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=_REFUSE_ITEM_CHANGE_OF_SIGNED_DECISION,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision item #{self.pk} ({self.verdict})"
+
+    def clean(self) -> None:
+        if self.verdict in (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED) and not (
+            self.reason.strip()
+        ):
+            raise ValidationError({"reason": "Give the board's reason for this change."})

@@ -1,0 +1,160 @@
+"""The patient and the disease: who is being discussed, and what they have."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from cases.choices import (
+    ECOG,
+    CastrationStatus,
+    PrimarySite,
+    ReceptorStatus,
+    Sex,
+    SurvivalBand,
+)
+from cases.models._audit import audited
+from cases.models.board import Board
+from cases.validators import not_in_future
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatientQuerySet:
+        """The patients of the boards `user` belongs to — the one scoping rule that
+        every page, API view and export goes through (see `cases.scoping`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(board__memberships__user=user)
+
+
+@audited()
+class Patient(models.Model):
+    """A person with bone metastases referred to a board.
+
+    Identifiers (names, hospital number, date of birth) live only here; emails, logs and
+    the recommendation engine use the opaque `id`.
+    Clinical state that changes over time but is needed "as of now" by the engine
+    (performance status, neurological and dental status, weight) is recorded with the
+    date it was assessed.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="patients")
+    hospital_number = models.CharField(max_length=32, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[not_in_future])
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+
+    weight_kg = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("20")), MaxValueValidator(Decimal("350"))],
+        help_text="Actual body weight, used for creatinine clearance (Cockcroft–Gault).",
+    )
+    weight_measured_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+
+    # Extra-skeletal disease: None means "not known yet" — the engine asks for it.
+    visceral_metastases = models.BooleanField(null=True, blank=True)
+    brain_metastases = models.BooleanField(null=True, blank=True)
+    nodal_metastases = models.BooleanField(null=True, blank=True)
+
+    ecog = models.PositiveSmallIntegerField(
+        "ECOG performance status", choices=ECOG.choices, null=True, blank=True
+    )
+    ecog_assessed_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    expected_survival = models.CharField(
+        max_length=10, choices=SurvivalBand.choices, blank=True
+    )
+
+    neurological_deficit = models.BooleanField(null=True, blank=True)
+    suspected_cord_compression = models.BooleanField(null=True, blank=True)
+    neurological_onset_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    paraplegic_since = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When complete paraplegia began; > 48 h argues against decompression "
+        "(Patchell 2005).",
+    )
+
+    last_dental_exam_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    pending_invasive_dental_work = models.BooleanField(null=True, blank=True)
+    unhealed_oral_lesions = models.BooleanField(null=True, blank=True)
+    poor_oral_health = models.BooleanField(
+        null=True, blank=True,
+        help_text="Poor hygiene, periodontal disease or ill-fitting dentures (ONJ risk).",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["board", "family_name", "given_name", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately not the name: __str__ ends up in logs and admin messages.
+        return f"Patient #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.weight_kg is not None and self.weight_measured_on is None:
+            errors["weight_measured_on"] = "Give the date the weight was measured."
+        if self.ecog is not None and self.ecog_assessed_on is None:
+            errors["ecog_assessed_on"] = "Give the date the performance status was assessed."
+        if (
+            self.weight_measured_on and self.date_of_birth
+            and self.weight_measured_on < self.date_of_birth
+        ):
+            errors["weight_measured_on"] = "The weight cannot predate the date of birth."
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited()
+class PrimaryCancer(models.Model):
+    """The primary tumour behind the bone metastases (one per patient)."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="primary")
+    site = models.CharField(max_length=20, choices=PrimarySite.choices)
+    histology = models.CharField(max_length=200, blank=True)
+    diagnosed_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    castration_status = models.CharField(
+        max_length=12, choices=CastrationStatus.choices, blank=True,
+        help_text="Prostate only.",
+    )
+    receptor_status = models.CharField(
+        max_length=20, choices=ReceptorStatus.choices, blank=True, help_text="Breast only."
+    )
+    prior_mcrpc_lines = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        validators=[MaxValueValidator(20)],
+        help_text="Lines of systemic therapy for mCRPC so far (EU radium-223 label).",
+    )
+
+    def __str__(self) -> str:
+        return f"Primary cancer of patient #{self.patient_id}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.castration_status and self.site != PrimarySite.PROSTATE:
+            errors["castration_status"] = "Castration status applies to prostate cancer only."
+        if self.receptor_status and self.site != PrimarySite.BREAST:
+            errors["receptor_status"] = "Receptor status applies to breast cancer only."
+        if self.prior_mcrpc_lines is not None and self.site != PrimarySite.PROSTATE:
+            errors["prior_mcrpc_lines"] = "mCRPC lines apply to prostate cancer only."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,348 @@
+"""Writes to the clinical record and the meeting.
+
+Views, API views, forms, admin actions and tasks validate input and call one of these;
+each is keyword-only and runs in a transaction. Validation errors are raised as
+`django.core.exceptions.ValidationError` with field-level messages and nothing is
+saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
+from cases.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    Decision,
+    DecisionItem,
+    Meeting,
+    Patient,
+    PatientAccess,
+)
+from cases.scoping import has_board_role, is_chair
+
+#: Role groups (the issue's "roles as groups"); a board seat also carries its role.
+ROLE_GROUPS = ("coordinator", "specialist", "chair", "administrator")
+
+
+# --- Generic clinical rows ------------------------------------------------------------
+
+def clinical_row_save(*, instance: models.Model) -> models.Model:
+    """Validate every field and the row as a whole, then save. Nothing is written when
+    any check fails; the `ValidationError` carries one message per field."""
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
+# --- Boards ---------------------------------------------------------------------------
+
+@transaction.atomic
+def board_member_add(*, board: Board, user, role: str, specialty: str = "") -> BoardMembership:
+    seat, _ = BoardMembership.objects.update_or_create(
+        board=board, user=user, defaults={"role": role, "specialty": specialty}
+    )
+    seat.full_clean()
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    return seat
+
+
+# --- Meetings and agenda --------------------------------------------------------------
+
+@transaction.atomic
+def meeting_create(*, board: Board, starts_at, location: str = "", video_link: str = "",
+                   duration_minutes: int = 90) -> Meeting:
+    meeting = Meeting(board=board, starts_at=starts_at, location=location,
+                      video_link=video_link, duration_minutes=duration_minutes)
+    meeting.full_clean()
+    meeting.save()
+    # Every board member is invited; they confirm attendance themselves.
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, user_id=seat.user_id, specialty=seat.specialty)
+         for seat in board.memberships.all()]
+    )
+    return meeting
+
+
+def _refuse_if_locked(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise ValidationError(
+            {"meeting": "The agenda is locked; unlock it before changing the cases on it."}
+        )
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, patient: Patient, question: str,
+                    presenting_clinician=None, urgent: bool = False) -> AgendaItem:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_locked(meeting)
+    errors: dict[str, str] = {}
+    if patient.board_id != meeting.board_id:
+        errors["patient"] = "This patient is not under this meeting's board."
+    if not question.strip():
+        errors["question"] = "Say what the board is asked to decide."
+    if presenting_clinician is not None and not has_board_role(
+        presenting_clinician, meeting.board_id
+    ):
+        errors["presenting_clinician"] = "The presenting clinician is not on this board."
+    if AgendaItem.objects.filter(meeting=meeting, patient=patient).exists():
+        errors["patient"] = "This patient is already on this agenda."
+    if errors:
+        raise ValidationError(errors)
+    last = meeting.agenda_items.aggregate(m=models.Max("position"))["m"]
+    item = AgendaItem.objects.create(
+        meeting=meeting, patient=patient, question=question.strip(),
+        presenting_clinician=presenting_clinician, urgent=urgent,
+        position=(last or 0) + 1,
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem) -> None:
+    _refuse_if_locked(item.meeting)
+    if item.decisions.exists():
+        raise ValidationError({"item": "A case with a recorded decision stays on the agenda."})
+    item.delete()
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, item_ids: Sequence[int]) -> list[AgendaItem]:
+    """Put the agenda in the given order; urgent (cord-compression) cases always go
+    first, in the order given among themselves (MSCC-01)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_locked(meeting)
+    items = {i.pk: i for i in meeting.agenda_items.all()}
+    if sorted(items) != sorted(item_ids):
+        raise ValidationError({"order": "Give every case on this agenda exactly once."})
+    ordered = [items[i] for i in item_ids]
+    ordered.sort(key=lambda i: not i.urgent)  # stable: keeps the given order otherwise
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(ordered, ["position"])
+    return ordered
+
+
+@transaction.atomic
+def agenda_item_set_status(*, item: AgendaItem, status: str) -> AgendaItem:
+    item.status = status
+    item.full_clean()
+    item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
+def agenda_lock(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": "A cancelled meeting cannot be locked."})
+    if not meeting.agenda_items.exists():
+        raise ValidationError({"meeting": "An empty agenda cannot be locked."})
+    meeting.agenda_locked_at = timezone.now()
+    meeting.status = MeetingStatus.LOCKED
+    meeting.save(update_fields=["agenda_locked_at", "status"])
+    return meeting
+
+
+@transaction.atomic
+def agenda_unlock(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.agenda_locked_at = None
+    meeting.status = MeetingStatus.PLANNED
+    meeting.save(update_fields=["agenda_locked_at", "status"])
+    return meeting
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, user, confirmed: bool | None = None,
+                   attended: bool | None = None) -> Attendance:
+    if not has_board_role(user, meeting.board_id):
+        raise ValidationError({"user": "Only members of this board attend its meetings."})
+    seat = BoardMembership.objects.get(board_id=meeting.board_id, user=user)
+    attendance, _ = Attendance.objects.get_or_create(
+        meeting=meeting, user=user, defaults={"specialty": seat.specialty}
+    )
+    if confirmed is not None:
+        attendance.confirmed = confirmed
+    if attended is not None:
+        attendance.attended = attended
+    attendance.save()
+    return attendance
+
+
+# --- Decisions ------------------------------------------------------------------------
+
+def _validate_decision_items(items: Sequence[dict[str, Any]]) -> None:
+    errors: dict[str, list[str]] = {}
+    verdicts = set(DecisionItemVerdict.values)
+    for index, item in enumerate(items):
+        prefix = f"items.{index}"
+        if item.get("verdict") not in verdicts:
+            errors[f"{prefix}.verdict"] = ["Choose accept, modify, reject or add."]
+        if item.get("verdict") in (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED) \
+                and not str(item.get("reason", "")).strip():
+            errors[f"{prefix}.reason"] = ["Give the board's reason for this change."]
+        if not str(item.get("title", "")).strip():
+            errors[f"{prefix}.title"] = ["Every item needs a title."]
+        if item.get("verdict") == DecisionItemVerdict.ADDED and item.get("code"):
+            errors[f"{prefix}.code"] = ["An item the board added has no engine code."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dict[str, Any]],
+                    outcome_summary: str = "", engine_version: str = "",
+                    draft_plan_ref: int | None = None) -> Decision:
+    """Create or replace the unsigned decision on an agenda item.
+
+    `items` are dicts with code, rule_id, title, detail, draft_detail, verdict, reason.
+    A signed decision is never touched here: change it with `decision_amend`.
+    """
+    _validate_decision_items(items)
+    agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
+    decision = (
+        agenda_item.decisions.filter(signed_at__isnull=True).order_by("-version").first()
+    )
+    if decision is None:
+        if agenda_item.decisions.filter(signed_at__isnull=False).exists():
+            raise ValidationError(
+                {"decision": "This case already has a signed decision; record an amendment."}
+            )
+        decision = Decision(agenda_item=agenda_item, version=1, recorded_by=recorded_by)
+    decision.outcome_summary = outcome_summary
+    decision.engine_version = engine_version
+    decision.draft_plan_ref = draft_plan_ref
+    decision.recorded_by = recorded_by
+    decision.full_clean()
+    decision.save()
+    decision.items.all().delete()
+    DecisionItem.objects.bulk_create([
+        DecisionItem(
+            decision=decision, position=position,
+            code=item.get("code", "") or "", rule_id=item.get("rule_id", "") or "",
+            title=item["title"], detail=item.get("detail", "") or "",
+            draft_detail=item.get("draft_detail") or {},
+            verdict=item["verdict"], reason=item.get("reason", "") or "",
+        )
+        for position, item in enumerate(items, start=1)
+    ])
+    if agenda_item.status in (AgendaItemStatus.REFERRED, AgendaItemStatus.READY):
+        agenda_item.status = AgendaItemStatus.DISCUSSED
+        agenda_item.save(update_fields=["status"])
+    return decision
+
+
+def decision_canonical_content(decision: Decision) -> str:
+    """The signed content as canonical JSON (sorted keys, no whitespace): what the
+    SHA-256 covers. Anyone can recompute it to show the record was not altered."""
+    items = [
+        {"position": i.position, "code": i.code, "rule_id": i.rule_id, "title": i.title,
+         "detail": i.detail, "verdict": i.verdict, "reason": i.reason}
+        for i in decision.items.order_by("position", "id")
+    ]
+    content = {
+        "decision_id": decision.pk,
+        "agenda_item_id": decision.agenda_item_id,
+        "patient_id": decision.agenda_item.patient_id,
+        "version": decision.version,
+        "amends_id": decision.amends_id,
+        "amendment_reason": decision.amendment_reason,
+        "outcome_summary": decision.outcome_summary,
+        "engine_version": decision.engine_version,
+        "draft_plan_ref": decision.draft_plan_ref,
+        "recorded_by_id": decision.recorded_by_id,
+        "signed_by_id": decision.signed_by_id,
+        "signed_at": decision.signed_at.isoformat() if decision.signed_at else None,
+        "items": items,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@transaction.atomic
+def decision_sign(*, decision: Decision, chair) -> Decision:
+    """The chair signs the decision: from now on PostgreSQL refuses any change to it.
+
+    Callers that need the follow-up scheduled (the web page and the API) go through
+    `reminders.services.decision_sign_and_schedule`, which calls this in the same
+    transaction.
+    """
+    decision = Decision.objects.select_for_update().select_related(
+        "agenda_item__meeting"
+    ).get(pk=decision.pk)
+    board_id = decision.agenda_item.meeting.board_id
+    if not is_chair(chair, board_id):
+        raise PermissionDenied("Only the chair of this board signs its decisions.")
+    if decision.is_signed:
+        raise ValidationError({"decision": "This decision is already signed."})
+    if not decision.items.exists() and not decision.outcome_summary.strip():
+        raise ValidationError(
+            {"outcome_summary": "A decision needs at least one item or an outcome summary."}
+        )
+    decision.signed_by = chair
+    decision.signed_at = timezone.now()
+    decision.content_sha256 = hashlib.sha256(
+        decision_canonical_content(decision).encode("utf-8")
+    ).hexdigest()
+    decision.save(update_fields=["signed_by", "signed_at", "content_sha256"])
+    AgendaItem.objects.filter(pk=decision.agenda_item_id).update(
+        status=AgendaItemStatus.DECIDED
+    )
+    return decision
+
+
+def decision_verify(decision: Decision) -> bool:
+    """True if the stored hash matches the decision's content now."""
+    expected = hashlib.sha256(decision_canonical_content(decision).encode("utf-8")).hexdigest()
+    return bool(decision.content_sha256) and expected == decision.content_sha256
+
+
+@transaction.atomic
+def decision_amend(*, decision: Decision, recorded_by, reason: str) -> Decision:
+    """Start an amendment of a signed decision: a new unsigned version that references
+    it, with the same items to edit. The signed original stays as it was."""
+    if not decision.is_signed:
+        raise ValidationError({"decision": "Only a signed decision is amended; edit this one."})
+    if not reason.strip():
+        raise ValidationError({"amendment_reason": "Say why the decision is being amended."})
+    if Decision.objects.filter(amends=decision).exists():
+        raise ValidationError({"decision": "This version has already been amended."})
+    latest = decision.agenda_item.decisions.order_by("-version").first()
+    amendment = Decision.objects.create(
+        agenda_item_id=decision.agenda_item_id, version=latest.version + 1, amends=decision,
+        amendment_reason=reason.strip(), outcome_summary=decision.outcome_summary,
+        engine_version=decision.engine_version, draft_plan_ref=decision.draft_plan_ref,
+        recorded_by=recorded_by,
+    )
+    DecisionItem.objects.bulk_create([
+        DecisionItem(decision=amendment, position=i.position, code=i.code, rule_id=i.rule_id,
+                     title=i.title, detail=i.detail, draft_detail=i.draft_detail,
+                     verdict=i.verdict, reason=i.reason)
+        for i in decision.items.all()
+    ])
+    return amendment
+
+
+# --- Read audit -----------------------------------------------------------------------
+
+def record_patient_access(*, user, patient_ids: Iterable[int], action: str, path: str) -> None:
+    """Record that `user` read these patients' data (one row each, one INSERT)."""
+    rows = [
+        PatientAccess(user_id=user.pk, patient_id=pid, action=action, path=path[:300])
+        for pid in dict.fromkeys(patient_ids)
+    ]
+    if rows:
+        PatientAccess.objects.bulk_create(rows)
