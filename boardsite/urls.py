@@ -1,16 +1,19 @@
-"""Top-level URL map."""
+"""Top-level URL map: pages per app, the API under /api/v1/, the OpenAPI schema."""
 
 from django.contrib import admin
-from django.http import JsonResponse
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-
-def healthz(request):
-    """Liveness for docker-compose and load balancers: no database, no patient data."""
-    return JsonResponse({"status": "ok"})
-
+from boardsite import views
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("cases.urls")),
+    path("recommendations/", include("recommendations.urls")),
+    path("reminders/", include("reminders.urls")),
+    path("api/", include("boardsite.api_urls")),
 ]

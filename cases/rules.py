@@ -1,0 +1,78 @@
+"""Who may do what: every permission of Boardsite, as `rules` predicates, in one place.
+
+Pages, API views and services ask `user.has_perm("cases.<permission>", obj)` where
+`obj` is a Board, Patient, Meeting, AgendaItem, Decision or any row with a `patient`.
+Seeing is scoped separately by `cases.scoping` (a user outside the board gets a 404
+before any permission is asked).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from cases.choices import BoardRole
+
+
+def board_id_of(obj) -> int | None:
+    """The board a row belongs to, without extra queries when the usual relations are
+    already loaded (select_related)."""
+    if obj is None:
+        return None
+    for path in ("board_id", "meeting.board_id", "patient.board_id",
+                 "agenda_item.meeting.board_id", "decision.agenda_item.meeting.board_id"):
+        target = obj
+        try:
+            for part in path.split("."):
+                target = getattr(target, part)
+        except AttributeError:
+            continue
+        if target is not None:
+            return target
+    return None
+
+
+def _role_predicate(*roles: str):
+    def check(user, obj=None) -> bool:
+        from cases.scoping import membership
+
+        board_id = board_id_of(obj)
+        if board_id is None:
+            return False
+        seat = membership(user, board_id)
+        return seat is not None and (not roles or seat.role in roles)
+
+    return check
+
+
+is_board_member = rules.predicate(_role_predicate(), name="is_board_member")
+is_coordinator = rules.predicate(_role_predicate(BoardRole.COORDINATOR), name="is_coordinator")
+is_specialist = rules.predicate(_role_predicate(BoardRole.SPECIALIST), name="is_specialist")
+is_chair = rules.predicate(_role_predicate(BoardRole.CHAIR), name="is_chair")
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name="administrator").exists()
+    ))
+
+
+# Seeing a patient's record (also scoped by cases.scoping).
+rules.add_perm("cases.view_case", is_board_member)
+# Registering a patient and referring them to a meeting.
+rules.add_perm("cases.register_patient", is_coordinator | is_specialist | is_chair)
+# Clinical data: lesions, imaging, labs, treatments, status fields.
+rules.add_perm("cases.change_clinical_data", is_specialist | is_chair)
+# Meetings, agendas, attendance lists, circulation.
+rules.add_perm("cases.manage_meeting", is_coordinator | is_chair)
+# Confirming one's own attendance is any member's.
+rules.add_perm("cases.confirm_attendance", is_board_member)
+# Recording the board's decision at the meeting (minutes may be typed by anyone seated).
+rules.add_perm("cases.record_decision", is_coordinator | is_specialist | is_chair)
+# Only the chair signs.
+rules.add_perm("cases.sign_decision", is_chair)
+# Reminders: acting on them (done, snooze, cancel).
+rules.add_perm("cases.act_on_reminder", is_board_member)
+# User management and the audit view.
+rules.add_perm("cases.manage_users", is_administrator)
+rules.add_perm("cases.view_audit", is_administrator)

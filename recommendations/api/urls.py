@@ -1,0 +1,7 @@
+"""API routes of the recommendations app."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = router.urls
