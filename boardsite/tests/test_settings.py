@@ -1,0 +1,87 @@
+"""Settings read from the environment fail loudly on bad values.
+
+Each case imports the settings in a fresh interpreter with a crafted environment, so the
+test process's own (already configured) settings are not disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from boardsite.localservices import BASE_DIR
+
+pytestmark = pytest.mark.integration
+
+# Valid URLs that point nowhere: importing settings and `check --deploy` connect to nothing.
+BASE_ENV = {
+    "DATABASE_URL": "postgres://boardsite@db.invalid:5432/boardsite",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+    "BOARDSITE_ENV": "development",
+    "DJANGO_SETTINGS_MODULE": "boardsite.settings",
+}
+
+
+def run_python(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess[str]:
+    # Only PATH/HOME from outside: no BOARDSITE_*, DJANGO_* or EMAIL_* may leak in.
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/")}
+    env.update(BASE_ENV)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+
+
+def django_setup(**overrides: str | None) -> subprocess.CompletedProcess[str]:
+    return run_python(["-c", "import django; django.setup()"], **overrides)
+
+
+def test_valid_development_environment_sets_up():
+    result = django_setup()
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"BOARDSITE_TIME_ZONE": "Mars/Olympus_Mons"}, "BOARDSITE_TIME_ZONE 'Mars/Olympus_Mons'"),
+        (
+            {"BOARDSITE_ENV": "production", "DJANGO_SECRET_KEY": None},
+            "DJANGO_SECRET_KEY is not set",
+        ),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be true or false, not 'maybe'"),
+        ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS must be true or false"),
+        ({"BOARDSITE_ENV": "staging"}, "BOARDSITE_ENV must be 'development' or 'production'"),
+        ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
+        ({"REDIS_URL": None}, "REDIS_URL is not set"),
+    ],
+    ids=["time-zone", "prod-secret-key", "debug-bool", "tls-bool", "env", "no-db", "no-redis"],
+)
+def test_bad_environment_fails_with_improperly_configured(overrides, message):
+    result = django_setup(**overrides)
+
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        BOARDSITE_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="boardsite.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
