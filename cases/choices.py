@@ -279,3 +279,19 @@ class DecisionItemVerdict(models.TextChoices):
     MODIFIED = "modified", "Modified"
     REJECTED = "rejected", "Rejected"
     ADDED = "added", "Added by the board"
+
+
+class BoneDiseaseExtent(models.TextChoices):
+    """The board's reading of the skeletal burden (RT-04 oligometastatic → SBRT,
+    RAD-01 EU label, RAD-05 widespread disease). Not derived from the lesions recorded:
+    which lesions are entered is a presenting clinician's choice, not a census."""
+
+    OLIGOMETASTATIC = "oligometastatic", "Oligometastatic (≤ 5 sites)"
+    MULTIPLE = "multiple", "Multiple"
+    WIDESPREAD = "widespread", "Widespread"
+
+
+class Radioisotope(models.TextChoices):
+    RADIUM_223 = "radium_223", "Radium-223"
+    STRONTIUM_89 = "strontium_89", "Strontium-89"
+    SAMARIUM_153 = "samarium_153", "Samarium-153"

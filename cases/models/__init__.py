@@ -7,6 +7,7 @@ from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem,
 from cases.models.patient import Patient, PrimaryCancer
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
+    RadioisotopeCourse,
     RadiotherapyCourse,
     SurgicalProcedure,
     SystemicTherapy,
@@ -27,6 +28,7 @@ __all__ = [
     "Patient",
     "PatientAccess",
     "PrimaryCancer",
+    "RadioisotopeCourse",
     "RadiotherapyCourse",
     "SurgicalProcedure",
     "SystemicTherapy",

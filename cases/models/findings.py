@@ -27,6 +27,7 @@ from cases.choices import (
     LimbPain,
     LongBoneSegment,
     PosterolateralInvolvement,
+    RadiotherapyTechnique,
     SpinalPain,
 )
 from cases.models._audit import audited
@@ -93,6 +94,9 @@ class Lesion(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     prior_rt_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    prior_rt_technique = models.CharField(
+        max_length=15, choices=RadiotherapyTechnique.choices, blank=True
+    )
 
     notes = models.TextField(blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)

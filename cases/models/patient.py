@@ -11,6 +11,7 @@ from django.db import models
 
 from cases.choices import (
     ECOG,
+    BoneDiseaseExtent,
     CastrationStatus,
     PrimarySite,
     ReceptorStatus,
@@ -61,6 +62,21 @@ class Patient(models.Model):
     brain_metastases = models.BooleanField(null=True, blank=True)
     nodal_metastases = models.BooleanField(null=True, blank=True)
 
+    bone_disease_extent = models.CharField(
+        max_length=20, choices=BoneDiseaseExtent.choices, blank=True
+    )
+    on_dialysis = models.BooleanField(null=True, blank=True)
+
+    worst_pain_nrs = models.PositiveSmallIntegerField(
+        "worst pain (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_uncontrolled = models.BooleanField(null=True, blank=True)
+    new_thigh_hip_groin_pain = models.BooleanField(
+        null=True, blank=True,
+        help_text="New thigh, hip or groin pain on a bone-targeted agent (BTA-09: image "
+        "both femora for an atypical fracture).",
+    )
+
     ecog = models.PositiveSmallIntegerField(
         "ECOG performance status", choices=ECOG.choices, null=True, blank=True
     )
@@ -72,6 +88,13 @@ class Patient(models.Model):
     neurological_deficit = models.BooleanField(null=True, blank=True)
     suspected_cord_compression = models.BooleanField(null=True, blank=True)
     neurological_onset_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    cord_compression_on_imaging = models.BooleanField(null=True, blank=True)
+    compression_levels = models.PositiveSmallIntegerField(
+        "separate areas of compression", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    mri_contraindicated = models.BooleanField(null=True, blank=True)
+    paraplegic = models.BooleanField(null=True, blank=True)
     paraplegic_since = models.DateTimeField(
         null=True, blank=True,
         help_text="When complete paraplegia began; > 48 h argues against decompression "
@@ -81,10 +104,9 @@ class Patient(models.Model):
     last_dental_exam_on = models.DateField(null=True, blank=True, validators=[not_in_future])
     pending_invasive_dental_work = models.BooleanField(null=True, blank=True)
     unhealed_oral_lesions = models.BooleanField(null=True, blank=True)
-    poor_oral_health = models.BooleanField(
-        null=True, blank=True,
-        help_text="Poor hygiene, periodontal disease or ill-fitting dentures (ONJ risk).",
-    )
+    poor_oral_hygiene = models.BooleanField(null=True, blank=True)
+    periodontal_disease = models.BooleanField(null=True, blank=True)
+    ill_fitting_dentures = models.BooleanField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,6 +142,8 @@ class Patient(models.Model):
             and self.weight_measured_on < self.date_of_birth
         ):
             errors["weight_measured_on"] = "The weight cannot predate the date of birth."
+        if self.paraplegic_since is not None and self.paraplegic is False:
+            errors["paraplegic_since"] = "A paraplegia onset is given but paraplegic is No."
         if errors:
             raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from django.db import models
 
 from cases.choices import (
     BoneTargetedAgent,
+    Radioisotope,
     RadiotherapyTechnique,
     SurgeryKind,
     SystemicTherapyKind,
@@ -39,8 +40,12 @@ class BoneTargetedAgentCourse(models.Model):
     interval_weeks = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
-    started_on = models.DateField()
+    started_on = models.DateField(null=True, blank=True, help_text="Empty while planned.")
     stopped_on = models.DateField(null=True, blank=True)
+    withheld_since = models.DateField(
+        null=True, blank=True,
+        help_text="Zoledronic acid interrupted for renal deterioration (BTA-04) since.",
+    )
 
     class Meta:
         ordering = ["patient_id", "-started_on"]
@@ -62,8 +67,11 @@ class SystemicTherapy(models.Model):
     )
     kind = models.CharField(max_length=30, choices=SystemicTherapyKind.choices)
     drug = models.CharField(max_length=120, blank=True)
-    started_on = models.DateField()
+    started_on = models.DateField(null=True, blank=True, help_text="Empty while planned.")
     stopped_on = models.DateField(null=True, blank=True)
+    planned = models.BooleanField(
+        default=False, help_text="Planned or being considered (counts for RAD-04 and ONJ)."
+    )
 
     class Meta:
         ordering = ["patient_id", "-started_on"]
@@ -129,3 +137,30 @@ class SurgicalProcedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.performed_on}"
+
+
+@audited()
+class RadioisotopeCourse(models.Model):
+    """A course of a bone-seeking radiopharmaceutical (radium-223, Sr-89, Sm-153)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="radioisotope_courses"
+    )
+    agent = models.CharField(max_length=20, choices=Radioisotope.choices)
+    doses_given = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(6)]
+    )
+    first_dose_on = models.DateField(null=True, blank=True)
+    last_dose_on = models.DateField(null=True, blank=True)
+    planned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["patient_id", "-first_dose_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_agent_display()} × {self.doses_given}"
+
+    def clean(self) -> None:
+        _check_dates(self.first_dose_on, self.last_dose_on, "last_dose_on")
+        if self.doses_given and self.first_dose_on is None:
+            raise ValidationError({"first_dose_on": "Give the date of the first dose."})
