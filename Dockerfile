@@ -1,0 +1,27 @@
+# Boardsite application image: web (gunicorn), Celery worker and beat all run from it;
+# docker-compose.yml says which. Python 3.11 and Debian 12 like the project's machines.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BOARDSITE_ENV=production
+
+WORKDIR /app
+
+# One pinned requirements file for run, tests and production (it also carries the test
+# tools; the image pays a little size for a single source of truth).
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+RUN useradd --system --create-home --home-dir /home/boardsite --uid 10001 boardsite
+COPY --chown=boardsite:boardsite . .
+RUN mkdir -p /app/var/static && chown -R boardsite:boardsite /app/var
+
+USER boardsite
+EXPOSE 8000
+
+# Migrations and collectstatic run when the web container starts (docker-compose.yml).
+CMD ["gunicorn", "boardsite.wsgi", "--workers", "2", "--bind", "0.0.0.0:8000", \
+     "--access-logfile", "-"]
