@@ -334,17 +334,22 @@ class LocalServices:
 
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
+    log: bool = True
 
     def stop(self) -> None:
         # Redis first: it is quick, and a failure to stop PostgreSQL must not leave it.
         errors: list[BaseException] = []
-        for service in (self.redis, self.postgres):
+        for what, service in (("Redis", self.redis), ("PostgreSQL", self.postgres)):
             if service is None:
                 continue
             try:
-                service.stop()
+                stopped = service.stop()
             except Exception as exc:  # keep stopping the others
                 errors.append(exc)
+                continue
+            if self.log:
+                outcome = "stopped" if stopped else "left running (another process uses it)"
+                print(f"boardsite: embedded {what} {outcome}", file=sys.stderr)
         if errors:
             raise errors[0]
 
@@ -360,7 +365,7 @@ def ensure_services(
     set those variables in ``environ`` (default ``os.environ``). Pair with ``stop()``."""
     environ = os.environ if environ is None else environ
     var_dir = Path(var_dir)
-    services = LocalServices()
+    services = LocalServices(log=log)
     try:
         if not environ.get("DATABASE_URL"):
             started = time.monotonic()
