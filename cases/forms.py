@@ -1,0 +1,268 @@
+"""Forms of the pages. They validate what was typed and hand clean values to one service;
+on error the page re-renders with everything the user typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.choices import DecisionItemVerdict
+from cases.models import Board, Meeting, Patient
+from cases.scoping import patients_for
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.Form):
+    board = forms.ModelChoiceField(queryset=Board.objects.none(), empty_label=None)
+    starts_at = forms.DateTimeField(
+        label="Starts at", widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=15,
+                                          max_value=480, initial=90)
+    location = forms.CharField(max_length=200, required=False)
+    video_link = forms.URLField(label="Video link", required=False, assume_scheme="https")
+
+    def __init__(self, *args, boards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at < timezone.now():
+            raise ValidationError("A new meeting cannot start in the past.")
+        return starts_at
+
+
+class AgendaItemAddForm(forms.Form):
+    """Put a patient on the agenda by hospital number (typed from the referral)."""
+
+    hospital_number = forms.CharField(label="Hospital number", max_length=32)
+    question = forms.CharField(label="Question for the board",
+                               widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    presenting_clinician = forms.TypedChoiceField(
+        label="Presenting clinician", required=False, coerce=int, empty_value=None,
+    )
+    urgent = forms.BooleanField(
+        label="Suspected cord compression (urgent: first on the agenda)", required=False,
+    )
+
+    def __init__(self, *args, user, meeting: Meeting, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.meeting = user, meeting
+        self.members = {seat.user_id: seat.user for seat in members}
+        self.fields["presenting_clinician"].choices = [("", "— not yet known —")] + [
+            (seat.user_id, f"{seat.user.get_full_name() or seat.user.username} "
+                           f"({seat.get_specialty_display() or seat.get_role_display()})")
+            for seat in members
+        ]
+
+    def clean_hospital_number(self) -> Patient:
+        number = self.cleaned_data["hospital_number"].strip()
+        patient = (
+            patients_for(self.user)
+            .filter(board_id=self.meeting.board_id, hospital_number__iexact=number)
+            .first()
+        )
+        if patient is None:
+            raise ValidationError("No patient of this board has this hospital number.")
+        self.cleaned_data["patient"] = patient
+        return number
+
+    def clean_presenting_clinician(self):
+        user_id = self.cleaned_data.get("presenting_clinician")
+        return self.members.get(user_id) if user_id else None
+
+
+class AddToMeetingForm(forms.Form):
+    """From the patient page: refer the patient to one of the board's open meetings."""
+
+    meeting = forms.TypedChoiceField(label="Meeting", coerce=int)
+    question = forms.CharField(label="Question for the board",
+                               widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meetings = {m.pk: m for m in meetings}
+        self.fields["meeting"].choices = [
+            (m.pk, f"{timezone.localtime(m.starts_at):%a %d %b %Y %H:%M}") for m in meetings
+        ]
+
+    def clean_meeting(self) -> Meeting:
+        return self.meetings[self.cleaned_data["meeting"]]
+
+
+class AmendForm(forms.Form):
+    amendment_reason = forms.CharField(
+        label="Why is the signed decision being amended?",
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+    )
+
+
+# --- Recording the decision -----------------------------------------------------------------
+
+_DRAFT_VERDICTS = [
+    (DecisionItemVerdict.ACCEPTED, "Accept"),
+    (DecisionItemVerdict.MODIFIED, "Modify"),
+    (DecisionItemVerdict.REJECTED, "Reject"),
+]
+_NEEDS_REASON = (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED)
+
+
+class DraftItemForm(forms.Form):
+    """The board's verdict on one item the engine proposed."""
+
+    verdict = forms.ChoiceField(choices=_DRAFT_VERDICTS, widget=forms.RadioSelect,
+                                label="Board's verdict")
+    detail = forms.CharField(label="What the board decided", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = forms.CharField(label="Reason (required to modify or reject)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, row: dict[str, Any], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row = row
+
+    def clean(self):
+        data = super().clean()
+        verdict = data.get("verdict")
+        if verdict in _NEEDS_REASON and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the board's reason for this change.")
+        if verdict == DecisionItemVerdict.MODIFIED and not (data.get("detail") or "").strip():
+            self.add_error("detail", "Say what the board decided instead.")
+        return data
+
+    def as_item(self) -> dict[str, Any]:
+        data, row = self.cleaned_data, self.row
+        return {
+            "code": row["code"], "rule_id": row.get("rule_id", ""), "title": row["title"],
+            "detail": (data.get("detail") or "").strip() or row.get("summary", ""),
+            "draft_detail": row.get("draft_detail") or {},
+            "verdict": data["verdict"], "reason": (data.get("reason") or "").strip(),
+        }
+
+
+class AddedItemForm(forms.Form):
+    """An item the board added that the engine did not propose. Empty rows are ignored."""
+
+    title = forms.CharField(label="Added item", required=False, max_length=200)
+    detail = forms.CharField(label="Details", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("detail") or "").strip() and not (data.get("title") or "").strip():
+            self.add_error("title", "Give the added item a title.")
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", None) or {}
+        return not (data.get("title") or "").strip() and not (data.get("detail") or "").strip()
+
+    def as_item(self) -> dict[str, Any]:
+        return {"code": "", "rule_id": "", "title": self.cleaned_data["title"].strip(),
+                "detail": (self.cleaned_data.get("detail") or "").strip(),
+                "verdict": DecisionItemVerdict.ADDED, "reason": ""}
+
+
+class DecisionMetaForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(
+        label="Who attended", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+    )
+    outcome_summary = forms.CharField(label="Outcome summary", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      max_length=8000)
+
+    def __init__(self, *args, attendances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [
+            (a.user_id, f"{a.user.get_full_name() or a.user.username}"
+                        f"{' — ' + a.get_specialty_display() if a.specialty else ''}")
+            for a in attendances
+        ]
+
+
+class DecisionForm:
+    """The whole decision: one verdict per draft item, added items, attendance and the
+    outcome summary. Bound on POST so a failed submit re-renders every typed value."""
+
+    #: Blank "added item" rows shown below the ones already filled in.
+    SPARE_ADDED_ROWS = 1
+
+    def __init__(self, *, rows: list[dict[str, Any]], added: list[dict[str, Any]],
+                 attendances, initial_attended: list[int], outcome_summary: str,
+                 data=None):
+        self.rows = rows
+        self.data = data
+        if data is not None:
+            try:
+                added_count = int(data.get("added_count", len(added) + self.SPARE_ADDED_ROWS))
+            except ValueError:
+                added_count = len(added) + self.SPARE_ADDED_ROWS
+            if data.get("action") == "more_rows":
+                added_count += 1
+        else:
+            added_count = len(added) + self.SPARE_ADDED_ROWS
+        added_count = max(0, min(added_count, 30))
+        self.draft_forms = [
+            DraftItemForm(data, prefix=f"d{i}", row=row, initial=row.get("initial"))
+            for i, row in enumerate(rows)
+        ]
+        self.added_forms = [
+            AddedItemForm(data, prefix=f"a{i}", initial=added[i] if i < len(added) else None)
+            for i in range(added_count)
+        ]
+        self.meta = DecisionMetaForm(
+            data, attendances=attendances,
+            initial={"attended": initial_attended, "outcome_summary": outcome_summary},
+        )
+        self.added_count = added_count
+        self.non_field_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        results = [f.is_valid() for f in self.draft_forms]
+        results += [f.is_valid() for f in self.added_forms]
+        results.append(self.meta.is_valid())
+        return all(results) and not self.non_field_errors
+
+    def items(self) -> list[dict[str, Any]]:
+        items = [f.as_item() for f in self.draft_forms]
+        items += [f.as_item() for f in self.added_forms if not f.is_blank]
+        return items
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """Put a service's field errors (``items.3.reason``) next to the right field."""
+        mapping = getattr(error, "message_dict", {"__all__": error.messages})
+        forms_in_order = self.draft_forms + [f for f in self.added_forms if not f.is_blank]
+        for key, messages in mapping.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit():
+                index = int(parts[1])
+                if index < len(forms_in_order):
+                    target = forms_in_order[index]
+                    field_name = parts[2] if parts[2] in target.fields else None
+                    for message in messages:
+                        target.add_error(field_name, message)
+                    continue
+            if key in self.meta.fields:
+                for message in messages:
+                    self.meta.add_error(key, message)
+                continue
+            self.non_field_errors.extend(messages)
+
+    @property
+    def error_count(self) -> int:
+        count = len(self.non_field_errors)
+        for form in self.draft_forms + self.added_forms + [self.meta]:
+            count += sum(len(v) for v in form.errors.values()) if form.is_bound else 0
+        return count

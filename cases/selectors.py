@@ -1,0 +1,237 @@
+"""Reads for the pages: each returns what one page needs in a fixed number of queries,
+whatever the number of cases, lesions, labs or treatments.
+
+Every function starts from `cases.scoping`, so a user outside the board gets nothing
+(and the page a 404). Recording who read which patient is the caller's job
+(`cases.services.record_patient_access`), because only the view knows the path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.choices import BoardRole
+from cases.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    Decision,
+    DecisionItem,
+    ImagingStudy,
+    LabResult,
+    Lesion,
+    Meeting,
+    Patient,
+)
+from cases.scoping import agenda_items_for, boards_for, meetings_for, patients_for
+
+#: Patient search never lists more than this many rows (refine the search instead).
+SEARCH_LIMIT = 50
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+@dataclass
+class BoardMeetings:
+    board: Board
+    upcoming: list[Meeting] = field(default_factory=list)
+    past: list[Meeting] = field(default_factory=list)
+
+
+def meetings_by_board(*, user, now: datetime | None = None,
+                      past_limit: int = 10) -> list[BoardMeetings]:
+    """The user's boards, each with upcoming meetings (soonest first) and the most
+    recent past ones. Two queries: boards, meetings with their case counts."""
+    now = now or timezone.now()
+    boards = list(boards_for(user).order_by("name"))
+    by_board = {b.pk: BoardMeetings(board=b) for b in boards}
+    meetings = (
+        meetings_for(user)
+        .annotate(case_count=Count("agenda_items", distinct=True))
+        .order_by("starts_at", "id")
+    )
+    for meeting in meetings:
+        group = by_board[meeting.board_id]
+        meeting.board = group.board  # already loaded: no query per row for the name
+        (group.upcoming if meeting.starts_at >= now else group.past).append(meeting)
+    for group in by_board.values():
+        group.past = list(reversed(group.past))[:past_limit]
+    return list(by_board.values())
+
+
+def boards_managed_by(*, user) -> QuerySet[Board]:
+    """Boards where the user may create meetings (coordinator or chair)."""
+    return boards_for(user).filter(
+        memberships__user=user,
+        memberships__role__in=[BoardRole.COORDINATOR, BoardRole.CHAIR],
+    ).distinct()
+
+
+def meeting_for(*, user, pk) -> Meeting:
+    """One meeting of the user's boards, with its board; 404 otherwise."""
+    try:
+        return meetings_for(user).select_related("board").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such meeting.") from None
+
+
+def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in running order (urgent first), with patient, primary cancer and the
+    presenting clinician. One query."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("patient", "patient__primary", "presenting_clinician")
+        .order_by("-urgent", "position", "id")
+    )
+
+
+def attendances(*, meeting: Meeting) -> list[Attendance]:
+    """Who is invited, with the user. One query."""
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("user")
+        .order_by("specialty", "user__last_name", "user__username")
+    )
+
+
+def board_members(*, board_id: int) -> list[BoardMembership]:
+    """A board's seats with their users (presenting-clinician choices). One query."""
+    return list(
+        BoardMembership.objects.filter(board_id=board_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def signed_decision_item_ids(*, item_ids: list[int]) -> set[int]:
+    """Agenda items that already have a signed decision. One query."""
+    return set(
+        Decision.objects.filter(agenda_item_id__in=item_ids, signed_at__isnull=False)
+        .values_list("agenda_item_id", flat=True)
+    )
+
+
+# --- One case ---------------------------------------------------------------------------
+
+@dataclass
+class CaseRecord:
+    """Everything the case-review page shows about one patient, loaded once."""
+
+    item: AgendaItem
+    patient: Patient
+    lesions: list[Lesion]
+    imaging: list[ImagingStudy]
+    labs: list[LabResult]
+    bone_agents: list
+    systemic: list
+    radiotherapy: list
+    surgeries: list
+
+
+def agenda_item_for(*, user, pk) -> AgendaItem:
+    """One agenda item of the user's boards with meeting, board, patient, primary and
+    presenting clinician (one query); 404 for anyone outside the board."""
+    try:
+        return (
+            agenda_items_for(user)
+            .select_related("meeting", "meeting__board", "patient", "patient__primary",
+                            "presenting_clinician")
+            .get(pk=pk)
+        )
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+
+
+def case_record(*, item: AgendaItem) -> CaseRecord:
+    """The clinical record behind an agenda item: seven queries, one per table."""
+    patient = item.patient
+    return CaseRecord(
+        item=item,
+        patient=patient,
+        lesions=list(Lesion.objects.filter(patient=patient).order_by("bone", "vertebral_level",
+                                                                    "id")),
+        imaging=list(ImagingStudy.objects.filter(patient=patient)
+                     .order_by("-performed_on", "-id")),
+        labs=list(LabResult.objects.filter(patient=patient).order_by("taken_at", "id")),
+        bone_agents=list(patient.bone_agent_courses.order_by("started_on", "id")),
+        systemic=list(patient.systemic_therapies.order_by("started_on", "id")),
+        radiotherapy=list(patient.radiotherapy_courses.order_by("started_on", "id")),
+        surgeries=list(patient.surgeries.order_by("performed_on", "id")),
+    )
+
+
+def decisions_of(*, item: AgendaItem) -> list[Decision]:
+    """Every version of the item's decision, oldest first, with items, recorder and
+    signer. Two queries."""
+    return list(
+        Decision.objects.filter(agenda_item=item)
+        .select_related("recorded_by", "signed_by", "amends", "amends__signed_by")
+        .prefetch_related(Prefetch("items", queryset=DecisionItem.objects.order_by(
+            "position", "id")))
+        .order_by("version")
+    )
+
+
+# --- Patients ---------------------------------------------------------------------------
+
+def patient_search(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[Patient]:
+    """Patients of the user's boards whose name or hospital number matches. One query.
+
+    Hospital numbers match from the start (they are typed from a label); names match
+    anywhere in given or family name, every word of the query has to match."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    condition = Q(hospital_number__istartswith=query)
+    words = Q()
+    for word in query.split(" "):
+        words &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    condition |= words
+    return list(
+        patients_for(user).filter(condition)
+        .select_related("primary", "board")
+        .order_by("family_name", "given_name", "id")[:limit]
+    )
+
+
+def patient_for(*, user, pk) -> Patient:
+    """One patient of the user's boards with the primary cancer and board; 404 else."""
+    try:
+        return patients_for(user).select_related("primary", "board").get(pk=pk)
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such patient.") from None
+
+
+def patient_history(*, patient: Patient) -> list[AgendaItem]:
+    """Every time the patient was on an agenda, newest meeting first, with the decision
+    versions and their items. Three queries."""
+    return list(
+        AgendaItem.objects.filter(patient=patient)
+        .select_related("meeting", "presenting_clinician")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("signed_by").prefetch_related(
+                    Prefetch("items", queryset=DecisionItem.objects.order_by("position", "id"))
+                ).order_by("version"),
+            )
+        )
+        .order_by("-meeting__starts_at", "-id")
+    )
+
+
+def upcoming_meetings_for_patient(*, user, patient: Patient) -> list[Meeting]:
+    """Open meetings of the patient's board the patient is not on yet. One query."""
+    return list(
+        meetings_for(user)
+        .filter(board_id=patient.board_id, starts_at__gte=timezone.now(),
+                agenda_locked_at__isnull=True)
+        .exclude(agenda_items__patient=patient)
+        .order_by("starts_at")[:10]
+    )

@@ -1,0 +1,144 @@
+"""The case-review page: one agenda item, everything a specialist needs to judge it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import selectors
+from cases.charts import LabChart, Point, Span, Threshold, treatment_timeline
+from cases.choices import ANALYTE_UNITS, LabAnalyte, LabUnit, PrimarySite
+from cases.units import UnitError, convert
+from cases.views import drafts as draft_api
+from cases.views.common import audit
+
+#: The trend charts, in reading order: (analyte, title, thresholds from the rules).
+_CHARTS: tuple[tuple[str, str, tuple[Threshold, ...]], ...] = (
+    (LabAnalyte.CREATININE, "Creatinine", ()),
+    ("crcl", "Creatinine clearance", (
+        # BTA-03: zoledronic acid dose bands; < 30 not recommended (BTA-07).
+        Threshold(60, "60: full dose"), Threshold(30, "30: no zoledronic acid"),
+    )),
+    (LabAnalyte.CALCIUM, "Calcium (adjusted)", ()),
+    (LabAnalyte.ALP, "Alkaline phosphatase", ()),
+    (LabAnalyte.HAEMOGLOBIN, "Haemoglobin", (Threshold(10, "10: Ra-223 first dose"),)),
+    (LabAnalyte.PLATELETS, "Platelets", (Threshold(100, "100: Ra-223 first dose"),
+                                         Threshold(50, "50: later doses"))),
+    (LabAnalyte.ANC, "Neutrophils", (Threshold(1.5, "1.5: Ra-223 first dose"),
+                                     Threshold(1.0, "1.0: later doses"))),
+    (LabAnalyte.WBC, "White cells", ()),
+)
+_UNIT_LABELS = dict(LabUnit.choices)
+
+
+def _lab_charts(record: selectors.CaseRecord) -> list[LabChart]:
+    """Each analyte in its canonical unit (converted, with the original on hover), plus
+    the Cockcroft–Gault clearance of every creatinine value."""
+    from recommendations.engine import facts as engine_facts
+    from recommendations.engine.scores import cockcroft_gault
+
+    patient = record.patient
+    series: dict[str, list[Point]] = {key: [] for key, _t, _th in _CHARTS}
+    for lab in record.labs:
+        if lab.analyte not in series:
+            continue
+        canonical = ANALYTE_UNITS[lab.analyte][0]
+        try:
+            value = convert(lab.analyte, lab.value, lab.unit, canonical)
+        except UnitError:
+            continue
+        day = timezone.localdate(lab.taken_at)
+        original = f"{lab.value.normalize():f} {_UNIT_LABELS.get(lab.unit, lab.unit)}"
+        series[lab.analyte].append(Point(day, float(value), original))
+        if lab.analyte == LabAnalyte.CREATININE and patient.weight_kg and lab.value > 0:
+            # The engine's own formula (CRCL-01), with today's weight: the trend shows
+            # how renal function moved, the draft uses the dated values it needs.
+            clearance = cockcroft_gault(
+                age_years=patient.age_on(day), weight_kg=float(patient.weight_kg),
+                sex=engine_facts.Sex(patient.sex),
+                creatinine=engine_facts.LabResult(
+                    analyte=engine_facts.LabAnalyte.CREATININE, value=float(lab.value),
+                    unit=engine_facts.LabUnit(lab.unit), taken_at=day),
+            )
+            if clearance.value_ml_min is not None:
+                series["crcl"].append(Point(day, clearance.value_ml_min,
+                                            f"{clearance.value_ml_min:g} mL/min"))
+    charts = []
+    for key, title, thresholds in _CHARTS:
+        unit = "mL/min" if key == "crcl" else _UNIT_LABELS[ANALYTE_UNITS[key][0]]
+        note = "" if key != "crcl" or patient.weight_kg else "Needs the patient's weight."
+        charts.append(LabChart(key=key, title=title, unit=unit, points=series[key],
+                               thresholds=list(thresholds), note=note))
+    return charts
+
+
+def _spans(record: selectors.CaseRecord) -> list[Span]:
+    spans: list[Span] = []
+    for rt in record.radiotherapy:
+        dose = f"{Decimal(rt.dose_gy).normalize():f} Gy/{rt.fractions}"
+        end = rt.ended_on or rt.started_on
+        spans.append(Span("radiotherapy", rt.started_on, end, f"{rt.site} {dose}",
+                          rt.get_technique_display()))
+    for course in record.bone_agents:
+        spans.append(Span("bta", course.started_on, course.stopped_on,
+                          course.get_agent_display(),
+                          f"{Decimal(course.dose_mg).normalize():f} mg every "
+                          f"{course.interval_weeks} weeks"))
+    for therapy in record.systemic:
+        spans.append(Span("systemic", therapy.started_on, therapy.stopped_on,
+                          therapy.drug or therapy.get_kind_display(),
+                          therapy.get_kind_display()))
+    for surgery in record.surgeries:
+        spans.append(Span("surgery", surgery.performed_on, surgery.performed_on,
+                          surgery.get_kind_display(), surgery.notes[:80], point=True))
+    return spans
+
+
+def lesion_rows(record: selectors.CaseRecord, view: draft_api.DraftView | None) -> list[dict]:
+    """Each lesion with the engine's SINS / Mirels for it (never recomputed here)."""
+    scores = view.scores_by_lesion if view else {}
+    return [{"lesion": lesion, "scores": scores.get(str(lesion.pk), [])}
+            for lesion in record.lesions]
+
+
+def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
+    record = selectors.case_record(item=item)
+    if draft is None and refresh:
+        draft = draft_api.draft_for_item(item=item)
+    view = draft_api.draft_view(draft)
+    decisions = selectors.decisions_of(item=item)
+    today = timezone.localdate()
+    meeting_day = timezone.localdate(item.meeting.starts_at)
+    patient = record.patient
+    primary = getattr(patient, "primary", None)
+    audit(request, [patient.pk])
+    return {
+        "item": item,
+        "meeting": item.meeting,
+        "record": record,
+        "patient": patient,
+        "primary": primary,
+        "is_prostate": primary is not None and primary.site == PrimarySite.PROSTATE,
+        "is_breast": primary is not None and primary.site == PrimarySite.BREAST,
+        "age": patient.age_on(today),
+        "draft": view,
+        "lesions": lesion_rows(record, view),
+        "charts": _lab_charts(record),
+        "timeline": treatment_timeline(_spans(record), today=today,
+                                       marker=meeting_day if meeting_day != today else None,
+                                       marker_label="meeting"),
+        "has_treatments": bool(record.radiotherapy or record.bone_agents or record.systemic
+                               or record.surgeries),
+        "decisions": decisions,
+        "latest_decision": decisions[-1] if decisions else None,
+        "can_record": request.user.has_perm("cases.record_decision", item),
+    }
+
+
+@login_required
+def case_review(request, item_pk):
+    item = selectors.agenda_item_for(user=request.user, pk=item_pk)
+    return render(request, "cases/case_review.html", case_context(request, item))

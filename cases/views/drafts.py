@@ -1,0 +1,260 @@
+"""The pages' window on the recommendation engine's drafts.
+
+`cases` itself (models, services, selectors) imports neither `recommendations` nor
+`reminders`; only this web layer does, at call time, because the pages show the draft
+next to the record and signing schedules the follow-up. Everything here only reads the
+`DraftPlan.output` JSON (`recommendations.engine.io.plan_to_json`) and reshapes it for
+templates: scores are the engine's, never recomputed here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.choices import Specialty
+
+_SUPPLIER_LABELS = {
+    "radiology": "Radiology",
+    "medical_oncology": "Medical oncology",
+    "radiation_oncology": "Radiation oncology",
+    "nursing": "Nursing",
+    "laboratory": "Laboratory",
+    "dentistry": "Dentistry",
+    "surgery": "Surgery",
+    "nuclear_medicine": "Nuclear medicine",
+    "coordination": "MDT coordination",
+}
+_URGENCY_LABELS = {
+    "emergency": "Urgent — do not wait for the next meeting",
+    "before_next_meeting": "Before the next meeting",
+    "routine": "Routine",
+}
+_SEVERITY_ORDER = {"contraindication": 0, "warning": 1, "caution": 2, "info": 3}
+_SINS_CATEGORY_LABELS = {
+    "stable": "Stable",
+    "potentially_unstable": "Potentially unstable",
+    "unstable": "Unstable",
+}
+_MIRELS_CATEGORY_LABELS = {"low": "Low risk", "borderline": "Borderline", "high": "High risk"}
+
+
+def specialty_label(value: str) -> str:
+    try:
+        return Specialty(value).label
+    except ValueError:
+        return value.replace("_", " ").capitalize()
+
+
+def _humanise_field(path: str) -> str:
+    """`lesions.0.collapse_percent` → "collapse percent" (the lesion is named apart)."""
+    last = path.rsplit(".", 1)[-1]
+    return last.replace("_", " ")
+
+
+@dataclass
+class Score:
+    """One lesion's SINS or Mirels as the engine computed it."""
+
+    kind: str  # "sins" | "mirels"
+    total_text: str
+    total: int | None
+    total_min: int
+    total_max: int
+    category: str  # CSS-safe: stable/potentially_unstable/unstable, low/borderline/high, or ""
+    category_label: str
+    components: list[dict[str, Any]]
+    complete: bool
+
+
+@dataclass
+class DraftView:
+    """A draft plan reshaped for templates."""
+
+    draft: Any
+    engine_version: str
+    as_of: Any
+    urgency: str
+    urgency_label: str
+    items: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    missing: list[dict[str, Any]]
+    required_specialties: list[dict[str, Any]]
+    scores_by_lesion: dict[str, list[Score]] = field(default_factory=dict)
+    clearance: dict[str, Any] | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lesion_scores(self) -> list[tuple[str, Score]]:
+        """Every score with the lesion's label from the facts the engine read."""
+        labels = _lesion_labels(self.facts)
+        return [(labels.get(lesion_id, f"lesion {lesion_id}"), score)
+                for lesion_id, scores in self.scores_by_lesion.items() for score in scores]
+
+    @property
+    def facts_json(self) -> str:
+        return json.dumps(self.facts, indent=2, sort_keys=True, ensure_ascii=False)
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == "emergency"
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.missing
+
+
+def _lesion_labels(facts: dict[str, Any]) -> dict[str, str]:
+    return {str(les.get("id")): les.get("label") or les.get("vertebral_level")
+            or les.get("bone", "") for les in facts.get("lesions", []) or []}
+
+
+def _score(kind: str, raw: dict[str, Any]) -> Score:
+    lo, hi = int(raw.get("total_min", 0)), int(raw.get("total_max", 0))
+    total = raw.get("total")
+    if total is None and lo == hi:
+        total = lo
+    category = raw.get("category") or ""
+    labels = _SINS_CATEGORY_LABELS if kind == "sins" else _MIRELS_CATEGORY_LABELS
+    if category:
+        category_label = labels.get(category, category)
+    else:
+        # A range that spans categories: say both ends, never pick one.
+        ends = [raw.get("category_min"), raw.get("category_max")]
+        category_label = " to ".join(labels.get(e, e) for e in ends if e) or "Incomplete"
+    components = []
+    for comp in raw.get("components", []):
+        lo_c, hi_c = comp.get("min_points"), comp.get("max_points")
+        components.append({
+            "name": comp.get("name", ""),
+            "finding": comp.get("finding", ""),
+            "points": lo_c if lo_c == hi_c else f"{lo_c}–{hi_c}",
+            "status": comp.get("status", "known"),
+            "rule_id": comp.get("rule_id", ""),
+            "note": comp.get("note"),
+        })
+    return Score(
+        kind=kind,
+        total_text=str(total) if total is not None else f"{lo}–{hi}",
+        total=total, total_min=lo, total_max=hi,
+        category=category, category_label=category_label,
+        components=components, complete=total is not None,
+    )
+
+
+def draft_view(draft) -> DraftView | None:
+    """Reshape a `DraftPlan` row (or None) for templates."""
+    if draft is None:
+        return None
+    out: dict[str, Any] = draft.output or {}
+    items = []
+    for item in out.get("items", []):
+        detail = item.get("detail") or {}
+        items.append({
+            **item,
+            "summary": detail.get("text") or detail.get("summary") or "",
+            "detail_pairs": [
+                (k.replace("_", " "), v) for k, v in detail.items()
+                if k not in ("text", "summary") and v not in (None, "", [], {})
+            ],
+            "urgency_label": _URGENCY_LABELS.get(item.get("urgency", ""), item.get("urgency")),
+        })
+    flags = sorted(out.get("flags", []),
+                   key=lambda f: _SEVERITY_ORDER.get(f.get("severity", "info"), 9))
+    facts = draft.facts or {}
+    labels = _lesion_labels(facts)
+    missing = []
+    for m in out.get("missing_data", []):
+        supplier = m.get("supplied_by") or m.get("who") or ""
+        missing.append({
+            **m,
+            "what": _humanise_field(m.get("field", "")),
+            "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
+            "supplier_label": _SUPPLIER_LABELS.get(supplier, supplier.replace("_", " ")),
+        })
+    required = [
+        {**r, "label": specialty_label(r.get("specialty", ""))}
+        for r in out.get("required_specialties", [])
+    ]
+    scores: dict[str, list[Score]] = {}
+    for raw in out.get("sins", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
+    for raw in out.get("mirels", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
+    urgency = out.get("case_urgency") or out.get("urgency") or "routine"
+    return DraftView(
+        draft=draft,
+        engine_version=draft.engine_version,
+        as_of=draft.as_of,
+        urgency=urgency,
+        urgency_label=_URGENCY_LABELS.get(urgency, urgency),
+        items=items,
+        flags=flags,
+        notes=out.get("notes", []),
+        missing=missing,
+        required_specialties=required,
+        scores_by_lesion=scores,
+        clearance=out.get("creatinine_clearance"),
+        facts=facts,
+    )
+
+
+# --- Calls into the other apps ------------------------------------------------------------
+
+def _refresh_services():
+    # TEMPORARY while the engine lands: the refresh services import the engine's
+    # `evaluate`; until it exists the pages show the newest stored drafts.
+    try:
+        from recommendations import services
+    except ImportError:
+        return None
+    return services
+
+
+def drafts_for_meeting(*, meeting) -> dict[int, Any]:
+    """agenda_item_id → current draft, re-evaluating only cases whose facts changed."""
+    services = _refresh_services()
+    if services is None:
+        from cases.models import AgendaItem
+
+        ids = list(AgendaItem.objects.filter(meeting=meeting).values_list("pk", flat=True))
+        return drafts_current(item_ids=ids)
+    return services.drafts_refresh_for_meeting(meeting=meeting)
+
+
+def draft_for_item(*, item):
+    """The current draft of one case, re-evaluated if its facts changed."""
+    services = _refresh_services()
+    if services is None:
+        return drafts_current(item_ids=[item.pk]).get(item.pk)
+    return services.draft_refresh(agenda_item=item)
+
+
+def drafts_current(*, item_ids: list[int]) -> dict[int, Any]:
+    """Newest stored drafts without re-evaluating (read-only pages, patient history)."""
+    from recommendations.selectors import current_drafts
+
+    return current_drafts(agenda_item_ids=item_ids)
+
+
+def sign_decision(*, decision, chair):
+    """Sign and schedule the follow-up reminders in one transaction when the reminders
+    app provides it; otherwise sign only."""
+    try:
+        from reminders.services import decision_sign_and_schedule
+    except ImportError:
+        from cases.services import decision_sign
+
+        return decision_sign(decision=decision, chair=chair)
+    return decision_sign_and_schedule(decision=decision, chair=chair)
+
+
+def circulation_service():
+    """`reminders.services.agenda_circulate` if the reminders app has it, else None."""
+    try:
+        from reminders.services import agenda_circulate
+    except ImportError:
+        return None
+    return agenda_circulate
