@@ -1,0 +1,90 @@
+"""Vocabulary shared by rules and the plan: sections, urgency, severity, sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeAlias
+
+#: JSON-safe values used in ``PlanItem.detail``.
+JSONValue: TypeAlias = (
+    str | int | float | bool | None | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
+)
+Detail = dict[str, JSONValue]
+
+
+class Section(StrEnum):
+    """Sections of the rules reference, in evaluation order."""
+
+    SCORES = "scores"
+    ASSESSMENT = "assessment"
+    MSCC = "mscc"
+    SURGERY = "surgery"
+    RADIOTHERAPY = "radiotherapy"
+    BTA = "bta"
+    RADIOISOTOPES = "radioisotopes"
+    SYSTEMIC = "systemic"
+    PITFALLS = "pitfalls"
+    FOLLOW_UP = "follow_up"
+    QUORUM = "quorum"
+
+
+class Urgency(StrEnum):
+    EMERGENCY = "emergency"
+    BEFORE_NEXT_MEETING = "before_next_meeting"
+    ROUTINE = "routine"
+
+
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.BEFORE_NEXT_MEETING: 1, Urgency.ROUTINE: 2}
+
+
+class Severity(StrEnum):
+    CONTRAINDICATION = "contraindication"
+    WARNING = "warning"
+    CAUTION = "caution"
+    INFO = "info"
+
+
+SEVERITY_RANK = {
+    Severity.CONTRAINDICATION: 0,
+    Severity.WARNING: 1,
+    Severity.CAUTION: 2,
+    Severity.INFO: 3,
+}
+
+
+class Evidence(StrEnum):
+    """Tags of the rules reference."""
+
+    VERIFIED = "V"  # checked in the primary text, label or abstract
+    SECONDARY = "S"  # seen only in a secondary summary
+    UNVERIFIED = "U"  # board note at most, never a hard rule
+
+
+class Supplier(StrEnum):
+    """Who typically supplies a missing fact (for the coordinator's chase list)."""
+
+    RADIOLOGY = "radiology"
+    MEDICAL_ONCOLOGY = "medical_oncology"
+    RADIATION_ONCOLOGY = "radiation_oncology"
+    NURSING = "nursing"
+    LABORATORY = "laboratory"
+    DENTISTRY = "dentistry"
+    SURGERY = "surgery"
+    NUCLEAR_MEDICINE = "nuclear_medicine"
+    COORDINATION = "coordination"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a rule comes from: the primary reference and the source document's words."""
+
+    primary: str
+    #: What the source document (seed 000_3e617de234f975d1) says; ``None`` if silent.
+    document: str | None
+    evidence: Evidence = Evidence.VERIFIED
+
+    @property
+    def secondary(self) -> bool:
+        return self.evidence is Evidence.SECONDARY

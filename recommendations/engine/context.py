@@ -1,0 +1,506 @@
+"""Evaluation context: the facts plus everything derived from them once per evaluation.
+
+Derived here: age at ``as_of``, the latest lab of each analyte on or before ``as_of``
+(and whether it is fresh enough to use), SINS and Mirels per lesion, creatinine
+clearances, what is active or planned. Windows below are the engine's documented
+choices; a value older than its window is reported as stale, never used silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .facts import (
+    ANALYTE_UNITS,
+    BoneTargetedAgent,
+    BoneTargetedAgentCourse,
+    CaseFacts,
+    LabAnalyte,
+    LabResult,
+    LabUnit,
+    Lesion,
+    LimbPain,
+    RadiotherapyTechnique,
+    SpinalPain,
+    Surgery,
+    SystemicTherapyKind,
+)
+from .scores import (
+    CreatinineClearance,
+    MirelsResult,
+    RenalCheck,
+    SinsResult,
+    UnitError,
+    ZoledronicDoseBand,
+    cockcroft_gault,
+    creatinine_mg_dl,
+    mirels_score,
+    sins_score,
+    zoledronic_dose_band,
+    zoledronic_renal_check,
+)
+
+#: How old a lab may be (days before ``as_of``) and still be used. Creatinine and
+#: calcium: a month, so a dose band or a denosumab start rests on a current value (the
+#: per-dose checks are separate reminders, BTA-04/BTA-06). Blood counts: two weeks,
+#: because radium-223 and Sr/Sm eligibility (RAD-03/05) must reflect current marrow.
+LAB_MAX_AGE_DAYS: dict[LabAnalyte, int] = {
+    LabAnalyte.CREATININE: 30,
+    LabAnalyte.CALCIUM: 30,
+    LabAnalyte.ALBUMIN: 30,
+    LabAnalyte.HAEMOGLOBIN: 14,
+    LabAnalyte.ANC: 14,
+    LabAnalyte.PLATELETS: 14,
+    LabAnalyte.WBC: 14,
+    LabAnalyte.ALP: 90,
+    LabAnalyte.NTX: 90,
+    LabAnalyte.PSA: 90,
+    LabAnalyte.VITAMIN_D: 180,
+}
+#: Body weight for Cockcroft–Gault and the radium-223 activity (RAD-02).
+WEIGHT_MAX_AGE_DAYS = 90
+#: Performance status drifts quickly in metastatic disease; older ECOG is re-asked.
+ECOG_MAX_AGE_DAYS = 60
+#: An imaging study counts as "on record" for IMG-01 if this recent.
+IMAGING_RECENT_DAYS = 90
+#: A dental examination this recent is shown as recent (BTA-08 still asks for it).
+DENTAL_EXAM_RECENT_DAYS = 183
+#: Cumulative BTA exposure counted as "long-term" for AFF (BTA-09) and ONJ (BTA-08).
+LONG_TERM_BTA_DAYS = 730
+#: Bone-scan flare window after starting treatment (IMG-02: ~12 weeks).
+FLARE_WINDOW_DAYS = 84
+#: Adjusted calcium below this is treated as hypocalcaemia to correct before denosumab
+#: (BTA-06). The label gives no number; 2.10 mmol/L is a common lower reference limit.
+HYPOCALCAEMIA_BELOW_MMOL_L = 2.10
+CALCIUM_MG_DL_PER_MMOL_L = 4.008
+
+BTA_AGENTS = frozenset(BoneTargetedAgent)
+
+
+def age_on(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+@dataclass(frozen=True, slots=True)
+class LabStatus:
+    """The latest result on or before ``as_of`` and whether it may be used."""
+
+    analyte: LabAnalyte
+    latest: LabResult | None
+    #: The value in the canonical unit (mg/dL creatinine, mmol/L calcium, g/dL Hb,
+    #: ×10⁹/L counts) when ``latest`` is fresh and has a valid unit.
+    value: float | None
+    #: Why ``value`` is ``None``: "absent", "stale …", "unit …".
+    problem: str | None
+
+    @property
+    def usable(self) -> bool:
+        return self.value is not None
+
+
+def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
+    if analyte is LabAnalyte.CREATININE:
+        return creatinine_mg_dl(value, unit)
+    if analyte is LabAnalyte.CALCIUM and unit is LabUnit.MG_DL:
+        return round(value / CALCIUM_MG_DL_PER_MMOL_L, 4)
+    if analyte is LabAnalyte.HAEMOGLOBIN and unit is LabUnit.G_L:
+        return value / 10
+    if analyte is LabAnalyte.ALBUMIN and unit is LabUnit.G_DL:
+        return value * 10
+    if analyte is LabAnalyte.VITAMIN_D and unit is LabUnit.NG_ML:
+        return value * 2.496
+    return value
+
+
+def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> LabStatus:
+    if latest is None:
+        return LabStatus(analyte, None, None, "absent")
+    if latest.unit is None or latest.unit not in ANALYTE_UNITS[analyte]:
+        allowed = " or ".join(ANALYTE_UNITS[analyte])
+        return LabStatus(
+            analyte,
+            latest,
+            None,
+            f"unit {latest.unit or 'not stated'} on {latest.taken_at.isoformat()} "
+            f"(must be {allowed}; never guessed)",
+        )
+    age = (as_of - latest.taken_at).days
+    limit = LAB_MAX_AGE_DAYS[analyte]
+    if age > limit:
+        return LabStatus(
+            analyte,
+            latest,
+            None,
+            f"stale: latest {latest.taken_at.isoformat()} is {age} days old (window {limit} days)",
+        )
+    if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
+        return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
+    return LabStatus(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PriorRt:
+    end: date | None
+    dose_gy: float | None
+    fractions: int | None
+    technique: RadiotherapyTechnique | None
+    #: A recorded course that started and has no end date yet.
+    ongoing: bool = False
+
+    def describe(self) -> str:
+        dose = f"{self.dose_gy:g} Gy" if self.dose_gy is not None else "dose unknown"
+        fr = f"/{self.fractions}" if self.fractions is not None else ""
+        when = self.end.isoformat() if self.end else ("ongoing" if self.ongoing else "date unknown")
+        tech = f" {self.technique}" if self.technique else ""
+        return f"{dose}{fr}{tech} ({when})"
+
+
+@dataclass(frozen=True, slots=True)
+class LesionView:
+    index: int
+    lesion: Lesion
+    name: str
+    painful: bool | None
+    sins: SinsResult | None
+    mirels: MirelsResult | None
+    prior_rt: tuple[PriorRt, ...]
+    #: A recorded RT course for this lesion that is planned (start after ``as_of``).
+    rt_planned: bool
+    surgeries: tuple[Surgery, ...]
+
+    @property
+    def id(self) -> str:
+        return self.lesion.id
+
+    def path(self, field: str) -> str:
+        return f"lesions.{self.index}.{field}"
+
+
+def _lesion_name(lesion: Lesion) -> str:
+    if lesion.label:
+        return lesion.label
+    if lesion.vertebral_level is not None:
+        return str(lesion.vertebral_level)
+    parts = [str(p) for p in (lesion.laterality, lesion.long_bone_segment, lesion.bone) if p]
+    return " ".join(parts)
+
+
+def _painful(lesion: Lesion) -> bool | None:
+    if lesion.painful is not None:
+        return lesion.painful
+    if lesion.spinal_pain is not None:
+        return lesion.spinal_pain is not SpinalPain.NONE
+    if lesion.limb_pain is not None:
+        # Mirels has no "no pain" grade; any recorded limb pain grade is pain.
+        return lesion.limb_pain in (LimbPain.MILD, LimbPain.MODERATE, LimbPain.FUNCTIONAL)
+    return None
+
+
+def _bta_active(c: BoneTargetedAgentCourse, as_of: date) -> bool:
+    return c.start is not None and c.start <= as_of and (c.stop is None or c.stop > as_of)
+
+
+def _bta_planned(c: BoneTargetedAgentCourse, as_of: date) -> bool:
+    return (c.start is None or c.start > as_of) and (c.stop is None or c.stop > as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    facts: CaseFacts
+    as_of: date
+    age_years: int | None
+    weight_kg: float | None
+    weight_problem: str | None
+    ecog: int | None
+    ecog_problem: str | None
+    lesions: tuple[LesionView, ...]
+    labs: dict[LabAnalyte, LabStatus]
+    #: Suspected or imaged metastatic spinal cord compression (MSCC-01..03).
+    mscc: bool
+    #: Symptomatic bone disease: any painful lesion or reported pain.
+    symptomatic: bool | None
+    bta_active: tuple[BoneTargetedAgentCourse, ...]
+    bta_planned: tuple[BoneTargetedAgentCourse, ...]
+    bta_exposure_days: int
+    #: Systemic therapy kinds active now or planned.
+    therapy_kinds: frozenset[SystemicTherapyKind]
+    #: Latest start of a systemic therapy, BTA or radioisotope on or before ``as_of``.
+    last_treatment_start: date | None
+    crcl: CreatinineClearance | None
+    crcl_problem: str | None
+    zol_baseline: CreatinineClearance | None
+    zol_baseline_problem: str | None
+    zol_band: ZoledronicDoseBand | None
+    renal_check: RenalCheck | None
+
+    def lab(self, analyte: LabAnalyte) -> LabStatus:
+        return self.labs[analyte]
+
+    @property
+    def zol_active(self) -> bool:
+        return any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in self.bta_active)
+
+    @property
+    def zol_planned(self) -> bool:
+        return any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in self.bta_planned)
+
+    @property
+    def dmab_active(self) -> bool:
+        return any(c.agent is BoneTargetedAgent.DENOSUMAB for c in self.bta_active)
+
+    @property
+    def dmab_planned(self) -> bool:
+        return any(c.agent is BoneTargetedAgent.DENOSUMAB for c in self.bta_planned)
+
+    def course(self, agent: BoneTargetedAgent) -> BoneTargetedAgentCourse | None:
+        for c in self.bta_active:
+            if c.agent is agent:
+                return c
+        return None
+
+    def spinal(self) -> tuple[LesionView, ...]:
+        return tuple(v for v in self.lesions if v.lesion.is_spinal)
+
+
+def _latest_labs(facts: CaseFacts, as_of: date) -> dict[LabAnalyte, LabStatus]:
+    latest: dict[LabAnalyte, LabResult] = {}
+    for lab in facts.labs:
+        if lab.taken_at > as_of:
+            continue  # "latest" means latest on or before as_of
+        cur = latest.get(lab.analyte)
+        if cur is None or lab.taken_at >= cur.taken_at:
+            latest[lab.analyte] = lab
+    return {a: _lab_status(a, latest.get(a), as_of) for a in LabAnalyte}
+
+
+def _baseline_clearance(
+    facts: CaseFacts,
+    as_of: date,
+    zol_active: bool,
+    weight: float | None,
+    labs: dict[LabAnalyte, LabStatus],
+    crcl: CreatinineClearance | None,
+    crcl_problem: str | None,
+) -> tuple[CreatinineClearance | None, str | None]:
+    """BTA-03 doses by the *baseline* clearance: the pre-first-dose creatinine when
+    zoledronic acid is running, otherwise today's (latest fresh) creatinine."""
+    if not zol_active:
+        return crcl, crcl_problem
+    base = facts.baseline_creatinine
+    if base is None or base.taken_at > as_of:
+        return None, "baseline creatinine (before the first zoledronic acid dose) not recorded"
+    p = facts.patient
+    age = age_on(p.date_of_birth, base.taken_at) if p.date_of_birth else p.age_years
+    try:
+        return cockcroft_gault(age_years=age, weight_kg=weight, sex=p.sex, creatinine=base), None
+    except UnitError as exc:
+        return None, f"baseline creatinine {exc}"
+    except ValueError as exc:
+        return None, f"baseline creatinine invalid: {exc}"
+
+
+def build_context(facts: CaseFacts, as_of: date) -> Context:
+    p = facts.patient
+    age = age_on(p.date_of_birth, as_of) if p.date_of_birth else p.age_years
+
+    weight: float | None = p.weight_kg
+    weight_problem: str | None = None if weight is not None else "absent"
+    if weight is not None and p.weight_date is not None:
+        days = (as_of - p.weight_date).days
+        if days > WEIGHT_MAX_AGE_DAYS:
+            weight_problem = (
+                f"stale: recorded {p.weight_date.isoformat()}, {days} days old "
+                f"(window {WEIGHT_MAX_AGE_DAYS} days)"
+            )
+            weight = None
+
+    ecog = facts.ecog
+    ecog_problem: str | None = None if ecog is not None else "absent"
+    if ecog is not None and facts.ecog_date is not None:
+        days = (as_of - facts.ecog_date).days
+        if days > ECOG_MAX_AGE_DAYS:
+            ecog_problem = (
+                f"stale: recorded {facts.ecog_date.isoformat()}, {days} days old "
+                f"(window {ECOG_MAX_AGE_DAYS} days)"
+            )
+            ecog = None
+
+    courses_by_lesion: dict[str, list[PriorRt]] = {}
+    rt_planned: set[str] = set()
+    for c in facts.radiotherapy_courses:
+        if c.lesion_id is None:
+            continue
+        if c.start is not None and c.start > as_of:
+            rt_planned.add(c.lesion_id)
+            continue
+        if c.end is not None and c.end > as_of:
+            # Running course whose recorded end date lies ahead.
+            courses_by_lesion.setdefault(c.lesion_id, []).append(
+                PriorRt(None, c.dose_gy, c.fractions, c.technique, ongoing=True)
+            )
+            continue
+        if c.start is None and c.end is None:
+            rt_planned.add(c.lesion_id)
+            continue
+        courses_by_lesion.setdefault(c.lesion_id, []).append(
+            PriorRt(c.end, c.dose_gy, c.fractions, c.technique, ongoing=c.end is None)
+        )
+    surgeries_by_lesion: dict[str, list[Surgery]] = {}
+    for s in facts.surgeries:
+        if s.lesion_id is not None:
+            surgeries_by_lesion.setdefault(s.lesion_id, []).append(s)
+
+    views: list[LesionView] = []
+    for i, lesion in enumerate(facts.lesions):
+        prior: list[PriorRt] = []
+        if lesion.prior_rt_date is not None or lesion.prior_rt_dose_gy is not None:
+            if lesion.prior_rt_date is None or lesion.prior_rt_date <= as_of:
+                prior.append(
+                    PriorRt(
+                        lesion.prior_rt_date,
+                        lesion.prior_rt_dose_gy,
+                        lesion.prior_rt_fractions,
+                        lesion.prior_rt_technique,
+                    )
+                )
+        prior.extend(courses_by_lesion.get(lesion.id, ()))
+        # Most recent first; unknown dates first so they are never mistaken for old RT.
+        prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
+        views.append(
+            LesionView(
+                index=i,
+                lesion=lesion,
+                name=_lesion_name(lesion),
+                painful=_painful(lesion),
+                sins=sins_score(lesion) if lesion.is_spinal else None,
+                mirels=mirels_score(lesion) if lesion.is_long_bone else None,
+                prior_rt=tuple(prior),
+                rt_planned=lesion.id in rt_planned,
+                surgeries=tuple(surgeries_by_lesion.get(lesion.id, ())),
+            )
+        )
+
+    labs = _latest_labs(facts, as_of)
+
+    n = facts.neurology
+    mscc = n.suspected_cord_compression is True or n.cord_compression_on_imaging is True
+
+    symptomatic: bool | None
+    pain = facts.pain
+    if (
+        any(v.painful for v in views)
+        or (pain.worst_nrs is not None and pain.worst_nrs > 0)
+        or pain.uncontrolled is True
+    ):
+        symptomatic = True
+    elif pain.worst_nrs == 0 or (
+        views and all(v.painful is False for v in views) and pain.worst_nrs is None
+    ):
+        symptomatic = False
+    else:
+        symptomatic = None
+
+    bta_active = tuple(c for c in facts.bone_targeted_agents if _bta_active(c, as_of))
+    bta_planned = tuple(c for c in facts.bone_targeted_agents if _bta_planned(c, as_of))
+    exposure = 0
+    for btc in facts.bone_targeted_agents:
+        if btc.start is not None and btc.start <= as_of:
+            end = min(btc.stop, as_of) if btc.stop is not None else as_of
+            exposure += max(0, (end - btc.start).days)
+
+    kinds: set[SystemicTherapyKind] = set()
+    starts: list[date] = []
+    for t in facts.systemic_therapies:
+        if t.start is not None and t.start <= as_of:
+            starts.append(t.start)
+        if t.planned:
+            kinds.add(t.kind)
+            continue
+        started = t.start is None or t.start <= as_of
+        running = t.stop is None or t.stop >= as_of
+        if started and running:
+            kinds.add(t.kind)
+    starts.extend(c.start for c in facts.bone_targeted_agents if c.start and c.start <= as_of)
+    starts.extend(
+        r.first_dose for r in facts.radioisotope_courses if r.first_dose and r.first_dose <= as_of
+    )
+
+    cre = labs[LabAnalyte.CREATININE]
+    crcl: CreatinineClearance | None = None
+    crcl_problem: str | None = None
+    if cre.usable:
+        try:
+            crcl = cockcroft_gault(
+                age_years=age, weight_kg=weight, sex=p.sex, creatinine=cre.latest
+            )
+        except ValueError as exc:  # UnitError included; _lab_status already screens
+            crcl_problem = str(exc)
+    else:
+        crcl_problem = f"creatinine {cre.problem}"
+
+    zol_active = any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in bta_active)
+    zol_baseline, zol_problem = _baseline_clearance(
+        facts, as_of, zol_active, weight, labs, crcl, crcl_problem
+    )
+    band = (
+        zoledronic_dose_band(zol_baseline.value_ml_min)
+        if zol_baseline is not None and zol_baseline.value_ml_min is not None
+        else None
+    )
+
+    renal: RenalCheck | None = None
+    if (
+        zol_active
+        and zol_baseline is not None
+        and zol_baseline.creatinine_mg_dl is not None
+        and cre.value is not None
+    ):
+        withheld = any(
+            c.withheld_since is not None
+            for c in bta_active
+            if c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID
+        )
+        renal = zoledronic_renal_check(
+            baseline_mg_dl=zol_baseline.creatinine_mg_dl,
+            latest_mg_dl=cre.value,
+            withheld=withheld,
+        )
+
+    return Context(
+        facts=facts,
+        as_of=as_of,
+        age_years=age,
+        weight_kg=weight,
+        weight_problem=weight_problem,
+        ecog=ecog,
+        ecog_problem=ecog_problem,
+        lesions=tuple(views),
+        labs=labs,
+        mscc=mscc,
+        symptomatic=symptomatic,
+        bta_active=bta_active,
+        bta_planned=bta_planned,
+        bta_exposure_days=exposure,
+        therapy_kinds=frozenset(kinds),
+        last_treatment_start=max(starts) if starts else None,
+        crcl=crcl,
+        crcl_problem=crcl_problem,
+        zol_baseline=zol_baseline,
+        zol_baseline_problem=zol_problem,
+        zol_band=band,
+        renal_check=renal,
+    )
+
+
+def days_between(a: date, b: date) -> int:
+    return (b - a).days
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    last = (nxt - timedelta(days=1)).day
+    return date(year, month, min(d.day, last))

@@ -1,0 +1,137 @@
+"""``evaluate``: case facts and a date in, draft plan out. Pure and deterministic."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .catalogue import RULES
+from .common import SEVERITY_RANK, URGENCY_RANK, Severity, Urgency
+from .context import build_context
+from .facts import CaseFacts, Specialty
+from .plan import (
+    ENGINE_VERSION,
+    BoardNote,
+    DraftPlan,
+    Flag,
+    MissingData,
+    PlanItem,
+    RequiredSpecialty,
+)
+from .rules.base import Flagged, Item, Missing, Note, Prior, Quorum
+from .rules.bta import zol_considered
+
+_SPECIALTY_ORDER = {s: i for i, s in enumerate(Specialty)}
+
+
+def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
+    """Draft the board's plan for ``facts`` as known on ``as_of``.
+
+    Same facts and date → the same plan: rules run in catalogue order, lesions in the
+    order given, and the only re-ordering is a stable sort by urgency / severity.
+    """
+    ctx = build_context(facts, as_of)
+    prior = Prior()
+    items: list[PlanItem] = []
+    flags: list[Flag] = []
+    notes: list[BoardNote] = []
+    missing: dict[str, tuple[list[str], list[str], Missing]] = {}
+    quorum: dict[Specialty, tuple[list[str], bool, str]] = {}
+
+    for rule in RULES:
+        for finding in rule.fn(ctx, prior):
+            prior.add(finding, rule.id)
+            if isinstance(finding, Item):
+                info = rule.code(finding.code)
+                items.append(
+                    PlanItem(
+                        code=finding.code,
+                        section=rule.section,
+                        title=info.title,
+                        detail=finding.detail,
+                        rationale=finding.rationale,
+                        urgency=finding.urgency,
+                        rule_id=rule.id,
+                        sources=info.sources or rule.sources,
+                        lesion_id=finding.lesion_id,
+                    )
+                )
+            elif isinstance(finding, Flagged):
+                info = rule.code(finding.code)
+                flags.append(
+                    Flag(
+                        code=finding.code,
+                        section=rule.section,
+                        severity=info.severity or Severity.INFO,
+                        message=finding.message,
+                        rule_id=rule.id,
+                        sources=info.sources or rule.sources,
+                        lesion_id=finding.lesion_id,
+                    )
+                )
+            elif isinstance(finding, Note):
+                info = rule.code(finding.code)
+                notes.append(
+                    BoardNote(
+                        finding.code,
+                        rule.section,
+                        finding.message,
+                        rule.id,
+                        info.sources or rule.sources,
+                    )
+                )
+            elif isinstance(finding, Missing):
+                entry = missing.get(finding.field)
+                if entry is None:
+                    missing[finding.field] = ([finding.why], [rule.id], finding)
+                else:
+                    whys, rids, _ = entry
+                    if finding.why not in whys:
+                        whys.append(finding.why)
+                    if rule.id not in rids:
+                        rids.append(rule.id)
+            else:
+                q: Quorum = finding
+                cur = quorum.get(q.specialty)
+                if cur is None:
+                    quorum[q.specialty] = ([q.reason], q.provisional, rule.id)
+                else:
+                    reasons, provisional, rid = cur
+                    if q.reason not in reasons:
+                        reasons.append(q.reason)
+                    # A firm reason beats a provisional one.
+                    quorum[q.specialty] = (reasons, provisional and q.provisional, rid)
+
+    items.sort(key=lambda i: URGENCY_RANK[i.urgency])
+    flags.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    if ctx.mscc:
+        urgency = Urgency.EMERGENCY
+    elif items:
+        urgency = items[0].urgency
+    else:
+        urgency = Urgency.ROUTINE
+
+    zol = zol_considered(ctx, prior)
+    return DraftPlan(
+        engine_version=ENGINE_VERSION,
+        as_of=as_of,
+        urgency=urgency,
+        sins=tuple(v.sins for v in ctx.lesions if v.sins is not None),
+        mirels=tuple(v.mirels for v in ctx.lesions if v.mirels is not None),
+        creatinine_clearance=ctx.crcl,
+        baseline_creatinine_clearance=ctx.zol_baseline if zol else None,
+        zoledronic_dose=ctx.zol_band if zol else None,
+        renal_check=ctx.renal_check,
+        items=tuple(items),
+        flags=tuple(flags),
+        notes=tuple(notes),
+        missing_data=tuple(
+            MissingData(fld, "; ".join(whys), tuple(rids), m.supplied_by, m.lesion_id)
+            for fld, (whys, rids, m) in missing.items()
+        ),
+        required_specialties=tuple(
+            RequiredSpecialty(s, tuple(reasons), rid, prov)
+            for s, (reasons, prov, rid) in sorted(
+                quorum.items(), key=lambda kv: _SPECIALTY_ORDER[kv[0]]
+            )
+        ),
+    )

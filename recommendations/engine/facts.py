@@ -1,0 +1,499 @@
+"""Case facts: the engine's only input besides the date.
+
+Frozen, slotted dataclasses with ``None`` for "unknown" everywhere. The engine never
+guesses: an unknown that would change the plan becomes a MissingData item.
+
+The enum string values mirror ``cases/choices.py`` exactly (that module is Django, so it
+is not imported here); the Django selector maps model fields onto these 1:1. Enums
+marked *engine-only* have no model counterpart yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class PrimarySite(StrEnum):
+    PROSTATE = "prostate"
+    BREAST = "breast"
+    LUNG = "lung"
+    KIDNEY = "kidney"
+    THYROID = "thyroid"
+    MYELOMA = "myeloma"
+    MELANOMA = "melanoma"
+    COLORECTAL = "colorectal"
+    SARCOMA = "sarcoma"
+    LYMPHOMA = "lymphoma"
+    GERM_CELL = "germ_cell"
+    OTHER = "other"
+
+
+class CastrationStatus(StrEnum):
+    SENSITIVE = "sensitive"
+    RESISTANT = "resistant"
+    UNKNOWN = "unknown"
+
+
+class ReceptorStatus(StrEnum):
+    HR_POS_HER2_NEG = "hr+/her2-"
+    HER2_POS = "her2+"
+    TRIPLE_NEGATIVE = "triple_negative"
+    UNKNOWN = "unknown"
+
+
+class SurvivalBand(StrEnum):
+    LESS_THAN_3_MONTHS = "lt3m"
+    THREE_TO_12_MONTHS = "3to12m"
+    MORE_THAN_12_MONTHS = "gt12m"
+
+
+class Bone(StrEnum):
+    VERTEBRA = "vertebra"
+    FEMUR = "femur"
+    TIBIA = "tibia"
+    FIBULA = "fibula"
+    HUMERUS = "humerus"
+    RADIUS = "radius"
+    ULNA = "ulna"
+    PELVIS = "pelvis"
+    ACETABULUM = "acetabulum"
+    SACRUM = "sacrum"
+    RIB = "rib"
+    STERNUM = "sternum"
+    SCAPULA = "scapula"
+    CLAVICLE = "clavicle"
+    SKULL = "skull"
+
+
+UPPER_LIMB_BONES = frozenset({Bone.HUMERUS, Bone.RADIUS, Bone.ULNA})
+LOWER_LIMB_BONES = frozenset({Bone.FEMUR, Bone.TIBIA, Bone.FIBULA})
+LONG_BONES = UPPER_LIMB_BONES | LOWER_LIMB_BONES
+#: Bones that carry a vertebral level and are scored with SINS (the sacrum is S1–S5).
+SPINAL_BONES = frozenset({Bone.VERTEBRA, Bone.SACRUM})
+
+
+class LongBoneSegment(StrEnum):
+    PROXIMAL = "proximal"
+    PERITROCHANTERIC = "peritrochanteric"
+    DIAPHYSIS = "diaphysis"
+    DISTAL = "distal"
+
+
+class VertebralLevel(StrEnum):
+    """C1–S5 in anatomical order; the SINS location is derived from it (SINS-01)."""
+
+    C1 = "C1"
+    C2 = "C2"
+    C3 = "C3"
+    C4 = "C4"
+    C5 = "C5"
+    C6 = "C6"
+    C7 = "C7"
+    T1 = "T1"
+    T2 = "T2"
+    T3 = "T3"
+    T4 = "T4"
+    T5 = "T5"
+    T6 = "T6"
+    T7 = "T7"
+    T8 = "T8"
+    T9 = "T9"
+    T10 = "T10"
+    T11 = "T11"
+    T12 = "T12"
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+    L4 = "L4"
+    L5 = "L5"
+    S1 = "S1"
+    S2 = "S2"
+    S3 = "S3"
+    S4 = "S4"
+    S5 = "S5"
+
+
+SACRAL_LEVELS = frozenset(
+    {VertebralLevel.S1, VertebralLevel.S2, VertebralLevel.S3, VertebralLevel.S4, VertebralLevel.S5}
+)
+
+
+class Laterality(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    MIDLINE = "midline"
+    BILATERAL = "bilateral"
+
+
+class LesionType(StrEnum):
+    OSTEOBLASTIC = "osteoblastic"
+    LYTIC = "lytic"
+    MIXED = "mixed"
+
+
+class SpinalPain(StrEnum):
+    MECHANICAL = "mechanical"
+    OCCASIONAL = "occasional"
+    NONE = "none"
+
+
+class Alignment(StrEnum):
+    SUBLUXATION = "subluxation"
+    DE_NOVO_DEFORMITY = "de_novo_deformity"
+    NORMAL = "normal"
+
+
+class PosterolateralInvolvement(StrEnum):
+    BILATERAL = "bilateral"
+    UNILATERAL = "unilateral"
+    NONE = "none"
+
+
+class LimbPain(StrEnum):
+    MILD = "mild"
+    MODERATE = "moderate"
+    FUNCTIONAL = "functional"
+
+
+class CorticalInvolvement(StrEnum):
+    LESS_THAN_THIRD = "lt_1_3"
+    THIRD_TO_TWO_THIRDS = "1_3_to_2_3"
+    MORE_THAN_TWO_THIRDS = "gt_2_3"
+
+
+class ImagingModality(StrEnum):
+    CT = "ct"
+    MRI = "mri"
+    MRI_WHOLE_SPINE = "mri_whole_spine"
+    BONE_SCAN = "bone_scan"
+    PET_CT_FDG = "pet_ct_fdg"
+    PET_CT_PSMA = "pet_ct_psma"
+    RADIOGRAPH = "radiograph"
+
+
+class LabAnalyte(StrEnum):
+    CREATININE = "creatinine"
+    CALCIUM = "calcium"
+    ALBUMIN = "albumin"
+    ALP = "alp"
+    NTX = "ntx"
+    HAEMOGLOBIN = "haemoglobin"
+    ANC = "anc"
+    PLATELETS = "platelets"
+    WBC = "wbc"
+    VITAMIN_D = "vitamin_d"
+    PSA = "psa"
+
+
+class LabUnit(StrEnum):
+    MG_DL = "mg/dL"
+    UMOL_L = "umol/L"
+    MMOL_L = "mmol/L"
+    G_L = "g/L"
+    G_DL = "g/dL"
+    U_L = "U/L"
+    NMOL_BCE_L = "nmol BCE/L"
+    E9_L = "10^9/L"
+    NMOL_L = "nmol/L"
+    NG_ML = "ng/mL"
+
+
+#: Units each analyte may be recorded in (same table as ``cases.choices.ANALYTE_UNITS``).
+ANALYTE_UNITS: dict[LabAnalyte, tuple[LabUnit, ...]] = {
+    LabAnalyte.CREATININE: (LabUnit.MG_DL, LabUnit.UMOL_L),
+    LabAnalyte.CALCIUM: (LabUnit.MMOL_L, LabUnit.MG_DL),
+    LabAnalyte.ALBUMIN: (LabUnit.G_L, LabUnit.G_DL),
+    LabAnalyte.ALP: (LabUnit.U_L,),
+    LabAnalyte.NTX: (LabUnit.NMOL_BCE_L,),
+    LabAnalyte.HAEMOGLOBIN: (LabUnit.G_DL, LabUnit.G_L),
+    LabAnalyte.ANC: (LabUnit.E9_L,),
+    LabAnalyte.PLATELETS: (LabUnit.E9_L,),
+    LabAnalyte.WBC: (LabUnit.E9_L,),
+    LabAnalyte.VITAMIN_D: (LabUnit.NMOL_L, LabUnit.NG_ML),
+    LabAnalyte.PSA: (LabUnit.NG_ML,),
+}
+
+
+class BoneTargetedAgent(StrEnum):
+    ZOLEDRONIC_ACID = "zoledronic_acid"
+    DENOSUMAB = "denosumab"
+    PAMIDRONATE = "pamidronate"
+    IBANDRONATE = "ibandronate"
+
+
+class SystemicTherapyKind(StrEnum):
+    ADT = "adt"
+    ABIRATERONE_PREDNISONE = "abiraterone_prednisone"
+    ENZALUTAMIDE = "enzalutamide"
+    CHEMOTHERAPY = "chemotherapy"
+    ANTI_ANGIOGENIC = "anti_angiogenic"
+    CORTICOSTEROID = "corticosteroid"
+    ENDOCRINE = "endocrine"
+    TARGETED = "targeted"
+    IMMUNOTHERAPY = "immunotherapy"
+    RADIOISOTOPE = "radioisotope"
+    OTHER = "other"
+
+
+class RadiotherapyTechnique(StrEnum):
+    CONVENTIONAL = "conventional"
+    SBRT = "sbrt"
+
+
+class SurgeryKind(StrEnum):
+    FIXATION = "fixation"
+    STABILISATION = "stabilisation"
+    DECOMPRESSION = "decompression"
+    VERTEBROPLASTY = "vertebroplasty"
+    KYPHOPLASTY = "kyphoplasty"
+    ARTHROPLASTY = "arthroplasty"
+
+
+class Specialty(StrEnum):
+    MEDICAL_ONCOLOGY = "medical_oncology"
+    RADIATION_ONCOLOGY = "radiation_oncology"
+    SPINE_SURGERY = "spine_surgery"
+    ORTHOPAEDIC_SURGERY = "orthopaedic_surgery"
+    RADIOLOGY = "radiology"
+    INTERVENTIONAL_RADIOLOGY = "interventional_radiology"
+    NUCLEAR_MEDICINE = "nuclear_medicine"
+    PALLIATIVE_CARE = "palliative_care"
+    COORDINATION = "coordination"
+
+
+class Radioisotope(StrEnum):
+    """*Engine-only.* Which radiopharmaceutical a radioisotope course uses."""
+
+    RADIUM_223 = "radium_223"
+    STRONTIUM_89 = "strontium_89"
+    SAMARIUM_153 = "samarium_153"
+
+
+class BoneDiseaseExtent(StrEnum):
+    """*Engine-only.* The board's reading of the skeletal burden.
+
+    Needed by RT-04 (oligometastatic → SBRT), RAD-01 (EU: not with only a few
+    osteoblastic metastases) and RAD-05 (widespread disease → Sr-89/Sm-153). The
+    engine does not derive it from the lesion count: which lesions are recorded is a
+    choice of the presenting clinician, not a census.
+    """
+
+    OLIGOMETASTATIC = "oligometastatic"
+    MULTIPLE = "multiple"
+    WIDESPREAD = "widespread"
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    sex: Sex | None = None
+    #: Age in whole years; ignored when ``date_of_birth`` is known (age is then taken
+    #: at ``as_of``, or at the date of the creatinine for a baseline clearance).
+    age_years: int | None = None
+    date_of_birth: date | None = None
+    #: Actual body weight (Cockcroft–Gault uses actual weight; RAD-02 dose per kg).
+    weight_kg: float | None = None
+    weight_date: date | None = None
+    on_dialysis: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryCancer:
+    site: PrimarySite | None = None
+    histology: str | None = None
+    #: Prostate only. ``UNKNOWN`` is treated exactly like ``None``.
+    castration_status: CastrationStatus | None = None
+    #: Breast only. ``UNKNOWN`` is treated exactly like ``None``.
+    receptor_status: ReceptorStatus | None = None
+    #: Prior systemic lines for mCRPC (RAD-01 EU label: ≥ 2).
+    prior_mcrpc_lines: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraSkeletalDisease:
+    visceral: bool | None = None
+    brain: bool | None = None
+    nodal: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pain:
+    #: Worst pain on a 0–10 numeric rating scale.
+    worst_nrs: int | None = None
+    uncontrolled: bool | None = None
+    #: New thigh, hip or groin pain (BTA-09: atypical femoral fracture).
+    new_thigh_hip_groin_pain: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Neurology:
+    deficit: bool | None = None
+    #: New back pain with neurological symptoms or signs (MSCC-01).
+    suspected_cord_compression: bool | None = None
+    #: Compression seen on MRI (or CT when MRI is contraindicated).
+    cord_compression_on_imaging: bool | None = None
+    onset_date: date | None = None
+    mri_contraindicated: bool | None = None
+    paraplegic: bool | None = None
+    #: Either of these settles Patchell's "not paraplegic > 48 h" (MSCC-03); the
+    #: duration wins when both are given.
+    paraplegia_duration_hours: float | None = None
+    paraplegia_onset: date | None = None
+    #: Number of separate areas of compression (Patchell: a single area).
+    compression_levels: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DentalStatus:
+    last_exam_date: date | None = None
+    invasive_work_pending: bool | None = None
+    unhealed_oral_lesions: bool | None = None
+    poor_oral_hygiene: bool | None = None
+    periodontal_disease: bool | None = None
+    ill_fitting_dentures: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lesion:
+    id: str
+    bone: Bone
+    label: str | None = None
+    #: Spine (vertebra, sacrum) only.
+    vertebral_level: VertebralLevel | None = None
+    #: Long bones only; ``PERITROCHANTERIC`` only on the femur.
+    long_bone_segment: LongBoneSegment | None = None
+    laterality: Laterality | None = None
+    lesion_type: LesionType | None = None
+    #: Explicit pain at the site; when ``None`` it is read from ``spinal_pain`` /
+    #: ``limb_pain``.
+    painful: bool | None = None
+    # SINS components (spine)
+    spinal_pain: SpinalPain | None = None
+    alignment: Alignment | None = None
+    collapse_percent: float | None = None
+    body_involvement_percent: float | None = None
+    posterolateral: PosterolateralInvolvement | None = None
+    # Mirels components (long bones)
+    limb_pain: LimbPain | None = None
+    cortical_involvement: CorticalInvolvement | None = None
+    # complicating features (RT-01 "uncomplicated", MSCC, SURG)
+    soft_tissue_mass: bool | None = None
+    epidural_extension: bool | None = None
+    pathological_fracture: bool | None = None
+    # radiotherapy given to this site before (outside records); treatment courses in
+    # ``CaseFacts.radiotherapy_courses`` with this lesion's id count as well.
+    prior_rt_dose_gy: float | None = None
+    prior_rt_fractions: int | None = None
+    prior_rt_date: date | None = None
+    prior_rt_technique: RadiotherapyTechnique | None = None
+    bone_scan_uptake: bool | None = None
+
+    @property
+    def is_spinal(self) -> bool:
+        return self.bone in SPINAL_BONES
+
+    @property
+    def is_long_bone(self) -> bool:
+        return self.bone in LONG_BONES
+
+
+@dataclass(frozen=True, slots=True)
+class LabResult:
+    analyte: LabAnalyte
+    value: float
+    #: Never guessed: a creatinine without a unit is not used (CRCL-01).
+    unit: LabUnit | None
+    taken_at: date
+
+
+@dataclass(frozen=True, slots=True)
+class BoneTargetedAgentCourse:
+    agent: BoneTargetedAgent
+    dose_mg: float | None = None
+    interval_weeks: int | None = None
+    #: ``None``: planned, not started.
+    start: date | None = None
+    stop: date | None = None
+    #: Zoledronic acid interrupted for renal deterioration (BTA-04) since this date.
+    withheld_since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SystemicTherapy:
+    kind: SystemicTherapyKind
+    name: str | None = None
+    start: date | None = None
+    stop: date | None = None
+    #: Planned or being considered; counts as concurrent for RAD-04 and ONJ risk.
+    planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RadiotherapyCourse:
+    lesion_id: str | None = None
+    site: str | None = None
+    dose_gy: float | None = None
+    fractions: int | None = None
+    technique: RadiotherapyTechnique | None = None
+    start: date | None = None
+    #: Date of the last fraction; ``None`` with a ``start`` means still running.
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Surgery:
+    kind: SurgeryKind
+    lesion_id: str | None = None
+    #: ``None``: planned.
+    performed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RadioisotopeCourse:
+    agent: Radioisotope
+    doses_given: int = 0
+    first_dose: date | None = None
+    last_dose: date | None = None
+    #: ``doses_given == 0`` and planned: the board is considering it.
+    planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImagingStudy:
+    modality: ImagingModality
+    performed_on: date
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    patient: Patient = field(default_factory=Patient)
+    primary: PrimaryCancer = field(default_factory=PrimaryCancer)
+    extraskeletal: ExtraSkeletalDisease = field(default_factory=ExtraSkeletalDisease)
+    bone_disease_extent: BoneDiseaseExtent | None = None
+    ecog: int | None = None
+    ecog_date: date | None = None
+    expected_survival: SurvivalBand | None = None
+    pain: Pain = field(default_factory=Pain)
+    neurology: Neurology = field(default_factory=Neurology)
+    dental: DentalStatus = field(default_factory=DentalStatus)
+    lesions: tuple[Lesion, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    #: Creatinine before the first zoledronic acid dose (BTA-03 dose, BTA-04 rule).
+    #: When zoledronic acid has not started, the latest fresh creatinine is the baseline.
+    baseline_creatinine: LabResult | None = None
+    bone_targeted_agents: tuple[BoneTargetedAgentCourse, ...] = ()
+    systemic_therapies: tuple[SystemicTherapy, ...] = ()
+    radiotherapy_courses: tuple[RadiotherapyCourse, ...] = ()
+    surgeries: tuple[Surgery, ...] = ()
+    radioisotope_courses: tuple[RadioisotopeCourse, ...] = ()
+    imaging: tuple[ImagingStudy, ...] = ()

@@ -1,0 +1,1 @@
+"""One module per section of the rules reference; ``catalogue.RULES`` collects them."""

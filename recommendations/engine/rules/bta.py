@@ -1,0 +1,930 @@
+"""§4 Bone-targeted agents (BTA-01..10): zoledronic acid and denosumab."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import sources as src
+from ..common import Section, Severity, Supplier, Urgency
+from ..context import (
+    DENTAL_EXAM_RECENT_DAYS,
+    HYPOCALCAEMIA_BELOW_MMOL_L,
+    LONG_TERM_BTA_DAYS,
+    Context,
+)
+from ..facts import (
+    BoneTargetedAgent,
+    CastrationStatus,
+    LabAnalyte,
+    PrimarySite,
+    SurvivalBand,
+    SystemicTherapyKind,
+)
+from ..scores import RenalAction
+from .base import (
+    Finding,
+    Flagged,
+    Item,
+    Missing,
+    Note,
+    Prior,
+    flag_code,
+    item_code,
+    note_code,
+    rule,
+)
+
+ZOL = BoneTargetedAgent.ZOLEDRONIC_ACID
+DMAB = BoneTargetedAgent.DENOSUMAB
+ZOL_INTERVAL_WEEKS = 4  # BTA-02: every 3–4 weeks
+ZOL_ALTERNATIVE_INTERVAL_WEEKS = 12  # CALGB 70604, OPTIMIZE-2, ZOOM
+DMAB_INTERVAL_WEEKS = 4  # BTA-06
+NON_SOLID = frozenset({PrimarySite.MYELOMA, PrimarySite.LYMPHOMA})
+
+
+def _castration(ctx: Context) -> CastrationStatus | None:
+    cs = ctx.facts.primary.castration_status
+    return None if cs is CastrationStatus.UNKNOWN else cs
+
+
+def bta_in_play(ctx: Context, prior: Prior) -> bool:
+    return bool(
+        prior.has("BTA-START") or prior.has("BTA-CONTINUE") or ctx.bta_active or ctx.bta_planned
+    )
+
+
+def _starting(ctx: Context) -> bool:
+    """No BTA running yet: the first-dose checks (dental, calcium) apply."""
+    return not ctx.bta_active
+
+
+def zol_considered(ctx: Context, prior: Prior) -> bool:
+    if ctx.zol_active or ctx.zol_planned:
+        return True
+    return prior.has("BTA-START") and not ctx.bta_active and not ctx.dmab_planned
+
+
+def dmab_considered(ctx: Context, prior: Prior) -> bool:
+    if ctx.dmab_active or ctx.dmab_planned:
+        return True
+    return prior.has("BTA-START") and not ctx.bta_active and not ctx.zol_planned
+
+
+def _zol_contraindicated(ctx: Context) -> bool:
+    return ctx.zol_band is not None and not ctx.zol_band.recommended
+
+
+@rule(
+    id="BTA-01",
+    section=Section.BTA,
+    title="Indication for a bone-targeted agent",
+    checks="Breast cancer or castration-resistant prostate cancer with bone metastases "
+    "[I,A]; other solid tumours with life expectancy ≥ 3 months [I,B]; castration-"
+    "sensitive prostate cancer: no evidence of skeletal-event benefit.",
+    sources=(src.ESMO_BTA, src.ASCO_CSPC),
+    codes=(
+        item_code(
+            "BTA-START",
+            "Start a bone-targeted agent",
+            "Indicated and none running: start zoledronic acid or denosumab (agent by renal "
+            "function; dental examination first).",
+            ("candidate_agents", "indication", "evidence"),
+        ),
+        item_code(
+            "BTA-CONTINUE",
+            "Continue the bone-targeted agent",
+            "Indicated and running: continue, with the agent's monitoring.",
+            ("agent", "dose_mg", "interval_weeks", "indication"),
+        ),
+        flag_code(
+            "BTA-NO-SRE-BENEFIT-CSPC",
+            Severity.WARNING,
+            "No skeletal-event benefit in castration-sensitive prostate cancer",
+            "ASCO–CCO 2020: BTAs do not prevent skeletal events in castration-sensitive disease.",
+            (src.ASCO_CSPC,),
+        ),
+        flag_code(
+            "BTA-NOT-INDICATED-SHORT-SURVIVAL",
+            Severity.INFO,
+            "Life expectancy < 3 months",
+            "Other solid tumours: BTA indicated only with life expectancy ≥ 3 months [I,B].",
+        ),
+        note_code(
+            "BTA-OUTSIDE-REFERENCE",
+            "Haematological primary",
+            "Myeloma/lymphoma bone disease is outside the rules reference (solid tumours); "
+            "the board decides on a BTA.",
+        ),
+    ),
+)
+def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    f = ctx.facts
+    site = f.primary.site
+    if site is None:
+        yield Missing(
+            "primary.site",
+            "the BTA indication depends on the primary (BTA-01)",
+            Supplier.MEDICAL_ONCOLOGY,
+        )
+        return
+    if site is PrimarySite.PROSTATE:
+        cs = _castration(ctx)
+        if cs is None:
+            yield Missing(
+                "primary.castration_status",
+                "prostate cancer: BTAs help only castration-resistant disease (BTA-01); "
+                "radium-223 needs CRPC (RAD-01)",
+                Supplier.MEDICAL_ONCOLOGY,
+            )
+            return
+        if cs is CastrationStatus.SENSITIVE:
+            on = ", ".join(str(c.agent) for c in ctx.bta_active)
+            yield Flagged(
+                "BTA-NO-SRE-BENEFIT-CSPC",
+                "Castration-sensitive prostate cancer: no evidence that a BTA prevents skeletal "
+                "events (ASCO–CCO 2020)"
+                + (
+                    f"; {on} is running — review the indication (denosumab must not stop abruptly)."
+                    if on
+                    else "; none drafted."
+                ),
+            )
+            return
+        why, ev = "castration-resistant prostate cancer with bone metastases", "[I,A]"
+    elif site is PrimarySite.BREAST:
+        why, ev = "breast cancer with bone metastases", "[I,A]"
+    elif site in NON_SOLID:
+        yield Note(
+            "BTA-OUTSIDE-REFERENCE",
+            f"{site}: bone-targeted agents for haematological disease are outside the rules "
+            "reference (solid tumours); the board decides.",
+        )
+        return
+    else:
+        sv = f.expected_survival
+        if sv is None:
+            yield Missing(
+                "expected_survival",
+                f"{site} primary: a BTA is indicated with life expectancy ≥ 3 months (BTA-01)",
+                Supplier.MEDICAL_ONCOLOGY,
+            )
+            return
+        if sv is SurvivalBand.LESS_THAN_3_MONTHS:
+            yield Flagged(
+                "BTA-NOT-INDICATED-SHORT-SURVIVAL",
+                (
+                    f"{site} primary with expected survival < 3 months: no BTA drafted (ESMO [I,B] "
+                    f"needs ≥ 3 months)."
+                ),
+            )
+            return
+        why, ev = (
+            f"{site} primary (solid tumour) with bone metastases and life expectancy ≥ 3 months",
+            "[I,B]",
+        )
+
+    if ctx.bta_active:
+        c = ctx.bta_active[0]
+        yield Item(
+            "BTA-CONTINUE",
+            f"{why.capitalize()} {ev} (ESMO 2020, secondary source): {c.agent} running since "
+            f"{c.start.isoformat() if c.start else 'unknown'} — continue.",
+            {
+                "agent": str(c.agent),
+                "dose_mg": c.dose_mg,
+                "interval_weeks": c.interval_weeks,
+                "indication": why,
+                "summary": f"Continue {c.agent}",
+            },
+            Urgency.ROUTINE,
+        )
+        return
+    if ctx.bta_planned:
+        candidates = sorted({str(c.agent) for c in ctx.bta_planned})
+    elif _zol_contraindicated(ctx):
+        candidates = [str(DMAB)]
+    else:
+        candidates = [str(ZOL), str(DMAB)]
+    yield Item(
+        "BTA-START",
+        f"{why.capitalize()} {ev} (ESMO 2020, secondary source): a bone-targeted agent to "
+        "prevent skeletal-related events; the agent follows renal function (BTA-03/07) and "
+        "the start waits for a dental examination (BTA-08).",
+        {
+            "candidate_agents": list(candidates),
+            "indication": why,
+            "evidence": ev,
+            "summary": "Start a bone-targeted agent: " + " or ".join(candidates),
+        },
+        Urgency.ROUTINE,
+    )
+
+
+@rule(
+    id="BTA-02",
+    section=Section.BTA,
+    title="Zoledronic acid infusion: ≥ 15 minutes, hydrated, every 3–4 (or 12) weeks",
+    checks="Zoledronic acid considered → 4 mg (renally adjusted, BTA-03) IV over at least "
+    "15 minutes after hydration, every 3–4 weeks; every 12 weeks is an accepted alternative.",
+    sources=(src.ZOMETA, src.ZOL_INTERVAL),
+    codes=(
+        item_code(
+            "BTA-ZOLEDRONIC-INFUSION",
+            "Zoledronic acid: infusion over ≥ 15 min, hydrate first",
+            "Administration: IV over ≥ 15 minutes after hydration; every 3–4 weeks or 12-weekly.",
+            (
+                "agent",
+                "route",
+                "infusion_minutes_min",
+                "hydrate_before",
+                "interval_weeks",
+                "interval_weeks_range",
+                "alternative_interval_weeks",
+            ),
+        ),
+    ),
+)
+def zoledronic_infusion(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not zol_considered(ctx, prior) or _zol_contraindicated(ctx):
+        return
+    c = ctx.course(ZOL)
+    interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
+    yield Item(
+        "BTA-ZOLEDRONIC-INFUSION",
+        "Zoledronic acid is renally excreted: infuse over at least 15 minutes after "
+        "hydration (label; source document). Every 3–4 weeks; 12-weekly is non-inferior "
+        "(CALGB 70604, OPTIMIZE-2, ZOOM).",
+        {
+            "agent": str(ZOL),
+            "route": "IV",
+            "infusion_minutes_min": 15,
+            "hydrate_before": True,
+            "interval_weeks": interval,
+            "interval_weeks_range": [3, 4],
+            "alternative_interval_weeks": ZOL_ALTERNATIVE_INTERVAL_WEEKS,
+            "summary": (
+                "Zoledronic acid IV over ≥ 15 min after hydration, every 3–4 weeks (or 12-weekly)"
+            ),
+        },
+    )
+
+
+def _clearance_missing(ctx: Context) -> Iterator[Finding]:
+    if ctx.zol_active and ctx.facts.baseline_creatinine is None:
+        yield Missing(
+            "baseline_creatinine",
+            "zoledronic acid dose and withhold rule are set by the creatinine before the "
+            "first dose (BTA-03/04)",
+            Supplier.MEDICAL_ONCOLOGY,
+        )
+        return
+    cl = ctx.zol_baseline
+    if cl is None:
+        if not ctx.zol_active:
+            yield Missing(
+                "labs.creatinine",
+                f"zoledronic acid dose by creatinine clearance (BTA-03): {ctx.crcl_problem}",
+                Supplier.NURSING,
+            )
+        return
+    for m in cl.missing:
+        path, who = {
+            "creatinine": ("labs.creatinine", Supplier.NURSING),
+            "age": ("patient.date_of_birth", Supplier.COORDINATION),
+            "weight_kg": ("patient.weight_kg", Supplier.NURSING),
+            "sex": ("patient.sex", Supplier.COORDINATION),
+        }[m]
+        extra = f" ({ctx.weight_problem})" if m == "weight_kg" and ctx.weight_problem else ""
+        yield Missing(path, f"Cockcroft–Gault for the zoledronic acid dose (BTA-03){extra}", who)
+
+
+@rule(
+    id="BTA-03",
+    section=Section.BTA,
+    title="Zoledronic acid dose by baseline creatinine clearance",
+    checks="> 60 mL/min 4.0 mg; 50–60 3.5 mg; 40–49 3.3 mg; 30–39 3.0 mg; < 30 not "
+    "recommended (BTA-07). Clearances between the label's bands use the lower band, and "
+    "the item says so. Missing inputs are asked for.",
+    sources=(src.ZOMETA, src.CG),
+    codes=(
+        item_code(
+            "BTA-ZOLEDRONIC-DOSE",
+            "Zoledronic acid dose (renally adjusted)",
+            "Dose from the baseline Cockcroft–Gault clearance band (Zometa label).",
+            (
+                "agent",
+                "dose_mg",
+                "route",
+                "crcl_ml_min",
+                "band",
+                "between_bands",
+                "interval_weeks",
+                "alternative_interval_weeks",
+                "doses",
+                "baseline_creatinine_date",
+            ),
+        ),
+        flag_code(
+            "BTA-ZOLEDRONIC-DOSE-MISMATCH",
+            Severity.CAUTION,
+            "Recorded zoledronic acid dose differs from the label band",
+            "The running course's dose differs from the baseline-clearance band.",
+        ),
+    ),
+)
+def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not zol_considered(ctx, prior):
+        return
+    band, cl = ctx.zol_band, ctx.zol_baseline
+    if band is None or cl is None:
+        yield from _clearance_missing(ctx)
+        return
+    if not band.recommended:
+        return  # BTA-07 flags it
+    c = ctx.course(ZOL)
+    interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
+    base = "baseline (pre-first-dose) " if ctx.zol_active else ""
+    if cl.creatinine is None:  # unreachable: a computed clearance has its creatinine
+        return
+    yield Item(
+        "BTA-ZOLEDRONIC-DOSE",
+        f"{base}{cl.describe()}. {band.explanation} (Zometa label; the source document gives "
+        "only 4 mg — conflict 7).",
+        {
+            "agent": str(ZOL),
+            "dose_mg": band.dose_mg,
+            "route": "IV",
+            "crcl_ml_min": band.crcl_ml_min,
+            "band": band.band,
+            "between_bands": band.between_bands,
+            "interval_weeks": interval,
+            "alternative_interval_weeks": ZOL_ALTERNATIVE_INTERVAL_WEEKS,
+            "doses": None,
+            "baseline_creatinine_date": cl.creatinine.taken_at.isoformat(),
+            "summary": f"Zoledronic acid {band.dose_mg:g} mg IV every {interval} weeks",
+        },
+    )
+    if (
+        c is not None
+        and c.dose_mg is not None
+        and band.dose_mg is not None
+        and abs(c.dose_mg - band.dose_mg) > 1e-9
+    ):
+        yield Flagged(
+            "BTA-ZOLEDRONIC-DOSE-MISMATCH",
+            (
+                f"Running course records {c.dose_mg:g} mg; the baseline clearance band gives "
+                f"{band.dose_mg:g} "
+                f"mg."
+            ),
+        )
+
+
+@rule(
+    id="BTA-04",
+    section=Section.BTA,
+    title="Creatinine before every zoledronic acid dose; withhold and resume",
+    checks="Creatinine before each dose. Withhold if it rose ≥ 0.5 mg/dL from a normal "
+    "baseline (< 1.4) or ≥ 1.0 mg/dL from an abnormal baseline (≥ 1.4); resume only "
+    "within 10 % of baseline, at the pre-interruption dose.",
+    sources=(src.ZOMETA,),
+    codes=(
+        item_code(
+            "BTA-ZOLEDRONIC-CREATININE-CHECK",
+            "Serum creatinine (and calcium) before every dose",
+            "Reminder-bearing: creatinine and calcium a few days before each infusion.",
+            ("agent", "analytes", "before_each_dose", "days_before", "interval_weeks"),
+        ),
+        item_code(
+            "BTA-ZOLEDRONIC-RESUME",
+            "Resume zoledronic acid",
+            "Creatinine back within 10 % of baseline: resume at the pre-interruption dose.",
+            ("agent", "dose_mg", "baseline_mg_dl", "latest_mg_dl", "resume_limit_mg_dl"),
+        ),
+        flag_code(
+            "BTA-ZOLEDRONIC-WITHHOLD",
+            Severity.CONTRAINDICATION,
+            "Withhold zoledronic acid: creatinine rise",
+            "Rise ≥ 0.5 mg/dL (normal baseline) or ≥ 1.0 mg/dL (abnormal baseline).",
+        ),
+        flag_code(
+            "BTA-ZOLEDRONIC-KEEP-WITHHOLDING",
+            Severity.CONTRAINDICATION,
+            "Keep withholding zoledronic acid",
+            "Interrupted for renal deterioration; creatinine not yet within 10 % of baseline.",
+        ),
+    ),
+)
+def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not zol_considered(ctx, prior) or _zol_contraindicated(ctx):
+        return
+    c = ctx.course(ZOL)
+    interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
+    yield Item(
+        "BTA-ZOLEDRONIC-CREATININE-CHECK",
+        "Zoledronic acid can cause renal deterioration: serum creatinine before every dose "
+        "(label), with calcium.",
+        {
+            "agent": str(ZOL),
+            "analytes": ["creatinine", "calcium"],
+            "before_each_dose": True,
+            "days_before": 3,
+            "interval_weeks": interval,
+            "summary": "Creatinine and calcium a few days before each zoledronic acid dose",
+        },
+    )
+    if not ctx.zol_active:
+        return
+    rc = ctx.renal_check
+    if rc is None:
+        cre = ctx.lab(LabAnalyte.CREATININE)
+        if cre.value is None:
+            yield Missing(
+                "labs.creatinine",
+                f"zoledronic acid running: creatinine before every dose (BTA-04): {cre.problem}",
+                Supplier.NURSING,
+            )
+        return
+    if rc.action is RenalAction.WITHHOLD:
+        yield Flagged("BTA-ZOLEDRONIC-WITHHOLD", f"Withhold zoledronic acid: {rc.explanation}.")
+    elif rc.action is RenalAction.KEEP_WITHHOLDING:
+        yield Flagged(
+            "BTA-ZOLEDRONIC-KEEP-WITHHOLDING", f"Zoledronic acid interrupted: {rc.explanation}."
+        )
+    elif rc.action is RenalAction.RESUME:
+        dose = (
+            c.dose_mg
+            if c is not None and c.dose_mg is not None
+            else (ctx.zol_band.dose_mg if ctx.zol_band else None)
+        )
+        yield Item(
+            "BTA-ZOLEDRONIC-RESUME",
+            f"{rc.explanation} (Zometa label).",
+            {
+                "agent": str(ZOL),
+                "dose_mg": dose,
+                "baseline_mg_dl": rc.baseline_mg_dl,
+                "latest_mg_dl": rc.latest_mg_dl,
+                "resume_limit_mg_dl": rc.resume_limit_mg_dl,
+                "summary": "Resume zoledronic acid at the dose used before the interruption",
+            },
+        )
+
+
+@rule(
+    id="BTA-05",
+    section=Section.BTA,
+    title="Calcium 500 mg and vitamin D 400 IU daily",
+    checks="Any BTA running or drafted → daily calcium 500 mg and vitamin D 400 IU (zoledronic "
+    "acid label; denosumab label also requires supplements).",
+    sources=(src.ZOMETA, src.XGEVA),
+    codes=(
+        item_code(
+            "BTA-CALCIUM-VITAMIN-D",
+            "Calcium 500 mg + vitamin D 400 IU daily",
+            "Daily supplements with a bone-targeted agent.",
+            ("calcium_mg_daily", "vitamin_d_iu_daily", "agents"),
+        ),
+    ),
+)
+def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not bta_in_play(ctx, prior):
+        return
+    agents = sorted(
+        {str(c.agent) for c in ctx.bta_active + ctx.bta_planned}
+        | ({str(ZOL)} if zol_considered(ctx, prior) and not _zol_contraindicated(ctx) else set())
+        | ({str(DMAB)} if dmab_considered(ctx, prior) else set())
+    )
+    yield Item(
+        "BTA-CALCIUM-VITAMIN-D",
+        "Bone-targeted agents lower serum calcium: daily calcium 500 mg and vitamin D 400 IU.",
+        {
+            "calcium_mg_daily": 500,
+            "vitamin_d_iu_daily": 400,
+            "agents": list(agents),
+            "summary": "Calcium 500 mg and vitamin D 400 IU daily",
+        },
+    )
+
+
+@rule(
+    id="BTA-06",
+    section=Section.BTA,
+    title="Denosumab 120 mg SC every 4 weeks with calcium monitoring",
+    checks="Denosumab considered → 120 mg SC every 4 weeks, no renal adjustment; correct "
+    "hypocalcaemia first; calcium before the first dose, ~2 weeks after it and before each "
+    "later dose; highest risk with CrCl < 30 or dialysis; never stop abruptly.",
+    sources=(src.XGEVA,),
+    codes=(
+        item_code(
+            "BTA-DENOSUMAB-120MG",
+            "Denosumab 120 mg SC every 4 weeks",
+            "No renal adjustment; an alternative to zoledronic acid, preferred when CrCl < 30.",
+            ("agent", "dose_mg", "route", "interval_weeks", "doses", "alternative_to"),
+        ),
+        item_code(
+            "BTA-DENOSUMAB-CALCIUM-CHECKS",
+            "Serum calcium: before 1st dose, at 2 weeks, before each dose",
+            "Reminder-bearing calcium schedule for denosumab.",
+            ("agent", "analyte", "checks", "follow_up_weeks", "interval_weeks"),
+        ),
+        flag_code(
+            "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
+            Severity.CONTRAINDICATION,
+            "Correct hypocalcaemia before denosumab",
+            f"Adjusted calcium below {HYPOCALCAEMIA_BELOW_MMOL_L} mmol/L (engine threshold).",
+        ),
+        flag_code(
+            "BTA-DENOSUMAB-HYPOCALCAEMIA-RISK",
+            Severity.WARNING,
+            "High hypocalcaemia risk on denosumab",
+            "CrCl < 30 mL/min or dialysis: highest hypocalcaemia risk; close calcium monitoring.",
+        ),
+        flag_code(
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+            Severity.CAUTION,
+            "Do not stop denosumab abruptly",
+            "Rebound bone turnover after stopping; plan any stop.",
+        ),
+    ),
+)
+def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not dmab_considered(ctx, prior):
+        return
+    both = prior.has("BTA-START") and zol_considered(ctx, prior) and not _zol_contraindicated(ctx)
+    yield Item(
+        "BTA-DENOSUMAB-120MG",
+        "Denosumab 120 mg SC every 4 weeks, no renal adjustment (label)"
+        + (
+            " — an alternative to zoledronic acid; the board chooses one."
+            if both
+            else " — preferred as zoledronic acid is not recommended below CrCl 30 (BTA-07)."
+            if _zol_contraindicated(ctx)
+            else "."
+        ),
+        {
+            "agent": str(DMAB),
+            "dose_mg": 120,
+            "route": "SC",
+            "interval_weeks": DMAB_INTERVAL_WEEKS,
+            "doses": None,
+            "alternative_to": "BTA-ZOLEDRONIC-DOSE" if both else None,
+            "summary": "Denosumab 120 mg SC every 4 weeks",
+        },
+    )
+    starting = not ctx.dmab_active
+    checks = (
+        ["before_first_dose", "2_weeks_after_first_dose", "before_each_later_dose"]
+        if starting
+        else ["before_each_dose"]
+    )
+    yield Item(
+        "BTA-DENOSUMAB-CALCIUM-CHECKS",
+        "Denosumab causes hypocalcaemia: check calcium before the first dose, within 2 weeks "
+        "after it, and before later doses (label).",
+        {
+            "agent": str(DMAB),
+            "analyte": "calcium",
+            "checks": list(checks),
+            "follow_up_weeks": [0, 2] if starting else [],
+            "interval_weeks": DMAB_INTERVAL_WEEKS,
+            "summary": "Serum calcium "
+            + (
+                "before the first dose, at 2 weeks, then before each dose"
+                if starting
+                else "before each dose"
+            ),
+        },
+    )
+    ca = ctx.lab(LabAnalyte.CALCIUM)
+    if ca.value is None:
+        if starting:
+            yield Missing(
+                "labs.calcium",
+                f"hypocalcaemia must be corrected before denosumab (BTA-06): {ca.problem}",
+                Supplier.NURSING,
+            )
+    elif ca.value < HYPOCALCAEMIA_BELOW_MMOL_L and ca.latest is not None:
+        yield Flagged(
+            "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
+            f"Calcium {ca.latest.value:g} {ca.latest.unit} ({ca.value:.2f} mmol/L) on "
+            f"{ca.latest.taken_at.isoformat()}: correct hypocalcaemia before "
+            + ("starting denosumab." if starting else "the next dose."),
+        )
+    risk = []
+    if ctx.crcl is not None and ctx.crcl.value_ml_min is not None and ctx.crcl.value_ml_min < 30:
+        risk.append(f"CrCl {ctx.crcl.value_ml_min:g} mL/min")
+    if ctx.facts.patient.on_dialysis:
+        risk.append("dialysis")
+    if risk:
+        yield Flagged(
+            "BTA-DENOSUMAB-HYPOCALCAEMIA-RISK",
+            (
+                f"{' and '.join(risk)}: highest risk of hypocalcaemia on denosumab — close calcium "
+                f"monitoring."
+            ),
+        )
+    yield Flagged(
+        "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+        (
+            "Denosumab must not be stopped abruptly (rebound bone loss and vertebral fractures); "
+            "plan any stop."
+        ),
+    )
+
+
+@rule(
+    id="BTA-07",
+    section=Section.BTA,
+    title="CrCl < 30: no zoledronic acid",
+    checks="Baseline (or, on treatment, latest) creatinine clearance < 30 mL/min → "
+    "zoledronic acid not recommended; denosumab may be preferred with close calcium monitoring.",
+    sources=(src.ZOMETA, src.XGEVA),
+    codes=(
+        flag_code(
+            "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30",
+            Severity.CONTRAINDICATION,
+            "Zoledronic acid not recommended: CrCl < 30",
+            "Severe renal impairment: do not give zoledronic acid; consider denosumab.",
+        ),
+    ),
+)
+def severe_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not zol_considered(ctx, prior):
+        return
+    if ctx.zol_band is not None and not ctx.zol_band.recommended:
+        yield Flagged(
+            "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30",
+            f"{ctx.zol_band.explanation}.",
+        )
+    elif (
+        ctx.zol_active
+        and ctx.crcl is not None
+        and ctx.crcl.value_ml_min is not None
+        and ctx.crcl.value_ml_min < 30
+    ):
+        yield Flagged(
+            "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30",
+            f"Latest {ctx.crcl.describe()} < 30 mL/min on zoledronic acid: do not give; "
+            "consider denosumab with close calcium monitoring.",
+        )
+
+
+_ONJ_DENTAL = (
+    (
+        "invasive_work_pending",
+        "ONJ-RISK-INVASIVE-DENTAL-WORK",
+        (
+            "invasive dental work pending — complete it before the first dose; avoid invasive "
+            "procedures "
+            "during treatment"
+        ),
+    ),
+    ("poor_oral_hygiene", "ONJ-RISK-POOR-ORAL-HYGIENE", "poor oral hygiene"),
+    ("periodontal_disease", "ONJ-RISK-PERIODONTAL-DISEASE", "periodontal disease"),
+    ("ill_fitting_dentures", "ONJ-RISK-ILL-FITTING-DENTURES", "ill-fitting dentures"),
+)
+_ONJ_DRUGS = (
+    (SystemicTherapyKind.CHEMOTHERAPY, "ONJ-RISK-CHEMOTHERAPY", "chemotherapy"),
+    (SystemicTherapyKind.CORTICOSTEROID, "ONJ-RISK-CORTICOSTEROID", "corticosteroids"),
+    (SystemicTherapyKind.ANTI_ANGIOGENIC, "ONJ-RISK-ANTI-ANGIOGENIC", "anti-angiogenic therapy"),
+)
+
+
+@rule(
+    id="BTA-08",
+    section=Section.BTA,
+    title="Osteonecrosis of the jaw: dental examination first; risk factors",
+    checks="Before the first dose of either agent: dental examination and preventive "
+    "dentistry (blocks the start until recorded); delay while oral lesions are unhealed; "
+    "flags invasive dental work, poor hygiene, periodontal disease, ill-fitting dentures, "
+    "chemotherapy, corticosteroids, anti-angiogenics, long exposure.",
+    sources=(src.ONJ, src.ONJ_S),
+    codes=(
+        item_code(
+            "BTA-DENTAL-EXAM-FIRST",
+            "Dental examination before the first dose",
+            "Reminder-bearing; blocks the BTA start until recorded.",
+            ("before_first_dose", "blocks_start", "last_exam_date", "recent_exam"),
+        ),
+        flag_code(
+            "ONJ-DELAY-START-UNHEALED-LESIONS",
+            Severity.CONTRAINDICATION,
+            "Unhealed oral lesions: delay the start",
+            "Delay the BTA until oral lesions heal.",
+        ),
+        flag_code(
+            "ONJ-RISK-INVASIVE-DENTAL-WORK",
+            Severity.WARNING,
+            "ONJ risk: invasive dental work",
+            "Complete invasive dental work first; avoid it during treatment.",
+        ),
+        flag_code(
+            "ONJ-RISK-POOR-ORAL-HYGIENE",
+            Severity.CAUTION,
+            "ONJ risk: poor oral hygiene",
+            "Risk factor.",
+        ),
+        flag_code(
+            "ONJ-RISK-PERIODONTAL-DISEASE",
+            Severity.CAUTION,
+            "ONJ risk: periodontal disease",
+            "Risk factor.",
+        ),
+        flag_code(
+            "ONJ-RISK-ILL-FITTING-DENTURES",
+            Severity.CAUTION,
+            "ONJ risk: ill-fitting dentures",
+            "Risk factor.",
+        ),
+        flag_code(
+            "ONJ-RISK-CHEMOTHERAPY",
+            Severity.CAUTION,
+            "ONJ risk: chemotherapy",
+            "Risk factor.",
+            (src.ONJ_S,),
+        ),
+        flag_code(
+            "ONJ-RISK-CORTICOSTEROID",
+            Severity.CAUTION,
+            "ONJ risk: corticosteroids",
+            "Risk factor (incl. MSCC dexamethasone).",
+            (src.ONJ_S,),
+        ),
+        flag_code(
+            "ONJ-RISK-ANTI-ANGIOGENIC",
+            Severity.CAUTION,
+            "ONJ risk: anti-angiogenic drugs",
+            "Risk factor (bevacizumab, sunitinib, cabozantinib …).",
+            (src.ONJ_S,),
+        ),
+        flag_code(
+            "ONJ-RISK-LONG-EXPOSURE",
+            Severity.CAUTION,
+            "ONJ risk: long BTA exposure",
+            f"Cumulative BTA exposure ≥ {LONG_TERM_BTA_DAYS} days.",
+            (src.ONJ_S,),
+        ),
+    ),
+)
+def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not bta_in_play(ctx, prior):
+        return
+    d = ctx.facts.dental
+    starting = _starting(ctx)
+    if starting:
+        recent = (
+            d.last_exam_date is not None
+            and 0 <= (ctx.as_of - d.last_exam_date).days <= DENTAL_EXAM_RECENT_DAYS
+        )
+        last = d.last_exam_date.isoformat() if d.last_exam_date else None
+        yield Item(
+            "BTA-DENTAL-EXAM-FIRST",
+            "Osteonecrosis of the jaw: dental examination and preventive dentistry before the "
+            "first dose of either agent (labels; source document)"
+            + (f"; last examination {last}." if last else "; no dental examination recorded."),
+            {
+                "before_first_dose": True,
+                "blocks_start": True,
+                "last_exam_date": last,
+                "recent_exam": recent,
+                "summary": (
+                    "Dental examination before the first BTA dose (start blocked until recorded)"
+                ),
+            },
+            Urgency.BEFORE_NEXT_MEETING,
+        )
+        if d.unhealed_oral_lesions is None:
+            yield Missing(
+                "dental.unhealed_oral_lesions",
+                "unhealed oral lesions delay the BTA start (BTA-08)",
+                Supplier.DENTISTRY,
+            )
+        if d.invasive_work_pending is None:
+            yield Missing(
+                "dental.invasive_work_pending",
+                "invasive dental work should be done before the first BTA dose (BTA-08)",
+                Supplier.DENTISTRY,
+            )
+    if d.unhealed_oral_lesions:
+        yield Flagged(
+            "ONJ-DELAY-START-UNHEALED-LESIONS",
+            "Unhealed oral lesions: "
+            + (
+                "delay the BTA start until they heal."
+                if starting
+                else "dental review before the next dose."
+            ),
+        )
+    for attr, code, text in _ONJ_DENTAL:
+        if getattr(d, attr) is True:
+            yield Flagged(code, f"ONJ risk factor: {text}.")
+    kinds = set(ctx.therapy_kinds)
+    if prior.has("MSCC-DEXAMETHASONE-16MG"):
+        kinds.add(SystemicTherapyKind.CORTICOSTEROID)
+    for kind, code, text in _ONJ_DRUGS:
+        if kind in kinds:
+            yield Flagged(code, f"ONJ risk factor: {text} with a bone-targeted agent.")
+    if ctx.bta_exposure_days >= LONG_TERM_BTA_DAYS:
+        yield Flagged(
+            "ONJ-RISK-LONG-EXPOSURE",
+            f"ONJ risk factor: {ctx.bta_exposure_days} days of cumulative BTA exposure.",
+        )
+
+
+@rule(
+    id="BTA-09",
+    section=Section.BTA,
+    title="Atypical femoral fracture with long-term use",
+    checks=f"BTA running ≥ {LONG_TERM_BTA_DAYS} days cumulative → ask about thigh, hip or groin "
+    "pain at review visits; new such pain on a BTA → image both femora.",
+    sources=(src.AFF,),
+    codes=(
+        item_code(
+            "BTA-AFF-THIGH-PAIN-QUESTION",
+            "Ask about thigh, hip or groin pain at each review",
+            "Long-term BTA: atypical femoral fracture screening question.",
+            ("at", "exposure_days"),
+        ),
+        item_code(
+            "BTA-AFF-IMAGE-BOTH-FEMORA",
+            "Image both femora",
+            "New thigh/hip/groin pain on a BTA: image both femora (atypical fracture).",
+            ("modality", "bilateral"),
+        ),
+    ),
+)
+def atypical_femoral_fracture(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.bta_active:
+        return
+    new_pain = ctx.facts.pain.new_thigh_hip_groin_pain
+    long_term = ctx.bta_exposure_days >= LONG_TERM_BTA_DAYS
+    if long_term:
+        yield Item(
+            "BTA-AFF-THIGH-PAIN-QUESTION",
+            f"{ctx.bta_exposure_days} days of bone-targeted therapy: atypical femoral fractures "
+            "are reported with long-term use (secondary source).",
+            {
+                "at": "review visits",
+                "exposure_days": ctx.bta_exposure_days,
+                "summary": "Ask about new thigh, hip or groin pain at each review",
+            },
+        )
+        if new_pain is None:
+            yield Missing(
+                "pain.new_thigh_hip_groin_pain",
+                "long-term BTA: new thigh/hip/groin pain means imaging both femora (BTA-09)",
+                Supplier.NURSING,
+            )
+    if new_pain:
+        yield Item(
+            "BTA-AFF-IMAGE-BOTH-FEMORA",
+            "New thigh, hip or groin pain on a bone-targeted agent: image both femora for an "
+            "atypical femoral fracture (secondary source).",
+            {
+                "modality": "radiograph",
+                "bilateral": True,
+                "summary": "Radiographs of both femora (atypical fracture)",
+            },
+            Urgency.BEFORE_NEXT_MEETING,
+        )
+
+
+@rule(
+    id="BTA-10",
+    section=Section.BTA,
+    title="Acute-phase reaction after zoledronic acid (timing unverified)",
+    checks="Zoledronic acid considered → board note: warn about fever, bone pain, fatigue; "
+    "the document's 'within 3 days' is unverified.",
+    sources=(src.APR,),
+    codes=(
+        note_code(
+            "BTA-ACUTE-PHASE-REACTION",
+            "Warn about an acute-phase reaction",
+            "Fever, bone pain, fatigue after infusion (source document; timing [U]).",
+        ),
+    ),
+)
+def acute_phase(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if zol_considered(ctx, prior) and not _zol_contraindicated(ctx):
+        yield Note(
+            "BTA-ACUTE-PHASE-REACTION",
+            "Warn the patient about an acute-phase reaction (fever, bone pain, fatigue) after "
+            "zoledronic acid; the source document's 'within three days' is unverified.",
+        )
+
+
+RULES = (
+    indication,
+    zoledronic_infusion,
+    zoledronic_dose,
+    zoledronic_renal,
+    supplements,
+    denosumab,
+    severe_renal,
+    osteonecrosis,
+    atypical_femoral_fracture,
+    acute_phase,
+)
+
+__all__ = ["RULES", "bta_in_play", "zol_considered", "dmab_considered"]

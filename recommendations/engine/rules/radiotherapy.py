@@ -1,0 +1,578 @@
+"""§2 Radiotherapy (RT-01..06)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from .. import sources as src
+from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
+from ..context import Context, LesionView, add_months
+from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
+from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
+from .mscc import compression_lesion_ids
+from .surgery import SURGICAL_ITEM_CODES
+
+#: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
+#: colorectal, thyroid.
+RADIORESISTANT_SITES = frozenset(
+    {
+        PrimarySite.KIDNEY,
+        PrimarySite.MELANOMA,
+        PrimarySite.SARCOMA,
+        PrimarySite.COLORECTAL,
+        PrimarySite.THYROID,
+    }
+)
+RT_REVIEW_WEEKS = 4  # RT-06: median time to pain response
+REIRRADIATION_AFTER_DAYS = 28  # RT-05: pain persisting or recurring > 4 weeks after RT
+SBRT_REIRRADIATION_MONTHS = 5  # RT-05: SBRT re-irradiation ≥ 5 months after conventional RT
+OPEN_SURGERY_KINDS = frozenset(
+    {
+        SurgeryKind.FIXATION,
+        SurgeryKind.ARTHROPLASTY,
+        SurgeryKind.STABILISATION,
+        SurgeryKind.DECOMPRESSION,
+    }
+)
+NOT_ADVISED_FLAGS = (
+    "SURG-FIXATION-NOT-ADVISED-SURVIVAL",
+    "SURG-STABILISATION-NOT-ADVISED-SURVIVAL",
+)
+
+RESPONSE_TEXT = (
+    "Expected pain response about 60–70 % overall and 25–35 % complete (cohort and "
+    "meta-analysis data; the source document's ~85 % / ~50 % is not used — conflict 1)."
+)
+
+
+def _schedules(*pairs: tuple[float, int]) -> list[JSONValue]:
+    return [{"dose_gy": d, "fractions": f} for d, f in pairs]
+
+
+def _postop(ctx: Context, v: LesionView, prior: Prior) -> bool:
+    if prior.has_any(SURGICAL_ITEM_CODES, v.id):
+        return True
+    for s in v.surgeries:
+        if s.kind not in OPEN_SURGERY_KINDS:
+            continue
+        if s.performed_on is None:
+            return True  # planned surgery: post-op RT follows
+        given_after = any(r.end is not None and r.end >= s.performed_on for r in v.prior_rt)
+        if not given_after and not v.rt_planned:
+            return True
+    return False
+
+
+def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
+    return ctx.mscc and v.lesion.is_spinal and v.lesion.epidural_extension is True
+
+
+def _complicated(v: LesionView, prior: Prior) -> list[str]:
+    les = v.lesion
+    out = []
+    if les.pathological_fracture:
+        out.append("pathological fracture")
+    if les.soft_tissue_mass:
+        out.append("soft-tissue mass")
+    if les.epidural_extension:
+        out.append("epidural extension")
+    if prior.has_any(NOT_ADVISED_FLAGS, v.id):
+        out.append("surgery indicated but not advised")
+    return out
+
+
+def _unknown_features(v: LesionView) -> list[str]:
+    les = v.lesion
+    out = []
+    if les.pathological_fracture is None:
+        out.append("pathological_fracture")
+    if les.soft_tissue_mass is None:
+        out.append("soft_tissue_mass")
+    if les.is_spinal and les.epidural_extension is None:
+        out.append("epidural_extension")
+    return out
+
+
+def _rt_candidate(ctx: Context, v: LesionView, prior: Prior) -> bool:
+    """A painful lesion needing a first course of RT outside surgery and MSCC."""
+    return (
+        v.painful is True
+        and not v.rt_planned
+        and not v.prior_rt
+        and not _postop(ctx, v, prior)
+        and not _mscc_lesion(ctx, v)
+    )
+
+
+@rule(
+    id="RT-01",
+    section=Section.RADIOTHERAPY,
+    title="8 Gy single fraction for uncomplicated painful metastases",
+    checks="A painful lesion with no fracture, soft-tissue mass, epidural extension, surgery "
+    "or prior RT → 8 Gy in 1 fraction (equal pain relief to 20/5, 24/6, 30/10; more "
+    "re-treatment). Unknown complicating features are asked for and the item is provisional.",
+    sources=(src.ESMO_RT, src.RT_RESPONSE),
+    codes=(
+        item_code(
+            "RT-SINGLE-8GY",
+            "Radiotherapy 8 Gy single fraction",
+            "Uncomplicated painful bone metastasis: 8 Gy/1 (ESMO 2020 [I,A], ASTRO).",
+            (
+                "lesion_id",
+                "dose_gy",
+                "fractions",
+                "technique",
+                "follow_up_weeks",
+                "provisional",
+                "pending",
+            ),
+        ),
+    ),
+)
+def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    for v in ctx.lesions:
+        if not _rt_candidate(ctx, v, prior) or _complicated(v, prior):
+            continue
+        unknown = _unknown_features(v)
+        for fld in unknown:
+            yield Missing(
+                v.path(fld),
+                f"{v.name}: 8 Gy/1 is for uncomplicated metastases; a {fld.replace('_', ' ')} "
+                "would make it complicated (multi-fraction)",
+                Supplier.RADIOLOGY,
+                v.id,
+            )
+        cond = (
+            f" Provisional until {', '.join(u.replace('_', ' ') for u in unknown)} is known."
+            if unknown
+            else ""
+        )
+        consult = (
+            " SINS 7–12: surgical consultation in parallel (SURG-02)."
+            if prior.has("SURG-SPINE-CONSULT", v.id)
+            else ""
+        )
+        yield Item(
+            "RT-SINGLE-8GY",
+            f"Painful {v.name} without fracture, soft-tissue mass, epidural extension, surgery "
+            "or previous RT: 8 Gy single fraction gives the same pain relief as 20 Gy/5, "
+            "24 Gy/6 or 30 Gy/10, with more re-treatment (ESMO 2020 [I,A], ASTRO 2017/2024). "
+            f"{RESPONSE_TEXT}{consult}{cond}",
+            {
+                "lesion_id": v.id,
+                "dose_gy": 8,
+                "fractions": 1,
+                "technique": "conventional",
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "provisional": bool(unknown),
+                "pending": list(unknown),
+                "summary": f"Radiotherapy 8 Gy in 1 fraction to {v.name}",
+            },
+            Urgency.ROUTINE,
+            v.id,
+        )
+
+
+@rule(
+    id="RT-02",
+    section=Section.RADIOTHERAPY,
+    title="Multi-fraction RT after surgery or for complicated metastases",
+    checks="After fixation, stabilisation or decompression (done, planned or drafted) → "
+    "post-operative RT 20 Gy/5 or 30 Gy/10. A painful complicated lesion not going to "
+    "surgery (fracture, soft-tissue mass, epidural extension) → multi-fraction RT.",
+    sources=(src.ASTRO_POSTOP,),
+    codes=(
+        item_code(
+            "RT-POSTOP-MULTIFRACTION",
+            "Post-operative radiotherapy (multi-fraction)",
+            "After surgical fixation or spine surgery: 20 Gy/5 or 30 Gy/10.",
+            ("lesion_id", "schedules", "follow_up_weeks", "after"),
+        ),
+        item_code(
+            "RT-MULTIFRACTION-COMPLICATED",
+            "Multi-fraction radiotherapy (complicated metastasis)",
+            "Painful complicated metastasis not going to surgery: 20 Gy/5 or 30 Gy/10.",
+            ("lesion_id", "schedules", "follow_up_weeks", "complications"),
+            (src.ESMO_COMPLICATED,),
+        ),
+    ),
+)
+def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    sched = _schedules((20, 5), (30, 10))
+    for v in ctx.lesions:
+        if v.rt_planned:
+            continue
+        if _postop(ctx, v, prior):
+            yield Item(
+                "RT-POSTOP-MULTIFRACTION",
+                f"{v.name}: surgery (recorded or drafted) — post-operative radiotherapy, "
+                "multi-fraction (ASTRO).",
+                {
+                    "lesion_id": v.id,
+                    "schedules": sched,
+                    "follow_up_weeks": RT_REVIEW_WEEKS,
+                    "after": "surgery (wound healing)",
+                    "summary": f"Post-operative RT to {v.name}: 20 Gy/5 or 30 Gy/10",
+                },
+                Urgency.ROUTINE,
+                v.id,
+            )
+            continue
+        if not _rt_candidate(ctx, v, prior):
+            continue
+        comp = _complicated(v, prior)
+        if comp:
+            yield Item(
+                "RT-MULTIFRACTION-COMPLICATED",
+                f"Painful {v.name} with {', '.join(comp)} and no surgery: complicated "
+                "metastasis — multi-fraction RT (ESMO 2020, secondary source).",
+                {
+                    "lesion_id": v.id,
+                    "schedules": sched,
+                    "follow_up_weeks": RT_REVIEW_WEEKS,
+                    "complications": comp,
+                    "summary": f"RT to {v.name}: 20 Gy/5 or 30 Gy/10",
+                },
+                Urgency.ROUTINE,
+                v.id,
+            )
+    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not compression_lesion_ids(ctx):
+        yield Item(
+            "RT-POSTOP-MULTIFRACTION",
+            "Decompression drafted (MSCC-03) at a level not yet linked to a lesion: "
+            "post-operative RT follows.",
+            {
+                "lesion_id": None,
+                "schedules": sched,
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "after": "decompression",
+                "summary": "Post-operative RT after decompression: 20 Gy/5 or 30 Gy/10",
+            },
+            Urgency.EMERGENCY,
+        )
+
+
+@rule(
+    id="RT-03",
+    section=Section.RADIOTHERAPY,
+    title="MSCC without surgery: radiotherapy with dexamethasone",
+    checks="MSCC not going to decompression → 8 Gy/1, 16 Gy/2, 20 Gy/5 or 30 Gy/10 with "
+    "dexamethasone (ASTRO 2024); conditional while the surgical decision is pending.",
+    sources=(src.ASTRO_MSCC,),
+    codes=(
+        item_code(
+            "RT-MSCC",
+            "Radiotherapy for cord compression",
+            "MSCC without decompression: 8/1, 16/2, 20/5 or 30/10 with dexamethasone.",
+            ("lesion_id", "schedules", "with", "conditional", "follow_up_weeks"),
+        ),
+    ),
+)
+def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.mscc or prior.has("MSCC-DECOMPRESSION-THEN-RT"):
+        return
+    pending = prior.has("MSCC-SURGICAL-DECISION-PENDING")
+    why = (
+        "radiotherapy if decompression is not chosen (MSCC-03 criteria pending)"
+        if pending
+        else "radiotherapy alone: a Patchell criterion for decompression is not met (MSCC-03)"
+    )
+    ids: list[str | None] = list(compression_lesion_ids(ctx)) or [None]
+    names = {v.id: v.name for v in ctx.lesions}
+    for lid in ids:
+        where = names[lid] if lid is not None else "the compression level"
+        yield Item(
+            "RT-MSCC",
+            f"Cord compression at {where}: {why}. ASTRO 2024: "
+            "8 Gy/1, 16 Gy/2, 20 Gy/5 or 30 Gy/10 with dexamethasone (MSCC-02).",
+            {
+                "lesion_id": lid,
+                "schedules": _schedules((8, 1), (16, 2), (20, 5), (30, 10)),
+                "with": "dexamethasone",
+                "conditional": "if no decompression" if pending else None,
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "summary": f"Radiotherapy for cord compression at {where}",
+            },
+            Urgency.EMERGENCY,
+            lid,
+        )
+
+
+def _reirradiation_sbrt_ok(ctx: Context, v: LesionView) -> bool:
+    last = v.prior_rt[0] if v.prior_rt else None
+    return (
+        last is not None
+        and last.end is not None
+        and last.technique is not RadiotherapyTechnique.SBRT
+        and ctx.as_of >= add_months(last.end, SBRT_REIRRADIATION_MONTHS)
+    )
+
+
+@rule(
+    id="RT-04",
+    section=Section.RADIOTHERAPY,
+    title="Consider SBRT",
+    checks="ECOG 0–1, no neurological deficit, not needing surgery (ASTRO 2024) AND one of "
+    "radioresistant histology (renal, melanoma, sarcoma, colorectal, thyroid — NOMS), "
+    "oligometastatic disease, or re-irradiation ≥ 5 months after conventional RT (source "
+    "document) → consider SBRT (SC.24: 24 Gy/2 vs 20 Gy/5, CR 35 % vs 14 % at 3 months).",
+    sources=(src.ASTRO_SBRT,),
+    codes=(
+        item_code(
+            "RT-SBRT-CONSIDER",
+            "Consider SBRT",
+            "SBRT candidate; both the document's and ASTRO's criteria are shown (conflict 2).",
+            (
+                "lesion_id",
+                "reference_schedule",
+                "document_criteria",
+                "astro_criteria",
+                "follow_up_weeks",
+            ),
+        ),
+    ),
+)
+def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    f = ctx.facts
+    oligo = f.bone_disease_extent is BoneDiseaseExtent.OLIGOMETASTATIC
+    resistant = f.primary.site in RADIORESISTANT_SITES
+    asked = False
+    for v in ctx.lesions:
+        if (
+            prior.has_any(SURGICAL_ITEM_CODES, v.id)
+            or prior.has_any(NOT_ADVISED_FLAGS, v.id)
+            or _mscc_lesion(ctx, v)
+            or _postop(ctx, v, prior)
+            or v.rt_planned
+        ):
+            continue
+        reirr = bool(v.prior_rt) and v.painful is True and _reirradiation_sbrt_ok(ctx, v)
+        treat = v.painful is True or oligo
+        doc: list[str] = []
+        if resistant:
+            doc.append(f"radioresistant {f.primary.site} histology (NOMS)")
+        if oligo:
+            doc.append("oligometastatic disease")
+        if reirr:
+            doc.append("re-irradiation ≥ 5 months after conventional RT")
+        if not treat or not doc:
+            continue
+        if v.prior_rt and not reirr:
+            continue  # SBRT to an irradiated site only ≥ 5 months after conventional RT
+        ecog_ok = None if ctx.ecog is None else ctx.ecog <= 1
+        deficit = f.neurology.deficit
+        neuro_ok = None if deficit is None else not deficit and not ctx.mscc
+        s = v.sins
+        surgery_ok = s is None or s.total_max < 13
+        if ecog_ok is False or neuro_ok is False or not surgery_ok:
+            continue
+        if ecog_ok is None or neuro_ok is None:
+            if not asked:
+                asked = True
+                if ecog_ok is None:
+                    yield Missing(
+                        "ecog",
+                        f"SBRT needs ECOG 0–1 (RT-04; {ctx.ecog_problem})",
+                        Supplier.MEDICAL_ONCOLOGY,
+                    )
+                if neuro_ok is None:
+                    yield Missing(
+                        "neurology.deficit",
+                        "SBRT needs no neurological deficit (RT-04)",
+                        Supplier.MEDICAL_ONCOLOGY,
+                    )
+            continue
+        astro = [f"ECOG {ctx.ecog}", "no neurological deficit", "no surgery needed"]
+        ref: JSONValue = (
+            {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}
+            if v.lesion.is_spinal
+            else None
+        )
+        detail: Detail = {
+            "lesion_id": v.id,
+            "reference_schedule": ref,
+            "document_criteria": list(doc),
+            "astro_criteria": list(astro),
+            "follow_up_weeks": RT_REVIEW_WEEKS,
+            "summary": f"Consider SBRT to {v.name}",
+        }
+        yield Item(
+            "RT-SBRT-CONSIDER",
+            f"{v.name}: source document criterion — {', '.join(doc)}; ASTRO 2024 criteria — "
+            f"{', '.join(astro)}. Both sets are met (conflict 2: the engine requires both). "
+            + (
+                (
+                    "SC.24: 24 Gy/2 gave complete pain response at 3 months in 35 % vs 14 % with "
+                    "20 Gy/5."
+                )
+                if v.lesion.is_spinal
+                else "Schedule set by the radiation oncologist."
+            ),
+            detail,
+            Urgency.ROUTINE,
+            v.id,
+        )
+
+
+@rule(
+    id="RT-05",
+    section=Section.RADIOTHERAPY,
+    title="Re-irradiation",
+    checks="Pain persisting or recurring more than 4 weeks after RT → re-irradiation (spine "
+    "8/1, 20/5, 24/6, 20/8); SBRT re-irradiation only ≥ 5 months after conventional RT; "
+    "cumulative spinal-cord dose flagged for the radiation oncologist.",
+    sources=(src.ASTRO_RERT,),
+    codes=(
+        item_code(
+            "RT-REIRRADIATION",
+            "Re-irradiation",
+            "Painful previously irradiated site, > 4 weeks after RT.",
+            ("lesion_id", "previous", "schedules", "sbrt_reirradiation_from", "follow_up_weeks"),
+        ),
+        flag_code(
+            "RT-REIRRADIATION-TOO-EARLY",
+            Severity.INFO,
+            "Pain within 4 weeks of RT",
+            "Response is assessed ~4 weeks after RT; re-irradiation only for pain "
+            "persisting beyond that.",
+        ),
+        flag_code(
+            "RT-CUMULATIVE-CORD-DOSE",
+            Severity.WARNING,
+            "Cumulative spinal-cord dose",
+            "Previously irradiated spinal level: the radiation oncologist checks the "
+            "cumulative cord dose.",
+        ),
+    ),
+)
+def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    for v in ctx.lesions:
+        if not v.prior_rt or v.painful is not True or v.rt_planned:
+            continue
+        if _postop(ctx, v, prior) or _mscc_lesion(ctx, v):
+            continue
+        last = v.prior_rt[0]
+        if last.ongoing:
+            yield Flagged(
+                "RT-REIRRADIATION-TOO-EARLY",
+                f"{v.name}: radiotherapy still running ({last.describe()}).",
+                v.id,
+            )
+            continue
+        if last.end is None:
+            yield Missing(
+                v.path("prior_rt_date"),
+                (
+                    f"{v.name}: re-irradiation needs the date of the last fraction "
+                    "(> 4 weeks; SBRT "
+                    f"≥ 5 months)"
+                ),
+                Supplier.RADIATION_ONCOLOGY,
+                v.id,
+            )
+            continue
+        days = (ctx.as_of - last.end).days
+        if days <= REIRRADIATION_AFTER_DAYS:
+            yield Flagged(
+                "RT-REIRRADIATION-TOO-EARLY",
+                f"{v.name}: painful {days} days after RT ({last.describe()}); response is "
+                "assessed about 4 weeks after RT — re-irradiation only if pain persists beyond "
+                "that.",
+                v.id,
+            )
+            continue
+        sbrt_from = (
+            add_months(last.end, SBRT_REIRRADIATION_MONTHS)
+            if last.technique is not RadiotherapyTechnique.SBRT
+            else None
+        )
+        spine = v.lesion.is_spinal
+        yield Item(
+            "RT-REIRRADIATION",
+            f"{v.name}: pain {days} days after RT ({last.describe()}), i.e. more than 4 weeks: "
+            "re-irradiation (ASTRO 2024"
+            + ("; spine options 8/1, 20/5, 24/6, 20/8" if spine else "")
+            + ")"
+            + (
+                f"; SBRT re-irradiation possible from {sbrt_from.isoformat()} (≥ 5 months)."
+                if sbrt_from
+                else "."
+            ),
+            {
+                "lesion_id": v.id,
+                "previous": {
+                    "dose_gy": last.dose_gy,
+                    "fractions": last.fractions,
+                    "end": last.end.isoformat(),
+                    "technique": str(last.technique) if last.technique else None,
+                },
+                "schedules": _schedules((8, 1), (20, 5), (24, 6), (20, 8)) if spine else [],
+                "sbrt_reirradiation_from": sbrt_from.isoformat() if sbrt_from else None,
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "summary": f"Re-irradiation of {v.name}",
+            },
+            Urgency.ROUTINE,
+            v.id,
+        )
+        if spine:
+            yield Flagged(
+                "RT-CUMULATIVE-CORD-DOSE",
+                f"{v.name}: previously irradiated ({'; '.join(r.describe() for r in v.prior_rt)}); "
+                "radiation oncologist to check the cumulative spinal-cord dose.",
+                v.id,
+            )
+            if any(r.dose_gy is None or r.fractions is None for r in v.prior_rt):
+                yield Missing(
+                    v.path("prior_rt_dose_gy"),
+                    f"{v.name}: cumulative cord dose needs the previous dose and fractions",
+                    Supplier.RADIATION_ONCOLOGY,
+                    v.id,
+                )
+
+
+@rule(
+    id="RT-06",
+    section=Section.RADIOTHERAPY,
+    title="Pain-response review about 4 weeks after RT",
+    checks="Every drafted RT item carries follow_up_weeks = 4 (from the last fraction); a "
+    "recorded course that ended in the last 4 weeks gets a review item with its due date.",
+    sources=(src.RT_RESPONSE,),
+    codes=(
+        item_code(
+            "RT-RESPONSE-REVIEW-4W",
+            "Pain-response review 4 weeks after RT",
+            (
+                "Recorded RT course ended recently: review pain response ~4 weeks after the last "
+                "fraction."
+            ),
+            ("lesion_id", "due_date", "follow_up_weeks", "anchor_date"),
+        ),
+    ),
+)
+def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    names = {v.id: v.name for v in ctx.lesions}
+    for c in ctx.facts.radiotherapy_courses:
+        if c.end is None or c.end > ctx.as_of:
+            continue
+        days = (ctx.as_of - c.end).days
+        if days >= RT_REVIEW_WEEKS * 7:
+            continue
+        due = c.end + timedelta(weeks=RT_REVIEW_WEEKS)
+        where = names.get(c.lesion_id or "", c.site or "treated site")
+        yield Item(
+            "RT-RESPONSE-REVIEW-4W",
+            f"RT to {where} ended {c.end.isoformat()}; median time to pain response is 4 weeks.",
+            {
+                "lesion_id": c.lesion_id,
+                "due_date": due.isoformat(),
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "anchor_date": c.end.isoformat(),
+                "summary": f"Pain-response review on {due.isoformat()}",
+            },
+            Urgency.ROUTINE,
+            c.lesion_id,
+        )
+
+
+RULES = (single_fraction, multi_fraction, mscc_radiotherapy, sbrt, reirradiation, response_review)
