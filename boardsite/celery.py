@@ -16,11 +16,20 @@ app = Celery("boardsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Every minute in production; tests and benches shorten it via the environment.
+_dispatch_every = float(os.environ.get("REMINDERS_DISPATCH_INTERVAL_SECONDS", "60"))
+
 app.conf.beat_schedule = {
     # Claims due reminders and enqueues one delivery per row; see reminders/tasks.py.
     "dispatch-due-reminders": {
         "task": "reminders.dispatch_due",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": _dispatch_every,
+        "options": {"expires": max(_dispatch_every * 0.9, 1.0)},
+    },
+    # Agenda circulation and missing-data requests for the coming week's meetings.
+    "prepare-upcoming-meetings": {
+        "task": "reminders.prepare_meetings",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
     },
 }

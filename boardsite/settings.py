@@ -184,6 +184,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery's Django fixup closes the DB connection around every task unless told to reuse
+# it (performance-notes.md: 191 → 690 tasks/s); the connection is recycled after this
+# many tasks.
+CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
+# Reminder dispatch (docs/reminders.md): beat interval, when a claim is stale, retry
+# backoff base for transient SMTP failures, attempts before a reminder is failed.
+REMINDERS_DISPATCH_INTERVAL_SECONDS = _env_int("REMINDERS_DISPATCH_INTERVAL_SECONDS", 60,
+                                               minimum=1)
+REMINDERS_CLAIM_TIMEOUT_SECONDS = _env_int("REMINDERS_CLAIM_TIMEOUT_SECONDS", 900, minimum=1)
+REMINDERS_RETRY_BASE_SECONDS = _env_int("REMINDERS_RETRY_BASE_SECONDS", 60, minimum=1)
+REMINDERS_MAX_ATTEMPTS = _env_int("REMINDERS_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Time -----------------------------------------------------------------------------
 TIME_ZONE = env.str("BOARDSITE_TIME_ZONE", default="Europe/London")

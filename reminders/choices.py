@@ -1,0 +1,40 @@
+"""Controlled vocabularies of the reminder outbox."""
+
+from django.db import models
+
+
+class ReminderKind(models.TextChoices):
+    """What the reminder asks for (rules-reference section 9)."""
+
+    RENAL_BEFORE_ZOLEDRONIC = (
+        "renal_before_zoledronic", "Creatinine and calcium before zoledronic acid"
+    )
+    DENTAL_BEFORE_BTA = "dental_before_bta", "Dental examination before the first BTA dose"
+    CALCIUM_DENOSUMAB = "calcium_denosumab", "Serum calcium on denosumab"
+    FBC_BEFORE_RADIUM = "fbc_before_radium", "Full blood count before radium-223"
+    PAIN_REVIEW_AFTER_RT = "pain_review_after_rt", "Pain-response review after radiotherapy"
+    IMAGING_REASSESSMENT = "imaging_reassessment", "Imaging re-assessment"
+    AFF_QUESTION = "aff_question", "Thigh / groin pain question (atypical femoral fracture)"
+    AGENDA_CIRCULATION = "agenda_circulation", "Meeting agenda"
+    MISSING_DATA_REQUEST = "missing_data_request", "Missing data for a case on the agenda"
+
+
+#: Kinds that prepare a meeting rather than follow a signed decision.
+MEETING_KINDS = frozenset({ReminderKind.AGENDA_CIRCULATION, ReminderKind.MISSING_DATA_REQUEST})
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CLAIMED = "claimed", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    DONE = "done", "Done"
+
+
+#: Statuses in which a reminder still asks for something.
+OPEN_STATUSES = (
+    ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.SENT, ReminderStatus.FAILED,
+)
+#: Statuses a newer decision may still cancel (a sent or done reminder is history).
+LIVE_STATUSES = (ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.FAILED)

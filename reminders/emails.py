@@ -1,0 +1,259 @@
+"""Reminder emails: built from templates, free of patient identifiers, sent over one
+SMTP connection per worker process.
+
+An email says what is due and when, and links to the reminder by its opaque public ID
+(`settings.SITE_URL`); the name, hospital number, date of birth and diagnosis stay
+behind the login. `build_message` checks the finished subject and bodies against the
+patient's identifiers and refuses to send rather than leak (the row is marked failed
+and coordinators see it).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from cases.choices import PrimarySite
+from reminders.choices import ReminderKind
+
+
+class NothingToSend(Exception):  # noqa: N818 — an outcome, not an error
+    """The reminder no longer asks for anything (e.g. the case became ready)."""
+
+
+class CannotSend(Exception):  # noqa: N818
+    """A permanent reason this reminder cannot be emailed (no recipient, would leak)."""
+
+
+@dataclass
+class PreparedMessage:
+    message: EmailMultiAlternatives
+    reminder_id: int
+
+
+def reminder_url(reminder) -> str:
+    return settings.SITE_URL + reverse("reminders:detail", args=[reminder.public_id])
+
+
+def recipients_for(reminder) -> list[str]:
+    if reminder.responsible_user_id:
+        email = reminder.responsible_user.email
+        return [email] if email else []
+    from cases.models import BoardMembership
+
+    return sorted({
+        seat.user.email
+        for seat in BoardMembership.objects.filter(
+            board_id=reminder.board_id, role=reminder.responsible_role
+        ).select_related("user")
+        if seat.user.email and seat.user.is_active
+    })
+
+
+# --- The identifier guard -----------------------------------------------------------------
+
+def patient_identifiers(patient, *, strong_only: bool = False) -> list[str]:
+    """Strings that must never appear in an email about this patient.
+
+    The strong ones (hospital number, full name, date of birth, histology) are checked
+    against the whole message; the weak ones (a surname or first name on its own, the
+    primary site) only against text that did not come from our own templates — "Mark
+    as done" must not be refused because a patient is called Mark.
+    """
+    if patient is None:
+        return []
+    found = [patient.hospital_number, f"{patient.given_name} {patient.family_name}",
+             f"{patient.family_name}, {patient.given_name}"]
+    dob = patient.date_of_birth
+    if dob:
+        found += [dob.isoformat(), dob.strftime("%d/%m/%Y"), dob.strftime("%d.%m.%Y"),
+                  dob.strftime("%d-%m-%Y"), dob.strftime("%m/%d/%Y"), dob.strftime("%Y%m%d")]
+    primary = patient.primary if _has_primary(patient) else None
+    if primary is not None and primary.histology:
+        found.append(primary.histology)
+    if not strong_only:
+        found += [patient.family_name, patient.given_name]
+        if primary is not None and primary.site and primary.site != PrimarySite.OTHER:
+            found += [PrimarySite(primary.site).label, primary.site]
+    return [s for s in found if s and len(s.strip()) >= 3]
+
+
+def _has_primary(patient) -> bool:
+    from cases.models import PrimaryCancer
+
+    try:
+        return patient.primary is not None
+    except PrimaryCancer.DoesNotExist:
+        return False
+
+
+def contains_identifier(text: str, identifiers: list[str]) -> bool:
+    return any(
+        re.search(rf"(?<![\w]){re.escape(ident)}(?![\w])", text, re.IGNORECASE)
+        for ident in identifiers
+    )
+
+
+# --- Building -------------------------------------------------------------------------------
+
+def _missing_lines(reminder, identifiers: list[str]) -> list[str]:
+    """The current draft's missing-data list for the case, read now (not when the
+    reminder was scheduled). Lines that would carry an identifier are summarised."""
+    from recommendations.selectors import current_drafts
+
+    draft = current_drafts(agenda_item_ids=[reminder.agenda_item_id]).get(
+        reminder.agenda_item_id
+    )
+    entries = list((draft.output or {}).get("missing_data") or []) if draft else []
+    if draft is None or (draft.missing_count == 0 and not entries):
+        raise NothingToSend("The case is ready: nothing is missing any more.")
+    lines, withheld = [], 0
+    for entry in entries:
+        if isinstance(entry, dict):
+            line = str(entry.get("field", "")).strip()
+            why = str(entry.get("why", "")).strip()
+            line = f"{line} — {why}" if why else line
+        else:
+            line = str(entry)
+        if not line or contains_identifier(line, identifiers):
+            withheld += 1
+            continue
+        lines.append(line)
+    if withheld:
+        lines.append(f"{withheld} further item(s): see the case page.")
+    if not lines:
+        lines.append(f"{draft.missing_count} item(s): see the case page.")
+    return lines
+
+
+def _calendar(reminder, to: list[str]) -> bytes:
+    meeting = reminder.meeting
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Boardsite//Board meeting//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = icalendar.Event()
+    # Stable per meeting: a re-sent invitation updates the same calendar entry.
+    event.add("uid", f"meeting-{meeting.pk}@boardsite")
+    event.add("sequence", 0)
+    event.add("dtstamp", reminder.due_at)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", f"{meeting.board.name} meeting")
+    if meeting.location:
+        event.add("location", meeting.location)
+    event.add("url", reminder_url(reminder))
+    event.add("description", f"Agenda and cases: {reminder_url(reminder)}")
+    organizer = icalendar.vCalAddress(f"mailto:{_from_address()}")
+    organizer.params["cn"] = "Boardsite"
+    event["organizer"] = organizer
+    for address in to:
+        attendee = icalendar.vCalAddress(f"mailto:{address}")
+        attendee.params["role"] = "REQ-PARTICIPANT"
+        attendee.params["rsvp"] = "TRUE"
+        event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def _from_address() -> str:
+    match = re.search(r"<([^>]+)>", settings.DEFAULT_FROM_EMAIL)
+    return match.group(1) if match else settings.DEFAULT_FROM_EMAIL
+
+
+def build_message(*, reminder) -> PreparedMessage:
+    to = recipients_for(reminder)
+    if not to:
+        raise CannotSend("No recipient with an email address (set one, then retry).")
+    identifiers = patient_identifiers(reminder.patient)
+    context = {
+        "reminder": reminder,
+        "kind_label": ReminderKind(reminder.kind).label,
+        "url": reminder_url(reminder),
+        "due_on": reminder.due_on.isoformat(),
+        "event_on": reminder.event_on.isoformat() if reminder.event_on else "",
+        "missing": [],
+        "meeting_starts": "",
+        "case_ref": f"case #{reminder.agenda_item_id}" if reminder.agenda_item_id else "",
+    }
+    if reminder.kind == ReminderKind.MISSING_DATA_REQUEST:
+        context["missing"] = _missing_lines(reminder, identifiers)
+    if reminder.meeting_id:
+        from reminders.services import clinic_zone
+
+        context["meeting_starts"] = reminder.meeting.starts_at.astimezone(
+            clinic_zone()
+        ).strftime("%Y-%m-%d %H:%M")
+        context["meeting_location"] = reminder.meeting.location
+    subject = f"Boardsite: {reminder.title} — due {context['due_on']}"
+    text = render_to_string("reminders/email/reminder.txt", context)
+    html = render_to_string("reminders/email/reminder.html", context)
+    strong = patient_identifiers(reminder.patient, strong_only=True)
+    if contains_identifier(" ".join((subject, text, html)), strong):
+        raise CannotSend("The message would contain a patient identifier; not sent.")
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to,
+        headers={
+            "Message-ID": make_msgid(
+                idstring=f"reminder.{reminder.public_id}.{reminder.sent_count}",
+                domain="boardsite",
+            ),
+            "X-Boardsite-Reminder": str(reminder.public_id),
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    if reminder.kind == ReminderKind.AGENDA_CIRCULATION:
+        message.attach("meeting.ics", _calendar(reminder, to),
+                       "text/calendar; method=REQUEST; charset=utf-8")
+    return PreparedMessage(message=message, reminder_id=reminder.pk)
+
+
+# --- Sending: one SMTP connection per worker process ------------------------------------
+
+_local = threading.local()
+
+
+def _connection():
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        _local.connection = connection
+    return connection
+
+
+def close_connection() -> None:
+    connection = getattr(_local, "connection", None)
+    _local.connection = None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001, S110 — closing a broken connection may fail
+            pass
+
+
+def send(prepared: PreparedMessage) -> None:
+    """Send over the process's open connection (opening one if needed). A connection
+    the server closed while idle is reopened once; any other error closes it (the next
+    send starts clean) and propagates for the caller to classify."""
+    import smtplib
+
+    try:
+        try:
+            _connection().send_messages([prepared.message])
+        except smtplib.SMTPServerDisconnected:
+            close_connection()
+            _connection().send_messages([prepared.message])
+    except BaseException:
+        close_connection()
+        raise

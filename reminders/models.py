@@ -1,0 +1,130 @@
+"""The reminder outbox: one row per email the follow-up of a case or a meeting needs."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cases.choices import BoardRole
+from cases.models import AgendaItem, Board, Decision, DecisionItem, Meeting, Patient
+from reminders.choices import OPEN_STATUSES, ReminderKind, ReminderStatus
+
+
+class Reminder(models.Model):
+    """One follow-up reminder: what is due, for which case, for whom, and when — and
+    where its delivery stands.
+
+    The row *is* the outbox: it is written in the same transaction as the signed
+    decision (or the meeting preparation) that needs it, and Celery only ever delivers
+    rows it has claimed here, so nothing is lost when a worker or Redis dies.
+    `idempotency_key` (kind + source + due date [+ recipient]) makes scheduling
+    repeatable: scheduling the same decision twice writes nothing new.
+
+    `due_at` is the clinical due time (09:00 clinic-local on `due_on`, stored as UTC);
+    `next_attempt_at` is when the dispatcher may pick the row up next — equal to
+    `due_at` at first, moved later by a snooze or a transient SMTP failure (no Celery
+    ETA/countdown is ever used for that).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40, choices=ReminderKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reminders")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    decision_item = models.ForeignKey(
+        DecisionItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reminders",
+    )
+    responsible_role = models.CharField(
+        max_length=20, choices=BoardRole.choices, blank=True,
+        help_text="When no one person is responsible: every member of the board with "
+        "this role receives it.",
+    )
+    # What is due, in words that carry no patient identifier (they go into the email).
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    event_on = models.DateField(
+        null=True, blank=True, help_text="The dose, visit or meeting this prepares for."
+    )
+    due_on = models.DateField(help_text="Clinic-local date the reminder is due.")
+    due_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=200, unique=True)
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_count = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="Blank when the system cancelled it (an amendment).",
+    )
+    cancel_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The dispatcher's claim: only pending rows, by when they may go out. Stays
+            # small however many sent rows accumulate (performance-notes: ≈ 1 ms at 1M).
+            models.Index(
+                fields=["next_attempt_at"], name="reminder_pending_due",
+                condition=Q(status=ReminderStatus.PENDING),
+            ),
+            # Reclaiming rows a dead worker left claimed.
+            models.Index(
+                fields=["claimed_at"], name="reminder_claimed_at",
+                condition=Q(status=ReminderStatus.CLAIMED),
+            ),
+            models.Index(fields=["responsible_user", "due_at"], name="reminder_user_due",
+                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["board", "status", "due_at"], name="reminder_board_status"),
+            models.Index(fields=["patient", "due_at"], name="reminder_patient_due"),
+            models.Index(fields=["agenda_item", "kind"], name="reminder_agenda_item"),
+            models.Index(fields=["meeting", "kind"], name="reminder_meeting"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responsible_user__isnull=False) | ~Q(responsible_role=""),
+                name="reminder_has_someone_responsible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReminderStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="cancelled_reminder_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder #{self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

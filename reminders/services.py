@@ -1,0 +1,492 @@
+"""Writes of the reminders app: scheduling, acting on a reminder, dispatch and delivery.
+
+Every function is keyword-only and runs in a transaction. Pages, the API and the Celery
+tasks validate input and call one of these.
+
+- `decision_sign_and_schedule` — the chair signs; the follow-up is scheduled in the
+  same transaction (the page and the API call this, never `decision_sign` alone).
+- `schedule_for_decision` — idempotent; for an amendment it also cancels what no
+  longer applies and revives what applies again.
+- `meeting_preparation_schedule` / `meetings_prepare_upcoming` — agenda circulation
+  and missing-data requests.
+- `reminder_mark_done`, `reminder_snooze`, `reminder_cancel`.
+- `dispatch_due` (claims due rows, enqueues after commit) and `reminder_deliver`
+  (locks the row, sends once, marks it).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases import services as cases_services
+from cases.choices import BoardRole, DecisionItemVerdict, MeetingStatus
+from cases.models import AgendaItem, Decision, Meeting
+from reminders import emails
+from reminders.choices import LIVE_STATUSES, ReminderKind, ReminderStatus
+from reminders.models import Reminder
+from reminders.schedules import item_view, specs_for_item, unique_specs
+
+logger = logging.getLogger(__name__)
+
+#: Reminders go out at 09:00 clinic time on their due date.
+SEND_AT_LOCAL = time(9, 0)
+#: The agenda goes out two days before the meeting (so always ≥ 24 h ahead) and the
+#: second missing-data request the day before (rules-reference section 9).
+AGENDA_DAYS_BEFORE = 2
+MISSING_DATA_DAYS_BEFORE = 1
+#: How far ahead the periodic sweep prepares meetings.
+PREPARE_DAYS_AHEAD = 8
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_due_at(day: date) -> datetime:
+    """09:00 clinic-local on `day`, as an aware datetime (stored as UTC). Computed from
+    the local date every time, so a reminder stays at 09:00 across DST changes."""
+    return datetime.combine(day, SEND_AT_LOCAL, tzinfo=clinic_zone())
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(clinic_zone()).date()
+
+
+# --- Scheduling from a signed decision --------------------------------------------------
+
+@dataclass
+class ScheduleResult:
+    """What scheduling changed: new rows, rows revived, rows cancelled, rows kept."""
+
+    created: list[Reminder] = field(default_factory=list)
+    revived: list[Reminder] = field(default_factory=list)
+    cancelled: list[Reminder] = field(default_factory=list)
+    kept: list[Reminder] = field(default_factory=list)
+
+
+def _decision_key(kind: str, agenda_item_id: int, due_on: date) -> str:
+    # Source = the case on the agenda (stable across amendments, whose items are new
+    # rows): the same reminder for the same case on the same day is one reminder.
+    return f"{kind}:ai{agenda_item_id}:{due_on.isoformat()}"
+
+
+def _responsible(agenda_item: AgendaItem) -> tuple[int | None, str]:
+    """Who follows a decision up: the clinician who presented the case, else the
+    board's coordinators."""
+    if agenda_item.presenting_clinician_id:
+        return agenda_item.presenting_clinician_id, ""
+    return None, BoardRole.COORDINATOR
+
+
+@transaction.atomic
+def schedule_for_decision(*, decision: Decision) -> ScheduleResult:
+    """Create the reminders a signed decision needs (idempotent).
+
+    For an amendment, live reminders of earlier versions of the same case that the new
+    version no longer needs are cancelled with the amendment's reason, those it still
+    needs are re-pointed at it, and ones an earlier amendment cancelled come back.
+    """
+    decision = Decision.objects.select_related(
+        "agenda_item__meeting", "agenda_item__patient"
+    ).get(pk=decision.pk)
+    if not decision.is_signed:
+        raise ValidationError({"decision": "Only a signed decision schedules follow-up."})
+    agenda_item = decision.agenda_item
+    signed_on = local_date(decision.signed_at)
+    user_id, role = _responsible(agenda_item)
+
+    wanted: dict[str, tuple[int, object]] = {}
+    for item in decision.items.order_by("position", "id"):
+        if item.verdict not in (DecisionItemVerdict.ACCEPTED, DecisionItemVerdict.MODIFIED):
+            continue  # rejected: nothing; added by the board (no code): done by hand
+        if not item.code:
+            continue
+        view = item_view(code=item.code, rule_id=item.rule_id, title=item.title,
+                         detail=item.draft_detail)
+        for spec in unique_specs(specs_for_item(view, signed_on=signed_on)):
+            key = _decision_key(spec.kind, agenda_item.pk, spec.due_on)
+            wanted.setdefault(key, (item.pk, spec))
+
+    result = ScheduleResult()
+    existing = {
+        r.idempotency_key: r
+        for r in Reminder.objects.select_for_update().filter(
+            agenda_item=agenda_item, decision__isnull=False
+        )
+    }
+    now = timezone.now()
+    reason = (
+        f"No longer in the plan after amendment (decision version {decision.version}): "
+        f"{decision.amendment_reason}" if decision.amends_id else
+        f"No longer in the plan of decision version {decision.version}."
+    )
+    for key, reminder in existing.items():
+        if reminder.decision_id == decision.pk:
+            continue
+        if key in wanted:
+            item_id, _spec = wanted[key]
+            if reminder.status == ReminderStatus.CANCELLED and reminder.cancelled_by_id is None:
+                # An earlier amendment dropped it; this version wants it again.
+                reminder.status = ReminderStatus.PENDING
+                reminder.cancel_reason = ""
+                reminder.cancelled_at = None
+                reminder.next_attempt_at = max(reminder.due_at, now)
+                result.revived.append(reminder)
+            else:
+                result.kept.append(reminder)
+            reminder.decision_id, reminder.decision_item_id = decision.pk, item_id
+            reminder.save()
+        elif reminder.status in LIVE_STATUSES:
+            reminder.status = ReminderStatus.CANCELLED
+            reminder.cancel_reason = reason
+            reminder.cancelled_at = now
+            reminder.cancelled_by = None
+            reminder.save()
+            result.cancelled.append(reminder)
+
+    new_rows = []
+    for key, (item_id, spec) in wanted.items():
+        if key in existing:
+            continue
+        due_at = local_due_at(spec.due_on)
+        new_rows.append(Reminder(
+            kind=spec.kind, board_id=agenda_item.meeting.board_id,
+            patient_id=agenda_item.patient_id, meeting_id=agenda_item.meeting_id,
+            agenda_item=agenda_item, decision=decision, decision_item_id=item_id,
+            responsible_user_id=user_id, responsible_role=role,
+            title=spec.title, detail=spec.detail, event_on=spec.event_on,
+            due_on=spec.due_on, due_at=due_at, next_attempt_at=due_at,
+            idempotency_key=key,
+        ))
+    # ON CONFLICT DO NOTHING: a concurrent scheduling of the same decision adds nothing.
+    Reminder.objects.bulk_create(new_rows, ignore_conflicts=True)
+    result.created = list(
+        Reminder.objects.filter(idempotency_key__in=[r.idempotency_key for r in new_rows],
+                                decision=decision)
+    )
+    return result
+
+
+@transaction.atomic
+def decision_sign_and_schedule(*, decision: Decision, chair) -> Decision:
+    """The chair signs the decision and its follow-up is scheduled, all or nothing."""
+    signed = cases_services.decision_sign(decision=decision, chair=chair)
+    schedule_for_decision(decision=signed)
+    return signed
+
+
+# --- Meeting preparation ----------------------------------------------------------------
+
+def _missing_count(draft) -> int:
+    if draft is None:
+        return 0
+    return int(draft.missing_count or len((draft.output or {}).get("missing_data") or []))
+
+
+@transaction.atomic
+def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = None
+                                 ) -> ScheduleResult:
+    """The agenda to each invited member two days before the meeting (with an .ics),
+    and to each presenting clinician of a not-ready case a missing-data request now
+    (when the agenda is built) and the day before. Idempotent; call it whenever the
+    agenda changes (the periodic sweep does). Rows for a date or a case that no longer
+    applies are cancelled."""
+    from recommendations.selectors import current_drafts
+
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    result = ScheduleResult()
+    wanted: dict[str, Reminder] = {}
+    if meeting.status != MeetingStatus.CANCELLED and meeting.starts_at > now:
+        meeting_day = local_date(meeting.starts_at)
+        today = local_date(now)
+        agenda_day = meeting_day - timedelta(days=AGENDA_DAYS_BEFORE)
+        for attendance in meeting.attendances.select_related("user"):
+            if not attendance.user.email:
+                continue
+            key = f"agenda_circulation:m{meeting.pk}:u{attendance.user_id}:{agenda_day}"
+            wanted[key] = Reminder(
+                kind=ReminderKind.AGENDA_CIRCULATION, board_id=meeting.board_id,
+                meeting=meeting, responsible_user_id=attendance.user_id,
+                title="Agenda of the board meeting", event_on=meeting_day,
+                due_on=agenda_day, due_at=local_due_at(agenda_day), idempotency_key=key,
+            )
+        items = list(meeting.agenda_items.filter(presenting_clinician__isnull=False))
+        drafts = current_drafts(agenda_item_ids=[i.pk for i in items])
+        day_before = meeting_day - timedelta(days=MISSING_DATA_DAYS_BEFORE)
+        for item in items:
+            if _missing_count(drafts.get(item.pk)) == 0:
+                continue
+            for when, due_on in (("built", today), (day_before.isoformat(), day_before)):
+                key = f"missing_data_request:ai{item.pk}:u{item.presenting_clinician_id}:{when}"
+                wanted[key] = Reminder(
+                    kind=ReminderKind.MISSING_DATA_REQUEST, board_id=meeting.board_id,
+                    meeting=meeting, agenda_item=item, patient_id=item.patient_id,
+                    responsible_user_id=item.presenting_clinician_id,
+                    title="Missing data for a case on the next board meeting",
+                    event_on=meeting_day, due_on=due_on,
+                    due_at=now if when == "built" else local_due_at(due_on),
+                    idempotency_key=key,
+                )
+    for reminder in wanted.values():
+        reminder.next_attempt_at = max(reminder.due_at, now)
+
+    existing = Reminder.objects.select_for_update().filter(
+        meeting=meeting, kind__in=[ReminderKind.AGENDA_CIRCULATION,
+                                   ReminderKind.MISSING_DATA_REQUEST],
+    )
+    existing_keys = set()
+    for reminder in existing:
+        existing_keys.add(reminder.idempotency_key)
+        if reminder.idempotency_key not in wanted and reminder.status == ReminderStatus.PENDING:
+            reminder.status = ReminderStatus.CANCELLED
+            reminder.cancel_reason = (
+                "The meeting was cancelled or moved, or the case is no longer on the "
+                "agenda, not missing data, or has no presenting clinician."
+            )
+            reminder.cancelled_at = now
+            reminder.save()
+            result.cancelled.append(reminder)
+    new_rows = [r for k, r in wanted.items() if k not in existing_keys]
+    Reminder.objects.bulk_create(new_rows, ignore_conflicts=True)
+    result.created = new_rows
+    return result
+
+
+def meetings_prepare_upcoming(*, now: datetime | None = None) -> int:
+    """Prepare every meeting of the next `PREPARE_DAYS_AHEAD` days (the beat sweep)."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        starts_at__gt=now, starts_at__lte=now + timedelta(days=PREPARE_DAYS_AHEAD)
+    ).exclude(status=MeetingStatus.CANCELLED)
+    count = 0
+    for meeting in meetings:
+        meeting_preparation_schedule(meeting=meeting, now=now)
+        count += 1
+    return count
+
+
+# --- Acting on a reminder ---------------------------------------------------------------
+
+def _locked_for(reminder: Reminder, user) -> Reminder:
+    if not user.has_perm("cases.act_on_reminder", reminder):
+        raise PermissionDenied("Only members of this board act on its reminders.")
+    return Reminder.objects.select_for_update().get(pk=reminder.pk)
+
+
+@transaction.atomic
+def reminder_mark_done(*, reminder: Reminder, user) -> Reminder:
+    reminder = _locked_for(reminder, user)
+    if reminder.status in (ReminderStatus.CANCELLED, ReminderStatus.DONE):
+        raise ValidationError({"status": f"This reminder is already {reminder.status}."})
+    reminder.status = ReminderStatus.DONE
+    reminder.done_at, reminder.done_by = timezone.now(), user
+    reminder.save()
+    return reminder
+
+
+@transaction.atomic
+def reminder_snooze(*, reminder: Reminder, user, until: datetime) -> Reminder:
+    """Send it (again) at `until`: back to pending, picked up by the dispatcher then."""
+    reminder = _locked_for(reminder, user)
+    now = timezone.now()
+    if reminder.status in (ReminderStatus.CANCELLED, ReminderStatus.DONE):
+        raise ValidationError({"status": f"A {reminder.status} reminder cannot be snoozed."})
+    if until <= now:
+        raise ValidationError({"until": "Snooze until a time in the future."})
+    if until > now + timedelta(days=366):
+        raise ValidationError({"until": "Snooze for at most a year."})
+    reminder.status = ReminderStatus.PENDING
+    reminder.snoozed_until = until
+    reminder.next_attempt_at = until
+    reminder.attempts = 0
+    reminder.last_error = ""
+    reminder.save()
+    return reminder
+
+
+@transaction.atomic
+def reminder_cancel(*, reminder: Reminder, user, reason: str) -> Reminder:
+    reminder = _locked_for(reminder, user)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the reminder is cancelled."})
+    if reminder.status in (ReminderStatus.CANCELLED, ReminderStatus.DONE):
+        raise ValidationError({"status": f"This reminder is already {reminder.status}."})
+    reminder.status = ReminderStatus.CANCELLED
+    reminder.cancel_reason = reason.strip()
+    reminder.cancelled_at, reminder.cancelled_by = timezone.now(), user
+    reminder.save()
+    return reminder
+
+
+# --- Dispatch ----------------------------------------------------------------------------
+
+def reminders_reclaim_stale(*, now: datetime | None = None) -> int:
+    """Rows claimed longer ago than the claim timeout whose delivery is not running
+    (a running delivery holds the row lock, so SKIP LOCKED leaves it alone) go back to
+    pending: the worker that claimed them died or lost the message."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=ReminderStatus.CLAIMED, claimed_at__lt=cutoff)
+            .values_list("id", flat=True)
+        )
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(
+                status=ReminderStatus.PENDING, next_attempt_at=now, claimed_at=None,
+                last_error="Claim expired: the delivery did not finish; sending again.",
+            )
+    if ids:
+        logger.warning("reclaimed %d stale reminder claims", len(ids))
+    return len(ids)
+
+
+def reminders_claim_due(*, now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due rows (must run inside a transaction). Rows another
+    dispatcher holds are skipped, never waited for or taken twice."""
+    ids = list(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(status=ReminderStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if ids:
+        Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.CLAIMED,
+                                                   claimed_at=now)
+    return ids
+
+
+def dispatch_due(*, enqueue: Callable[[Sequence[int]], None], now: datetime | None = None,
+                 batch_size: int = 500, max_rows: int = 100_000) -> int:
+    """Claim every due row, batch by batch, and hand each batch's IDs to `enqueue`
+    after that batch's transaction commits. Returns the number claimed."""
+    reminders_reclaim_stale(now=now)
+    total = 0
+    while total < max_rows:
+        moment = now or timezone.now()
+        with transaction.atomic():
+            ids = reminders_claim_due(now=moment, limit=batch_size)
+            if ids:
+                transaction.on_commit(lambda ids=ids: enqueue(ids))
+        total += len(ids)
+        if len(ids) < batch_size:
+            break
+    return total
+
+
+# --- Delivery -----------------------------------------------------------------------------
+
+def _retry_delay(attempts: int) -> timedelta:
+    base = settings.REMINDERS_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _smtp_code(exc: BaseException) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        # Any temporary refusal makes the whole send worth retrying.
+        return min(codes, key=lambda c: 0 if 400 <= c < 500 else 1) if codes else None
+    return getattr(exc, "smtp_code", None)
+
+
+def _classify(exc: BaseException) -> tuple[bool, str]:
+    """(transient?, error text without patient data)."""
+    code = _smtp_code(exc)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True, "SMTP server disconnected"
+    if code is not None:
+        text = f"SMTP {code}: {type(exc).__name__}"
+        return 400 <= code < 500, text
+    if isinstance(exc, ConnectionError | socket.timeout | TimeoutError | OSError):
+        return True, f"Connection error: {type(exc).__name__}"
+    raise exc  # a programming error: let the task fail loudly, the row stays claimed
+
+
+@transaction.atomic
+def reminder_deliver(*, reminder_id: int) -> str:
+    """Send one claimed reminder exactly once.
+
+    The row is locked for the whole send: a duplicate task for the same row waits, then
+    finds it sent and returns. Transient SMTP failures put the row back to pending with
+    a later `next_attempt_at` (the dispatcher retries it; no Celery countdown);
+    permanent ones mark it failed, which coordinators see.
+    """
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("patient__primary", "meeting__board", "board", "responsible_user",
+                        "agenda_item")
+        .filter(pk=reminder_id).first()
+    )
+    if reminder is None:
+        return "missing"
+    if reminder.status != ReminderStatus.CLAIMED:
+        return f"skipped:{reminder.status}"
+    now = timezone.now()
+    try:
+        prepared = emails.build_message(reminder=reminder)
+    except emails.NothingToSend as reason:
+        reminder.status = ReminderStatus.DONE
+        reminder.done_at = now
+        reminder.last_error = str(reason)
+        reminder.save()
+        return "done:nothing-to-send"
+    except emails.CannotSend as exc:
+        reminder.status = ReminderStatus.FAILED
+        reminder.attempts += 1
+        reminder.last_error = str(exc)
+        reminder.save()
+        logger.warning("reminder %s failed permanently: %s", reminder.pk, exc)
+        return "failed"
+    reminder.attempts += 1
+    try:
+        emails.send(prepared)
+    except Exception as exc:  # noqa: BLE001 — classified below; unknown errors re-raise
+        transient, text = _classify(exc)
+        reminder.last_error = text
+        if transient and reminder.attempts < settings.REMINDERS_MAX_ATTEMPTS:
+            reminder.status = ReminderStatus.PENDING
+            reminder.next_attempt_at = now + _retry_delay(reminder.attempts)
+            reminder.claimed_at = None
+            outcome = "retry"
+        else:
+            reminder.status = ReminderStatus.FAILED
+            outcome = "failed"
+        reminder.save()
+        logger.warning("reminder %s: %s (%s)", reminder.pk, outcome, text)
+        return outcome
+    reminder.status = ReminderStatus.SENT
+    reminder.sent_at = now
+    reminder.sent_count += 1
+    reminder.last_error = ""
+    reminder.save()
+    return "sent"
+
+
+def reminders_requeue_failed(*, reminders: Iterable[Reminder], user) -> int:
+    """A coordinator fixed the cause (an address, say): try the failed ones again."""
+    count = 0
+    with transaction.atomic():
+        for reminder in reminders:
+            locked = _locked_for(reminder, user)
+            if locked.status != ReminderStatus.FAILED:
+                continue
+            locked.status = ReminderStatus.PENDING
+            locked.attempts = 0
+            locked.next_attempt_at = timezone.now()
+            locked.save()
+            count += 1
+    return count
+
