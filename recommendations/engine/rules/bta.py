@@ -792,7 +792,7 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "Dental examination before the first BTA dose (start blocked until recorded)"
                 ),
             },
-            Urgency.BEFORE_NEXT_MEETING,
+            Urgency.ROUTINE,
         )
         if d.unhealed_oral_lesions is None:
             yield Missing(

@@ -53,6 +53,8 @@ def _schedules(*pairs: tuple[float, int]) -> list[JSONValue]:
 def _postop(ctx: Context, v: LesionView, prior: Prior) -> bool:
     if prior.has_any(SURGICAL_ITEM_CODES, v.id):
         return True
+    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and v.id in compression_lesion_ids(ctx):
+        return True
     for s in v.surgeries:
         if s.kind not in OPEN_SURGERY_KINDS:
             continue
