@@ -1,7 +1,11 @@
 """Pages of the recommendations app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from recommendations import views
 
 app_name = "recommendations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rules/", views.rules_catalogue, name="rules"),
+]

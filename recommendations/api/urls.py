@@ -1,7 +1,16 @@
-"""API routes of the recommendations app."""
+"""API routes of the recommendations app (mounted at /api/v1/recommendations/)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from recommendations.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("draft-plans", views.DraftPlanViewSet, basename="draft-plan")
+
+urlpatterns = [
+    path("rules/", views.RulesCatalogueView.as_view(), name="recommendation-rules"),
+    path("evaluate/", views.EvaluateView.as_view(), name="recommendation-evaluate"),
+    path("refresh/", views.DraftRefreshView.as_view(), name="recommendation-refresh"),
+    *router.urls,
+]

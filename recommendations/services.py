@@ -1,0 +1,117 @@
+"""Writes of the recommendation side: draft-plan snapshots.
+
+A draft is refreshed by reading the case's facts, hashing them, and evaluating the
+engine only when the facts, the engine version or the evaluation date changed. The
+newest snapshot is the current draft; older ones stay (a signed decision points at the
+one the board worked from). Agenda items with a signed decision are never refreshed:
+what the board saw is what it decided on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import AgendaItemStatus
+from cases.models import AgendaItem, Decision, Meeting
+from recommendations.engine import ENGINE_VERSION, evaluate
+from recommendations.engine.io import facts_to_json, plan_to_json
+from recommendations.models import DraftPlan
+from recommendations.selectors import case_facts_for_patients, current_drafts
+
+
+def evaluation_date(meeting: Meeting) -> date:
+    """The board decides at the meeting: an upcoming meeting's drafts are evaluated as
+    of its date (so "labs older than N days" is judged for that day); a past meeting's
+    as of today."""
+    meeting_day = timezone.localdate(meeting.starts_at)
+    return max(meeting_day, timezone.localdate())
+
+
+def _facts_hash(facts_json: dict) -> str:
+    canonical = json.dumps(facts_json, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, DraftPlan]:
+    """Refresh the drafts of these agenda items (all of one meeting, usually).
+
+    Fixed number of queries: facts (9), current drafts (1), signed items (1), one bulk
+    INSERT of the new snapshots and one bulk UPDATE of the agenda items' readiness.
+    """
+    if not agenda_items:
+        return {}
+    item_ids = [item.pk for item in agenda_items]
+    signed = set(
+        Decision.objects.filter(agenda_item_id__in=item_ids, signed_at__isnull=False).values_list(
+            "agenda_item_id", flat=True
+        )
+    )
+    current = current_drafts(agenda_item_ids=item_ids)
+    open_items = [item for item in agenda_items if item.pk not in signed]
+    facts_by_patient = case_facts_for_patients(
+        patient_ids={item.patient_id for item in open_items}, as_of=as_of
+    )
+    new_rows: list[DraftPlan] = []
+    changed_items: list[AgendaItem] = []
+    for item in open_items:
+        facts = facts_by_patient[item.patient_id]
+        facts_json = facts_to_json(facts)
+        digest = _facts_hash(facts_json)
+        existing = current.get(item.pk)
+        if (
+            existing is not None
+            and existing.facts_sha256 == digest
+            and existing.engine_version == ENGINE_VERSION
+            and existing.as_of == as_of
+        ):
+            continue
+        plan = evaluate(facts, as_of=as_of)
+        output = plan_to_json(plan)
+        row = DraftPlan(
+            agenda_item_id=item.pk,
+            patient_id=item.patient_id,
+            engine_version=ENGINE_VERSION,
+            as_of=as_of,
+            facts=facts_json,
+            facts_sha256=digest,
+            output=output,
+            is_urgent=output["urgency"] == "emergency",
+            missing_count=len(output["missing_data"]),
+            flag_count=len(output["flags"]),
+        )
+        new_rows.append(row)
+        # Readiness follows the engine's missing-data list; urgency (suspected cord
+        # compression) puts the case first on the agenda (MSCC-01).
+        status = item.status
+        if status in (AgendaItemStatus.REFERRED, AgendaItemStatus.READY):
+            status = AgendaItemStatus.READY if row.missing_count == 0 else AgendaItemStatus.REFERRED
+        if status != item.status or row.is_urgent != item.urgent:
+            item.status, item.urgent = status, row.is_urgent
+            changed_items.append(item)
+    if new_rows:
+        DraftPlan.objects.bulk_create(new_rows)
+    if changed_items:
+        AgendaItem.objects.bulk_update(changed_items, ["status", "urgent"])
+    result = {k: v for k, v in current.items()}
+    result.update({row.agenda_item_id: row for row in new_rows})
+    return result
+
+
+def drafts_refresh_for_meeting(*, meeting: Meeting) -> dict[int, DraftPlan]:
+    """Refresh every draft of a meeting's agenda; returns agenda_item_id → current draft."""
+    items = list(AgendaItem.objects.filter(meeting=meeting))
+    return drafts_refresh(agenda_items=items, as_of=evaluation_date(meeting))
+
+
+def draft_refresh(*, agenda_item: AgendaItem) -> DraftPlan | None:
+    """Refresh one agenda item's draft; None only if it has no draft and is signed."""
+    meeting = agenda_item.meeting
+    return drafts_refresh(agenda_items=[agenda_item], as_of=evaluation_date(meeting)).get(
+        agenda_item.pk
+    )
