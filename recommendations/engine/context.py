@@ -216,6 +216,10 @@ class Context:
     ecog_problem: str | None
     lesions: tuple[LesionView, ...]
     labs: dict[LabAnalyte, LabStatus]
+    #: The spinal lesions (vertebra, sacrum), in input order.
+    spinal_lesions: tuple[LesionView, ...]
+    #: Spinal lesions with epidural extension: the compression sites under MSCC.
+    compression_ids: tuple[str, ...]
     #: Suspected or imaged metastatic spinal cord compression (MSCC-01..03).
     mscc: bool
     #: Symptomatic bone disease: any painful lesion or reported pain.
@@ -260,7 +264,7 @@ class Context:
         return None
 
     def spinal(self) -> tuple[LesionView, ...]:
-        return tuple(v for v in self.lesions if v.lesion.is_spinal)
+        return self.spinal_lesions
 
 
 def _latest_labs(facts: CaseFacts, as_of: date) -> dict[LabAnalyte, LabStatus]:
@@ -382,6 +386,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         )
 
     labs = _latest_labs(facts, as_of)
+    spinal = tuple(v for v in views if v.lesion.is_spinal)
 
     n = facts.neurology
     mscc = n.suspected_cord_compression is True or n.cord_compression_on_imaging is True
@@ -477,6 +482,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         ecog_problem=ecog_problem,
         lesions=tuple(views),
         labs=labs,
+        spinal_lesions=spinal,
+        compression_ids=tuple(v.id for v in spinal if v.lesion.epidural_extension is True),
         mscc=mscc,
         symptomatic=symptomatic,
         bta_active=bta_active,

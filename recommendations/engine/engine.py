@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .catalogue import RULES
+from .catalogue import CODES, RULES
 from .common import SEVERITY_RANK, URGENCY_RANK, Severity, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
@@ -41,7 +41,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         for finding in rule.fn(ctx, prior):
             prior.add(finding, rule.id)
             if isinstance(finding, Item):
-                info = rule.code(finding.code)
+                info = CODES[finding.code][0]
                 items.append(
                     PlanItem(
                         code=finding.code,
@@ -56,7 +56,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
                     )
                 )
             elif isinstance(finding, Flagged):
-                info = rule.code(finding.code)
+                info = CODES[finding.code][0]
                 flags.append(
                     Flag(
                         code=finding.code,
@@ -69,7 +69,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
                     )
                 )
             elif isinstance(finding, Note):
-                info = rule.code(finding.code)
+                info = CODES[finding.code][0]
                 notes.append(
                     BoardNote(
                         finding.code,

@@ -8,7 +8,9 @@ and 100"]}``. Nothing here touches files or the clock.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -472,6 +474,27 @@ def facts_from_json(data: dict[str, Any], *, as_of: date | None = None) -> F.Cas
     if sem:
         raise FactsValidationError(sem)
     return _to_facts(model)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def facts_to_json(facts: F.CaseFacts) -> dict[str, Any]:
+    """Case facts as the JSON ``facts_from_json`` accepts (round-trips exactly): what
+    the Django side stores with each draft, so any stored draft can be re-evaluated
+    through the stateless entry points."""
+    data: dict[str, Any] = _jsonable(asdict(facts))
+    data["schema_version"] = SCHEMA_VERSION
+    return data
 
 
 def case_facts_json_schema() -> dict[str, Any]:

@@ -161,8 +161,8 @@ def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
     return tuple(out)
 
 
-def compression_lesion_ids(ctx: Context) -> list[str]:
-    return [v.id for v in ctx.spinal() if v.lesion.epidural_extension is True]
+def compression_lesion_ids(ctx: Context) -> tuple[str, ...]:
+    return ctx.compression_ids
 
 
 def _trigger(ctx: Context) -> str:

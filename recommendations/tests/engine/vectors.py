@@ -50,10 +50,18 @@ BASE: dict[str, Any] = {
 def spine(lid: str = "S1", level: str = "T7", **kw: Any) -> dict[str, Any]:
     """A fully described, painless, stable, uncomplicated vertebral lesion (SINS 1)."""
     d: dict[str, Any] = {
-        "id": lid, "bone": "vertebra", "vertebral_level": level, "lesion_type": "osteoblastic",
-        "spinal_pain": "none", "alignment": "normal", "collapse_percent": 0,
-        "body_involvement_percent": 10, "posterolateral": "none", "soft_tissue_mass": False,
-        "epidural_extension": False, "pathological_fracture": False,
+        "id": lid,
+        "bone": "vertebra",
+        "vertebral_level": level,
+        "lesion_type": "osteoblastic",
+        "spinal_pain": "none",
+        "alignment": "normal",
+        "collapse_percent": 0,
+        "body_involvement_percent": 10,
+        "posterolateral": "none",
+        "soft_tissue_mass": False,
+        "epidural_extension": False,
+        "pathological_fracture": False,
     }
     d.update(kw)
     return d
@@ -62,8 +70,13 @@ def spine(lid: str = "S1", level: str = "T7", **kw: Any) -> dict[str, Any]:
 def limb(lid: str = "F1", bone: str = "femur", **kw: Any) -> dict[str, Any]:
     """A fully described long-bone lesion: diaphysis, mild pain, blastic, < 1/3 (Mirels 5)."""
     d: dict[str, Any] = {
-        "id": lid, "bone": bone, "long_bone_segment": "diaphysis", "lesion_type": "osteoblastic",
-        "limb_pain": "mild", "cortical_involvement": "lt_1_3", "soft_tissue_mass": False,
+        "id": lid,
+        "bone": bone,
+        "long_bone_segment": "diaphysis",
+        "lesion_type": "osteoblastic",
+        "limb_pain": "mild",
+        "cortical_involvement": "lt_1_3",
+        "soft_tissue_mass": False,
         "pathological_fracture": False,
     }
     d.update(kw)
@@ -77,14 +90,20 @@ def lab(analyte: str, value: float, unit: str, taken_at: str = RECENT) -> dict[s
 CRE_OK = lab("creatinine", 1.0, "mg/dL")
 CA_OK = lab("calcium", 2.35, "mmol/L")
 COUNTS_OK = [
-    lab("anc", 2.0, "10^9/L"), lab("platelets", 150, "10^9/L"), lab("haemoglobin", 11.0, "g/dL"),
+    lab("anc", 2.0, "10^9/L"),
+    lab("platelets", 150, "10^9/L"),
+    lab("haemoglobin", 11.0, "g/dL"),
     lab("wbc", 4.0, "10^9/L"),
 ]
 
 #: A radium-223 candidate: CRPC, symptomatic, no visceral disease, counts fine, 2 lines.
 CRPC: dict[str, Any] = {
-    "primary": {"site": "prostate", "histology": "adenocarcinoma", "castration_status": "resistant",
-                "prior_mcrpc_lines": 2},
+    "primary": {
+        "site": "prostate",
+        "histology": "adenocarcinoma",
+        "castration_status": "resistant",
+        "prior_mcrpc_lines": 2,
+    },
     "bone_disease_extent": "widespread",
     "lesions": [spine(spinal_pain="occasional", bone_scan_uptake=True)],
     "labs": [CRE_OK, CA_OK, *COUNTS_OK],
@@ -105,8 +124,12 @@ ZOL_RUNNING = {
 
 
 def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[str, Any]:
-    course: dict[str, Any] = {"agent": "zoledronic_acid", "dose_mg": 4.0, "interval_weeks": 4,
-                              "start": "2025-01-06"}
+    course: dict[str, Any] = {
+        "agent": "zoledronic_acid",
+        "dose_mg": 4.0,
+        "interval_weeks": 4,
+        "start": "2025-01-06",
+    }
     if withheld:
         course["withheld_since"] = "2025-05-01"
     return {
@@ -120,302 +143,1379 @@ def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[st
 
 VECTORS: list[dict[str, Any]] = [
     # ------------------------------------------------------------ scores & assessment
-    {"id": "sins-stable-no-surgery", "facts": {"lesions": [spine()]},
-     "sins": {"S1": [1, 1]}, "absent": ["SURG-SPINE-CONSULT", "SURG-SPINE-STABILISATION"],
-     "not_quorum": ["spine_surgery"]},
-    {"id": "sins-6-stable", "facts": {"lesions": [spine(level="T12", spinal_pain="occasional", lesion_type="lytic")]},
-     "sins": {"S1": [6, 6]}, "absent": ["SURG-SPINE-CONSULT"], "not_quorum": ["spine_surgery"]},
-    {"id": "sins-7-consult", "facts": {"lesions": [spine(level="T12", spinal_pain="mechanical", lesion_type="mixed")]},
-     "sins": {"S1": [7, 7]}, "present": ["SURG-SPINE-CONSULT", "RT-SINGLE-8GY"],
-     "absent": ["SURG-SPINE-STABILISATION"], "quorum": ["spine_surgery"]},
-    {"id": "sins-12-consult", "facts": {"lesions": [spine(level="L1", spinal_pain="mechanical", lesion_type="lytic", alignment="de_novo_deformity", collapse_percent=20, posterolateral="none")]},
-     "sins": {"S1": [12, 12]}, "present": ["SURG-SPINE-CONSULT"], "absent": ["SURG-SPINE-STABILISATION"]},
-    {"id": "sins-13-stabilise", "facts": {"lesions": [spine(level="L1", spinal_pain="mechanical", lesion_type="lytic", alignment="de_novo_deformity", collapse_percent=20, posterolateral="unilateral")]},
-     "sins": {"S1": [13, 13]}, "present": ["SURG-SPINE-STABILISATION", "RT-POSTOP-MULTIFRACTION", "FU-IMAGING-REASSESSMENT"],
-     "absent": ["SURG-SPINE-CONSULT", "RT-SINGLE-8GY"], "urgency": "before_next_meeting",
-     "detail": {"RT-POSTOP-MULTIFRACTION": {"follow_up_weeks": 4}}},
-    {"id": "sins-13-short-survival", "facts": {"expected_survival": "lt3m", "lesions": [spine(level="L1", spinal_pain="mechanical", lesion_type="lytic", alignment="de_novo_deformity", collapse_percent=20, posterolateral="unilateral")]},
-     "present": ["SURG-STABILISATION-NOT-ADVISED-SURVIVAL", "RT-MULTIFRACTION-COMPLICATED"],
-     "absent": ["SURG-SPINE-STABILISATION", "RT-SINGLE-8GY", "BTA-START"]},
-    {"id": "sins-range-min-7-triggers", "facts": {"lesions": [spine(level="C1", spinal_pain="mechanical", lesion_type="lytic", alignment=None, posterolateral=None)]},
-     "sins": {"S1": [8, 15]}, "present": ["SURG-SPINE-CONSULT"],
-     "missing": ["lesions.0.alignment", "lesions.0.posterolateral"], "quorum": ["spine_surgery"]},
-    {"id": "sins-range-below-7-no-consult", "facts": {"lesions": [spine(level="T7", spinal_pain=None, painful=False)]},
-     "sins": {"S1": [1, 4]}, "absent": ["SURG-SPINE-CONSULT"], "missing": ["lesions.0.spinal_pain"],
-     "not_quorum": ["spine_surgery"]},
-    {"id": "sins-range-provisional-spine-surgeon", "facts": {"lesions": [spine(level="T12", lesion_type="lytic", spinal_pain=None, alignment=None, painful=True)]},
-     "sins": {"S1": [5, 12]}, "provisional": ["spine_surgery"], "absent": ["SURG-SPINE-CONSULT"]},
-    {"id": "sins-collapse-50-undefined", "facts": {"lesions": [spine(collapse_percent=50)]},
-     "sins": {"S1": [3, 4]}, "present": ["SINS-COLLAPSE-50-UNDEFINED"]},
-    {"id": "sins-body-involvement-missing", "facts": {"lesions": [spine(body_involvement_percent=None)]},
-     "sins": {"S1": [1, 2]}, "missing": ["lesions.0.body_involvement_percent"]},
-    {"id": "mirels-7-low", "facts": {"lesions": [limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement="lt_1_3")]},
-     "mirels": {"F1": [7, 7]}, "present": ["RT-SINGLE-8GY"],
-     "absent": ["SURG-ORTHO-OPINION-MIRELS-8", "SURG-PROPHYLACTIC-FIXATION", "MIRELS-8-BORDERLINE"],
-     "not_quorum": ["orthopaedic_surgery"]},
-    {"id": "mirels-8-borderline", "facts": {"lesions": [limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement="1_3_to_2_3")]},
-     "mirels": {"F1": [8, 8]}, "present": ["MIRELS-8-BORDERLINE", "SURG-ORTHO-OPINION-MIRELS-8", "RT-SINGLE-8GY"],
-     "absent": ["SURG-PROPHYLACTIC-FIXATION"], "quorum": ["orthopaedic_surgery"]},
-    {"id": "mirels-9-fixation", "facts": {"lesions": [limb(limb_pain="functional", lesion_type="mixed", cortical_involvement="1_3_to_2_3")]},
-     "mirels": {"F1": [9, 9]}, "present": ["SURG-PROPHYLACTIC-FIXATION", "RT-POSTOP-MULTIFRACTION"],
-     "absent": ["RT-SINGLE-8GY", "SURG-ORTHO-OPINION-MIRELS-8"], "quorum": ["orthopaedic_surgery"],
-     "urgency": "before_next_meeting"},
-    {"id": "mirels-12-peritrochanteric", "facts": {"lesions": [limb(long_bone_segment="peritrochanteric", limb_pain="functional", lesion_type="lytic", cortical_involvement="gt_2_3")]},
-     "mirels": {"F1": [12, 12]}, "present": ["SURG-PROPHYLACTIC-FIXATION"]},
-    {"id": "mirels-upper-limb-4", "facts": {"lesions": [limb(bone="humerus", painful=False, limb_pain="mild")]},
-     "mirels": {"F1": [4, 4]}},
-    {"id": "mirels-femur-segment-missing", "facts": {"lesions": [limb(long_bone_segment=None)]},
-     "mirels": {"F1": [5, 6]}, "missing": ["lesions.0.long_bone_segment"]},
-    {"id": "mirels-short-survival", "facts": {"expected_survival": "lt3m", "lesions": [limb(limb_pain="functional", lesion_type="lytic", cortical_involvement="gt_2_3")]},
-     "present": ["SURG-FIXATION-NOT-ADVISED-SURVIVAL", "RT-MULTIFRACTION-COMPLICATED"],
-     "absent": ["SURG-PROPHYLACTIC-FIXATION"]},
-    {"id": "pathological-fracture-fixation", "facts": {"lesions": [limb(pathological_fracture=True)]},
-     "present": ["SURG-FIXATION-FRACTURE", "RT-POSTOP-MULTIFRACTION"], "quorum": ["orthopaedic_surgery"]},
-    {"id": "fracture-fixation-needs-fitness", "facts": {"ecog": None, "ecog_date": None, "expected_survival": None, "lesions": [limb(pathological_fracture=True)]},
-     "present": ["SURG-FIXATION-FRACTURE"], "missing": ["ecog", "expected_survival"]},
-    {"id": "surgery-poor-ps", "facts": {"ecog": 3, "lesions": [limb(pathological_fracture=True)]},
-     "present": ["SURG-FITNESS-POOR-PS"], "quorum": ["palliative_care"]},
-    {"id": "assessment-triad-missing", "facts": {"pain": {"worst_nrs": None, "uncontrolled": None}, "neurology": {"deficit": None}, "lesions": [spine(spinal_pain=None)]},
-     "missing": ["pain.worst_nrs", "neurology.deficit", "lesions.0.painful"]},
-    {"id": "creatinine-unit-unknown", "facts": {"labs": [{"analyte": "creatinine", "value": 1.0, "unit": None, "taken_at": RECENT}]},
-     "present": ["CREATININE-UNIT-UNKNOWN"], "crcl": None, "missing": ["labs.creatinine.unit"], "raw": True},
+    {
+        "id": "sins-stable-no-surgery",
+        "facts": {"lesions": [spine()]},
+        "sins": {"S1": [1, 1]},
+        "absent": ["SURG-SPINE-CONSULT", "SURG-SPINE-STABILISATION"],
+        "not_quorum": ["spine_surgery"],
+    },
+    {
+        "id": "sins-6-stable",
+        "facts": {"lesions": [spine(level="T12", spinal_pain="occasional", lesion_type="lytic")]},
+        "sins": {"S1": [6, 6]},
+        "absent": ["SURG-SPINE-CONSULT"],
+        "not_quorum": ["spine_surgery"],
+    },
+    {
+        "id": "sins-7-consult",
+        "facts": {"lesions": [spine(level="T12", spinal_pain="mechanical", lesion_type="mixed")]},
+        "sins": {"S1": [7, 7]},
+        "present": ["SURG-SPINE-CONSULT", "RT-SINGLE-8GY"],
+        "absent": ["SURG-SPINE-STABILISATION"],
+        "quorum": ["spine_surgery"],
+    },
+    {
+        "id": "sins-12-consult",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="L1",
+                    spinal_pain="mechanical",
+                    lesion_type="lytic",
+                    alignment="de_novo_deformity",
+                    collapse_percent=20,
+                    posterolateral="none",
+                )
+            ]
+        },
+        "sins": {"S1": [12, 12]},
+        "present": ["SURG-SPINE-CONSULT"],
+        "absent": ["SURG-SPINE-STABILISATION"],
+    },
+    {
+        "id": "sins-13-stabilise",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="L1",
+                    spinal_pain="mechanical",
+                    lesion_type="lytic",
+                    alignment="de_novo_deformity",
+                    collapse_percent=20,
+                    posterolateral="unilateral",
+                )
+            ]
+        },
+        "sins": {"S1": [13, 13]},
+        "present": [
+            "SURG-SPINE-STABILISATION",
+            "RT-POSTOP-MULTIFRACTION",
+            "FU-IMAGING-REASSESSMENT",
+        ],
+        "absent": ["SURG-SPINE-CONSULT", "RT-SINGLE-8GY"],
+        "urgency": "before_next_meeting",
+        "detail": {"RT-POSTOP-MULTIFRACTION": {"follow_up_weeks": 4}},
+    },
+    {
+        "id": "sins-13-short-survival",
+        "facts": {
+            "expected_survival": "lt3m",
+            "lesions": [
+                spine(
+                    level="L1",
+                    spinal_pain="mechanical",
+                    lesion_type="lytic",
+                    alignment="de_novo_deformity",
+                    collapse_percent=20,
+                    posterolateral="unilateral",
+                )
+            ],
+        },
+        "present": ["SURG-STABILISATION-NOT-ADVISED-SURVIVAL", "RT-MULTIFRACTION-COMPLICATED"],
+        "absent": ["SURG-SPINE-STABILISATION", "RT-SINGLE-8GY", "BTA-START"],
+    },
+    {
+        "id": "sins-range-min-7-triggers",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="C1",
+                    spinal_pain="mechanical",
+                    lesion_type="lytic",
+                    alignment=None,
+                    posterolateral=None,
+                )
+            ]
+        },
+        "sins": {"S1": [8, 15]},
+        "present": ["SURG-SPINE-CONSULT"],
+        "missing": ["lesions.0.alignment", "lesions.0.posterolateral"],
+        "quorum": ["spine_surgery"],
+    },
+    {
+        "id": "sins-range-below-7-no-consult",
+        "facts": {"lesions": [spine(level="T7", spinal_pain=None, painful=False)]},
+        "sins": {"S1": [1, 4]},
+        "absent": ["SURG-SPINE-CONSULT"],
+        "missing": ["lesions.0.spinal_pain"],
+        "not_quorum": ["spine_surgery"],
+    },
+    {
+        "id": "sins-range-provisional-spine-surgeon",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="T12", lesion_type="lytic", spinal_pain=None, alignment=None, painful=True
+                )
+            ]
+        },
+        "sins": {"S1": [5, 12]},
+        "provisional": ["spine_surgery"],
+        "absent": ["SURG-SPINE-CONSULT"],
+    },
+    {
+        "id": "sins-collapse-50-undefined",
+        "facts": {"lesions": [spine(collapse_percent=50)]},
+        "sins": {"S1": [3, 4]},
+        "present": ["SINS-COLLAPSE-50-UNDEFINED"],
+    },
+    {
+        "id": "sins-body-involvement-missing",
+        "facts": {"lesions": [spine(body_involvement_percent=None)]},
+        "sins": {"S1": [1, 2]},
+        "missing": ["lesions.0.body_involvement_percent"],
+    },
+    {
+        "id": "mirels-7-low",
+        "facts": {
+            "lesions": [
+                limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement="lt_1_3")
+            ]
+        },
+        "mirels": {"F1": [7, 7]},
+        "present": ["RT-SINGLE-8GY"],
+        "absent": [
+            "SURG-ORTHO-OPINION-MIRELS-8",
+            "SURG-PROPHYLACTIC-FIXATION",
+            "MIRELS-8-BORDERLINE",
+        ],
+        "not_quorum": ["orthopaedic_surgery"],
+    },
+    {
+        "id": "mirels-8-borderline",
+        "facts": {
+            "lesions": [
+                limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement="1_3_to_2_3")
+            ]
+        },
+        "mirels": {"F1": [8, 8]},
+        "present": ["MIRELS-8-BORDERLINE", "SURG-ORTHO-OPINION-MIRELS-8", "RT-SINGLE-8GY"],
+        "absent": ["SURG-PROPHYLACTIC-FIXATION"],
+        "quorum": ["orthopaedic_surgery"],
+    },
+    {
+        "id": "mirels-9-fixation",
+        "facts": {
+            "lesions": [
+                limb(limb_pain="functional", lesion_type="mixed", cortical_involvement="1_3_to_2_3")
+            ]
+        },
+        "mirels": {"F1": [9, 9]},
+        "present": ["SURG-PROPHYLACTIC-FIXATION", "RT-POSTOP-MULTIFRACTION"],
+        "absent": ["RT-SINGLE-8GY", "SURG-ORTHO-OPINION-MIRELS-8"],
+        "quorum": ["orthopaedic_surgery"],
+        "urgency": "before_next_meeting",
+    },
+    {
+        "id": "mirels-12-peritrochanteric",
+        "facts": {
+            "lesions": [
+                limb(
+                    long_bone_segment="peritrochanteric",
+                    limb_pain="functional",
+                    lesion_type="lytic",
+                    cortical_involvement="gt_2_3",
+                )
+            ]
+        },
+        "mirels": {"F1": [12, 12]},
+        "present": ["SURG-PROPHYLACTIC-FIXATION"],
+    },
+    {
+        "id": "mirels-upper-limb-4",
+        "facts": {"lesions": [limb(bone="humerus", painful=False, limb_pain="mild")]},
+        "mirels": {"F1": [4, 4]},
+    },
+    {
+        "id": "mirels-femur-segment-missing",
+        "facts": {"lesions": [limb(long_bone_segment=None)]},
+        "mirels": {"F1": [5, 6]},
+        "missing": ["lesions.0.long_bone_segment"],
+    },
+    {
+        "id": "mirels-short-survival",
+        "facts": {
+            "expected_survival": "lt3m",
+            "lesions": [
+                limb(limb_pain="functional", lesion_type="lytic", cortical_involvement="gt_2_3")
+            ],
+        },
+        "present": ["SURG-FIXATION-NOT-ADVISED-SURVIVAL", "RT-MULTIFRACTION-COMPLICATED"],
+        "absent": ["SURG-PROPHYLACTIC-FIXATION"],
+    },
+    {
+        "id": "pathological-fracture-fixation",
+        "facts": {"lesions": [limb(pathological_fracture=True)]},
+        "present": ["SURG-FIXATION-FRACTURE", "RT-POSTOP-MULTIFRACTION"],
+        "quorum": ["orthopaedic_surgery"],
+    },
+    {
+        "id": "fracture-fixation-needs-fitness",
+        "facts": {
+            "ecog": None,
+            "ecog_date": None,
+            "expected_survival": None,
+            "lesions": [limb(pathological_fracture=True)],
+        },
+        "present": ["SURG-FIXATION-FRACTURE"],
+        "missing": ["ecog", "expected_survival"],
+    },
+    {
+        "id": "surgery-poor-ps",
+        "facts": {"ecog": 3, "lesions": [limb(pathological_fracture=True)]},
+        "present": ["SURG-FITNESS-POOR-PS"],
+        "quorum": ["palliative_care"],
+    },
+    {
+        "id": "assessment-triad-missing",
+        "facts": {
+            "pain": {"worst_nrs": None, "uncontrolled": None},
+            "neurology": {"deficit": None},
+            "lesions": [spine(spinal_pain=None)],
+        },
+        "missing": ["pain.worst_nrs", "neurology.deficit", "lesions.0.painful"],
+    },
+    {
+        "id": "creatinine-unit-unknown",
+        "facts": {
+            "labs": [{"analyte": "creatinine", "value": 1.0, "unit": None, "taken_at": RECENT}]
+        },
+        "present": ["CREATININE-UNIT-UNKNOWN"],
+        "crcl": None,
+        "missing": ["labs.creatinine.unit"],
+        "raw": True,
+    },
     # ------------------------------------------------------------ imaging
-    {"id": "img-all-on-record", "facts": {"lesions": [spine(), limb()]},
-     "absent": ["IMG-CT-FIRST-LINE", "IMG-MRI-WHOLE-SPINE", "IMG-LONG-BONE-XR-CT"]},
-    {"id": "img-nothing-on-record", "facts": {"imaging": [], "lesions": [spine(), limb()]},
-     "present": ["IMG-CT-FIRST-LINE", "IMG-MRI-WHOLE-SPINE", "IMG-LONG-BONE-XR-CT"]},
-    {"id": "img-old-ct", "facts": {"imaging": [{"modality": "ct", "performed_on": "2025-01-01"}]},
-     "present": ["IMG-CT-FIRST-LINE"], "absent": ["IMG-MRI-WHOLE-SPINE"]},
+    {
+        "id": "img-all-on-record",
+        "facts": {"lesions": [spine(), limb()]},
+        "absent": ["IMG-CT-FIRST-LINE", "IMG-MRI-WHOLE-SPINE", "IMG-LONG-BONE-XR-CT"],
+    },
+    {
+        "id": "img-nothing-on-record",
+        "facts": {"imaging": [], "lesions": [spine(), limb()]},
+        "present": ["IMG-CT-FIRST-LINE", "IMG-MRI-WHOLE-SPINE", "IMG-LONG-BONE-XR-CT"],
+    },
+    {
+        "id": "img-old-ct",
+        "facts": {"imaging": [{"modality": "ct", "performed_on": "2025-01-01"}]},
+        "present": ["IMG-CT-FIRST-LINE"],
+        "absent": ["IMG-MRI-WHOLE-SPINE"],
+    },
     # ------------------------------------------------------------ radiotherapy
-    {"id": "rt-8gy-uncomplicated", "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate")]},
-     "present": ["RT-SINGLE-8GY", "FU-IMAGING-REASSESSMENT"], "absent": ["RT-MULTIFRACTION-COMPLICATED"],
-     "detail": {"RT-SINGLE-8GY": {"dose_gy": 8, "fractions": 1, "follow_up_weeks": 4, "provisional": False}}},
-    {"id": "rt-8gy-provisional", "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate", soft_tissue_mass=None)]},
-     "present": ["RT-SINGLE-8GY"], "missing": ["lesions.0.soft_tissue_mass"],
-     "detail": {"RT-SINGLE-8GY": {"provisional": True, "pending": ["soft_tissue_mass"]}}},
-    {"id": "rt-painless-no-rt", "facts": {"lesions": [limb(bone="humerus", painful=False)]},
-     "absent": ["RT-SINGLE-8GY", "RT-MULTIFRACTION-COMPLICATED"]},
-    {"id": "rt-soft-tissue-complicated", "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate", soft_tissue_mass=True)]},
-     "present": ["RT-MULTIFRACTION-COMPLICATED"], "absent": ["RT-SINGLE-8GY"]},
-    {"id": "rt-postop-recorded-surgery", "facts": {"lesions": [limb(bone="humerus")], "surgeries": [{"kind": "fixation", "lesion_id": "F1", "performed_on": "2025-05-20"}]},
-     "present": ["RT-POSTOP-MULTIFRACTION"], "absent": ["RT-SINGLE-8GY", "SURG-FIXATION-FRACTURE"]},
-    {"id": "rt-sbrt-radioresistant", "facts": {"primary": {"site": "kidney"}, "ecog": 0, "lesions": [spine(level="L2", spinal_pain="occasional")]},
-     "present": ["RT-SBRT-CONSIDER", "RT-SINGLE-8GY"],
-     "detail": {"RT-SBRT-CONSIDER": {"reference_schedule": {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}}}},
-    {"id": "rt-sbrt-oligometastatic", "facts": {"bone_disease_extent": "oligometastatic", "lesions": [spine(level="L2")]},
-     "present": ["RT-SBRT-CONSIDER"], "absent": ["RT-SINGLE-8GY"]},
-    {"id": "rt-sbrt-not-ecog-2", "facts": {"primary": {"site": "melanoma"}, "ecog": 2, "lesions": [spine(level="L2", spinal_pain="occasional")]},
-     "absent": ["RT-SBRT-CONSIDER"], "present": ["RT-SINGLE-8GY"]},
-    {"id": "rt-sbrt-not-deficit", "facts": {"primary": {"site": "sarcoma"}, "neurology": {"deficit": True, "suspected_cord_compression": False}, "lesions": [spine(level="L2", spinal_pain="occasional")]},
-     "absent": ["RT-SBRT-CONSIDER"]},
-    {"id": "rt-sbrt-ecog-unknown", "facts": {"primary": {"site": "thyroid"}, "ecog": None, "ecog_date": None, "lesions": [spine(level="L2", spinal_pain="occasional")]},
-     "absent": ["RT-SBRT-CONSIDER"], "missing": ["ecog"]},
-    {"id": "rt-sbrt-not-common-histology", "facts": {"primary": {"site": "breast", "receptor_status": "her2+"}, "lesions": [spine(level="L2", spinal_pain="occasional")]},
-     "absent": ["RT-SBRT-CONSIDER"]},
-    {"id": "rt-reirradiation-after-4-weeks", "facts": {"lesions": [spine(level="L2", spinal_pain="occasional", prior_rt_dose_gy=8, prior_rt_fractions=1, prior_rt_date="2025-05-04", prior_rt_technique="conventional")]},
-     "present": ["RT-REIRRADIATION", "RT-CUMULATIVE-CORD-DOSE"], "absent": ["RT-SINGLE-8GY", "RT-SBRT-CONSIDER"],
-     "detail": {"RT-REIRRADIATION": {"sbrt_reirradiation_from": "2025-10-04"}}},
-    {"id": "rt-reirradiation-exactly-4-weeks-too-early", "facts": {"lesions": [spine(level="L2", spinal_pain="occasional", prior_rt_dose_gy=8, prior_rt_fractions=1, prior_rt_date="2025-05-05")]},
-     "present": ["RT-REIRRADIATION-TOO-EARLY"], "absent": ["RT-REIRRADIATION", "RT-SINGLE-8GY"]},
-    {"id": "rt-sbrt-reirradiation-5-months", "facts": {"primary": {"site": "kidney"}, "lesions": [spine(level="L2", spinal_pain="occasional", prior_rt_dose_gy=8, prior_rt_fractions=1, prior_rt_date="2025-01-02", prior_rt_technique="conventional")]},
-     "present": ["RT-REIRRADIATION", "RT-SBRT-CONSIDER"]},
-    {"id": "rt-sbrt-reirradiation-under-5-months", "facts": {"primary": {"site": "kidney"}, "lesions": [spine(level="L2", spinal_pain="occasional", prior_rt_dose_gy=8, prior_rt_fractions=1, prior_rt_date="2025-01-03", prior_rt_technique="conventional")]},
-     "present": ["RT-REIRRADIATION"], "absent": ["RT-SBRT-CONSIDER"]},
-    {"id": "rt-reirradiation-date-unknown", "facts": {"lesions": [limb(bone="humerus", prior_rt_dose_gy=8, prior_rt_fractions=1)]},
-     "missing": ["lesions.0.prior_rt_date"], "absent": ["RT-REIRRADIATION", "RT-SINGLE-8GY"]},
-    {"id": "rt-response-review-recorded-course", "facts": {"lesions": [limb(bone="humerus", painful=False)], "radiotherapy_courses": [{"lesion_id": "F1", "dose_gy": 8, "fractions": 1, "start": "2025-05-20", "end": "2025-05-20"}]},
-     "present": ["RT-RESPONSE-REVIEW-4W"], "detail": {"RT-RESPONSE-REVIEW-4W": {"due_date": "2025-06-17", "follow_up_weeks": 4}}},
+    {
+        "id": "rt-8gy-uncomplicated",
+        "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate")]},
+        "present": ["RT-SINGLE-8GY", "FU-IMAGING-REASSESSMENT"],
+        "absent": ["RT-MULTIFRACTION-COMPLICATED"],
+        "detail": {
+            "RT-SINGLE-8GY": {
+                "dose_gy": 8,
+                "fractions": 1,
+                "follow_up_weeks": 4,
+                "provisional": False,
+            }
+        },
+    },
+    {
+        "id": "rt-8gy-provisional",
+        "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate", soft_tissue_mass=None)]},
+        "present": ["RT-SINGLE-8GY"],
+        "missing": ["lesions.0.soft_tissue_mass"],
+        "detail": {"RT-SINGLE-8GY": {"provisional": True, "pending": ["soft_tissue_mass"]}},
+    },
+    {
+        "id": "rt-painless-no-rt",
+        "facts": {"lesions": [limb(bone="humerus", painful=False)]},
+        "absent": ["RT-SINGLE-8GY", "RT-MULTIFRACTION-COMPLICATED"],
+    },
+    {
+        "id": "rt-soft-tissue-complicated",
+        "facts": {"lesions": [limb(bone="humerus", limb_pain="moderate", soft_tissue_mass=True)]},
+        "present": ["RT-MULTIFRACTION-COMPLICATED"],
+        "absent": ["RT-SINGLE-8GY"],
+    },
+    {
+        "id": "rt-postop-recorded-surgery",
+        "facts": {
+            "lesions": [limb(bone="humerus")],
+            "surgeries": [{"kind": "fixation", "lesion_id": "F1", "performed_on": "2025-05-20"}],
+        },
+        "present": ["RT-POSTOP-MULTIFRACTION"],
+        "absent": ["RT-SINGLE-8GY", "SURG-FIXATION-FRACTURE"],
+    },
+    {
+        "id": "rt-sbrt-radioresistant",
+        "facts": {
+            "primary": {"site": "kidney"},
+            "ecog": 0,
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "present": ["RT-SBRT-CONSIDER", "RT-SINGLE-8GY"],
+        "detail": {
+            "RT-SBRT-CONSIDER": {
+                "reference_schedule": {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}
+            }
+        },
+    },
+    {
+        "id": "rt-sbrt-oligometastatic",
+        "facts": {"bone_disease_extent": "oligometastatic", "lesions": [spine(level="L2")]},
+        "present": ["RT-SBRT-CONSIDER"],
+        "absent": ["RT-SINGLE-8GY"],
+    },
+    {
+        "id": "rt-sbrt-not-ecog-2",
+        "facts": {
+            "primary": {"site": "melanoma"},
+            "ecog": 2,
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "absent": ["RT-SBRT-CONSIDER"],
+        "present": ["RT-SINGLE-8GY"],
+    },
+    {
+        "id": "rt-sbrt-not-deficit",
+        "facts": {
+            "primary": {"site": "sarcoma"},
+            "neurology": {"deficit": True, "suspected_cord_compression": False},
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "absent": ["RT-SBRT-CONSIDER"],
+    },
+    {
+        "id": "rt-sbrt-ecog-unknown",
+        "facts": {
+            "primary": {"site": "thyroid"},
+            "ecog": None,
+            "ecog_date": None,
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "absent": ["RT-SBRT-CONSIDER"],
+        "missing": ["ecog"],
+    },
+    {
+        "id": "rt-sbrt-not-common-histology",
+        "facts": {
+            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "absent": ["RT-SBRT-CONSIDER"],
+    },
+    {
+        "id": "rt-reirradiation-after-4-weeks",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="L2",
+                    spinal_pain="occasional",
+                    prior_rt_dose_gy=8,
+                    prior_rt_fractions=1,
+                    prior_rt_date="2025-05-04",
+                    prior_rt_technique="conventional",
+                )
+            ]
+        },
+        "present": ["RT-REIRRADIATION", "RT-CUMULATIVE-CORD-DOSE"],
+        "absent": ["RT-SINGLE-8GY", "RT-SBRT-CONSIDER"],
+        "detail": {"RT-REIRRADIATION": {"sbrt_reirradiation_from": "2025-10-04"}},
+    },
+    {
+        "id": "rt-reirradiation-exactly-4-weeks-too-early",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="L2",
+                    spinal_pain="occasional",
+                    prior_rt_dose_gy=8,
+                    prior_rt_fractions=1,
+                    prior_rt_date="2025-05-05",
+                )
+            ]
+        },
+        "present": ["RT-REIRRADIATION-TOO-EARLY"],
+        "absent": ["RT-REIRRADIATION", "RT-SINGLE-8GY"],
+    },
+    {
+        "id": "rt-sbrt-reirradiation-5-months",
+        "facts": {
+            "primary": {"site": "kidney"},
+            "lesions": [
+                spine(
+                    level="L2",
+                    spinal_pain="occasional",
+                    prior_rt_dose_gy=8,
+                    prior_rt_fractions=1,
+                    prior_rt_date="2025-01-02",
+                    prior_rt_technique="conventional",
+                )
+            ],
+        },
+        "present": ["RT-REIRRADIATION", "RT-SBRT-CONSIDER"],
+    },
+    {
+        "id": "rt-sbrt-reirradiation-under-5-months",
+        "facts": {
+            "primary": {"site": "kidney"},
+            "lesions": [
+                spine(
+                    level="L2",
+                    spinal_pain="occasional",
+                    prior_rt_dose_gy=8,
+                    prior_rt_fractions=1,
+                    prior_rt_date="2025-01-03",
+                    prior_rt_technique="conventional",
+                )
+            ],
+        },
+        "present": ["RT-REIRRADIATION"],
+        "absent": ["RT-SBRT-CONSIDER"],
+    },
+    {
+        "id": "rt-reirradiation-date-unknown",
+        "facts": {"lesions": [limb(bone="humerus", prior_rt_dose_gy=8, prior_rt_fractions=1)]},
+        "missing": ["lesions.0.prior_rt_date"],
+        "absent": ["RT-REIRRADIATION", "RT-SINGLE-8GY"],
+    },
+    {
+        "id": "rt-response-review-recorded-course",
+        "facts": {
+            "lesions": [limb(bone="humerus", painful=False)],
+            "radiotherapy_courses": [
+                {
+                    "lesion_id": "F1",
+                    "dose_gy": 8,
+                    "fractions": 1,
+                    "start": "2025-05-20",
+                    "end": "2025-05-20",
+                }
+            ],
+        },
+        "present": ["RT-RESPONSE-REVIEW-4W"],
+        "detail": {"RT-RESPONSE-REVIEW-4W": {"due_date": "2025-06-17", "follow_up_weeks": 4}},
+    },
     # ------------------------------------------------------------ MSCC
-    {"id": "mscc-all-criteria-met", "facts": {"expected_survival": "gt12m", "neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-06-02", "paraplegic": False, "compression_levels": 1}, "lesions": [spine(level="T9", epidural_extension=True, spinal_pain="mechanical")]},
-     "present": ["MSCC-MRI-24H", "MSCC-DEXAMETHASONE-16MG", "MSCC-DECOMPRESSION-THEN-RT", "SURG-MSCC-SPINE-SURGEON-NOW", "RT-POSTOP-MULTIFRACTION"],
-     "absent": ["RT-MSCC", "PIT-DELAYED-REFERRAL", "MSCC-SURGICAL-DECISION-PENDING"],
-     "urgency": "emergency", "quorum": ["spine_surgery"],
-     "detail": {"MSCC-DEXAMETHASONE-16MG": {"dose_mg": 16}, "MSCC-MRI-24H": {"within_hours": 24, "modality": "mri_whole_spine"}}},
-    {"id": "mscc-two-levels-rt-alone", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-05-30", "paraplegic": False, "compression_levels": 2}, "lesions": [spine(level="T9", epidural_extension=True)]},
-     "present": ["RT-MSCC", "PIT-DELAYED-REFERRAL"], "absent": ["MSCC-DECOMPRESSION-THEN-RT"], "urgency": "emergency"},
-    {"id": "mscc-radiosensitive-rt-alone", "facts": {"primary": {"site": "myeloma"}, "neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-06-02", "paraplegic": False, "compression_levels": 1}, "lesions": [spine(level="T9", epidural_extension=True)]},
-     "present": ["RT-MSCC", "BTA-OUTSIDE-REFERENCE"], "absent": ["MSCC-DECOMPRESSION-THEN-RT"]},
-    {"id": "mscc-paraplegic-72h", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-05-29", "paraplegic": True, "paraplegia_duration_hours": 72, "compression_levels": 1}},
-     "present": ["RT-MSCC"], "absent": ["MSCC-DECOMPRESSION-THEN-RT"]},
-    {"id": "mscc-paraplegic-48h-exactly", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-05-31", "paraplegic": True, "paraplegia_duration_hours": 48, "compression_levels": 1}},
-     "present": ["MSCC-DECOMPRESSION-THEN-RT"], "absent": ["RT-MSCC"]},
-    {"id": "mscc-paraplegia-onset-2-days-ask-hours", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-05-31", "paraplegic": True, "paraplegia_onset": "2025-05-31", "compression_levels": 1}},
-     "present": ["MSCC-SURGICAL-DECISION-PENDING", "RT-MSCC"], "missing": ["neurology.paraplegia_duration_hours"],
-     "detail": {"RT-MSCC": {"conditional": "if no decompression"}}},
-    {"id": "mscc-paraplegia-onset-3-days", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-05-30", "paraplegic": True, "paraplegia_onset": "2025-05-30", "compression_levels": 1}},
-     "present": ["RT-MSCC"], "absent": ["MSCC-SURGICAL-DECISION-PENDING", "MSCC-DECOMPRESSION-THEN-RT"]},
-    {"id": "mscc-short-survival", "facts": {"expected_survival": "lt3m", "neurology": {"deficit": True, "suspected_cord_compression": True, "onset_date": "2025-06-02", "paraplegic": False, "compression_levels": 1}},
-     "present": ["RT-MSCC"], "absent": ["MSCC-DECOMPRESSION-THEN-RT"]},
-    {"id": "mscc-mri-contraindicated-ct", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": True, "mri_contraindicated": True}},
-     "present": ["MSCC-MRI-24H"], "missing": ["neurology.onset_date", "neurology.compression_levels", "neurology.paraplegic"],
-     "detail": {"MSCC-MRI-24H": {"modality": "ct"}}},
-    {"id": "mscc-on-imaging-no-mri-item", "facts": {"neurology": {"deficit": False, "cord_compression_on_imaging": True, "onset_date": "2025-06-02"}},
-     "present": ["MSCC-DEXAMETHASONE-16MG", "RT-MSCC"], "absent": ["MSCC-MRI-24H", "SURG-MSCC-SPINE-SURGEON-NOW"],
-     "urgency": "emergency"},
-    {"id": "deficit-spine-ask-mscc", "facts": {"neurology": {"deficit": True, "suspected_cord_compression": None}, "lesions": [spine()]},
-     "missing": ["neurology.suspected_cord_compression"], "absent": ["MSCC-MRI-24H"], "urgency": "routine"},
-    {"id": "no-mscc-routine", "facts": {"lesions": [spine()]}, "urgency": "routine",
-     "absent": ["MSCC-MRI-24H", "MSCC-DEXAMETHASONE-16MG"]},
+    {
+        "id": "mscc-all-criteria-met",
+        "facts": {
+            "expected_survival": "gt12m",
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+                "compression_levels": 1,
+            },
+            "lesions": [spine(level="T9", epidural_extension=True, spinal_pain="mechanical")],
+        },
+        "present": [
+            "MSCC-MRI-24H",
+            "MSCC-DEXAMETHASONE-16MG",
+            "MSCC-DECOMPRESSION-THEN-RT",
+            "SURG-MSCC-SPINE-SURGEON-NOW",
+            "RT-POSTOP-MULTIFRACTION",
+        ],
+        "absent": ["RT-MSCC", "PIT-DELAYED-REFERRAL", "MSCC-SURGICAL-DECISION-PENDING"],
+        "urgency": "emergency",
+        "quorum": ["spine_surgery"],
+        "detail": {
+            "MSCC-DEXAMETHASONE-16MG": {"dose_mg": 16},
+            "MSCC-MRI-24H": {"within_hours": 24, "modality": "mri_whole_spine"},
+        },
+    },
+    {
+        "id": "mscc-two-levels-rt-alone",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-05-30",
+                "paraplegic": False,
+                "compression_levels": 2,
+            },
+            "lesions": [spine(level="T9", epidural_extension=True)],
+        },
+        "present": ["RT-MSCC", "PIT-DELAYED-REFERRAL"],
+        "absent": ["MSCC-DECOMPRESSION-THEN-RT"],
+        "urgency": "emergency",
+    },
+    {
+        "id": "mscc-radiosensitive-rt-alone",
+        "facts": {
+            "primary": {"site": "myeloma"},
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+                "compression_levels": 1,
+            },
+            "lesions": [spine(level="T9", epidural_extension=True)],
+        },
+        "present": ["RT-MSCC", "BTA-OUTSIDE-REFERENCE"],
+        "absent": ["MSCC-DECOMPRESSION-THEN-RT"],
+    },
+    {
+        "id": "mscc-paraplegic-72h",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-05-29",
+                "paraplegic": True,
+                "paraplegia_duration_hours": 72,
+                "compression_levels": 1,
+            }
+        },
+        "present": ["RT-MSCC"],
+        "absent": ["MSCC-DECOMPRESSION-THEN-RT"],
+    },
+    {
+        "id": "mscc-paraplegic-48h-exactly",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-05-31",
+                "paraplegic": True,
+                "paraplegia_duration_hours": 48,
+                "compression_levels": 1,
+            }
+        },
+        "present": ["MSCC-DECOMPRESSION-THEN-RT"],
+        "absent": ["RT-MSCC"],
+    },
+    {
+        "id": "mscc-paraplegia-onset-2-days-ask-hours",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-05-31",
+                "paraplegic": True,
+                "paraplegia_onset": "2025-05-31",
+                "compression_levels": 1,
+            }
+        },
+        "present": ["MSCC-SURGICAL-DECISION-PENDING", "RT-MSCC"],
+        "missing": ["neurology.paraplegia_duration_hours"],
+        "detail": {"RT-MSCC": {"conditional": "if no decompression"}},
+    },
+    {
+        "id": "mscc-paraplegia-onset-3-days",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-05-30",
+                "paraplegic": True,
+                "paraplegia_onset": "2025-05-30",
+                "compression_levels": 1,
+            }
+        },
+        "present": ["RT-MSCC"],
+        "absent": ["MSCC-SURGICAL-DECISION-PENDING", "MSCC-DECOMPRESSION-THEN-RT"],
+    },
+    {
+        "id": "mscc-short-survival",
+        "facts": {
+            "expected_survival": "lt3m",
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+                "compression_levels": 1,
+            },
+        },
+        "present": ["RT-MSCC"],
+        "absent": ["MSCC-DECOMPRESSION-THEN-RT"],
+    },
+    {
+        "id": "mscc-mri-contraindicated-ct",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "mri_contraindicated": True,
+            }
+        },
+        "present": ["MSCC-MRI-24H"],
+        "missing": ["neurology.onset_date", "neurology.compression_levels", "neurology.paraplegic"],
+        "detail": {"MSCC-MRI-24H": {"modality": "ct"}},
+    },
+    {
+        "id": "mscc-on-imaging-no-mri-item",
+        "facts": {
+            "neurology": {
+                "deficit": False,
+                "cord_compression_on_imaging": True,
+                "onset_date": "2025-06-02",
+            }
+        },
+        "present": ["MSCC-DEXAMETHASONE-16MG", "RT-MSCC"],
+        "absent": ["MSCC-MRI-24H", "SURG-MSCC-SPINE-SURGEON-NOW"],
+        "urgency": "emergency",
+    },
+    {
+        "id": "deficit-spine-ask-mscc",
+        "facts": {
+            "neurology": {"deficit": True, "suspected_cord_compression": None},
+            "lesions": [spine()],
+        },
+        "missing": ["neurology.suspected_cord_compression"],
+        "absent": ["MSCC-MRI-24H"],
+        "urgency": "routine",
+    },
+    {
+        "id": "no-mscc-routine",
+        "facts": {"lesions": [spine()]},
+        "urgency": "routine",
+        "absent": ["MSCC-MRI-24H", "MSCC-DEXAMETHASONE-16MG"],
+    },
     # ------------------------------------------------------------ vertebral augmentation
-    {"id": "augmentation-one-level", "facts": {"lesions": [spine(level="T8", spinal_pain="mechanical", collapse_percent=30, pathological_fracture=True)]},
-     "present": ["IR-VERTEBRAL-AUGMENTATION", "IR-AUGMENTATION-RELIEF-24-48H"],
-     "quorum": ["interventional_radiology"], "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}}},
-    {"id": "augmentation-four-levels", "facts": {"lesions": [spine(lid=f"V{i}", level=lv, spinal_pain="mechanical", collapse_percent=30) for i, lv in enumerate(["T5", "T6", "T7", "T8"])]},
-     "present": ["IR-AUGMENTATION-OVER-3-LEVELS"], "absent": ["IR-VERTEBRAL-AUGMENTATION"]},
-    {"id": "augmentation-not-with-subluxation", "facts": {"lesions": [spine(level="T8", spinal_pain="mechanical", collapse_percent=30, alignment="subluxation")]},
-     "absent": ["IR-VERTEBRAL-AUGMENTATION"]},
+    {
+        "id": "augmentation-one-level",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="T8",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    pathological_fracture=True,
+                )
+            ]
+        },
+        "present": ["IR-VERTEBRAL-AUGMENTATION", "IR-AUGMENTATION-RELIEF-24-48H"],
+        "quorum": ["interventional_radiology"],
+        "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}},
+    },
+    {
+        "id": "augmentation-four-levels",
+        "facts": {
+            "lesions": [
+                spine(lid=f"V{i}", level=lv, spinal_pain="mechanical", collapse_percent=30)
+                for i, lv in enumerate(["T5", "T6", "T7", "T8"])
+            ]
+        },
+        "present": ["IR-AUGMENTATION-OVER-3-LEVELS"],
+        "absent": ["IR-VERTEBRAL-AUGMENTATION"],
+    },
+    {
+        "id": "augmentation-not-with-subluxation",
+        "facts": {
+            "lesions": [
+                spine(
+                    level="T8",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    alignment="subluxation",
+                )
+            ]
+        },
+        "absent": ["IR-VERTEBRAL-AUGMENTATION"],
+    },
     # ------------------------------------------------------------ BTA
-    {"id": "bta-breast-start-both", "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
-     "present": ["BTA-START", "BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-INFUSION", "BTA-ZOLEDRONIC-CREATININE-CHECK",
-                 "BTA-CALCIUM-VITAMIN-D", "BTA-DENOSUMAB-120MG", "BTA-DENOSUMAB-CALCIUM-CHECKS",
-                 "BTA-DENOSUMAB-NO-ABRUPT-STOP", "BTA-DENTAL-EXAM-FIRST", "BTA-ACUTE-PHASE-REACTION",
-                 "IMG-FLARE-CAVEAT", "FU-BONE-MARKERS-OPTIONAL"],
-     "crcl": 70.0, "dose_mg": 4.0, "band": "> 60",
-     "detail": {"BTA-ZOLEDRONIC-DOSE": {"agent": "zoledronic_acid", "dose_mg": 4.0, "interval_weeks": 4, "alternative_interval_weeks": 12},
-                "BTA-DENOSUMAB-120MG": {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "alternative_to": "BTA-ZOLEDRONIC-DOSE"},
-                "BTA-CALCIUM-VITAMIN-D": {"calcium_mg_daily": 500, "vitamin_d_iu_daily": 400},
-                "BTA-ZOLEDRONIC-INFUSION": {"infusion_minutes_min": 15, "hydrate_before": True},
-                "BTA-DENOSUMAB-CALCIUM-CHECKS": {"follow_up_weeks": [0, 2]},
-                "BTA-DENTAL-EXAM-FIRST": {"blocks_start": True}}},
+    {
+        "id": "bta-breast-start-both",
+        "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
+        "present": [
+            "BTA-START",
+            "BTA-ZOLEDRONIC-DOSE",
+            "BTA-ZOLEDRONIC-INFUSION",
+            "BTA-ZOLEDRONIC-CREATININE-CHECK",
+            "BTA-CALCIUM-VITAMIN-D",
+            "BTA-DENOSUMAB-120MG",
+            "BTA-DENOSUMAB-CALCIUM-CHECKS",
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+            "BTA-DENTAL-EXAM-FIRST",
+            "BTA-ACUTE-PHASE-REACTION",
+            "IMG-FLARE-CAVEAT",
+            "FU-BONE-MARKERS-OPTIONAL",
+        ],
+        "crcl": 70.0,
+        "dose_mg": 4.0,
+        "band": "> 60",
+        "detail": {
+            "BTA-ZOLEDRONIC-DOSE": {
+                "agent": "zoledronic_acid",
+                "dose_mg": 4.0,
+                "interval_weeks": 4,
+                "alternative_interval_weeks": 12,
+            },
+            "BTA-DENOSUMAB-120MG": {
+                "agent": "denosumab",
+                "dose_mg": 120,
+                "interval_weeks": 4,
+                "alternative_to": "BTA-ZOLEDRONIC-DOSE",
+            },
+            "BTA-CALCIUM-VITAMIN-D": {"calcium_mg_daily": 500, "vitamin_d_iu_daily": 400},
+            "BTA-ZOLEDRONIC-INFUSION": {"infusion_minutes_min": 15, "hydrate_before": True},
+            "BTA-DENOSUMAB-CALCIUM-CHECKS": {"follow_up_weeks": [0, 2]},
+            "BTA-DENTAL-EXAM-FIRST": {"blocks_start": True},
+        },
+    },
     {"id": "bta-crpc-indicated", "facts": crpc(), "present": ["BTA-START"]},
-    {"id": "bta-cspc-no-benefit", "facts": crpc(primary={"site": "prostate", "castration_status": "sensitive"}),
-     "present": ["BTA-NO-SRE-BENEFIT-CSPC", "RA223-EXCL-CASTRATION-SENSITIVE"], "absent": ["BTA-START", "BTA-DENTAL-EXAM-FIRST"]},
-    {"id": "bta-prostate-castration-unknown", "facts": crpc(primary={"site": "prostate", "castration_status": "unknown"}),
-     "missing": ["primary.castration_status"], "absent": ["BTA-START", "RA223-ELIGIBLE"]},
-    {"id": "bta-other-solid-survival-ok", "facts": {"expected_survival": "gt12m"}, "present": ["BTA-START"]},
-    {"id": "bta-other-solid-short-survival", "facts": {"expected_survival": "lt3m"},
-     "present": ["BTA-NOT-INDICATED-SHORT-SURVIVAL"], "absent": ["BTA-START"]},
-    {"id": "bta-other-solid-survival-unknown", "facts": {"expected_survival": None},
-     "missing": ["expected_survival"], "absent": ["BTA-START"]},
-    {"id": "bta-crcl-under-30-denosumab", "facts": {"primary": {"site": "breast"}, "patient": {"sex": "male", "age_years": 80, "weight_kg": 35.9, "weight_date": RECENT}},
-     "crcl": 29.9, "present": ["BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30", "BTA-DENOSUMAB-120MG", "BTA-DENOSUMAB-HYPOCALCAEMIA-RISK"],
-     "absent": ["BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-INFUSION", "BTA-ACUTE-PHASE-REACTION"],
-     "detail": {"BTA-START": {"candidate_agents": ["denosumab"]}, "BTA-DENOSUMAB-120MG": {"alternative_to": None}}},
-    {"id": "bta-dialysis-hypocalcaemia-risk", "facts": {"primary": {"site": "breast"}, "patient": {"sex": "female", "age_years": 60, "weight_kg": 70.0, "weight_date": RECENT, "on_dialysis": True}},
-     "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK"]},
-    {"id": "bta-hypocalcaemia-correct-first", "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
-     "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"]},
-    {"id": "bta-calcium-missing", "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK]},
-     "missing": ["labs.calcium"]},
-    {"id": "bta-creatinine-stale", "facts": {"primary": {"site": "breast"}, "labs": [lab("creatinine", 1.0, "mg/dL", "2025-04-01"), CA_OK]},
-     "crcl": None, "missing": ["labs.creatinine"], "absent": ["BTA-ZOLEDRONIC-DOSE"], "present": ["BTA-DENOSUMAB-120MG"]},
-    {"id": "bta-creatinine-31-days-stale", "facts": {"primary": {"site": "breast"}, "labs": [lab("creatinine", 1.0, "mg/dL", "2025-05-02"), CA_OK]},
-     "crcl": None, "missing": ["labs.creatinine"]},
-    {"id": "bta-creatinine-30-days-fresh", "facts": {"primary": {"site": "breast"}, "labs": [lab("creatinine", 1.0, "mg/dL", "2025-05-03"), CA_OK]},
-     "crcl": 70.0, "present": ["BTA-ZOLEDRONIC-DOSE"]},
-    {"id": "bta-future-lab-ignored", "facts": {"primary": {"site": "breast"}, "labs": [lab("creatinine", 5.0, "mg/dL", "2025-06-05"), CRE_OK, CA_OK]},
-     "crcl": 70.0, "as_of_check": False},
-    {"id": "bta-weight-stale", "facts": {"primary": {"site": "breast"}, "patient": {"sex": "male", "age_years": 70, "weight_kg": 72.0, "weight_date": "2025-01-01"}},
-     "missing": ["patient.weight_kg"], "absent": ["BTA-ZOLEDRONIC-DOSE"]},
-    {"id": "bta-dental-risk-flags", "facts": {"primary": {"site": "breast"}, "dental": {"invasive_work_pending": True, "unhealed_oral_lesions": True, "poor_oral_hygiene": True, "periodontal_disease": True, "ill_fitting_dentures": True},
-                                               "systemic_therapies": [{"kind": "chemotherapy", "start": "2025-05-01"}, {"kind": "corticosteroid", "start": "2025-05-01"}, {"kind": "anti_angiogenic", "planned": True}]},
-     "present": ["ONJ-DELAY-START-UNHEALED-LESIONS", "ONJ-RISK-INVASIVE-DENTAL-WORK", "ONJ-RISK-POOR-ORAL-HYGIENE", "ONJ-RISK-PERIODONTAL-DISEASE",
-                 "ONJ-RISK-ILL-FITTING-DENTURES", "ONJ-RISK-CHEMOTHERAPY", "ONJ-RISK-CORTICOSTEROID", "ONJ-RISK-ANTI-ANGIOGENIC", "PIT-ONJ-CHEMO-AND-STEROIDS"]},
-    {"id": "bta-dental-unknown", "facts": {"primary": {"site": "breast"}, "dental": {"last_exam_date": None, "invasive_work_pending": None, "unhealed_oral_lesions": None}},
-     "present": ["BTA-DENTAL-EXAM-FIRST"], "missing": ["dental.unhealed_oral_lesions", "dental.invasive_work_pending"],
-     "detail": {"BTA-DENTAL-EXAM-FIRST": {"last_exam_date": None, "recent_exam": False}}},
-    {"id": "bta-zol-running-continue", "facts": {"primary": {"site": "breast"}, "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"), **ZOL_RUNNING},
-     "present": ["BTA-CONTINUE", "BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-CREATININE-CHECK"],
-     "absent": ["BTA-START", "BTA-DENTAL-EXAM-FIRST", "BTA-DENOSUMAB-120MG", "BTA-ZOLEDRONIC-WITHHOLD"],
-     "renal_action": "give", "dose_mg": 4.0},
-    {"id": "bta-zol-running-baseline-missing", "facts": {"primary": {"site": "breast"}, **ZOL_RUNNING},
-     "missing": ["baseline_creatinine"], "absent": ["BTA-ZOLEDRONIC-DOSE"], "renal_action": None},
-    {"id": "bta-zol-dose-mismatch", "facts": {"primary": {"site": "breast"}, "patient": {"sex": "male", "age_years": 80, "weight_kg": 60.0, "weight_date": RECENT},
-                                               "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"), **ZOL_RUNNING},
-     "dose_mg": 3.5, "present": ["BTA-ZOLEDRONIC-DOSE-MISMATCH", "PIT-RENAL-RISK-ZOLEDRONIC"]},
-    {"id": "bta-zol-latest-crcl-under-30", "facts": {"primary": {"site": "breast"}, "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"), "labs": [lab("creatinine", 2.5, "mg/dL"), CA_OK], **ZOL_RUNNING},
-     "present": ["BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30", "BTA-ZOLEDRONIC-WITHHOLD"]},
-    {"id": "bta-renal-normal-baseline-rise-0.5-withhold", "facts": zol_renal(1.0, 1.5), "renal_action": "withhold", "present": ["BTA-ZOLEDRONIC-WITHHOLD"]},
-    {"id": "bta-renal-normal-baseline-rise-0.49-give", "facts": zol_renal(1.0, 1.49), "renal_action": "give", "absent": ["BTA-ZOLEDRONIC-WITHHOLD"]},
-    {"id": "bta-renal-float-trap-0.9-to-1.4", "facts": zol_renal(0.9, 1.4), "renal_action": "withhold"},
-    {"id": "bta-renal-abnormal-baseline-rise-1.0-withhold", "facts": zol_renal(1.4, 2.4), "renal_action": "withhold"},
-    {"id": "bta-renal-abnormal-baseline-rise-0.9-give", "facts": zol_renal(1.4, 2.3), "renal_action": "give"},
-    {"id": "bta-renal-baseline-1.39-is-normal", "facts": zol_renal(1.39, 1.89), "renal_action": "withhold"},
-    {"id": "bta-renal-resume-within-10pct", "facts": zol_renal(1.0, 1.1, withheld=True), "renal_action": "resume",
-     "present": ["BTA-ZOLEDRONIC-RESUME"], "detail": {"BTA-ZOLEDRONIC-RESUME": {"dose_mg": 4.0}}},
-    {"id": "bta-renal-keep-withholding", "facts": zol_renal(1.0, 1.11, withheld=True), "renal_action": "keep_withholding",
-     "present": ["BTA-ZOLEDRONIC-KEEP-WITHHOLDING"], "absent": ["BTA-ZOLEDRONIC-RESUME"]},
-    {"id": "bta-aff-long-term", "facts": {"primary": {"site": "breast"}, "bone_targeted_agents": [{"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2023-05-01"}], "pain": {"worst_nrs": 3, "new_thigh_hip_groin_pain": None}},
-     "present": ["BTA-AFF-THIGH-PAIN-QUESTION", "ONJ-RISK-LONG-EXPOSURE", "BTA-DENOSUMAB-NO-ABRUPT-STOP"], "missing": ["pain.new_thigh_hip_groin_pain"],
-     "detail": {"BTA-DENOSUMAB-CALCIUM-CHECKS": {"checks": ["before_each_dose"]}}},
-    {"id": "bta-aff-new-thigh-pain", "facts": {"primary": {"site": "breast"}, "bone_targeted_agents": [{"agent": "zoledronic_acid", "start": "2025-03-01"}], "pain": {"worst_nrs": 3, "new_thigh_hip_groin_pain": True}},
-     "present": ["BTA-AFF-IMAGE-BOTH-FEMORA"], "absent": ["BTA-AFF-THIGH-PAIN-QUESTION"]},
+    {
+        "id": "bta-cspc-no-benefit",
+        "facts": crpc(primary={"site": "prostate", "castration_status": "sensitive"}),
+        "present": ["BTA-NO-SRE-BENEFIT-CSPC", "RA223-EXCL-CASTRATION-SENSITIVE"],
+        "absent": ["BTA-START", "BTA-DENTAL-EXAM-FIRST"],
+    },
+    {
+        "id": "bta-prostate-castration-unknown",
+        "facts": crpc(primary={"site": "prostate", "castration_status": "unknown"}),
+        "missing": ["primary.castration_status"],
+        "absent": ["BTA-START", "RA223-ELIGIBLE"],
+    },
+    {
+        "id": "bta-other-solid-survival-ok",
+        "facts": {"expected_survival": "gt12m"},
+        "present": ["BTA-START"],
+    },
+    {
+        "id": "bta-other-solid-short-survival",
+        "facts": {"expected_survival": "lt3m"},
+        "present": ["BTA-NOT-INDICATED-SHORT-SURVIVAL"],
+        "absent": ["BTA-START"],
+    },
+    {
+        "id": "bta-other-solid-survival-unknown",
+        "facts": {"expected_survival": None},
+        "missing": ["expected_survival"],
+        "absent": ["BTA-START"],
+    },
+    {
+        "id": "bta-crcl-under-30-denosumab",
+        "facts": {
+            "primary": {"site": "breast"},
+            "patient": {"sex": "male", "age_years": 80, "weight_kg": 35.9, "weight_date": RECENT},
+        },
+        "crcl": 29.9,
+        "present": [
+            "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30",
+            "BTA-DENOSUMAB-120MG",
+            "BTA-DENOSUMAB-HYPOCALCAEMIA-RISK",
+        ],
+        "absent": ["BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-INFUSION", "BTA-ACUTE-PHASE-REACTION"],
+        "detail": {
+            "BTA-START": {"candidate_agents": ["denosumab"]},
+            "BTA-DENOSUMAB-120MG": {"alternative_to": None},
+        },
+    },
+    {
+        "id": "bta-dialysis-hypocalcaemia-risk",
+        "facts": {
+            "primary": {"site": "breast"},
+            "patient": {
+                "sex": "female",
+                "age_years": 60,
+                "weight_kg": 70.0,
+                "weight_date": RECENT,
+                "on_dialysis": True,
+            },
+        },
+        "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK"],
+    },
+    {
+        "id": "bta-hypocalcaemia-correct-first",
+        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
+        "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+    },
+    {
+        "id": "bta-calcium-missing",
+        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK]},
+        "missing": ["labs.calcium"],
+    },
+    {
+        "id": "bta-creatinine-stale",
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [lab("creatinine", 1.0, "mg/dL", "2025-04-01"), CA_OK],
+        },
+        "crcl": None,
+        "missing": ["labs.creatinine"],
+        "absent": ["BTA-ZOLEDRONIC-DOSE"],
+        "present": ["BTA-DENOSUMAB-120MG"],
+    },
+    {
+        "id": "bta-creatinine-31-days-stale",
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [lab("creatinine", 1.0, "mg/dL", "2025-05-02"), CA_OK],
+        },
+        "crcl": None,
+        "missing": ["labs.creatinine"],
+    },
+    {
+        "id": "bta-creatinine-30-days-fresh",
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [lab("creatinine", 1.0, "mg/dL", "2025-05-03"), CA_OK],
+        },
+        "crcl": 70.0,
+        "present": ["BTA-ZOLEDRONIC-DOSE"],
+    },
+    {
+        "id": "bta-future-lab-ignored",
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [lab("creatinine", 5.0, "mg/dL", "2025-06-05"), CRE_OK, CA_OK],
+        },
+        "crcl": 70.0,
+        "as_of_check": False,
+    },
+    {
+        "id": "bta-weight-stale",
+        "facts": {
+            "primary": {"site": "breast"},
+            "patient": {
+                "sex": "male",
+                "age_years": 70,
+                "weight_kg": 72.0,
+                "weight_date": "2025-01-01",
+            },
+        },
+        "missing": ["patient.weight_kg"],
+        "absent": ["BTA-ZOLEDRONIC-DOSE"],
+    },
+    {
+        "id": "bta-dental-risk-flags",
+        "facts": {
+            "primary": {"site": "breast"},
+            "dental": {
+                "invasive_work_pending": True,
+                "unhealed_oral_lesions": True,
+                "poor_oral_hygiene": True,
+                "periodontal_disease": True,
+                "ill_fitting_dentures": True,
+            },
+            "systemic_therapies": [
+                {"kind": "chemotherapy", "start": "2025-05-01"},
+                {"kind": "corticosteroid", "start": "2025-05-01"},
+                {"kind": "anti_angiogenic", "planned": True},
+            ],
+        },
+        "present": [
+            "ONJ-DELAY-START-UNHEALED-LESIONS",
+            "ONJ-RISK-INVASIVE-DENTAL-WORK",
+            "ONJ-RISK-POOR-ORAL-HYGIENE",
+            "ONJ-RISK-PERIODONTAL-DISEASE",
+            "ONJ-RISK-ILL-FITTING-DENTURES",
+            "ONJ-RISK-CHEMOTHERAPY",
+            "ONJ-RISK-CORTICOSTEROID",
+            "ONJ-RISK-ANTI-ANGIOGENIC",
+            "PIT-ONJ-CHEMO-AND-STEROIDS",
+        ],
+    },
+    {
+        "id": "bta-dental-unknown",
+        "facts": {
+            "primary": {"site": "breast"},
+            "dental": {
+                "last_exam_date": None,
+                "invasive_work_pending": None,
+                "unhealed_oral_lesions": None,
+            },
+        },
+        "present": ["BTA-DENTAL-EXAM-FIRST"],
+        "missing": ["dental.unhealed_oral_lesions", "dental.invasive_work_pending"],
+        "detail": {"BTA-DENTAL-EXAM-FIRST": {"last_exam_date": None, "recent_exam": False}},
+    },
+    {
+        "id": "bta-zol-running-continue",
+        "facts": {
+            "primary": {"site": "breast"},
+            "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"),
+            **ZOL_RUNNING,
+        },
+        "present": ["BTA-CONTINUE", "BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-CREATININE-CHECK"],
+        "absent": [
+            "BTA-START",
+            "BTA-DENTAL-EXAM-FIRST",
+            "BTA-DENOSUMAB-120MG",
+            "BTA-ZOLEDRONIC-WITHHOLD",
+        ],
+        "renal_action": "give",
+        "dose_mg": 4.0,
+    },
+    {
+        "id": "bta-zol-running-baseline-missing",
+        "facts": {"primary": {"site": "breast"}, **ZOL_RUNNING},
+        "missing": ["baseline_creatinine"],
+        "absent": ["BTA-ZOLEDRONIC-DOSE"],
+        "renal_action": None,
+    },
+    {
+        "id": "bta-zol-dose-mismatch",
+        "facts": {
+            "primary": {"site": "breast"},
+            "patient": {"sex": "male", "age_years": 80, "weight_kg": 60.0, "weight_date": RECENT},
+            "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"),
+            **ZOL_RUNNING,
+        },
+        "dose_mg": 3.5,
+        "present": ["BTA-ZOLEDRONIC-DOSE-MISMATCH", "PIT-RENAL-RISK-ZOLEDRONIC"],
+    },
+    {
+        "id": "bta-zol-latest-crcl-under-30",
+        "facts": {
+            "primary": {"site": "breast"},
+            "baseline_creatinine": lab("creatinine", 1.0, "mg/dL", "2025-01-02"),
+            "labs": [lab("creatinine", 2.5, "mg/dL"), CA_OK],
+            **ZOL_RUNNING,
+        },
+        "present": ["BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30", "BTA-ZOLEDRONIC-WITHHOLD"],
+    },
+    {
+        "id": "bta-renal-normal-baseline-rise-0.5-withhold",
+        "facts": zol_renal(1.0, 1.5),
+        "renal_action": "withhold",
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD"],
+    },
+    {
+        "id": "bta-renal-normal-baseline-rise-0.49-give",
+        "facts": zol_renal(1.0, 1.49),
+        "renal_action": "give",
+        "absent": ["BTA-ZOLEDRONIC-WITHHOLD"],
+    },
+    {
+        "id": "bta-renal-float-trap-0.9-to-1.4",
+        "facts": zol_renal(0.9, 1.4),
+        "renal_action": "withhold",
+    },
+    {
+        "id": "bta-renal-abnormal-baseline-rise-1.0-withhold",
+        "facts": zol_renal(1.4, 2.4),
+        "renal_action": "withhold",
+    },
+    {
+        "id": "bta-renal-abnormal-baseline-rise-0.9-give",
+        "facts": zol_renal(1.4, 2.3),
+        "renal_action": "give",
+    },
+    {
+        "id": "bta-renal-baseline-1.39-is-normal",
+        "facts": zol_renal(1.39, 1.89),
+        "renal_action": "withhold",
+    },
+    {
+        "id": "bta-renal-resume-within-10pct",
+        "facts": zol_renal(1.0, 1.1, withheld=True),
+        "renal_action": "resume",
+        "present": ["BTA-ZOLEDRONIC-RESUME"],
+        "detail": {"BTA-ZOLEDRONIC-RESUME": {"dose_mg": 4.0}},
+    },
+    {
+        "id": "bta-renal-keep-withholding",
+        "facts": zol_renal(1.0, 1.11, withheld=True),
+        "renal_action": "keep_withholding",
+        "present": ["BTA-ZOLEDRONIC-KEEP-WITHHOLDING"],
+        "absent": ["BTA-ZOLEDRONIC-RESUME"],
+    },
+    {
+        "id": "bta-aff-long-term",
+        "facts": {
+            "primary": {"site": "breast"},
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2023-05-01"}
+            ],
+            "pain": {"worst_nrs": 3, "new_thigh_hip_groin_pain": None},
+        },
+        "present": [
+            "BTA-AFF-THIGH-PAIN-QUESTION",
+            "ONJ-RISK-LONG-EXPOSURE",
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+        ],
+        "missing": ["pain.new_thigh_hip_groin_pain"],
+        "detail": {"BTA-DENOSUMAB-CALCIUM-CHECKS": {"checks": ["before_each_dose"]}},
+    },
+    {
+        "id": "bta-aff-new-thigh-pain",
+        "facts": {
+            "primary": {"site": "breast"},
+            "bone_targeted_agents": [{"agent": "zoledronic_acid", "start": "2025-03-01"}],
+            "pain": {"worst_nrs": 3, "new_thigh_hip_groin_pain": True},
+        },
+        "present": ["BTA-AFF-IMAGE-BOTH-FEMORA"],
+        "absent": ["BTA-AFF-THIGH-PAIN-QUESTION"],
+    },
     # ------------------------------------------------------------ radioisotopes
-    {"id": "ra223-eligible", "facts": crpc(),
-     "present": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6", "RA223-FBC-BEFORE-EACH-DOSE"], "quorum": ["nuclear_medicine"],
-     "detail": {"RA223-55KBQ-Q4W-X6": {"dose_kbq_per_kg": 55, "activity_kbq": 3960, "interval_weeks": 4, "doses": 6, "doses_remaining": 6},
-                "RA223-FBC-BEFORE-EACH-DOSE": {"doses": 6, "interval_weeks": 4}}},
-    {"id": "ra223-excl-visceral", "facts": crpc(extraskeletal={"visceral": True}), "present": ["RA223-EXCL-VISCERAL"], "absent": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6"]},
-    {"id": "ra223-visceral-unknown", "facts": crpc(extraskeletal={"visceral": None}, bone_disease_extent="multiple"), "missing": ["extraskeletal.visceral"], "absent": ["RA223-ELIGIBLE"],
-     "provisional": ["nuclear_medicine"]},
-    {"id": "ra223-excl-non-prostate", "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, CA_OK, *COUNTS_OK], "radioisotope_courses": [{"agent": "radium_223", "planned": True}]},
-     "present": ["RA223-EXCL-NON-PROSTATE"], "absent": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-breast-not-considered", "facts": {"primary": {"site": "breast"}}, "absent": ["RA223-EXCL-NON-PROSTATE", "RA223-ELIGIBLE"]},
-    {"id": "ra223-excl-asymptomatic", "facts": crpc(pain={"worst_nrs": 0}, lesions=[spine(painful=False, bone_scan_uptake=True)]),
-     "present": ["RA223-EXCL-ASYMPTOMATIC"], "absent": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-excl-abiraterone", "facts": crpc(systemic_therapies=[{"kind": "abiraterone_prednisone", "start": "2025-01-01"}]),
-     "present": ["RA223-EXCL-ABIRATERONE-PREDNISONE"], "absent": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-abiraterone-stopped-ok", "facts": crpc(systemic_therapies=[{"kind": "abiraterone_prednisone", "start": "2024-01-01", "stop": "2025-01-01"}]),
-     "absent": ["RA223-EXCL-ABIRATERONE-PREDNISONE"], "present": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-excl-chemotherapy-planned", "facts": crpc(systemic_therapies=[{"kind": "chemotherapy", "name": "docetaxel", "planned": True}]),
-     "present": ["RA223-EXCL-CHEMOTHERAPY"], "absent": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-first-dose-anc-1.5-ok", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 1.5, "10^9/L"), lab("platelets", 100, "10^9/L"), lab("haemoglobin", 10.0, "g/dL")]),
-     "present": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-first-dose-hb-in-g-per-l", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L"), lab("platelets", 150, "10^9/L"), lab("haemoglobin", 99, "g/L")]),
-     "present": ["RA223-EXCL-HB-FIRST-DOSE"]},
-    {"id": "ra223-first-dose-anc-low", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 1.4, "10^9/L"), lab("platelets", 150, "10^9/L"), lab("haemoglobin", 11.0, "g/dL")]),
-     "present": ["RA223-EXCL-ANC-FIRST-DOSE"], "absent": ["RA223-ELIGIBLE", "RA223-EXCL-PLATELETS-FIRST-DOSE"]},
-    {"id": "ra223-first-dose-platelets-low", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L"), lab("platelets", 99, "10^9/L"), lab("haemoglobin", 11.0, "g/dL")]),
-     "present": ["RA223-EXCL-PLATELETS-FIRST-DOSE"]},
-    {"id": "ra223-first-dose-hb-low", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L"), lab("platelets", 150, "10^9/L"), lab("haemoglobin", 9.9, "g/dL")]),
-     "present": ["RA223-EXCL-HB-FIRST-DOSE"]},
-    {"id": "ra223-later-dose-floors-ok", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 1.0, "10^9/L"), lab("platelets", 50, "10^9/L"), lab("haemoglobin", 9.0, "g/dL")],
-                                                       radioisotope_courses=[{"agent": "radium_223", "doses_given": 2, "first_dose": "2025-04-07", "last_dose": "2025-05-05"}]),
-     "present": ["RA223-ELIGIBLE", "RA223-FBC-BEFORE-EACH-DOSE"], "absent": ["RA223-EXCL-HB-FIRST-DOSE", "RA223-HOLD-ANC-LATER-DOSE"],
-     "detail": {"RA223-55KBQ-Q4W-X6": {"doses_given": 2, "doses_remaining": 4}}},
-    {"id": "ra223-later-dose-anc-low", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 0.9, "10^9/L"), lab("platelets", 50, "10^9/L")],
-                                                     radioisotope_courses=[{"agent": "radium_223", "doses_given": 2, "first_dose": "2025-04-07", "last_dose": "2025-05-05"}]),
-     "present": ["RA223-HOLD-ANC-LATER-DOSE"], "absent": ["RA223-STOP-NO-RECOVERY"]},
-    {"id": "ra223-later-dose-platelets-low-no-recovery", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 1.2, "10^9/L"), lab("platelets", 49, "10^9/L")],
-                                                                       radioisotope_courses=[{"agent": "radium_223", "doses_given": 3, "first_dose": "2025-02-01", "last_dose": "2025-04-01"}]),
-     "present": ["RA223-HOLD-PLATELETS-LATER-DOSE", "RA223-STOP-NO-RECOVERY"]},
-    {"id": "ra223-course-complete", "facts": crpc(radioisotope_courses=[{"agent": "radium_223", "doses_given": 6, "first_dose": "2024-11-01", "last_dose": "2025-04-01"}]),
-     "present": ["RA223-COURSE-COMPLETE"], "absent": ["RA223-ELIGIBLE", "RA223-FBC-BEFORE-EACH-DOSE"]},
-    {"id": "ra223-counts-stale", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L", "2025-05-01"), lab("platelets", 150, "10^9/L", "2025-05-01"), lab("haemoglobin", 11.0, "g/dL", "2025-05-01")]),
-     "missing": ["labs.anc", "labs.platelets", "labs.haemoglobin"], "absent": ["RA223-ELIGIBLE"]},
-    {"id": "ra223-eu-lines-and-oligo", "facts": crpc(primary={"site": "prostate", "castration_status": "resistant", "prior_mcrpc_lines": 1}, bone_disease_extent="oligometastatic"),
-     "present": ["RA223-EU-PRIOR-LINES", "RA223-EU-FEW-BLASTIC-METS", "RA223-ELIGIBLE"]},
-    {"id": "ra223-weight-missing", "facts": crpc(patient={"sex": "male", "age_years": 70, "weight_kg": None, "weight_date": None}),
-     "missing": ["patient.weight_kg"], "detail": {"RA223-55KBQ-Q4W-X6": {"activity_kbq": None}}},
-    {"id": "srsm-eligible", "facts": crpc(),
-     "present": ["RADIONUCLIDE-SR89-SM153"], "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}}},
-    {"id": "srsm-platelets-60-excluded", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L"), lab("platelets", 60, "10^9/L"), lab("haemoglobin", 11.0, "g/dL"), lab("wbc", 2.5, "10^9/L")]),
-     "present": ["SRSM-EXCL-PLATELETS"], "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-WBC"]},
-    {"id": "srsm-wbc-2.4-excluded", "facts": crpc(labs=[CRE_OK, CA_OK, lab("anc", 2.0, "10^9/L"), lab("platelets", 61, "10^9/L"), lab("haemoglobin", 11.0, "g/dL"), lab("wbc", 2.4, "10^9/L")]),
-     "present": ["SRSM-EXCL-WBC"], "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-PLATELETS"]},
-    {"id": "srsm-no-uptake", "facts": crpc(lesions=[spine(spinal_pain="occasional", bone_scan_uptake=False)]),
-     "present": ["SRSM-EXCL-NO-UPTAKE"], "absent": ["RADIONUCLIDE-SR89-SM153"]},
-    {"id": "srsm-lung-primary-note", "facts": {"bone_disease_extent": "widespread", "lesions": [spine(spinal_pain="occasional", bone_scan_uptake=True)], "labs": [CRE_OK, CA_OK, *COUNTS_OK]},
-     "present": ["RADIONUCLIDE-SR89-SM153", "SRSM-PRIMARY-NOT-PROSTATE-BREAST"]},
-    {"id": "srsm-not-widespread", "facts": crpc(bone_disease_extent="multiple"), "absent": ["RADIONUCLIDE-SR89-SM153"]},
-    # ------------------------------------------------------------ systemic, pitfalls, follow-up, quorum
-    {"id": "systemic-breast-receptor-missing", "facts": {"primary": {"site": "breast"}},
-     "present": ["SYS-INTEGRATE-WITH-LOCAL"], "missing": ["primary.receptor_status"]},
-    {"id": "systemic-notes", "facts": {"systemic_therapies": [{"kind": "chemotherapy", "start": "2025-05-01"}, {"kind": "targeted", "name": "osimertinib", "start": "2025-05-01"}]},
-     "present": ["SYS-TREATMENT-BONE-LOSS", "SYS-EGFR-OSTEOBLAST", "IMG-FLARE-CAVEAT"]},
-    {"id": "primary-unknown", "facts": {"primary": {"site": None}}, "missing": ["primary.site"],
-     "absent": ["SYS-INTEGRATE-WITH-LOCAL", "BTA-START"]},
-    {"id": "pitfall-renal-risk-crcl-50", "facts": {"primary": {"site": "breast"}, "patient": {"sex": "male", "age_years": 80, "weight_kg": 60.0, "weight_date": RECENT}},
-     "crcl": 50.0, "dose_mg": 3.5, "present": ["PIT-RENAL-RISK-ZOLEDRONIC"]},
-    {"id": "pitfall-no-renal-risk-crcl-70", "facts": {"primary": {"site": "breast"}}, "absent": ["PIT-RENAL-RISK-ZOLEDRONIC"]},
-    {"id": "quorum-palliative-uncontrolled-pain", "facts": {"pain": {"worst_nrs": 9, "uncontrolled": True}},
-     "quorum": ["palliative_care", "medical_oncology", "radiation_oncology", "radiology"]},
-    {"id": "quorum-no-imaging-no-radiology", "facts": {"imaging": []},
-     "quorum": ["medical_oncology", "radiation_oncology"],
-     "not_quorum": ["radiology", "spine_surgery", "orthopaedic_surgery", "palliative_care",
-                    "interventional_radiology", "nuclear_medicine"]},
-    {"id": "quorum-mirels-range-provisional-ortho", "facts": {"lesions": [limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement=None)]},
-     "mirels": {"F1": [7, 9]}, "provisional": ["orthopaedic_surgery"]},
-    {"id": "followup-none-without-treatment", "facts": {"expected_survival": "lt3m"},
-     "absent": ["FU-IMAGING-REASSESSMENT", "FU-BONE-MARKERS-OPTIONAL", "IMG-FLARE-CAVEAT"]},
+    {
+        "id": "ra223-eligible",
+        "facts": crpc(),
+        "present": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6", "RA223-FBC-BEFORE-EACH-DOSE"],
+        "quorum": ["nuclear_medicine"],
+        "detail": {
+            "RA223-55KBQ-Q4W-X6": {
+                "dose_kbq_per_kg": 55,
+                "activity_kbq": 3960,
+                "interval_weeks": 4,
+                "doses": 6,
+                "doses_remaining": 6,
+            },
+            "RA223-FBC-BEFORE-EACH-DOSE": {"doses": 6, "interval_weeks": 4},
+        },
+    },
+    {
+        "id": "ra223-excl-visceral",
+        "facts": crpc(extraskeletal={"visceral": True}),
+        "present": ["RA223-EXCL-VISCERAL"],
+        "absent": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6"],
+    },
+    {
+        "id": "ra223-visceral-unknown",
+        "facts": crpc(extraskeletal={"visceral": None}, bone_disease_extent="multiple"),
+        "missing": ["extraskeletal.visceral"],
+        "absent": ["RA223-ELIGIBLE"],
+        "provisional": ["nuclear_medicine"],
+    },
+    {
+        "id": "ra223-excl-non-prostate",
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [CRE_OK, CA_OK, *COUNTS_OK],
+            "radioisotope_courses": [{"agent": "radium_223", "planned": True}],
+        },
+        "present": ["RA223-EXCL-NON-PROSTATE"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-breast-not-considered",
+        "facts": {"primary": {"site": "breast"}},
+        "absent": ["RA223-EXCL-NON-PROSTATE", "RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-excl-asymptomatic",
+        "facts": crpc(pain={"worst_nrs": 0}, lesions=[spine(painful=False, bone_scan_uptake=True)]),
+        "present": ["RA223-EXCL-ASYMPTOMATIC"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-excl-abiraterone",
+        "facts": crpc(
+            systemic_therapies=[{"kind": "abiraterone_prednisone", "start": "2025-01-01"}]
+        ),
+        "present": ["RA223-EXCL-ABIRATERONE-PREDNISONE"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-abiraterone-stopped-ok",
+        "facts": crpc(
+            systemic_therapies=[
+                {"kind": "abiraterone_prednisone", "start": "2024-01-01", "stop": "2025-01-01"}
+            ]
+        ),
+        "absent": ["RA223-EXCL-ABIRATERONE-PREDNISONE"],
+        "present": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-excl-chemotherapy-planned",
+        "facts": crpc(
+            systemic_therapies=[{"kind": "chemotherapy", "name": "docetaxel", "planned": True}]
+        ),
+        "present": ["RA223-EXCL-CHEMOTHERAPY"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-first-dose-anc-1.5-ok",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.5, "10^9/L"),
+                lab("platelets", 100, "10^9/L"),
+                lab("haemoglobin", 10.0, "g/dL"),
+            ]
+        ),
+        "present": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-first-dose-hb-in-g-per-l",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 150, "10^9/L"),
+                lab("haemoglobin", 99, "g/L"),
+            ]
+        ),
+        "present": ["RA223-EXCL-HB-FIRST-DOSE"],
+    },
+    {
+        "id": "ra223-first-dose-anc-low",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.4, "10^9/L"),
+                lab("platelets", 150, "10^9/L"),
+                lab("haemoglobin", 11.0, "g/dL"),
+            ]
+        ),
+        "present": ["RA223-EXCL-ANC-FIRST-DOSE"],
+        "absent": ["RA223-ELIGIBLE", "RA223-EXCL-PLATELETS-FIRST-DOSE"],
+    },
+    {
+        "id": "ra223-first-dose-platelets-low",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 99, "10^9/L"),
+                lab("haemoglobin", 11.0, "g/dL"),
+            ]
+        ),
+        "present": ["RA223-EXCL-PLATELETS-FIRST-DOSE"],
+    },
+    {
+        "id": "ra223-first-dose-hb-low",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 150, "10^9/L"),
+                lab("haemoglobin", 9.9, "g/dL"),
+            ]
+        ),
+        "present": ["RA223-EXCL-HB-FIRST-DOSE"],
+    },
+    {
+        "id": "ra223-later-dose-floors-ok",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.0, "10^9/L"),
+                lab("platelets", 50, "10^9/L"),
+                lab("haemoglobin", 9.0, "g/dL"),
+            ],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 2,
+                    "first_dose": "2025-04-07",
+                    "last_dose": "2025-05-05",
+                }
+            ],
+        ),
+        "present": ["RA223-ELIGIBLE", "RA223-FBC-BEFORE-EACH-DOSE"],
+        "absent": ["RA223-EXCL-HB-FIRST-DOSE", "RA223-HOLD-ANC-LATER-DOSE"],
+        "detail": {"RA223-55KBQ-Q4W-X6": {"doses_given": 2, "doses_remaining": 4}},
+    },
+    {
+        "id": "ra223-later-dose-anc-low",
+        "facts": crpc(
+            labs=[CRE_OK, CA_OK, lab("anc", 0.9, "10^9/L"), lab("platelets", 50, "10^9/L")],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 2,
+                    "first_dose": "2025-04-07",
+                    "last_dose": "2025-05-05",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-ANC-LATER-DOSE"],
+        "absent": ["RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-later-dose-platelets-low-no-recovery",
+        "facts": crpc(
+            labs=[CRE_OK, CA_OK, lab("anc", 1.2, "10^9/L"), lab("platelets", 49, "10^9/L")],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 3,
+                    "first_dose": "2025-02-01",
+                    "last_dose": "2025-04-01",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-PLATELETS-LATER-DOSE", "RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-course-complete",
+        "facts": crpc(
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 6,
+                    "first_dose": "2024-11-01",
+                    "last_dose": "2025-04-01",
+                }
+            ]
+        ),
+        "present": ["RA223-COURSE-COMPLETE"],
+        "absent": ["RA223-ELIGIBLE", "RA223-FBC-BEFORE-EACH-DOSE"],
+    },
+    {
+        "id": "ra223-counts-stale",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L", "2025-05-01"),
+                lab("platelets", 150, "10^9/L", "2025-05-01"),
+                lab("haemoglobin", 11.0, "g/dL", "2025-05-01"),
+            ]
+        ),
+        "missing": ["labs.anc", "labs.platelets", "labs.haemoglobin"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-eu-lines-and-oligo",
+        "facts": crpc(
+            primary={"site": "prostate", "castration_status": "resistant", "prior_mcrpc_lines": 1},
+            bone_disease_extent="oligometastatic",
+        ),
+        "present": ["RA223-EU-PRIOR-LINES", "RA223-EU-FEW-BLASTIC-METS", "RA223-ELIGIBLE"],
+    },
+    {
+        "id": "ra223-weight-missing",
+        "facts": crpc(
+            patient={"sex": "male", "age_years": 70, "weight_kg": None, "weight_date": None}
+        ),
+        "missing": ["patient.weight_kg"],
+        "detail": {"RA223-55KBQ-Q4W-X6": {"activity_kbq": None}},
+    },
+    {
+        "id": "srsm-eligible",
+        "facts": crpc(),
+        "present": ["RADIONUCLIDE-SR89-SM153"],
+        "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}},
+    },
+    {
+        "id": "srsm-platelets-60-excluded",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 60, "10^9/L"),
+                lab("haemoglobin", 11.0, "g/dL"),
+                lab("wbc", 2.5, "10^9/L"),
+            ]
+        ),
+        "present": ["SRSM-EXCL-PLATELETS"],
+        "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-WBC"],
+    },
+    {
+        "id": "srsm-wbc-2.4-excluded",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 61, "10^9/L"),
+                lab("haemoglobin", 11.0, "g/dL"),
+                lab("wbc", 2.4, "10^9/L"),
+            ]
+        ),
+        "present": ["SRSM-EXCL-WBC"],
+        "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-PLATELETS"],
+    },
+    {
+        "id": "srsm-no-uptake",
+        "facts": crpc(lesions=[spine(spinal_pain="occasional", bone_scan_uptake=False)]),
+        "present": ["SRSM-EXCL-NO-UPTAKE"],
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+    },
+    {
+        "id": "srsm-lung-primary-note",
+        "facts": {
+            "bone_disease_extent": "widespread",
+            "lesions": [spine(spinal_pain="occasional", bone_scan_uptake=True)],
+            "labs": [CRE_OK, CA_OK, *COUNTS_OK],
+        },
+        "present": ["RADIONUCLIDE-SR89-SM153", "SRSM-PRIMARY-NOT-PROSTATE-BREAST"],
+    },
+    {
+        "id": "srsm-not-widespread",
+        "facts": crpc(bone_disease_extent="multiple"),
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+    },
+    # ---------------------------------------------- systemic, pitfalls, follow-up, quorum
+    {
+        "id": "systemic-breast-receptor-missing",
+        "facts": {"primary": {"site": "breast"}},
+        "present": ["SYS-INTEGRATE-WITH-LOCAL"],
+        "missing": ["primary.receptor_status"],
+    },
+    {
+        "id": "systemic-notes",
+        "facts": {
+            "systemic_therapies": [
+                {"kind": "chemotherapy", "start": "2025-05-01"},
+                {"kind": "targeted", "name": "osimertinib", "start": "2025-05-01"},
+            ]
+        },
+        "present": ["SYS-TREATMENT-BONE-LOSS", "SYS-EGFR-OSTEOBLAST", "IMG-FLARE-CAVEAT"],
+    },
+    {
+        "id": "primary-unknown",
+        "facts": {"primary": {"site": None}},
+        "missing": ["primary.site"],
+        "absent": ["SYS-INTEGRATE-WITH-LOCAL", "BTA-START"],
+    },
+    {
+        "id": "pitfall-renal-risk-crcl-50",
+        "facts": {
+            "primary": {"site": "breast"},
+            "patient": {"sex": "male", "age_years": 80, "weight_kg": 60.0, "weight_date": RECENT},
+        },
+        "crcl": 50.0,
+        "dose_mg": 3.5,
+        "present": ["PIT-RENAL-RISK-ZOLEDRONIC"],
+    },
+    {
+        "id": "pitfall-no-renal-risk-crcl-70",
+        "facts": {"primary": {"site": "breast"}},
+        "absent": ["PIT-RENAL-RISK-ZOLEDRONIC"],
+    },
+    {
+        "id": "quorum-palliative-uncontrolled-pain",
+        "facts": {"pain": {"worst_nrs": 9, "uncontrolled": True}},
+        "quorum": ["palliative_care", "medical_oncology", "radiation_oncology", "radiology"],
+    },
+    {
+        "id": "quorum-no-imaging-no-radiology",
+        "facts": {"imaging": []},
+        "quorum": ["medical_oncology", "radiation_oncology"],
+        "not_quorum": [
+            "radiology",
+            "spine_surgery",
+            "orthopaedic_surgery",
+            "palliative_care",
+            "interventional_radiology",
+            "nuclear_medicine",
+        ],
+    },
+    {
+        "id": "quorum-mirels-range-provisional-ortho",
+        "facts": {
+            "lesions": [limb(limb_pain="moderate", lesion_type="mixed", cortical_involvement=None)]
+        },
+        "mirels": {"F1": [7, 9]},
+        "provisional": ["orthopaedic_surgery"],
+    },
+    {
+        "id": "followup-none-without-treatment",
+        "facts": {"expected_survival": "lt3m"},
+        "absent": ["FU-IMAGING-REASSESSMENT", "FU-BONE-MARKERS-OPTIONAL", "IMG-FLARE-CAVEAT"],
+    },
 ]
