@@ -38,13 +38,23 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "engine" / "examples"
 def _case(meeting, **patient_fields):
     patient = PatientFactory(board=meeting.board, **patient_fields)
     PrimaryCancerFactory(patient=patient)
-    SpinalLesionFactory(patient=patient, vertebral_level="T12", spinal_pain="mechanical",
-                        lesion_type="lytic", alignment="normal",
-                        collapse_percent=Decimal("60"), posterolateral="unilateral")
+    SpinalLesionFactory(
+        patient=patient,
+        vertebral_level="T12",
+        spinal_pain="mechanical",
+        lesion_type="lytic",
+        alignment="normal",
+        collapse_percent=Decimal("60"),
+        posterolateral="unilateral",
+    )
     LongBoneLesionFactory(patient=patient)
     for days in (40, 10):
-        LabResultFactory(patient=patient, value=Decimal("97.2"), unit="umol/L",
-                         taken_at=timezone.now() - dt.timedelta(days=days))
+        LabResultFactory(
+            patient=patient,
+            value=Decimal("97.2"),
+            unit="umol/L",
+            taken_at=timezone.now() - dt.timedelta(days=days),
+        )
     return AgendaItemFactory(meeting=meeting, patient=patient)
 
 
@@ -72,27 +82,31 @@ def test_facts_map_the_record_and_round_trip_through_json(meeting):
 def test_case_facts_take_a_fixed_number_of_queries(meeting, django_assert_num_queries):
     items = [_case(meeting) for _ in range(3)]
     with django_assert_num_queries(9):
-        case_facts_for_patients(patient_ids=[i.patient_id for i in items],
-                                as_of=timezone.localdate())
+        case_facts_for_patients(
+            patient_ids=[i.patient_id for i in items], as_of=timezone.localdate()
+        )
     items += [_case(meeting) for _ in range(7)]
     with django_assert_num_queries(9):
-        case_facts_for_patients(patient_ids=[i.patient_id for i in items],
-                                as_of=timezone.localdate())
+        case_facts_for_patients(
+            patient_ids=[i.patient_id for i in items], as_of=timezone.localdate()
+        )
 
 
 def test_refresh_stores_a_snapshot_only_when_the_facts_change(meeting):
     item = _case(meeting)
     first = draft_refresh(agenda_item=item)
     assert first.engine_version == ENGINE_VERSION
-    assert first.output == plan_to_json(
-        evaluate(facts_from_json(first.facts), as_of=first.as_of)
-    )
+    assert first.output == plan_to_json(evaluate(facts_from_json(first.facts), as_of=first.as_of))
     again = draft_refresh(agenda_item=item)
     assert again.pk == first.pk
     assert DraftPlan.objects.count() == 1
 
-    LabResultFactory(patient=item.patient, value=Decimal("2.4"), unit="mg/dL",
-                     taken_at=timezone.now() - dt.timedelta(days=1))
+    LabResultFactory(
+        patient=item.patient,
+        value=Decimal("2.4"),
+        unit="mg/dL",
+        taken_at=timezone.now() - dt.timedelta(days=1),
+    )
     changed = draft_refresh(agenda_item=item)
     assert changed.pk != first.pk
     assert DraftPlan.objects.count() == 2
@@ -135,18 +149,25 @@ def test_a_signed_decision_keeps_the_draft_it_was_made_from(meeting, chair, coor
     item = _case(meeting)
     draft = draft_refresh(agenda_item=item)
     decision = decision_record(
-        agenda_item=item, recorded_by=coordinator, draft_plan_ref=draft.pk,
+        agenda_item=item,
+        recorded_by=coordinator,
+        draft_plan_ref=draft.pk,
         engine_version=draft.engine_version,
         items=[{"title": "Radiotherapy 8 Gy single fraction", "verdict": "added"}],
     )
     decision_sign(decision=decision, chair=chair)
-    LabResultFactory(patient=item.patient, value=Decimal("3.0"), unit="mg/dL",
-                     taken_at=timezone.now() - dt.timedelta(hours=2))
+    LabResultFactory(
+        patient=item.patient,
+        value=Decimal("3.0"),
+        unit="mg/dL",
+        taken_at=timezone.now() - dt.timedelta(hours=2),
+    )
     assert draft_refresh(agenda_item=item).pk == draft.pk
     assert DraftPlan.objects.filter(agenda_item=item).count() == 1
 
 
 # --- API --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def api(oncologist):
@@ -165,8 +186,9 @@ def test_rules_catalogue_api_lists_every_rule(api):
 
 def test_evaluate_api_returns_the_plan_for_valid_facts(api):
     facts = json.loads((EXAMPLES / "crpc_t12_mscc.json").read_text())
-    response = api.post("/api/v1/recommendations/evaluate/",
-                        {"as_of": "2026-11-27", "facts": facts}, format="json")
+    response = api.post(
+        "/api/v1/recommendations/evaluate/", {"as_of": "2026-11-27", "facts": facts}, format="json"
+    )
     assert response.status_code == 200
     expected = plan_to_json(evaluate(facts_from_json(facts), as_of=dt.date(2026, 11, 27)))
     assert response.json() == json.loads(json.dumps(expected))
@@ -175,13 +197,15 @@ def test_evaluate_api_returns_the_plan_for_valid_facts(api):
 def test_evaluate_api_refuses_bad_input_field_by_field(api):
     facts = json.loads((EXAMPLES / "crpc_t12_mscc.json").read_text())
     facts["lesions"][0]["collapse_percent"] = 140
-    response = api.post("/api/v1/recommendations/evaluate/",
-                        {"as_of": "2026-11-27", "facts": facts}, format="json")
+    response = api.post(
+        "/api/v1/recommendations/evaluate/", {"as_of": "2026-11-27", "facts": facts}, format="json"
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert list(errors) == ["facts.lesions.0.collapse_percent"]
-    bad_date = api.post("/api/v1/recommendations/evaluate/",
-                        {"as_of": "27/11/2026", "facts": facts}, format="json")
+    bad_date = api.post(
+        "/api/v1/recommendations/evaluate/", {"as_of": "27/11/2026", "facts": facts}, format="json"
+    )
     assert bad_date.json()["errors"] == {"as_of": ["Give the date as YYYY-MM-DD."]}
 
 
@@ -198,20 +222,26 @@ def test_draft_plans_are_scoped_to_the_users_boards(meeting, api, outsider):
     other.force_authenticate(outsider)
     assert other.get(f"/api/v1/recommendations/draft-plans/{draft.pk}/").status_code == 404
     assert other.get("/api/v1/recommendations/draft-plans/").json()["results"] == []
-    refused = other.post("/api/v1/recommendations/refresh/", {"agenda_item": item.pk},
-                         format="json")
+    refused = other.post(
+        "/api/v1/recommendations/refresh/", {"agenda_item": item.pk}, format="json"
+    )
     assert refused.status_code == 404
 
 
 def test_refresh_api_for_a_meeting_needs_the_coordinator(meeting, api, coordinator):
     _case(meeting)
-    assert api.post("/api/v1/recommendations/refresh/", {"meeting": meeting.pk},
-                    format="json").status_code == 403
+    assert (
+        api.post(
+            "/api/v1/recommendations/refresh/", {"meeting": meeting.pk}, format="json"
+        ).status_code
+        == 403
+    )
     assert DraftPlan.objects.count() == 0
     client = APIClient()
     client.force_authenticate(coordinator)
-    response = client.post("/api/v1/recommendations/refresh/", {"meeting": meeting.pk},
-                           format="json")
+    response = client.post(
+        "/api/v1/recommendations/refresh/", {"meeting": meeting.pk}, format="json"
+    )
     assert response.status_code == 200
     assert len(response.json()) == 1
 
@@ -225,6 +255,7 @@ def test_rules_page_lists_the_catalogue(client, oncologist):
 
 
 # --- evaluate_case command --------------------------------------------------------
+
 
 def test_evaluate_case_command_prints_the_plan(capsys):
     call_command("evaluate_case", str(EXAMPLES / "crpc_t12_mscc.json"), "--as-of", "2026-11-27")
@@ -240,8 +271,11 @@ def test_evaluate_case_command_exits_2_with_field_errors(tmp_path):
     path.write_text(json.dumps(bad))
     result = subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "evaluate_case", "-", "--as-of", "2026-11-27"],
-        input=path.read_text(), capture_output=True, text=True,
-        cwd=Path(__file__).resolve().parents[2], check=False,
+        input=path.read_text(),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
