@@ -47,10 +47,34 @@ def specialty_label(value: str) -> str:
         return value.replace("_", " ").capitalize()
 
 
+#: Plain words for the engine's fact paths a coordinator chases most often.
+_FIELD_LABELS = {
+    "ecog": "ECOG performance status",
+    "pain.worst_nrs": "worst pain score (NRS 0–10)",
+    "pain.uncontrolled": "whether pain is controlled",
+    "baseline_creatinine": "creatinine before the first zoledronic acid dose",
+    "primary.prior_mcrpc_lines": "number of prior mCRPC treatment lines",
+    "primary.castration_status": "castration status",
+    "primary.receptor_status": "receptor status",
+    "bone_disease_extent": "extent of bone disease (oligometastatic or multiple)",
+    "expected_survival": "expected survival",
+    "patient.weight_kg": "current weight",
+    "dental.last_exam_date": "date of the last dental examination",
+    "neurology.deficit": "neurological examination",
+}
+
+
 def _humanise_field(path: str) -> str:
-    """`lesions.0.collapse_percent` → "collapse percent" (the lesion is named apart)."""
-    last = path.rsplit(".", 1)[-1]
-    return last.replace("_", " ")
+    """`lesions.0.collapse_percent` → "collapse percent" (the lesion is named apart);
+    `labs.creatinine` → "creatinine (lab)"."""
+    if path in _FIELD_LABELS:
+        return _FIELD_LABELS[path]
+    parts = path.split(".")
+    if parts[0] == "lesions" and len(parts) >= 3:
+        return " ".join(parts[2:]).replace("_", " ")
+    if parts[0] == "labs" and len(parts) == 2:
+        return f"{parts[1].replace('_', ' ')} (lab value)"
+    return " — ".join(p.replace("_", " ") for p in parts)
 
 
 @dataclass
@@ -84,6 +108,7 @@ class DraftView:
     required_specialties: list[dict[str, Any]]
     scores_by_lesion: dict[str, list[Score]] = field(default_factory=dict)
     clearance: dict[str, Any] | None = None
+    zoledronic_dose: dict[str, Any] | None = None
     facts: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -154,10 +179,11 @@ def draft_view(draft) -> DraftView | None:
         detail = item.get("detail") or {}
         items.append({
             **item,
-            "summary": detail.get("text") or detail.get("summary") or "",
+            "summary": detail.get("summary") or detail.get("text") or "",
             "detail_pairs": [
                 (k.replace("_", " "), v) for k, v in detail.items()
-                if k not in ("text", "summary") and v not in (None, "", [], {})
+                if k not in ("text", "summary") and isinstance(v, str | int | float)
+                and not isinstance(v, bool) and v != ""
             ],
             "urgency_label": _URGENCY_LABELS.get(item.get("urgency", ""), item.get("urgency")),
         })
@@ -178,12 +204,13 @@ def draft_view(draft) -> DraftView | None:
         {**r, "label": specialty_label(r.get("specialty", ""))}
         for r in out.get("required_specialties", [])
     ]
+    computed = out.get("scores") or {}
     scores: dict[str, list[Score]] = {}
-    for raw in out.get("sins", []):
+    for raw in computed.get("sins", []):
         scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
-    for raw in out.get("mirels", []):
+    for raw in computed.get("mirels", []):
         scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
-    urgency = out.get("case_urgency") or out.get("urgency") or "routine"
+    urgency = out.get("urgency") or "routine"
     return DraftView(
         draft=draft,
         engine_version=draft.engine_version,
@@ -196,7 +223,8 @@ def draft_view(draft) -> DraftView | None:
         missing=missing,
         required_specialties=required,
         scores_by_lesion=scores,
-        clearance=out.get("creatinine_clearance"),
+        clearance=computed.get("creatinine_clearance"),
+        zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,
     )
 
