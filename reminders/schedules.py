@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -92,9 +92,25 @@ class ItemView:
     @property
     def agent(self) -> str | None:
         raw = self.detail.get("agent") or self.detail.get("drug") or ""
+        candidates = self.detail.get("candidate_agents")
+        if not raw and isinstance(candidates, list) and len(candidates) == 1:
+            raw = candidates[0]
         found = _agent_from_text(str(raw).lower()) if raw else None
         return found or _agent_from_text(self.code.lower()) or _agent_from_text(
             self.title.lower()
+        )
+
+    @property
+    def continues(self) -> bool:
+        """Continuing an agent already given: its first dose is behind the patient."""
+        return "continue" in self.code.lower()
+
+    @property
+    def is_bta_plan(self) -> bool:
+        """Starting or continuing a bone-targeted agent (chosen or not yet chosen)."""
+        code = self.code.upper()
+        return not self.negative and not _is_dental_item(self) and not _is_aff_item(self) and (
+            self.agent in BTA_AGENTS or code.startswith(("BTA-START", "BTA-CONTINUE"))
         )
 
     @property
@@ -205,23 +221,36 @@ def _add_months(day: date, months: int) -> date:
 
 # --- Matchers ----------------------------------------------------------------------------
 
-def _is_bta_start(item: ItemView) -> bool:
-    return item.agent in BTA_AGENTS and not item.negative and not _is_dental_item(item)
-
-
 def _is_dental_item(item: ItemView) -> bool:
     return item.rule_id.upper() == "BTA-08" or "dental" in item.text
 
 
+def _is_aff_item(item: ItemView) -> bool:
+    text = item.text
+    return item.rule_id.upper() == "BTA-09" and ("thigh" in text or "question" in text)
+
+
+def _needs_dental(item: ItemView) -> bool:
+    """Any BTA started (agent chosen or not), or the engine's own dental item."""
+    if item.negative:
+        return False
+    return _is_dental_item(item) or (item.is_bta_plan and not item.continues)
+
+
+def _long_term_bta_or_aff_item(item: ItemView) -> bool:
+    return not item.negative and (_is_aff_item(item) or item.is_bta_plan)
+
+
 def _is_agent(agent: str) -> Callable[[ItemView], bool]:
     def check(item: ItemView) -> bool:
-        return item.agent == agent and not item.negative and not _is_dental_item(item)
+        return item.agent == agent and item.is_bta_plan
 
     return check
 
 
 def _is_radium(item: ItemView) -> bool:
-    return item.agent == "radium_223" and not item.negative
+    # Eligibility alone is not a plan to give it.
+    return item.agent == "radium_223" and not item.negative and "eligib" not in item.text
 
 
 def _is_radiotherapy(item: ItemView) -> bool:
@@ -258,14 +287,19 @@ def _is_imaging_reassessment(item: ItemView) -> bool:
 
 # --- Generators ----------------------------------------------------------------------------
 
+def _days_before(item: ItemView) -> int:
+    return _int(item.detail, "days_before") or DAYS_BEFORE_DOSE
+
+
 def _renal_before_zoledronic(item: ItemView, signed_on: date) -> list[Spec]:
     interval = _interval_weeks(item, ZOLEDRONIC_DEFAULT_INTERVAL_WEEKS)
+    before = _days_before(item)
     first = _first_dose(item, signed_on, DEFAULT_START_AFTER_DAYS)
     dates = _dose_dates(first, interval, _dose_count(item, interval, DEFAULT_BTA_HORIZON_WEEKS))
     return [
         Spec(
             kind=ReminderKind.RENAL_BEFORE_ZOLEDRONIC,
-            due_on=_not_before(dose_on - timedelta(days=DAYS_BEFORE_DOSE), signed_on),
+            due_on=_not_before(dose_on - timedelta(days=before), signed_on),
             event_on=dose_on,
             title=f"Serum creatinine and calcium before zoledronic acid dose {n} "
             f"of {len(dates)}",
@@ -323,7 +357,9 @@ def _calcium_denosumab(item: ItemView, signed_on: date) -> list[Spec]:
 def _fbc_before_radium(item: ItemView, signed_on: date) -> list[Spec]:
     interval = _interval_weeks(item, RADIUM_INTERVAL_WEEKS)
     first = _first_dose(item, signed_on, DEFAULT_START_AFTER_DAYS)
-    doses = _int(item.detail, "doses", "injections", "n_doses") or RADIUM_DOSES
+    doses = _int(item.detail, "doses_remaining", "doses", "injections", "n_doses") or (
+        RADIUM_DOSES
+    )
     dates = _dose_dates(first, interval, doses)
     return [
         Spec(
@@ -357,10 +393,14 @@ def _last_fraction(item: ItemView, signed_on: date) -> date:
 
 
 def _pain_review_after_rt(item: ItemView, signed_on: date) -> list[Spec]:
-    last = _last_fraction(item, signed_on)
+    last = _date(item.detail, "anchor_date") or _last_fraction(item, signed_on)
+    weeks = _int(item.detail, "follow_up_weeks")
+    due = _date(item.detail, "due_date") or last + (
+        timedelta(weeks=weeks) if weeks else timedelta(days=PAIN_REVIEW_AFTER_LAST_FRACTION_DAYS)
+    )
     return [Spec(
         kind=ReminderKind.PAIN_REVIEW_AFTER_RT,
-        due_on=last + timedelta(days=PAIN_REVIEW_AFTER_LAST_FRACTION_DAYS),
+        due_on=max(due, signed_on),
         event_on=last,
         title="Pain-response review four weeks after radiotherapy",
         detail=f"Last fraction planned on {last.isoformat()}. Pain persisting or recurring "
@@ -389,13 +429,16 @@ def _imaging_reassessment(item: ItemView, signed_on: date) -> list[Spec]:
 
 
 def _aff_question(item: ItemView, signed_on: date) -> list[Spec]:
-    agent_interval = (
-        ZOLEDRONIC_DEFAULT_INTERVAL_WEEKS if item.agent == "zoledronic_acid"
-        else DENOSUMAB_INTERVAL_WEEKS
-    )
-    interval = _interval_weeks(item, agent_interval)
-    doses = _dose_count(item, interval, DEFAULT_BTA_HORIZON_WEEKS)
-    horizon_weeks = _int(item.detail, "horizon_weeks", "duration_weeks") or interval * doses
+    if _is_aff_item(item):
+        horizon_weeks = DEFAULT_BTA_HORIZON_WEEKS  # "at each review" of a long-term agent
+    else:
+        agent_interval = (
+            ZOLEDRONIC_DEFAULT_INTERVAL_WEEKS if item.agent == "zoledronic_acid"
+            else DENOSUMAB_INTERVAL_WEEKS
+        )
+        interval = _interval_weeks(item, agent_interval)
+        doses = _dose_count(item, interval, DEFAULT_BTA_HORIZON_WEEKS)
+        horizon_weeks = _int(item.detail, "horizon_weeks", "duration_weeks") or interval * doses
     if horizon_weeks < LONG_TERM_BTA_WEEKS:
         return []
     first = _first_dose(item, signed_on, DEFAULT_START_AFTER_DAYS)
@@ -431,7 +474,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("zoledronic acid → creatinine (+ calcium) before every dose", "BTA-02, BTA-04",
             _is_agent("zoledronic_acid"), _renal_before_zoledronic),
     Trigger("any bone-targeted agent → dental examination before the first dose", "BTA-08",
-            _is_bta_start, _dental_before_bta),
+            _needs_dental, _dental_before_bta),
     Trigger("denosumab → calcium before dose 1, 2 weeks after it, before later doses",
             "BTA-06", _is_agent("denosumab"), _calcium_denosumab),
     Trigger("radium-223 → full blood count before each of the 6 doses", "RAD-02, RAD-03",
@@ -441,7 +484,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("imaging re-assessment at the board's interval, with the flare caveat",
             "IMG-02", _is_imaging_reassessment, _imaging_reassessment),
     Trigger("long-term bone-targeted agent → AFF thigh/groin question at reviews", "BTA-09",
-            _is_bta_start, _aff_question),
+            _long_term_bta_or_aff_item, _aff_question),
 )
 
 
@@ -452,6 +495,63 @@ def specs_for_item(item: ItemView, *, signed_on: date) -> list[Spec]:
         if trigger.matches(item):
             specs.extend(trigger.specs(item, signed_on))
     return specs
+
+
+def consolidate(items: Sequence[ItemView]) -> list[tuple[int, ItemView]]:
+    """One view per planned agent, then every other item as it is.
+
+    The engine describes one agent in several items (zoledronic acid: infusion, dose,
+    creatinine check; radium-223: schedule, blood counts), each carrying part of the
+    detail (the interval here, the number of doses there). Their details are merged —
+    the first value of each key wins — so the agent's schedule is computed once, from
+    everything the plan says. Returns (index of the source item, view) pairs.
+    """
+    merged: dict[str, tuple[int, ItemView, dict[str, Any]]] = {}
+    generic: list[tuple[int, ItemView]] = []  # "start a BTA", agent not chosen yet
+    out: list[tuple[int, ItemView]] = []
+    for index, item in enumerate(items):
+        agent = item.agent
+        if agent is not None and (item.is_bta_plan or _is_radium(item)):
+            if agent not in merged:
+                merged[agent] = (index, item, {})
+            detail = merged[agent][2]
+            for key, value in item.detail.items():
+                detail.setdefault(key, value)
+        elif agent is None and item.is_bta_plan:
+            generic.append((index, item))
+        else:
+            out.append((index, item))
+    bta_agents = [agent for agent in merged if agent in BTA_AGENTS]
+    if len(bta_agents) == 1 and generic:
+        # "Start a BTA" and the one agent's items are the same plan: schedule it once.
+        agent = bta_agents[0]
+        index, first, detail = merged[agent]
+        for generic_index, item in generic:
+            for key, value in item.detail.items():
+                detail.setdefault(key, value)
+            if generic_index < index:
+                index, first = generic_index, item
+        merged[agent] = (index, first, detail)
+        generic = []
+    out += generic
+    for agent, (index, first, detail) in merged.items():
+        out.append((index, ItemView(code=first.code, rule_id=first.rule_id, title=first.title,
+                                    detail={**detail, "agent": agent})))
+    return sorted(out, key=lambda pair: pair[0])
+
+
+def specs_for_decision(items: Sequence[ItemView], *, signed_on: date
+                       ) -> list[tuple[int, Spec]]:
+    """Every reminder a signed decision's accepted and modified items need, once each,
+    with the index of the item that asked for it."""
+    seen: set[tuple[str, date]] = set()
+    out: list[tuple[int, Spec]] = []
+    for index, view in consolidate(items):
+        for spec in specs_for_item(view, signed_on=signed_on):
+            if (spec.kind, spec.due_on) not in seen:
+                seen.add((spec.kind, spec.due_on))
+                out.append((index, spec))
+    return out
 
 
 def triggers_matching(item: ItemView) -> list[str]:

@@ -35,7 +35,7 @@ from cases.models import AgendaItem, Decision, Meeting
 from reminders import emails
 from reminders.choices import LIVE_STATUSES, ReminderKind, ReminderStatus
 from reminders.models import Reminder
-from reminders.schedules import item_view, specs_for_item, unique_specs
+from reminders.schedules import item_view, specs_for_decision
 
 logger = logging.getLogger(__name__)
 
@@ -106,17 +106,19 @@ def schedule_for_decision(*, decision: Decision) -> ScheduleResult:
     signed_on = local_date(decision.signed_at)
     user_id, role = _responsible(agenda_item)
 
+    # Rejected items need nothing; items the board added (no code) are followed up by
+    # hand — there is nothing structured to schedule from.
+    items = [
+        item for item in decision.items.order_by("position", "id")
+        if item.code and item.verdict in (DecisionItemVerdict.ACCEPTED,
+                                          DecisionItemVerdict.MODIFIED)
+    ]
+    views = [item_view(code=i.code, rule_id=i.rule_id, title=i.title, detail=i.draft_detail)
+             for i in items]
     wanted: dict[str, tuple[int, object]] = {}
-    for item in decision.items.order_by("position", "id"):
-        if item.verdict not in (DecisionItemVerdict.ACCEPTED, DecisionItemVerdict.MODIFIED):
-            continue  # rejected: nothing; added by the board (no code): done by hand
-        if not item.code:
-            continue
-        view = item_view(code=item.code, rule_id=item.rule_id, title=item.title,
-                         detail=item.draft_detail)
-        for spec in unique_specs(specs_for_item(view, signed_on=signed_on)):
-            key = _decision_key(spec.kind, agenda_item.pk, spec.due_on)
-            wanted.setdefault(key, (item.pk, spec))
+    for index, spec in specs_for_decision(views, signed_on=signed_on):
+        key = _decision_key(spec.kind, agenda_item.pk, spec.due_on)
+        wanted.setdefault(key, (items[index].pk, spec))
 
     result = ScheduleResult()
     existing = {

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email
+import email.policy
 import os
 import signal
 import socket
@@ -29,6 +30,17 @@ from cases.services import decision_record
 from cases.tests.factories import AgendaItemFactory, MeetingFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The personas' passwords are hashed with Argon2 otherwise: ~0.25 s per user here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render without `collectstatic` (no manifest) in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 # --- A decision to sign ------------------------------------------------------------------
@@ -81,6 +93,7 @@ class RecordingHandler:
         self.rcpt_stalled = threading.Event()
         self.release_rcpt = threading.Event()
         self.lock = threading.Lock()
+        self.delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if self.stall_rcpt.is_set():
@@ -92,13 +105,17 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             reply = self.data_replies.popleft() if self.data_replies else None
         if reply is not None:
             return reply
         with self.lock:
             self.raw.append(envelope.content)
-            self.messages.append(email.message_from_bytes(envelope.content))
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
         return "250 Message accepted for delivery"
 
     def reminder_ids(self) -> list[str]:
@@ -234,14 +251,8 @@ class Worker:
         self.process = None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.process = None
+        # The test has made its assertions: no graceful shutdown to wait for.
+        self.kill()
         if getattr(self, "log_file", None):
             self.log_file.close()
 

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import pytest
 
 from reminders.choices import ReminderKind
-from reminders.schedules import FLARE_CAVEAT, TRIGGERS, item_view, specs_for_item
+from reminders.schedules import (
+    FLARE_CAVEAT,
+    TRIGGERS,
+    item_view,
+    specs_for_decision,
+    specs_for_item,
+)
 
 SIGNED = date(2025, 3, 3)  # a Monday
 
@@ -140,8 +146,11 @@ def test_short_bta_course_is_not_long_term_and_asks_no_aff_question():
     ("bta.zoledronic_acid.withhold", "BTA-04", "Withhold zoledronic acid", {}),
     ("bta.zoledronic_acid_not_recommended", "BTA-07", "Zoledronic acid not recommended",
      {"agent": "zoledronic_acid"}),
-    ("bta.dental_exam", "BTA-08", "Dental examination before the first dose",
-     {"agent": "denosumab"}),
+    ("BTA-CALCIUM-VITAMIN-D", "BTA-05", "Calcium 500 mg + vitamin D 400 IU daily",
+     {"agents": ["zoledronic_acid"]}),
+    ("FU-BONE-MARKERS-OPTIONAL", "IMG-03", "Bone turnover markers (optional)",
+     {"analytes": ["alp", "ntx"], "optional": True}),
+    ("BTA-AFF-IMAGE-BOTH-FEMORA", "BTA-09", "Image both femora", {"bilateral": True}),
     ("img.ct_first_line", "IMG-01", "CT as first-line investigation", {}),
     ("mscc.mri_whole_spine_24h", "MSCC-01", "Whole-spine MRI within 24 hours", {}),
 ])
@@ -155,4 +164,98 @@ def test_agent_is_recognised_from_the_code_when_detail_does_not_name_it():
     assert [s.kind for s in found] == [
         ReminderKind.DENTAL_BEFORE_BTA, ReminderKind.CALCIUM_DENOSUMAB,
         ReminderKind.CALCIUM_DENOSUMAB,
+    ]
+
+
+# --- A decision as the engine drafts it (codes of recommendations/engine/catalogue.py) ---
+
+def view(code, rule_id, title, **detail):
+    return item_view(code=code, rule_id=rule_id, title=title, detail=detail)
+
+
+ENGINE_ZOLEDRONIC = [
+    view("BTA-START", "BTA-01", "Start a bone-targeted agent",
+         candidate_agents=["zoledronic_acid", "denosumab"], indication="breast"),
+    view("BTA-ZOLEDRONIC-INFUSION", "BTA-02", "Zoledronic acid: infusion over ≥ 15 min",
+         agent="zoledronic_acid", interval_weeks=4, alternative_interval_weeks=12),
+    view("BTA-ZOLEDRONIC-DOSE", "BTA-03", "Zoledronic acid dose (renally adjusted)",
+         agent="zoledronic_acid", dose_mg=3.5, interval_weeks=4, doses=3),
+    view("BTA-ZOLEDRONIC-CREATININE-CHECK", "BTA-04", "Serum creatinine before every dose",
+         agent="zoledronic_acid", analytes=["creatinine", "calcium"], days_before=3,
+         interval_weeks=4),
+    view("BTA-CALCIUM-VITAMIN-D", "BTA-05", "Calcium 500 mg + vitamin D 400 IU daily",
+         agents=["zoledronic_acid"]),
+    view("BTA-DENTAL-EXAM-FIRST", "BTA-08", "Dental examination before the first dose",
+         before_first_dose=True, blocks_start=True),
+    view("FU-IMAGING-REASSESSMENT", "FU-01", "Imaging re-assessment", follow_up_weeks=12,
+         flare_caveat=True, set_by="board"),
+    view("RT-SINGLE-8GY", "RT-01", "Radiotherapy 8 Gy single fraction", dose_gy=8,
+         fractions=1, follow_up_weeks=4, lesion_id="L1"),
+    view("RT-SINGLE-8GY", "RT-01", "Radiotherapy 8 Gy single fraction", dose_gy=8,
+         fractions=1, follow_up_weeks=4, lesion_id="L2"),
+]
+
+
+def test_an_engine_drafted_plan_gives_each_reminder_once_from_the_merged_items():
+    found = [(i, s.kind, s.due_on) for i, s in specs_for_decision(ENGINE_ZOLEDRONIC,
+                                                                   signed_on=SIGNED)]
+    assert found == [
+        # three doses (BTA-03), every 4 weeks (BTA-02), 3 days before (BTA-04)
+        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 3, 14)),
+        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 4, 11)),
+        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 5, 9)),
+        # once, though both BTA-START and the dental item ask for it
+        (0, ReminderKind.DENTAL_BEFORE_BTA, date(2025, 3, 3)),
+        (6, ReminderKind.IMAGING_REASSESSMENT, date(2025, 5, 26)),
+        # both lesions' single fractions on 10 March: one review four weeks later
+        (7, ReminderKind.PAIN_REVIEW_AFTER_RT, date(2025, 4, 7)),
+    ]
+
+
+def test_engine_rt_response_review_uses_its_own_due_date():
+    found = specs("RT-RESPONSE-REVIEW-4W", "RT-06", "Pain-response review 4 weeks after RT",
+                  due_date="2025-04-02", anchor_date="2025-03-05", follow_up_weeks=4)
+    assert by_kind(found, ReminderKind.PAIN_REVIEW_AFTER_RT) == [
+        (date(2025, 4, 2), date(2025, 3, 5))
+    ]
+
+
+def test_engine_radium_schedule_counts_only_the_doses_remaining():
+    found = specs_for_decision([
+        view("RA223-ELIGIBLE", "RAD-01", "Radium-223 eligible", agent="radium_223"),
+        view("RA223-55KBQ-Q4W-X6", "RAD-02", "Radium-223 55 kBq/kg every 4 weeks × 6",
+             agent="radium_223", interval_weeks=4, doses=6, doses_given=2,
+             doses_remaining=4),
+        view("RA223-FBC-BEFORE-EACH-DOSE", "RAD-03", "Full blood count before each dose",
+             agent="radium_223", interval_weeks=4, doses=6, doses_given=2),
+    ], signed_on=SIGNED)
+    assert [(i, s.due_on) for i, s in found] == [
+        (1, date(2025, 3, 14)), (1, date(2025, 4, 11)), (1, date(2025, 5, 9)),
+        (1, date(2025, 6, 6)),
+    ]
+
+
+def test_continuing_an_agent_needs_no_dental_examination_before_a_first_dose():
+    found = specs_for_decision([
+        view("BTA-CONTINUE", "BTA-01", "Continue the bone-targeted agent",
+             agent="denosumab", interval_weeks=4),
+    ], signed_on=SIGNED)
+    kinds = {s.kind for _, s in found}
+    assert ReminderKind.DENTAL_BEFORE_BTA not in kinds
+    assert kinds == {ReminderKind.CALCIUM_DENOSUMAB, ReminderKind.AFF_QUESTION}
+
+
+def test_the_engines_dental_item_alone_asks_for_the_examination():
+    found = specs("BTA-DENTAL-EXAM-FIRST", "BTA-08", "Dental examination before the first dose",
+                  before_first_dose=True)
+    assert by_kind(found, ReminderKind.DENTAL_BEFORE_BTA) == [(SIGNED, date(2025, 3, 17))]
+    assert len(found) == 1
+
+
+def test_the_engines_aff_question_item_asks_at_each_review_of_the_year():
+    found = specs("BTA-AFF-THIGH-PAIN-QUESTION", "BTA-09",
+                  "Ask about thigh, hip or groin pain at each review", at="each review")
+    assert by_kind(found, ReminderKind.AFF_QUESTION) == [
+        (date(2025, 6, 9), date(2025, 6, 9)), (date(2025, 9, 1), date(2025, 9, 1)),
+        (date(2025, 11, 24), date(2025, 11, 24)), (date(2026, 2, 16), date(2026, 2, 16)),
     ]
