@@ -117,7 +117,7 @@ def agenda_item_add(request, pk):
             return redirect(reverse("cases:agenda", args=[meeting.pk]) + f"#item-{item.pk}")
     # Keep what was typed: re-render the page with the bound form and its errors.
     context = agenda_context(request, meeting, add_form=form)
-    return render(request, "cases/agenda.html", context, status=400)
+    return render(request, "cases/agenda.html", context)
 
 
 def _managed_item(request, pk, item_pk):

@@ -118,20 +118,25 @@ def decision(request, item_pk):
     else:
         rows, added, summary = _rows_from_draft(view), [], ""
     attendances = selectors.attendances(meeting=item.meeting)
+    action = request.POST.get("action", "save")
+    data = request.POST if request.method == "POST" else None
+    if data is not None and action == "accept_rest":
+        # "Accept every item not yet decided": fill the blanks, save nothing yet.
+        data = data.copy()
+        for index in range(len(rows)):
+            if not data.get(f"d{index}-verdict"):
+                data[f"d{index}-verdict"] = DecisionItemVerdict.ACCEPTED
     form = DecisionForm(
         rows=rows, added=added, attendances=attendances,
-        initial_attended=_attended_initial(attendances), outcome_summary=summary,
-        data=request.POST if request.method == "POST" else None,
+        initial_attended=_attended_initial(attendances), outcome_summary=summary, data=data,
     ) if can_record else None
     if request.method != "POST":
         return _render(request, item, decisions, form=form, draft_view=view)
 
-    action = request.POST.get("action", "save")
-    if action == "more_rows" or not form.is_valid():
-        if action != "more_rows":
+    if action in ("more_rows", "accept_rest") or not form.is_valid():
+        if action not in ("more_rows", "accept_rest"):
             messages.error(request, "Nothing was saved yet: correct the marked fields.")
-        return _render(request, item, decisions, form=form, draft_view=view,
-                       status=200 if action == "more_rows" else 400)
+        return _render(request, item, decisions, form=form, draft_view=view)
     if action == "sign":
         require_perm(request, "cases.sign_decision", item)
     try:
@@ -151,7 +156,7 @@ def decision(request, item_pk):
         form.apply_service_errors(error)
         messages.error(request, "Nothing was saved: correct the marked fields.")
         return _render(request, item, selectors.decisions_of(item=item), form=form,
-                       draft_view=view, status=400)
+                       draft_view=view)
     if action != "sign":
         messages.success(request, f"Decision saved (version {saved.version}, not signed).")
         return redirect("cases:decision", item_pk=item.pk)
@@ -177,13 +182,13 @@ def decision_amend(request, item_pk):
         messages.error(request, "Only a signed decision is amended.")
         return redirect("cases:decision", item_pk=item.pk)
     if not form.is_valid():
-        return _render(request, item, decisions, amend_form=form, status=400)
+        return _render(request, item, decisions, amend_form=form)
     try:
         amendment = services.decision_amend(decision=latest, recorded_by=request.user,
                                             reason=form.cleaned_data["amendment_reason"])
     except ValidationError as error:
         form.add_error(None, error_text(error))
-        return _render(request, item, decisions, amend_form=form, status=400)
+        return _render(request, item, decisions, amend_form=form)
     messages.success(request, f"Amendment started: version {amendment.version}, "
                               f"based on the signed version {latest.version}.")
     return redirect("cases:decision", item_pk=item.pk)

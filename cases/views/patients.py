@@ -74,4 +74,4 @@ def patient_refer(request, pk):
             messages.success(request, "Patient added to the agenda.")
             return redirect(reverse("cases:agenda", args=[meeting.pk]) + f"#item-{item.pk}")
     context = _patient_context(request, patient, add_form=form)
-    return render(request, "cases/patient_detail.html", context, status=400)
+    return render(request, "cases/patient_detail.html", context)

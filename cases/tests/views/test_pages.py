@@ -140,7 +140,7 @@ def test_unknown_hospital_number_keeps_what_was_typed(client, board, coordinator
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": "NOPE123", "question": "A carefully typed question",
     })
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert "No patient of this board has this hospital number." in html
     assert 'value="NOPE123"' in html
@@ -155,7 +155,7 @@ def test_patient_of_another_board_cannot_be_added(client, board, other_board, co
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": stranger.hospital_number, "question": "?",
     })
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert AgendaItem.objects.count() == 0
 
 
@@ -192,7 +192,7 @@ def test_lock_then_adding_is_refused(client, board, coordinator):
     extra = add_patient(board, lesions=0, labs=0)
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": extra.hospital_number, "question": "Late referral"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
 
 
@@ -318,7 +318,7 @@ def test_failed_submit_keeps_everything_typed_and_saves_nothing(client, board, c
     }, summary="Summary typed with care")
     data["a0-title"] = "Physiotherapy referral"
     response = client.post(reverse("cases:decision", args=[item.pk]), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert "Give the board&#x27;s reason for this change." in html
     assert "20 Gy in 5 fractions instead</textarea>" in html
