@@ -46,6 +46,10 @@ class LabChart:
         return self.points[-1] if self.points else None
 
     @property
+    def latest_text(self) -> str:
+        return _fmt(self.points[-1].value) if self.points else ""
+
+    @property
     def svg(self) -> SafeString:
         return line_chart(self)
 

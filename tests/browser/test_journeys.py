@@ -85,6 +85,7 @@ def test_specialist_sees_scores_and_the_draft(open_session, board, spine_surgeon
     session = open_session("spine_surgeon")
     page = session.page
     page.goto(f"/cases/{item.pk}/")
+    session.screenshot("case-review-first-screen", full_page=False)
     draft = DraftPlan.objects.filter(agenda_item=item).latest("created_at")
     lesions = page.get_by_role("region", name=re.compile("Lesions"))
     expect(lesions).to_contain_text("SINS 2")
@@ -100,6 +101,8 @@ def test_specialist_sees_scores_and_the_draft(open_session, board, spine_surgeon
     page.get_by_text("About this draft").click()
     expect(page.locator(".about-draft")).to_contain_text(draft.engine_version)
     session.screenshot("case-review")
+    page.locator("#labs-heading").scroll_into_view_if_needed()
+    session.screenshot("case-review-labs-timeline", full_page=False)
     # A tablet held in portrait: the page still reads top to bottom without clipping.
     tablet = open_session("spine_surgeon", viewport={"width": 820, "height": 1180})
     tablet.page.goto(f"/cases/{item.pk}/")
