@@ -1,0 +1,489 @@
+"""Django admin for the clinical record and the meeting.
+
+The admin is a back-office tool for administrators, not the clinic's working surface,
+so it follows the same rules as the pages:
+
+- Lists show identifiers a clerk needs to find a row (id, hospital number, board) and
+  nothing more: no names, dates of birth or diagnoses in list columns (lists are what
+  end up on a projector or in a screenshot).
+- Staff who are not superusers see only the rows of the boards they sit on
+  (`cases.scoping`), and opening a patient is recorded as a read
+  (`cases.services.record_patient_access`).
+- Every write goes through a service: clinical rows through `clinical_row_save`
+  (full validation, nothing saved on error), memberships through `board_member_add`,
+  meetings through `meeting_create`, agendas through `agenda_lock` / `agenda_unlock`,
+  decisions through `decision_sign` / `decision_verify`.
+- Decisions are read-only here. They are recorded at the meeting; once the chair has
+  signed, PostgreSQL itself refuses any change, so the admin does not offer one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cases import scoping, services
+from cases.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    BoneTargetedAgentCourse,
+    Decision,
+    DecisionItem,
+    ImagingStudy,
+    LabResult,
+    Lesion,
+    Meeting,
+    Patient,
+    PatientAccess,
+    PrimaryCancer,
+    RadioisotopeCourse,
+    RadiotherapyCourse,
+    SurgicalProcedure,
+    SystemicTherapy,
+)
+
+admin.site.site_header = "Boardsite administration"
+admin.site.site_title = "Boardsite admin"
+
+
+def _message_for(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+# --- Scoping --------------------------------------------------------------------------
+
+class BoardScopedAdmin(admin.ModelAdmin):
+    """Limits a non-superuser's admin lists to the boards they belong to.
+
+    `board_path` is the lookup from this model to its board ("board", "patient__board",
+    "meeting__board", ...). Superusers administer every board.
+    """
+
+    board_path: str = "patient__board"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.board_path}__in": scoping.boards_for(request.user).values("pk")}
+        )
+
+
+class ServiceSavedAdmin(BoardScopedAdmin):
+    """Saves a clinical row (and its inline rows) through `clinical_row_save`."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.clinical_row_save(instance=obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            services.clinical_row_save(instance=instance)
+        formset.save_m2m()
+
+
+# --- Patient and the clinical record --------------------------------------------------
+
+class PrimaryCancerInline(admin.StackedInline):
+    model = PrimaryCancer
+    extra = 0
+    max_num = 1
+
+
+class LesionInline(admin.StackedInline):
+    model = Lesion
+    extra = 0
+    show_change_link = True
+    fieldsets = [
+        (None, {"fields": ["bone", "vertebral_level", "long_bone_segment", "laterality",
+                           "lesion_type", "painful"]}),
+        ("SINS findings (spine)", {"fields": ["spinal_pain", "alignment", "collapse_percent",
+                                              "body_involvement_percent", "posterolateral"]}),
+        ("Mirels findings (long bones)", {"fields": ["limb_pain", "cortical_involvement"]}),
+        ("Complications", {"fields": ["soft_tissue_mass", "epidural_extension",
+                                      "pathological_fracture", "bone_scan_uptake"]}),
+        ("Prior radiotherapy to this site", {"fields": ["prior_rt_dose_gy", "prior_rt_fractions",
+                                                        "prior_rt_on", "prior_rt_technique"]}),
+    ]
+
+
+class LabResultInline(admin.TabularInline):
+    model = LabResult
+    extra = 0
+    fields = ["analyte", "value", "unit", "taken_at"]
+    ordering = ["analyte", "-taken_at"]
+
+
+@admin.register(Patient)
+class PatientAdmin(ServiceSavedAdmin):
+    board_path = "board"
+    # Identifiers a clerk needs to find the row; names and dates of birth stay on the
+    # change page behind the login.
+    list_display = ["id", "hospital_number", "board", "updated_at"]
+    list_filter = ["board"]
+    list_select_related = ["board"]
+    # Exact match only: a partial search would enumerate hospital numbers.
+    search_fields = ["=hospital_number"]
+    search_help_text = "Exact hospital number."
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [PrimaryCancerInline, LesionInline, LabResultInline]
+    fieldsets = [
+        (None, {"fields": ["board", "hospital_number", "given_name", "family_name",
+                           "date_of_birth", "sex", "weight_kg", "weight_measured_on"]}),
+        ("Extra-skeletal disease", {"fields": ["visceral_metastases", "brain_metastases",
+                                               "nodal_metastases", "bone_disease_extent",
+                                               "on_dialysis"]}),
+        ("Pain and performance", {"fields": ["worst_pain_nrs", "pain_uncontrolled",
+                                             "new_thigh_hip_groin_pain", "ecog",
+                                             "ecog_assessed_on", "expected_survival"]}),
+        ("Neurology", {"fields": ["neurological_deficit", "suspected_cord_compression",
+                                  "neurological_onset_on", "cord_compression_on_imaging",
+                                  "compression_levels", "mri_contraindicated", "paraplegic",
+                                  "paraplegic_since"]}),
+        ("Dental status", {"fields": ["last_dental_exam_on", "pending_invasive_dental_work",
+                                      "unhealed_oral_lesions", "poor_oral_hygiene",
+                                      "periodontal_disease", "ill_fitting_dentures"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "board" and not request.user.is_superuser:
+            kwargs["queryset"] = scoping.boards_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Only a page that actually showed the record counts as a read.
+        if response.status_code == 200 and str(object_id).isdigit() and (
+            self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            services.record_patient_access(
+                user=request.user, patient_ids=[int(object_id)],
+                action=PatientAccess.Action.VIEW, path=request.path,
+            )
+        return response
+
+
+class PatientRowAdmin(ServiceSavedAdmin):
+    """A clinical row that belongs to one patient: found by the patient's hospital
+    number, shown by ids only."""
+
+    raw_id_fields = ["patient"]
+    search_fields = ["=patient__hospital_number"]
+    search_help_text = "Exact hospital number of the patient."
+    list_select_related = ["patient"]
+
+
+@admin.register(Lesion)
+class LesionAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "bone", "vertebral_level", "long_bone_segment",
+                    "lesion_type"]
+    list_filter = ["bone", "lesion_type"]
+    fieldsets = [(None, {"fields": ["patient", "notes"]}), *LesionInline.fieldsets]
+
+
+@admin.register(ImagingStudy)
+class ImagingStudyAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "modality", "performed_on", "suspected_flare"]
+    list_filter = ["modality", "suspected_flare"]
+    filter_horizontal = ["lesions"]
+
+
+@admin.register(LabResult)
+class LabResultAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "analyte", "value", "unit", "taken_at"]
+    list_filter = ["analyte"]
+
+
+@admin.register(BoneTargetedAgentCourse)
+class BoneTargetedAgentCourseAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "agent", "dose_mg", "interval_weeks", "started_on",
+                    "stopped_on", "withheld_since"]
+    list_filter = ["agent"]
+
+
+@admin.register(SystemicTherapy)
+class SystemicTherapyAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "kind", "drug", "started_on", "stopped_on", "planned"]
+    list_filter = ["kind", "planned"]
+
+
+@admin.register(RadiotherapyCourse)
+class RadiotherapyCourseAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "dose_gy", "fractions", "technique", "started_on",
+                    "ended_on"]
+    list_filter = ["technique"]
+    raw_id_fields = ["patient", "lesion"]
+
+
+@admin.register(SurgicalProcedure)
+class SurgicalProcedureAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "kind", "performed_on"]
+    list_filter = ["kind"]
+    raw_id_fields = ["patient", "lesion"]
+
+
+@admin.register(RadioisotopeCourse)
+class RadioisotopeCourseAdmin(PatientRowAdmin):
+    list_display = ["id", "patient_id", "agent", "doses_given", "first_dose_on",
+                    "last_dose_on", "planned"]
+    list_filter = ["agent", "planned"]
+
+
+@admin.register(PrimaryCancer)
+class PrimaryCancerAdmin(PatientRowAdmin):
+    # The diagnosis is clinical data: the list shows only which row it is.
+    list_display = ["id", "patient_id"]
+
+
+# --- Boards ---------------------------------------------------------------------------
+
+class BoardMembershipInline(admin.TabularInline):
+    model = BoardMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Board)
+class BoardAdmin(BoardScopedAdmin):
+    board_path = "pk"
+    list_display = ["id", "name", "default_location"]
+    search_fields = ["name"]
+    inlines = [BoardMembershipInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not BoardMembership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for seat in formset.deleted_objects:
+            seat.delete()
+        # board_member_add also puts the user in the role's group.
+        for seat in instances:
+            services.board_member_add(board=form.instance, user=seat.user, role=seat.role,
+                                      specialty=seat.specialty)
+        return None
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(BoardScopedAdmin):
+    board_path = "board"
+    list_display = ["id", "board", "user", "role", "specialty"]
+    list_filter = ["board", "role", "specialty"]
+    list_select_related = ["board", "user"]
+    raw_id_fields = ["user"]
+    search_fields = ["user__username"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        seat = services.board_member_add(board=obj.board, user=obj.user, role=obj.role,
+                                         specialty=obj.specialty)
+        obj.pk = seat.pk
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["user", "specialty", "confirmed", "attended"]
+    readonly_fields = ["user", "specialty"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Members are invited by meeting_create; attendance is only confirmed here.
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "patient", "status", "urgent"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    ordering = ["-urgent", "position", "id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Cases are added with agenda_item_add (board check, lock check, ordering).
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(BoardScopedAdmin):
+    board_path = "board"
+    list_display = ["id", "board", "starts_at", "status", "agenda_locked_at"]
+    list_filter = ["board", "status"]
+    list_select_related = ["board"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["status", "agenda_locked_at", "agenda_circulated_at", "created_at"]
+    inlines = [AgendaItemInline, AttendanceInline]
+    actions = ["lock_agenda", "unlock_agenda"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # meeting_create also invites every board member.
+        created = services.meeting_create(
+            board=obj.board, starts_at=obj.starts_at, location=obj.location,
+            video_link=obj.video_link, duration_minutes=obj.duration_minutes,
+        )
+        obj.pk = created.pk
+        obj.created_at = created.created_at
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        for attendance in formset.save(commit=False):
+            services.attendance_set(meeting=form.instance, user=attendance.user,
+                                    confirmed=attendance.confirmed,
+                                    attended=attendance.attended)
+        return None
+
+    @admin.action(description="Lock the agenda of the selected meetings")
+    def lock_agenda(self, request, queryset) -> None:
+        for meeting in queryset:
+            try:
+                services.agenda_lock(meeting=meeting)
+            except ValidationError as error:
+                self.message_user(request, f"Meeting #{meeting.pk}: {_message_for(error)}",
+                                  messages.ERROR)
+            else:
+                self.message_user(request, f"Meeting #{meeting.pk}: agenda locked.")
+
+    @admin.action(description="Unlock the agenda of the selected meetings")
+    def unlock_agenda(self, request, queryset) -> None:
+        for meeting in queryset:
+            services.agenda_unlock(meeting=meeting)
+            self.message_user(request, f"Meeting #{meeting.pk}: agenda unlocked.")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(BoardScopedAdmin):
+    board_path = "meeting__board"
+    list_display = ["id", "meeting", "position", "patient_id", "status", "urgent"]
+    list_filter = ["status", "urgent", "meeting__board"]
+    list_select_related = ["meeting__board"]
+    search_fields = ["=patient__hospital_number"]
+    search_help_text = "Exact hospital number of the patient."
+    raw_id_fields = ["meeting", "patient", "presenting_clinician"]
+    readonly_fields = ["position", "added_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            created = services.agenda_item_add(
+                meeting=obj.meeting, patient=obj.patient, question=obj.question,
+                presenting_clinician=obj.presenting_clinician, urgent=obj.urgent,
+            )
+            obj.pk = created.pk
+            obj.position = created.position
+            obj.added_at = created.added_at
+            obj._state.adding = False
+            return
+        if "status" in form.changed_data:
+            services.agenda_item_set_status(item=obj, status=obj.status)
+        other = [f for f in form.changed_data if f != "status"]
+        if other:
+            obj.full_clean()
+            obj.save(update_fields=other)
+
+
+# --- Decisions (read-only) ------------------------------------------------------------
+
+class DecisionItemInline(admin.TabularInline):
+    model = DecisionItem
+    extra = 0
+    fields = ["position", "code", "rule_id", "title", "detail", "verdict", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(BoardScopedAdmin):
+    """Decisions are recorded at the meeting and signed by the chair; here they can be
+    read, signed (by the board's chair) and their SHA-256 checked. A signed decision is
+    immutable (PostgreSQL refuses changes), so nothing here edits one."""
+
+    board_path = "agenda_item__meeting__board"
+    list_display = ["id", "agenda_item_id", "version", "is_signed", "signed_at", "amends_id"]
+    list_filter = ["agenda_item__meeting__board"]
+    search_fields = ["=agenda_item__patient__hospital_number"]
+    search_help_text = "Exact hospital number of the patient."
+    inlines = [DecisionItemInline]
+    actions = ["sign_decisions", "verify_decisions"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Unsigned drafts are replaced through decision_record; signed ones are kept
+        # for ever (and the database would refuse the DELETE anyway).
+        return False
+
+    @admin.display(boolean=True, description="Signed")
+    def is_signed(self, obj: Decision) -> bool:
+        return obj.is_signed
+
+    @admin.action(description="Sign the selected decisions (board chair only)")
+    def sign_decisions(self, request, queryset) -> None:
+        for decision in queryset:
+            try:
+                services.decision_sign(decision=decision, chair=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"Decision #{decision.pk}: {error}", messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, f"Decision #{decision.pk}: {_message_for(error)}",
+                                  messages.ERROR)
+            else:
+                self.message_user(request, f"Decision #{decision.pk}: signed.")
+
+    @admin.action(description="Verify the SHA-256 of the selected decisions")
+    def verify_decisions(self, request, queryset) -> None:
+        for decision in queryset.select_related("agenda_item"):
+            if not decision.is_signed:
+                self.message_user(request, f"Decision #{decision.pk}: not signed yet.",
+                                  messages.WARNING)
+            elif services.decision_verify(decision):
+                self.message_user(request, f"Decision #{decision.pk}: content matches its "
+                                  "SHA-256.")
+            else:
+                self.message_user(request, f"Decision #{decision.pk}: content does NOT match "
+                                  "its SHA-256.", messages.ERROR)
+
+
+# --- Read audit (read-only) -----------------------------------------------------------
+
+@admin.register(PatientAccess)
+class PatientAccessAdmin(BoardScopedAdmin):
+    list_display = ["id", "at", "user", "patient_id", "action", "path"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+    search_fields = ["=patient__hospital_number", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
