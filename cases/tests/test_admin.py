@@ -1,0 +1,97 @@
+"""The admin: lists that show identifiers only, exact hospital-number search, reads
+recorded, board scoping for staff, decisions read-only and signed only by the chair."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from cases.choices import DecisionItemVerdict
+from cases.models import Decision, PatientAccess
+from cases.services import agenda_item_add, decision_record, decision_sign, meeting_create
+from cases.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decision(board, patient, coordinator, chair):
+    meeting = meeting_create(board=board, starts_at=timezone.now())
+    item = agenda_item_add(meeting=meeting, patient=patient, question="Radiotherapy?")
+    return decision_record(agenda_item=item, recorded_by=coordinator,
+                           outcome_summary="8 Gy single fraction.",
+                           items=[{"title": "RT 8 Gy / 1", "verdict": DecisionItemVerdict.ADDED}])
+
+
+def test_the_patient_list_shows_the_hospital_number_but_no_name(client, administrator, patient):
+    client.force_login(administrator)
+    page = client.get("/admin/cases/patient/").content.decode()
+    assert patient.hospital_number in page
+    assert patient.family_name not in page
+    assert patient.given_name not in page
+
+
+def test_search_by_hospital_number_is_exact(client, administrator, board):
+    wanted = PatientFactory(board=board, hospital_number="HN1234")
+    other = PatientFactory(board=board, hospital_number="HN12345")
+    client.force_login(administrator)
+    exact = client.get("/admin/cases/patient/", {"q": "HN1234"})
+    assert list(exact.context["cl"].result_list) == [wanted]
+    partial = client.get("/admin/cases/patient/", {"q": "HN123"})
+    assert list(partial.context["cl"].result_list) == []
+    assert other.pk != wanted.pk
+
+
+def test_opening_a_patient_records_the_read(client, administrator, patient):
+    client.force_login(administrator)
+    response = client.get(f"/admin/cases/patient/{patient.pk}/change/")
+    assert response.status_code == 200
+    assert list(PatientAccess.objects.values_list("user_id", "patient_id", "action")) == [
+        (administrator.pk, patient.pk, "view")]
+
+
+def test_staff_who_are_not_superusers_see_only_their_boards(client, chair, patient,
+                                                            other_board):
+    chair.is_staff = True
+    chair.save()
+    chair.user_permissions.add(Permission.objects.get(codename="view_patient"))
+    stranger = PatientFactory(board=other_board)
+    client.force_login(chair)
+    listed = list(client.get("/admin/cases/patient/").context["cl"].result_list)
+    assert listed == [patient]
+    assert client.get(f"/admin/cases/patient/{stranger.pk}/change/").status_code == 302
+    assert PatientAccess.objects.filter(patient=stranger).count() == 0
+
+
+def test_a_signed_decision_cannot_be_changed_in_the_admin(client, administrator, decision,
+                                                          chair):
+    signed = decision_sign(decision=decision, chair=chair)
+    client.force_login(administrator)
+    page = client.get(f"/admin/cases/decision/{signed.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="outcome_summary"' not in page.content.decode()
+    client.post(f"/admin/cases/decision/{signed.pk}/change/",
+                {"outcome_summary": "tampered"})
+    assert Decision.objects.get(pk=signed.pk).outcome_summary == "8 Gy single fraction."
+
+
+def test_the_sign_action_refuses_a_superuser_who_is_not_the_chair(client, administrator,
+                                                                 decision):
+    client.force_login(administrator)
+    response = client.post("/admin/cases/decision/", {
+        "action": "sign_decisions", "_selected_action": [decision.pk]}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        f"Decision #{decision.pk}: Only the chair of this board signs its decisions."]
+    decision.refresh_from_db()
+    assert (decision.signed_at, decision.content_sha256) == (None, "")
+
+
+def test_the_verify_action_reports_a_matching_hash(client, administrator, decision, chair):
+    decision_sign(decision=decision, chair=chair)
+    client.force_login(administrator)
+    response = client.post("/admin/cases/decision/", {
+        "action": "verify_decisions", "_selected_action": [decision.pk]}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Decision #{decision.pk}: content matches its SHA-256."]
