@@ -34,25 +34,31 @@ class Reminder(models.Model):
     status = models.CharField(
         max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reminders")
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reminders",
+                              db_index=False)
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders",
+        db_index=False,
     )
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders",
+        db_index=False,
     )
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders",
+        db_index=False,
     )
     decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders",
+        db_index=False,
     )
     decision_item = models.ForeignKey(
-        DecisionItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+        DecisionItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders",
+        db_index=False,
     )
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="reminders",
+        related_name="reminders", db_index=False,
     )
     responsible_role = models.CharField(
         max_length=20, choices=BoardRole.choices, blank=True,
@@ -79,12 +85,13 @@ class Reminder(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text="Blank when the system cancelled it (an amendment).",
+        related_name="+", db_index=False,
+        help_text="Blank when the system cancelled it (an amendment).",
     )
     cancel_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,6 +99,9 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        # Foreign keys get no index of their own (db_index=False): the indexes below
+        # cover every lookup, and each extra index is written by every claim's UPDATE
+        # (bench/reminders_claim.py).
         indexes = [
             # The dispatcher's claim: only pending rows, by when they may go out. Stays
             # small however many sent rows accumulate (performance-notes: ≈ 1 ms at 1M).
@@ -104,8 +114,7 @@ class Reminder(models.Model):
                 fields=["claimed_at"], name="reminder_claimed_at",
                 condition=Q(status=ReminderStatus.CLAIMED),
             ),
-            models.Index(fields=["responsible_user", "due_at"], name="reminder_user_due",
-                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["responsible_user", "due_at"], name="reminder_user_due"),
             models.Index(fields=["board", "status", "due_at"], name="reminder_board_status"),
             models.Index(fields=["patient", "due_at"], name="reminder_patient_due"),
             models.Index(fields=["agenda_item", "kind"], name="reminder_agenda_item"),

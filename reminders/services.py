@@ -473,7 +473,8 @@ def reminder_deliver(*, reminder_id: int) -> str:
     reminder.sent_at = now
     reminder.sent_count += 1
     reminder.last_error = ""
-    reminder.save()
+    reminder.save(update_fields=["status", "sent_at", "sent_count", "last_error", "attempts",
+                                 "updated_at"])
     return "sent"
 
 
