@@ -1,12 +1,24 @@
-"""The REST API (/api/v1/…) and its OpenAPI 3 schema with a locally served docs UI."""
+"""The REST API (/api/v1/…) and its OpenAPI 3 schema with a locally served docs UI.
+
+The docs page is drf-spectacular's "split" Swagger view: its initialisation script is
+served from a URL of this site instead of inline, and the Swagger UI files come from
+drf-spectacular-sidecar under /static/ — so it runs under the CSP (`'self'` only, no
+inline script) and with no CDN.
+"""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("v1/", include("cases.api.urls")),
     path("v1/recommendations/", include("recommendations.api.urls")),
     path("v1/reminders/", include("reminders.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="cases/api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]

@@ -260,6 +260,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The sign-in page gets the template above; the API's token endpoint a JSON 429.
+AXES_LOCKOUT_CALLABLE = "cases.api.lockout.lockout_response"
 
 # --- Transport security (production) ------------------------------------------------
 _secure = not IS_DEVELOPMENT
@@ -303,16 +305,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 with a WWW-Authenticate
+    # header rather than 403 (session auth has no challenge to offer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        # OrderingFilter + the row ID as tie-breaker, so cursor pages are stable.
+        "cases.api.ordering.StableOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every endpoint documents its error responses (cases/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.BoardsiteAutoSchema",
+    # One error format everywhere: {"errors": {"field": ["message"]}} (docs/api.md).
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Cursor pagination: no COUNT(*) over the whole table per page (performance-notes).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
@@ -327,6 +335,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # The engine's case-facts JSON Schema, for POST /api/v1/recommendations/evaluate/.
+        "recommendations.api.schema.add_case_facts_schema",
+    ],
+    # Choice sets shared by several fields get one stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "cases.choices.MeetingStatus",
+        "AgendaItemStatusEnum": "cases.choices.AgendaItemStatus",
+        "RadiotherapyTechniqueEnum": "cases.choices.RadiotherapyTechnique",
+        "BoardRoleEnum": "cases.choices.BoardRole",
+    },
 }
 
 # --- Logging: no patient data, ever -------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from cases import views_audit
 from cases.views import agenda, case_review, decisions, meetings, patients
 
 app_name = "cases"
@@ -29,4 +30,7 @@ urlpatterns: list = [
     path("patients/", patients.patient_search, name="patient_search"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/refer/", patients.patient_refer, name="patient_refer"),
+    # Administrators' audit trail (cases/views_audit.py).
+    path("audit/", views_audit.audit_index, name="audit_index"),
+    path("audit/patients/<int:pk>/", views_audit.audit_patient, name="audit_patient"),
 ]

@@ -1,0 +1,389 @@
+"""Serializers of the clinical record and the meeting.
+
+Serializers validate the shape of the input; the model's own checks (`full_clean`,
+run by `cases.services.clinical_row_save`) and the services decide the rest, and
+their messages come back field by field in the same format (`cases.api.errors`).
+Related rows are chosen among the user's boards only (`ScopedPrimaryKeyRelatedField`).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases import scoping
+from cases.api.fields import ScopedPrimaryKeyRelatedField
+from cases.api.scores import lesion_scores
+from cases.choices import ANALYTE_UNITS, BoardRole, DecisionItemVerdict, Specialty
+from cases.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    BoneTargetedAgentCourse,
+    Decision,
+    DecisionItem,
+    ImagingStudy,
+    LabResult,
+    Lesion,
+    Meeting,
+    Patient,
+    PrimaryCancer,
+    RadiotherapyCourse,
+    SurgicalProcedure,
+    SystemicTherapy,
+)
+from cases.services import clinical_row_save
+
+User = get_user_model()
+
+
+def _lesions_for(user):
+    return Lesion.objects.filter(patient__in=scoping.patients_for(user))
+
+
+def _members_for(user):
+    return User.objects.filter(board_memberships__board__in=scoping.boards_for(user)).distinct()
+
+
+# --- Clinical rows (saved through clinical_row_save) ----------------------------------
+
+class ClinicalRowSerializer(serializers.ModelSerializer):
+    """A row of the clinical record: saved with `clinical_row_save` (full_clean first)."""
+
+    #: Fields of the row that belong to the patient it was recorded for; they cannot
+    #: be moved to another patient or board by an update.
+    fixed_on_update: tuple[str, ...] = ("patient",)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            errors = {
+                name: ["This cannot be changed once recorded; record a new row instead."]
+                for name in self.fixed_on_update
+                if name in attrs and attrs[name] != getattr(self.instance, name)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+    def _split_m2m(self, validated_data):
+        m2m = {}
+        for name, field in self.fields.items():
+            if isinstance(field, serializers.ManyRelatedField) and name in validated_data:
+                m2m[name] = validated_data.pop(name)
+        return m2m
+
+    def create(self, validated_data):
+        m2m = self._split_m2m(validated_data)
+        instance = self.Meta.model(**validated_data)
+        with transaction.atomic():
+            clinical_row_save(instance=instance)
+            for name, rows in m2m.items():
+                getattr(instance, name).set(rows)
+        return instance
+
+    def update(self, instance, validated_data):
+        m2m = self._split_m2m(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        with transaction.atomic():
+            clinical_row_save(instance=instance)
+            for name, rows in m2m.items():
+                getattr(instance, name).set(rows)
+        return instance
+
+
+def _patient_field():
+    return ScopedPrimaryKeyRelatedField(model=Patient, scope=scoping.patients_for)
+
+
+class PatientListSerializer(serializers.ModelSerializer):
+    """A patient in a list: who, on which board, and the headline status."""
+
+    class Meta:
+        model = Patient
+        fields = ["id", "board", "hospital_number", "given_name", "family_name",
+                  "date_of_birth", "sex", "ecog", "suspected_cord_compression", "updated_at"]
+        read_only_fields = fields
+
+
+class PatientSerializer(ClinicalRowSerializer):
+    fixed_on_update = ("board",)
+    board = ScopedPrimaryKeyRelatedField(model=Board, scope=scoping.boards_for)
+
+    class Meta:
+        model = Patient
+        fields = "__all__"
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class PrimaryCancerSerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+
+    class Meta:
+        model = PrimaryCancer
+        fields = "__all__"
+
+
+class ScoreComponentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    rule_id = serializers.CharField()
+    field = serializers.CharField(help_text="The lesion field the component reads.")
+    finding = serializers.CharField()
+    min_points = serializers.IntegerField()
+    max_points = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["known", "missing", "undefined"])
+
+
+class ScoreSerializer(serializers.Serializer):
+    total = serializers.IntegerField(
+        allow_null=True, help_text="Null when a finding is missing: see the range."
+    )
+    total_min = serializers.IntegerField()
+    total_max = serializers.IntegerField()
+    category = serializers.CharField(
+        allow_null=True, help_text="Null when the range spans categories."
+    )
+    category_min = serializers.CharField(required=False, help_text="SINS only.")
+    category_max = serializers.CharField(required=False, help_text="SINS only.")
+    missing = serializers.ListField(child=serializers.CharField())
+    undefined = serializers.ListField(child=serializers.CharField())
+    rule_ids = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
+    components = ScoreComponentSerializer(many=True)
+
+
+class LesionScoresSerializer(serializers.Serializer):
+    sins = ScoreSerializer(allow_null=True, help_text="Spinal lesions (vertebra, sacrum).")
+    mirels = ScoreSerializer(allow_null=True, help_text="Long-bone lesions.")
+
+
+class LesionSerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+    scores = serializers.SerializerMethodField(
+        help_text="Computed by the recommendation engine from the findings; read-only."
+    )
+
+    class Meta:
+        model = Lesion
+        fields = "__all__"
+        read_only_fields = ["recorded_at", "updated_at"]
+
+    @extend_schema_field(LesionScoresSerializer)
+    def get_scores(self, lesion: Lesion):
+        return lesion_scores(lesion)
+
+
+class ImagingStudySerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+    lesions = ScopedPrimaryKeyRelatedField(
+        model=Lesion, scope=_lesions_for, many=True, required=False
+    )
+
+    class Meta:
+        model = ImagingStudy
+        fields = "__all__"
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        patient = attrs.get("patient") or getattr(self.instance, "patient", None)
+        if any(lesion.patient_id != patient.pk for lesion in attrs.get("lesions", [])):
+            raise serializers.ValidationError(
+                {"lesions": ["Only this patient's lesions can be linked to the study."]}
+            )
+        return attrs
+
+
+class LabResultSerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+    unit = serializers.ChoiceField(
+        choices=LabResult._meta.get_field("unit").choices,
+        help_text="Required. Allowed units per analyte: "
+        + "; ".join(f"{a}: {', '.join(u)}" for a, u in ANALYTE_UNITS.items()) + ".",
+    )
+
+    class Meta:
+        model = LabResult
+        fields = "__all__"
+
+
+class _LesionOfPatientMixin:
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        patient = attrs.get("patient") or getattr(self.instance, "patient", None)
+        lesion = attrs.get("lesion")
+        if lesion is not None and lesion.patient_id != patient.pk:
+            raise serializers.ValidationError({"lesion": ["This lesion is another patient's."]})
+        return attrs
+
+
+class BoneTargetedAgentCourseSerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+
+    class Meta:
+        model = BoneTargetedAgentCourse
+        fields = "__all__"
+
+
+class SystemicTherapySerializer(ClinicalRowSerializer):
+    patient = _patient_field()
+
+    class Meta:
+        model = SystemicTherapy
+        fields = "__all__"
+
+
+class RadiotherapyCourseSerializer(_LesionOfPatientMixin, ClinicalRowSerializer):
+    patient = _patient_field()
+    lesion = ScopedPrimaryKeyRelatedField(
+        model=Lesion, scope=_lesions_for, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = RadiotherapyCourse
+        fields = "__all__"
+
+
+class SurgicalProcedureSerializer(_LesionOfPatientMixin, ClinicalRowSerializer):
+    patient = _patient_field()
+    lesion = ScopedPrimaryKeyRelatedField(
+        model=Lesion, scope=_lesions_for, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = SurgicalProcedure
+        fields = "__all__"
+
+
+# --- Boards and people ----------------------------------------------------------------
+
+class BoardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Board
+        fields = ["id", "name", "description", "default_location"]
+        read_only_fields = fields
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "is_active"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    role = serializers.ChoiceField(choices=BoardRole.choices)
+    specialty = serializers.ChoiceField(choices=Specialty.choices, required=False,
+                                        allow_blank=True)
+
+    class Meta:
+        model = BoardMembership
+        fields = ["id", "board", "user", "role", "specialty"]
+        validators: list = []  # one seat per board: board_member_add updates the seat
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+class MeetingSerializer(serializers.ModelSerializer):
+    board = ScopedPrimaryKeyRelatedField(model=Board, scope=scoping.boards_for)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "board", "starts_at", "duration_minutes", "location", "video_link",
+                  "status", "agenda_locked_at", "agenda_circulated_at", "created_at"]
+        read_only_fields = ["status", "agenda_locked_at", "agenda_circulated_at", "created_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "board" in attrs and attrs["board"] != self.instance.board:
+            raise serializers.ValidationError({"board": ["A meeting stays with its board."]})
+        return attrs
+
+
+class AgendaReorderSerializer(serializers.Serializer):
+    item_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False,
+        help_text="Every agenda item of the meeting exactly once, in the new order "
+        "(urgent cases are kept first).",
+    )
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = ["id", "meeting", "user", "specialty", "confirmed", "attended"]
+        read_only_fields = ["id", "meeting", "user", "specialty"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    meeting = ScopedPrimaryKeyRelatedField(model=Meeting, scope=scoping.meetings_for)
+    patient = _patient_field()
+    presenting_clinician = ScopedPrimaryKeyRelatedField(
+        model=User, scope=_members_for, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "meeting", "patient", "question", "presenting_clinician", "position",
+                  "status", "urgent", "added_at"]
+        read_only_fields = ["position", "status", "added_at"]
+
+
+class AgendaItemStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["status"]
+        extra_kwargs = {"status": {"required": True}}
+
+
+# --- Decisions ------------------------------------------------------------------------
+
+class DecisionItemSerializer(serializers.ModelSerializer):
+    verdict = serializers.ChoiceField(choices=DecisionItemVerdict.choices)
+
+    class Meta:
+        model = DecisionItem
+        fields = ["position", "code", "rule_id", "title", "detail", "draft_detail", "verdict",
+                  "reason"]
+        read_only_fields = ["position"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    items = DecisionItemSerializer(many=True, read_only=True)
+    patient = serializers.IntegerField(source="agenda_item.patient_id", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "agenda_item", "patient", "version", "amends", "amendment_reason",
+                  "outcome_summary", "engine_version", "draft_plan_ref", "recorded_by",
+                  "recorded_at", "signed_by", "signed_at", "content_sha256", "items"]
+        read_only_fields = fields
+
+
+class DecisionRecordSerializer(serializers.Serializer):
+    """Record (or replace) the unsigned decision on an agenda item."""
+
+    agenda_item = ScopedPrimaryKeyRelatedField(model=AgendaItem, scope=scoping.agenda_items_for)
+    outcome_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    engine_version = serializers.CharField(required=False, allow_blank=True, default="",
+                                           max_length=40)
+    draft_plan_ref = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                              min_value=1, max_value=2**63 - 1)
+    items = DecisionItemSerializer(many=True, required=False, default=list)
+
+
+class DecisionAmendSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the signed decision is being amended.")
+
+
+class DecisionVerifySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    content_sha256 = serializers.CharField(allow_blank=True)
+    verified = serializers.BooleanField(
+        help_text="True if the SHA-256 of the canonical content matches the stored hash."
+    )

@@ -1,0 +1,129 @@
+"""Impossible clinical values are refused field by field, and nothing is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from cases.models import LabResult, Lesion, Patient
+
+
+def _lesion(patient, **overrides):
+    body = {"patient": patient.pk, "bone": "vertebra", "vertebral_level": "T8",
+            "lesion_type": "lytic", "spinal_pain": "mechanical", "alignment": "normal",
+            "collapse_percent": "10", "posterolateral": "none"}
+    body.update(overrides)
+    return body
+
+
+def _lab(patient, **overrides):
+    body = {"patient": patient.pk, "analyte": "creatinine", "value": "90", "unit": "umol/L",
+            "taken_at": (timezone.now() - dt.timedelta(hours=2)).isoformat()}
+    body.update(overrides)
+    return body
+
+
+def test_collapse_of_140_percent_is_refused(api, patient):
+    response = api.post("/api/v1/lesions/", _lesion(patient, collapse_percent="140"),
+                        format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["collapse_percent"]
+    assert Lesion.objects.count() == 0
+
+
+def test_collapse_of_100_percent_is_accepted(api, patient):
+    response = api.post("/api/v1/lesions/", _lesion(patient, collapse_percent="100"),
+                        format="json")
+    assert response.status_code == 201
+    assert Lesion.objects.get().collapse_percent == 100
+
+
+def test_collapse_on_a_femur_is_refused_by_the_model(api, patient):
+    body = {"patient": patient.pk, "bone": "femur", "long_bone_segment": "diaphysis",
+            "collapse_percent": "10"}
+    response = api.post("/api/v1/lesions/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {
+        "collapse_percent": ["This SINS finding applies to spinal lesions only."]}}
+    assert Lesion.objects.count() == 0
+
+
+def test_date_of_birth_in_the_future_is_refused(api, board):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    body = {"board": board.pk, "hospital_number": "H-FUTURE", "given_name": "A",
+            "family_name": "B", "date_of_birth": str(tomorrow), "sex": "male"}
+    response = api.post("/api/v1/patients/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"date_of_birth": ["This date is in the future."]}}
+    assert not Patient.objects.filter(hospital_number="H-FUTURE").exists()
+
+
+def test_creatinine_without_a_unit_is_refused(api, patient):
+    body = _lab(patient)
+    del body["unit"]
+    response = api.post("/api/v1/labs/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"unit": ["This field is required."]}}
+    assert LabResult.objects.count() == 0
+
+
+@pytest.mark.parametrize("unit", ["g/L", "mmol/L", "ng/mL"])
+def test_creatinine_in_a_wrong_unit_is_refused(api, patient, unit):
+    response = api.post("/api/v1/labs/", _lab(patient, unit=unit), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {
+        "unit": [f"Creatinine is reported in mg/dL or umol/L, not {unit}."]}}
+    assert LabResult.objects.count() == 0
+
+
+def test_creatinine_in_an_unknown_unit_is_refused(api, patient):
+    response = api.post("/api/v1/labs/", _lab(patient, unit="mmol/dL"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"unit": ['"mmol/dL" is not a valid choice.']}}
+    assert LabResult.objects.count() == 0
+
+
+@pytest.mark.parametrize(("value", "unit"), [("90", "umol/L"), ("1.02", "mg/dL")])
+def test_creatinine_in_either_unit_is_stored_as_given(api, patient, value, unit):
+    response = api.post("/api/v1/labs/", _lab(patient, value=value, unit=unit), format="json")
+    assert response.status_code == 201
+    lab = LabResult.objects.get()
+    assert (lab.value, lab.unit) == (Decimal(value), unit)
+
+
+def test_negative_lab_value_is_refused(api, patient):
+    response = api.post("/api/v1/labs/", _lab(patient, value="-1"), format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["value"]
+    assert LabResult.objects.count() == 0
+
+
+def test_lab_taken_in_the_future_is_refused(api, patient):
+    later = (timezone.now() + dt.timedelta(days=2)).isoformat()
+    response = api.post("/api/v1/labs/", _lab(patient, taken_at=later), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"taken_at": ["This date is in the future."]}}
+    assert LabResult.objects.count() == 0
+
+
+def test_several_bad_fields_are_all_reported(api, board):
+    body = {"board": board.pk, "hospital_number": "H-X", "given_name": "A", "family_name": "B",
+            "date_of_birth": "1960-01-01", "sex": "male", "weight_kg": "700", "ecog": 9}
+    response = api.post("/api/v1/patients/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"weight_kg", "ecog"}
+    assert not Patient.objects.filter(hospital_number="H-X").exists()
+
+
+def test_a_correction_that_breaks_a_rule_leaves_the_row_unchanged(api, patient):
+    from cases.tests.factories import SpinalLesionFactory
+
+    lesion = SpinalLesionFactory(patient=patient, collapse_percent=20)
+    response = api.patch(f"/api/v1/lesions/{lesion.pk}/", {"collapse_percent": "140"},
+                         format="json")
+    assert response.status_code == 400
+    lesion.refresh_from_db()
+    assert lesion.collapse_percent == 20
