@@ -8,7 +8,7 @@ choices; a value older than its window is reported as stale, never used silently
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .facts import (
@@ -26,6 +26,7 @@ from .facts import (
     Surgery,
     SystemicTherapyKind,
 )
+from .fastinit import fast_init
 from .scores import (
     CreatinineClearance,
     MirelsResult,
@@ -82,6 +83,7 @@ def age_on(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LabStatus:
     """The latest result on or before ``as_of`` and whether it may be used."""
@@ -139,6 +141,7 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
     return LabStatus(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PriorRt:
     end: date | None
@@ -156,6 +159,7 @@ class PriorRt:
         return f"{dose}{fr}{tech} ({when})"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LesionView:
     index: int
@@ -205,6 +209,7 @@ def _bta_planned(c: BoneTargetedAgentCourse, as_of: date) -> bool:
     return (c.start is None or c.start > as_of) and (c.stop is None or c.stop > as_of)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Context:
     facts: CaseFacts
@@ -237,25 +242,17 @@ class Context:
     zol_baseline_problem: str | None
     zol_band: ZoledronicDoseBand | None
     renal_check: RenalCheck | None
+    # Which agents are active / planned: asked by many BTA rules, so computed once.
+    zol_active: bool
+    zol_planned: bool
+    dmab_active: bool
+    dmab_planned: bool
+    #: Per-evaluation memo for derived values several rules share (e.g. the radium-223
+    #: assessment read by RAD-01..04); keyed by the owning module's name for the value.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def lab(self, analyte: LabAnalyte) -> LabStatus:
         return self.labs[analyte]
-
-    @property
-    def zol_active(self) -> bool:
-        return any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in self.bta_active)
-
-    @property
-    def zol_planned(self) -> bool:
-        return any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in self.bta_planned)
-
-    @property
-    def dmab_active(self) -> bool:
-        return any(c.agent is BoneTargetedAgent.DENOSUMAB for c in self.bta_active)
-
-    @property
-    def dmab_planned(self) -> bool:
-        return any(c.agent is BoneTargetedAgent.DENOSUMAB for c in self.bta_planned)
 
     def course(self, agent: BoneTargetedAgent) -> BoneTargetedAgentCourse | None:
         for c in self.bta_active:
@@ -497,6 +494,10 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         zol_baseline_problem=zol_problem,
         zol_band=band,
         renal_check=renal,
+        zol_active=zol_active,
+        zol_planned=any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in bta_planned),
+        dmab_active=any(c.agent is BoneTargetedAgent.DENOSUMAB for c in bta_active),
+        dmab_planned=any(c.agent is BoneTargetedAgent.DENOSUMAB for c in bta_planned),
     )
 
 

@@ -37,69 +37,73 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     missing: dict[str, tuple[list[str], list[str], Missing]] = {}
     quorum: dict[Specialty, tuple[list[str], bool, str]] = {}
 
+    add = prior.add
     for rule in RULES:
+        rid = rule.id
+        section = rule.section
         for finding in rule.fn(ctx, prior):
-            prior.add(finding, rule.id)
-            if isinstance(finding, Item):
-                info = CODES[finding.code][0]
+            add(finding, rid)
+            # Dispatch on the exact class (findings are final dataclasses): cheaper than
+            # a chain of isinstance checks, and this loop runs for every finding.
+            kind = type(finding)
+            if kind is Item:
+                it: Item = finding  # type: ignore[assignment]
+                info = CODES[it.code][0]
                 items.append(
                     PlanItem(
-                        code=finding.code,
-                        section=rule.section,
-                        title=info.title,
-                        detail=finding.detail,
-                        rationale=finding.rationale,
-                        urgency=finding.urgency,
-                        rule_id=rule.id,
-                        sources=info.sources or rule.sources,
-                        lesion_id=finding.lesion_id,
+                        it.code,
+                        section,
+                        info.title,
+                        it.detail,
+                        it.rationale,
+                        it.urgency,
+                        rid,
+                        info.sources or rule.sources,
+                        it.lesion_id,
                     )
                 )
-            elif isinstance(finding, Flagged):
-                info = CODES[finding.code][0]
+            elif kind is Flagged:
+                fl: Flagged = finding  # type: ignore[assignment]
+                info = CODES[fl.code][0]
                 flags.append(
                     Flag(
-                        code=finding.code,
-                        section=rule.section,
-                        severity=info.severity or Severity.INFO,
-                        message=finding.message,
-                        rule_id=rule.id,
-                        sources=info.sources or rule.sources,
-                        lesion_id=finding.lesion_id,
-                    )
-                )
-            elif isinstance(finding, Note):
-                info = CODES[finding.code][0]
-                notes.append(
-                    BoardNote(
-                        finding.code,
-                        rule.section,
-                        finding.message,
-                        rule.id,
+                        fl.code,
+                        section,
+                        info.severity or Severity.INFO,
+                        fl.message,
+                        rid,
                         info.sources or rule.sources,
+                        fl.lesion_id,
                     )
                 )
-            elif isinstance(finding, Missing):
-                entry = missing.get(finding.field)
+            elif kind is Note:
+                nt: Note = finding  # type: ignore[assignment]
+                info = CODES[nt.code][0]
+                notes.append(
+                    BoardNote(nt.code, section, nt.message, rid, info.sources or rule.sources)
+                )
+            elif kind is Missing:
+                ms: Missing = finding  # type: ignore[assignment]
+                entry = missing.get(ms.field)
                 if entry is None:
-                    missing[finding.field] = ([finding.why], [rule.id], finding)
+                    missing[ms.field] = ([ms.why], [rid], ms)
                 else:
                     whys, rids, _ = entry
-                    if finding.why not in whys:
-                        whys.append(finding.why)
-                    if rule.id not in rids:
-                        rids.append(rule.id)
+                    if ms.why not in whys:
+                        whys.append(ms.why)
+                    if rid not in rids:
+                        rids.append(rid)
             else:
-                q: Quorum = finding
+                q: Quorum = finding  # type: ignore[assignment]
                 cur = quorum.get(q.specialty)
                 if cur is None:
-                    quorum[q.specialty] = ([q.reason], q.provisional, rule.id)
+                    quorum[q.specialty] = ([q.reason], q.provisional, rid)
                 else:
-                    reasons, provisional, rid = cur
+                    reasons, provisional, qrid = cur
                     if q.reason not in reasons:
                         reasons.append(q.reason)
                     # A firm reason beats a provisional one.
-                    quorum[q.specialty] = (reasons, provisional and q.provisional, rid)
+                    quorum[q.specialty] = (reasons, provisional and q.provisional, qrid)
 
     items.sort(key=lambda i: URGENCY_RANK[i.urgency])
     flags.sort(key=lambda f: SEVERITY_RANK[f.severity])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from .fastinit import fast_init
+
 
 class Sex(StrEnum):
     FEMALE = "female"
@@ -293,6 +295,7 @@ class BoneDiseaseExtent(StrEnum):
 # --------------------------------------------------------------------------- records
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Patient:
     sex: Sex | None = None
@@ -306,6 +309,7 @@ class Patient:
     on_dialysis: bool | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PrimaryCancer:
     site: PrimarySite | None = None
@@ -318,6 +322,7 @@ class PrimaryCancer:
     prior_mcrpc_lines: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExtraSkeletalDisease:
     visceral: bool | None = None
@@ -325,6 +330,7 @@ class ExtraSkeletalDisease:
     nodal: bool | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Pain:
     #: Worst pain on a 0–10 numeric rating scale.
@@ -334,6 +340,7 @@ class Pain:
     new_thigh_hip_groin_pain: bool | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Neurology:
     deficit: bool | None = None
@@ -352,6 +359,7 @@ class Neurology:
     compression_levels: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DentalStatus:
     last_exam_date: date | None = None
@@ -362,6 +370,7 @@ class DentalStatus:
     ill_fitting_dentures: bool | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Lesion:
     id: str
@@ -406,6 +415,7 @@ class Lesion:
         return self.bone in LONG_BONES
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LabResult:
     analyte: LabAnalyte
@@ -415,6 +425,7 @@ class LabResult:
     taken_at: date
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class BoneTargetedAgentCourse:
     agent: BoneTargetedAgent
@@ -427,6 +438,7 @@ class BoneTargetedAgentCourse:
     withheld_since: date | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SystemicTherapy:
     kind: SystemicTherapyKind
@@ -437,6 +449,7 @@ class SystemicTherapy:
     planned: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RadiotherapyCourse:
     lesion_id: str | None = None
@@ -449,6 +462,7 @@ class RadiotherapyCourse:
     end: date | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Surgery:
     kind: SurgeryKind
@@ -457,6 +471,7 @@ class Surgery:
     performed_on: date | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RadioisotopeCourse:
     agent: Radioisotope
@@ -467,6 +482,7 @@ class RadioisotopeCourse:
     planned: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ImagingStudy:
     modality: ImagingModality
@@ -474,6 +490,7 @@ class ImagingStudy:
     region: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
     patient: Patient = field(default_factory=Patient)

@@ -7,6 +7,7 @@ from datetime import date
 
 from .common import Detail, Section, Severity, Source, Supplier, Urgency
 from .facts import Specialty
+from .fastinit import fast_init
 from .scores import (
     CreatinineClearance,
     MirelsResult,
@@ -20,6 +21,7 @@ from .scores import (
 ENGINE_VERSION = "1.0.0"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanItem:
     """One recommendation for the board to accept, modify or reject."""
@@ -39,6 +41,7 @@ class PlanItem:
     lesion_id: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A contraindication, warning, caution or piece of information."""
@@ -52,6 +55,7 @@ class Flag:
     lesion_id: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class BoardNote:
     """An unverified ([U]) statement shown to the board, never acted on by the engine."""
@@ -63,6 +67,7 @@ class BoardNote:
     sources: tuple[Source, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MissingData:
     """A fact the coordinator should chase before the agenda is locked."""
@@ -82,6 +87,7 @@ class MissingData:
         return self.rule_ids[0]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RequiredSpecialty:
     """Section 8 quorum: who should be at the table for this case."""
@@ -93,6 +99,7 @@ class RequiredSpecialty:
     provisional: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DraftPlan:
     engine_version: str

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .facts import (
+    LOWER_LIMB_BONES,
     UPPER_LIMB_BONES,
     Alignment,
     Bone,
@@ -27,6 +28,7 @@ from .facts import (
     SpinalPain,
     VertebralLevel,
 )
+from .fastinit import fast_init
 
 #: 1 mg/dL creatinine = 88.4 µmol/L (rules reference §1 "Renal function").
 UMOL_PER_MG_DL = 88.4
@@ -40,6 +42,7 @@ class ComponentStatus(StrEnum):
     UNDEFINED = "undefined"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ScoreComponent:
     name: str
@@ -178,6 +181,7 @@ def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent
     return _known(name, rid, fld, f"no collapse, {_fmt_pct(body)} of body involved", 0)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SinsResult:
     lesion_id: str
@@ -221,78 +225,61 @@ class SinsResult:
         return f"SINS {self.total_text()} ({parts})"
 
 
+# The components read from an enum field depend on that value alone and are immutable, so
+# they are built once here; ``sins_score`` only picks them (and builds the collapse
+# component, which reads numbers). Same components as before, without rebuilding ~6
+# objects and their strings per spinal lesion per evaluation.
+_SINS_LOCATION_MISSING = _missing("location", "SINS-01", "vertebral_level", 0, 3)
+_SINS_LOCATION = {
+    level: _known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts)
+    for level in VertebralLevel
+    for kind, pts in (sins_location(level),)
+}
+_SINS_PAIN_MISSING = _missing("pain", "SINS-02", "spinal_pain", 0, 3)
+_SINS_PAIN_COMPONENT = {
+    p: _known("pain", "SINS-02", "spinal_pain", _SINS_PAIN_TEXT[p], _SINS_PAIN[p])
+    for p in SpinalPain
+}
+_SINS_LESION_MISSING = _missing("bone lesion", "SINS-03", "lesion_type", 0, 2)
+_SINS_LESION_COMPONENT = {
+    t: _known("bone lesion", "SINS-03", "lesion_type", str(t), _SINS_LESION[t]) for t in LesionType
+}
+_SINS_ALIGN_MISSING = _missing("alignment", "SINS-04", "alignment", 0, 4)
+_SINS_ALIGN_COMPONENT = {
+    a: _known("alignment", "SINS-04", "alignment", _SINS_ALIGN_TEXT[a], _SINS_ALIGN[a])
+    for a in Alignment
+}
+_SINS_PL_MISSING = _missing("posterolateral", "SINS-06", "posterolateral", 0, 3)
+_SINS_PL_COMPONENT = {
+    p: _known("posterolateral", "SINS-06", "posterolateral", f"{p} posterolateral", _SINS_PL[p])
+    for p in PosterolateralInvolvement
+}
+_SINS_RULE_IDS = ("SINS-01", "SINS-02", "SINS-03", "SINS-04", "SINS-05", "SINS-06", "SINS-07")
+_SINS_RULE_IDS_RANGE = (*_SINS_RULE_IDS, "SINS-08")
+
+
 def sins_score(lesion: Lesion) -> SinsResult:
     """SINS-01..08 for one spinal lesion (Fisher, Spine 2010;35:E1221)."""
     if not lesion.is_spinal:
         raise ValueError(f"lesion {lesion.id}: SINS applies to the spine, not {lesion.bone}")
-    comps: list[ScoreComponent] = []
     level = lesion.vertebral_level
-    if level is None:
-        comps.append(_missing("location", "SINS-01", "vertebral_level", 0, 3))
-    else:
-        kind, pts = sins_location(level)
-        comps.append(_known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts))
-
-    if lesion.spinal_pain is None:
-        comps.append(_missing("pain", "SINS-02", "spinal_pain", 0, 3))
-    else:
-        comps.append(
-            _known(
-                "pain",
-                "SINS-02",
-                "spinal_pain",
-                _SINS_PAIN_TEXT[lesion.spinal_pain],
-                _SINS_PAIN[lesion.spinal_pain],
-            )
-        )
-
-    if lesion.lesion_type is None:
-        comps.append(_missing("bone lesion", "SINS-03", "lesion_type", 0, 2))
-    else:
-        comps.append(
-            _known(
-                "bone lesion",
-                "SINS-03",
-                "lesion_type",
-                str(lesion.lesion_type),
-                _SINS_LESION[lesion.lesion_type],
-            )
-        )
-
-    if lesion.alignment is None:
-        comps.append(_missing("alignment", "SINS-04", "alignment", 0, 4))
-    else:
-        comps.append(
-            _known(
-                "alignment",
-                "SINS-04",
-                "alignment",
-                _SINS_ALIGN_TEXT[lesion.alignment],
-                _SINS_ALIGN[lesion.alignment],
-            )
-        )
-
-    comps.append(_sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent))
-
-    if lesion.posterolateral is None:
-        comps.append(_missing("posterolateral", "SINS-06", "posterolateral", 0, 3))
-    else:
-        comps.append(
-            _known(
-                "posterolateral",
-                "SINS-06",
-                "posterolateral",
-                f"{lesion.posterolateral} posterolateral",
-                _SINS_PL[lesion.posterolateral],
-            )
-        )
-
+    pain = lesion.spinal_pain
+    kind = lesion.lesion_type
+    align = lesion.alignment
+    pl = lesion.posterolateral
+    comps = (
+        _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level],
+        _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain],
+        _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind],
+        _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align],
+        _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent),
+        _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl],
+    )
     lo = sum(c.min_points for c in comps)
     hi = sum(c.max_points for c in comps)
-    rule_ids = ["SINS-01", "SINS-02", "SINS-03", "SINS-04", "SINS-05", "SINS-06", "SINS-07"]
-    if lo != hi:
-        rule_ids.append("SINS-08")
-    return SinsResult(lesion.id, level, tuple(comps), lo, hi, tuple(rule_ids))
+    return SinsResult(
+        lesion.id, level, comps, lo, hi, _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE
+    )
 
 
 # --------------------------------------------------------------------------- Mirels
@@ -335,6 +322,7 @@ _MIR_SIZE_TEXT = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MirelsResult:
     lesion_id: str
@@ -365,60 +353,54 @@ class MirelsResult:
         return f"Mirels {self.total_text()} ({parts})"
 
 
+def _mirels_site(bone: Bone, segment: LongBoneSegment | None) -> ScoreComponent:
+    if bone in UPPER_LIMB_BONES:
+        return _known("site", "MIR-01", "bone", f"{bone} (upper limb)", 1)
+    if bone is Bone.FEMUR and segment is None:
+        # Femur: lower limb (2) unless peritrochanteric (3) — the segment decides.
+        return _missing("site", "MIR-01", "long_bone_segment", 2, 3)
+    if bone is Bone.FEMUR and segment is LongBoneSegment.PERITROCHANTERIC:
+        return _known("site", "MIR-01", "long_bone_segment", "peritrochanteric femur", 3)
+    return _known("site", "MIR-01", "bone", f"{bone} (lower limb)", 2)
+
+
+# As for SINS: every component read from enum fields is built once, here.
+_MIR_SITE_COMPONENT = {
+    (bone, seg): _mirels_site(bone, seg)
+    for bone in (*UPPER_LIMB_BONES, *LOWER_LIMB_BONES)
+    for seg in (None, *LongBoneSegment)
+}
+_MIR_PAIN_MISSING = _missing("pain", "MIR-01", "limb_pain", 1, 3)
+_MIR_PAIN_COMPONENT = {
+    p: _known("pain", "MIR-01", "limb_pain", f"{p} pain", _MIR_PAIN[p]) for p in LimbPain
+}
+_MIR_LESION_MISSING = _missing("lesion", "MIR-01", "lesion_type", 1, 3)
+_MIR_LESION_COMPONENT = {
+    t: _known("lesion", "MIR-01", "lesion_type", str(t), _MIR_LESION[t]) for t in LesionType
+}
+_MIR_SIZE_MISSING = _missing("size", "MIR-01", "cortical_involvement", 1, 3)
+_MIR_SIZE_COMPONENT = {
+    c: _known("size", "MIR-01", "cortical_involvement", _MIR_SIZE_TEXT[c], _MIR_SIZE[c])
+    for c in CorticalInvolvement
+}
+
+
 def mirels_score(lesion: Lesion) -> MirelsResult:
     """MIR-01/02 for one long-bone lesion (Mirels, Clin Orthop 1989;249:256)."""
     if not lesion.is_long_bone:
         raise ValueError(f"lesion {lesion.id}: Mirels applies to long bones, not {lesion.bone}")
-    comps: list[ScoreComponent] = []
-    if lesion.bone in UPPER_LIMB_BONES:
-        comps.append(_known("site", "MIR-01", "bone", f"{lesion.bone} (upper limb)", 1))
-    elif lesion.bone is Bone.FEMUR and lesion.long_bone_segment is None:
-        # Femur: lower limb (2) unless peritrochanteric (3) — the segment decides.
-        comps.append(_missing("site", "MIR-01", "long_bone_segment", 2, 3))
-    elif lesion.bone is Bone.FEMUR and lesion.long_bone_segment is LongBoneSegment.PERITROCHANTERIC:
-        comps.append(_known("site", "MIR-01", "long_bone_segment", "peritrochanteric femur", 3))
-    else:
-        comps.append(_known("site", "MIR-01", "bone", f"{lesion.bone} (lower limb)", 2))
-
-    if lesion.limb_pain is None:
-        comps.append(_missing("pain", "MIR-01", "limb_pain", 1, 3))
-    else:
-        comps.append(
-            _known(
-                "pain",
-                "MIR-01",
-                "limb_pain",
-                f"{lesion.limb_pain} pain",
-                _MIR_PAIN[lesion.limb_pain],
-            )
-        )
-    if lesion.lesion_type is None:
-        comps.append(_missing("lesion", "MIR-01", "lesion_type", 1, 3))
-    else:
-        comps.append(
-            _known(
-                "lesion",
-                "MIR-01",
-                "lesion_type",
-                str(lesion.lesion_type),
-                _MIR_LESION[lesion.lesion_type],
-            )
-        )
-    if lesion.cortical_involvement is None:
-        comps.append(_missing("size", "MIR-01", "cortical_involvement", 1, 3))
-    else:
-        comps.append(
-            _known(
-                "size",
-                "MIR-01",
-                "cortical_involvement",
-                _MIR_SIZE_TEXT[lesion.cortical_involvement],
-                _MIR_SIZE[lesion.cortical_involvement],
-            )
-        )
+    pain = lesion.limb_pain
+    kind = lesion.lesion_type
+    size = lesion.cortical_involvement
+    comps = (
+        _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment],
+        _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain],
+        _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind],
+        _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size],
+    )
     lo = sum(c.min_points for c in comps)
     hi = sum(c.max_points for c in comps)
-    return MirelsResult(lesion.id, tuple(comps), lo, hi, ("MIR-01", "MIR-02"))
+    return MirelsResult(lesion.id, comps, lo, hi, ("MIR-01", "MIR-02"))
 
 
 # --------------------------------------------------------------------------- renal
@@ -441,6 +423,7 @@ def creatinine_mg_dl(value: float, unit: LabUnit | None) -> float:
     raise UnitError(f"creatinine unit {unit!r} is not mg/dL or umol/L; the unit is never guessed")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CreatinineClearance:
     """Cockcroft–Gault, actual body weight (CRCL-01).
@@ -519,6 +502,7 @@ def cockcroft_gault(
     return CreatinineClearance(value, age_years, weight_kg, sex, creatinine, scr, tuple(missing))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ZoledronicDoseBand:
     """BTA-03 (Zometa label): dose by baseline creatinine clearance."""
@@ -601,6 +585,7 @@ RISE_FROM_ABNORMAL_MG_DL = 1.0
 RESUME_WITHIN_FRACTION = 0.10
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RenalCheck:
     """BTA-04: withhold zoledronic acid on a creatinine rise; resume within 10 %."""

@@ -16,6 +16,7 @@ from enum import StrEnum
 from ..common import Detail, Section, Severity, Source, Supplier, Urgency
 from ..context import Context
 from ..facts import Specialty
+from ..fastinit import fast_init
 
 
 class CodeKind(StrEnum):
@@ -24,6 +25,7 @@ class CodeKind(StrEnum):
     NOTE = "note"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CodeInfo:
     """One stable output code and what it means (the catalogue lists them all)."""
@@ -43,6 +45,7 @@ class CodeInfo:
 # ------------------------------------------------------------------ findings
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Item:
     code: str
@@ -52,6 +55,7 @@ class Item:
     lesion_id: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Flagged:
     code: str
@@ -59,12 +63,14 @@ class Flagged:
     lesion_id: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Note:
     code: str
     message: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Missing:
     field: str
@@ -73,6 +79,7 @@ class Missing:
     lesion_id: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Quorum:
     specialty: Specialty
@@ -93,13 +100,16 @@ class Prior:
 
     def add(self, finding: Finding, rule_id: str) -> None:
         self.findings.append(finding)
-        if isinstance(finding, Missing):
+        # Exact-class dispatch (findings are final dataclasses): runs for every finding.
+        kind = type(finding)
+        if kind is Item or kind is Flagged:
+            code = finding.code  # type: ignore[union-attr]
+            self._keys.add((code, finding.lesion_id))  # type: ignore[union-attr]
+            self._keys.add((code, "*"))
+        elif kind is Missing:
             self._asked_by.add(rule_id)
-        elif isinstance(finding, Item | Flagged):
-            self._keys.add((finding.code, finding.lesion_id))
-            self._keys.add((finding.code, "*"))
-        elif isinstance(finding, Note):
-            self._keys.add((finding.code, "*"))
+        elif kind is Note:
+            self._keys.add((finding.code, "*"))  # type: ignore[union-attr]
 
     def has(self, code: str, lesion_id: str | None = "*") -> bool:
         """Was ``code`` emitted (for this lesion; ``"*"``: for any lesion or the case)?"""
@@ -126,6 +136,7 @@ class Prior:
 RuleFn = Callable[[Context, Prior], Iterable[Finding]]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str

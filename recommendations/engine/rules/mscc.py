@@ -9,12 +9,14 @@ from .. import sources as src
 from ..common import Section, Supplier, Urgency
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
+from ..fastinit import fast_init
 from .base import Finding, Item, Missing, Prior, item_code, rule
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
 RADIOSENSITIVE_SITES = frozenset({PrimarySite.LYMPHOMA, PrimarySite.MYELOMA, PrimarySite.GERM_CELL})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Criterion:
     name: str

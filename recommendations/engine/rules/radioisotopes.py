@@ -65,7 +65,19 @@ def _count(ctx: Context, analyte: LabAnalyte) -> tuple[float | None, str]:
 
 
 def assess_radium(ctx: Context) -> RadiumAssessment:
-    """Every RAD-01/03/04 criterion, each exclusion with its own code."""
+    """Every RAD-01/03/04 criterion, each exclusion with its own code.
+
+    RAD-01..04 each read the same assessment; it is computed once per evaluation and
+    kept in ``ctx.memo`` (rules only read it).
+    """
+    a = ctx.memo.get("radium")
+    if a is None:
+        a = ctx.memo["radium"] = _assess_radium(ctx)
+    assert isinstance(a, RadiumAssessment)  # noqa: S101 - narrows the memo's type
+    return a
+
+
+def _assess_radium(ctx: Context) -> RadiumAssessment:
     f = ctx.facts
     course = _radium_course(ctx)
     site = f.primary.site
