@@ -115,9 +115,15 @@ def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
     return value
 
 
+#: Immutable, so one shared "absent" status per analyte instead of one per evaluation.
+_ABSENT = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
+#: Iterating an Enum class goes through a Python-level generator; a tuple does not.
+_ANALYTES = tuple(LabAnalyte)
+
+
 def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> LabStatus:
     if latest is None:
-        return LabStatus(analyte, None, None, "absent")
+        return _ABSENT[analyte]
     if latest.unit is None or latest.unit not in ANALYTE_UNITS[analyte]:
         allowed = " or ".join(ANALYTE_UNITS[analyte])
         return LabStatus(
@@ -164,6 +170,8 @@ class PriorRt:
 class LesionView:
     index: int
     lesion: Lesion
+    #: ``lesion.id``, stored rather than a property: rules read it very often.
+    id: str
     name: str
     painful: bool | None
     sins: SinsResult | None
@@ -172,10 +180,6 @@ class LesionView:
     #: A recorded RT course for this lesion that is planned (start after ``as_of``).
     rt_planned: bool
     surgeries: tuple[Surgery, ...]
-
-    @property
-    def id(self) -> str:
-        return self.lesion.id
 
     def path(self, field: str) -> str:
         return f"lesions.{self.index}.{field}"
@@ -272,7 +276,7 @@ def _latest_labs(facts: CaseFacts, as_of: date) -> dict[LabAnalyte, LabStatus]:
         cur = latest.get(lab.analyte)
         if cur is None or lab.taken_at >= cur.taken_at:
             latest[lab.analyte] = lab
-    return {a: _lab_status(a, latest.get(a), as_of) for a in LabAnalyte}
+    return {a: _lab_status(a, latest.get(a), as_of) for a in _ANALYTES}
 
 
 def _baseline_clearance(
@@ -372,6 +376,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             LesionView(
                 index=i,
                 lesion=lesion,
+                id=lesion.id,
                 name=_lesion_name(lesion),
                 painful=_painful(lesion),
                 sins=sins_score(lesion) if lesion.is_spinal else None,

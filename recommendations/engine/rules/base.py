@@ -117,10 +117,18 @@ class Prior:
 
     def asked(self, *rule_ids: str) -> bool:
         """Did any of these rules ask for missing data?"""
-        return any(r in self._asked_by for r in rule_ids)
+        asked_by = self._asked_by
+        for r in rule_ids:  # a plain loop: any(<genexpr>) costs ~3× as much here
+            if r in asked_by:
+                return True
+        return False
 
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
-        return any((c, lesion_id) in self._keys for c in codes)
+        keys = self._keys
+        for c in codes:  # a plain loop: any(<genexpr>) costs ~3× as much here
+            if (c, lesion_id) in keys:
+                return True
+        return False
 
     def items(self) -> Iterator[Item]:
         for f in self.findings:

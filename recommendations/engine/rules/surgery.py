@@ -39,6 +39,7 @@ FIXABLE_BONES = frozenset(
 FIXATION_KINDS = frozenset({SurgeryKind.FIXATION, SurgeryKind.ARTHROPLASTY})
 SPINE_SURGERY_KINDS = frozenset({SurgeryKind.STABILISATION, SurgeryKind.DECOMPRESSION})
 AUGMENTATION_KINDS = frozenset({SurgeryKind.VERTEBROPLASTY, SurgeryKind.KYPHOPLASTY})
+_STABILISATION = frozenset({SurgeryKind.STABILISATION})
 
 #: Plan-item codes that mean "this lesion goes to open surgery" (read by RT-02, RT-04).
 SURGICAL_ITEM_CODES = (
@@ -206,7 +207,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for v in ctx.lesions:
         s = v.sins
-        if s is None or _has_surgery(v, frozenset({SurgeryKind.STABILISATION})):
+        if s is None or _has_surgery(v, _STABILISATION):
             continue
         if s.total_min >= 13:
             if _survival_short(ctx):

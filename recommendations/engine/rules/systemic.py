@@ -60,7 +60,9 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "breast cancer: systemic therapy depends on receptor status (SYS-01)",
             Supplier.MEDICAL_ONCOLOGY,
         )
-    local = sorted({i.code for i in prior.items() if i.code in LOCAL_TREATMENT_CODES})
+    # Every LOCAL_TREATMENT_CODES entry is an item code (a test holds the catalogue to
+    # that), so asking ``prior.has`` per code equals scanning the drafted items.
+    local = sorted({c for c in LOCAL_TREATMENT_CODES if prior.has(c)})
     current = sorted(str(k) for k in ctx.therapy_kinds)
     extra = ""
     if prior.has("RA223-ELIGIBLE"):
