@@ -508,13 +508,25 @@ def case_facts_json_schema() -> dict[str, Any]:
 # ------------------------------------------------------------------ plan → JSON
 
 
-def _source(s: Source) -> dict[str, Any]:
+def _source_json(s: Source) -> dict[str, Any]:
     return {
         "primary": s.primary,
         "document": s.document,
         "evidence": str(s.evidence),
         "secondary": s.secondary,
     }
+
+
+#: Sources are immutable import-time constants cited by many items: each is converted
+#: once and copied per use (a copy is cheaper, and callers may still mutate their plan).
+_SOURCE_JSON: dict[Source, dict[str, Any]] = {}
+
+
+def _source(s: Source) -> dict[str, Any]:
+    cached = _SOURCE_JSON.get(s)
+    if cached is None:
+        cached = _SOURCE_JSON[s] = _source_json(s)
+    return cached.copy()
 
 
 def _component(c: ScoreComponent) -> dict[str, Any]:
