@@ -80,6 +80,7 @@ def main() -> None:
                 self.count += 1
             return "250 OK"
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-ups below
     handler = Counting()
     smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
     smtp.start()
@@ -95,10 +96,30 @@ def main() -> None:
     for n, (elapsed, dispatch) in enumerate(results, start=1):
         print(f"  run {n}: {elapsed:.2f} s total ({args.count / elapsed:.0f} msg/s), "
               f"dispatch (claim + enqueue) {dispatch:.2f} s")
+    for n, (worker_cpu, own_cpu) in enumerate(CPU, start=1):
+        print(f"  run {n} CPU per reminder: worker {worker_cpu / args.count * 1000:.2f} ms, "
+              f"dispatcher + SMTP server (this process) {own_cpu / args.count * 1000:.2f} ms")
     median = statistics.median(seconds)
     print(f"median: {median:.2f} s for {args.count} → {args.count / median:.0f} reminders/s "
           f"(target: ≤ 30 s); load average now: {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in a process group (the worker and its
+    pool children), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+CPU: list[tuple[float, float]] = []
 
 
 def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tuple[float, float]:
@@ -141,6 +162,8 @@ def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tu
         )
         try:
             time.sleep(4)  # let the worker start: its start-up is not what is measured
+            worker_cpu_before = group_cpu_seconds(worker.pid)
+            own_cpu_before = time.process_time()
             started = time.perf_counter()
             dispatch_due(enqueue=enqueue_deliveries)
             dispatched = time.perf_counter() - started
@@ -152,6 +175,8 @@ def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tu
             while (Reminder.objects.filter(status="sent").count() < count
                    and time.perf_counter() < deadline):
                 time.sleep(0.05)
+            CPU.append((group_cpu_seconds(worker.pid) - worker_cpu_before,
+                        time.process_time() - own_cpu_before))
         finally:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
