@@ -231,51 +231,24 @@ def draft_view(draft) -> DraftView | None:
 
 # --- Calls into the other apps ------------------------------------------------------------
 
-def _refresh_services():
-    # TEMPORARY while the engine lands: the refresh services import the engine's
-    # `evaluate`; until it exists the pages show the newest stored drafts.
-    try:
-        from recommendations import services
-    except ImportError:
-        return None
-    return services
-
-
 def drafts_for_meeting(*, meeting) -> dict[int, Any]:
     """agenda_item_id → current draft, re-evaluating only cases whose facts changed."""
-    services = _refresh_services()
-    if services is None:
-        from cases.models import AgendaItem
+    from recommendations.services import drafts_refresh_for_meeting
 
-        ids = list(AgendaItem.objects.filter(meeting=meeting).values_list("pk", flat=True))
-        return drafts_current(item_ids=ids)
-    return services.drafts_refresh_for_meeting(meeting=meeting)
+    return drafts_refresh_for_meeting(meeting=meeting)
 
 
 def draft_for_item(*, item):
     """The current draft of one case, re-evaluated if its facts changed."""
-    services = _refresh_services()
-    if services is None:
-        return drafts_current(item_ids=[item.pk]).get(item.pk)
-    return services.draft_refresh(agenda_item=item)
+    from recommendations.services import draft_refresh
 
-
-def drafts_current(*, item_ids: list[int]) -> dict[int, Any]:
-    """Newest stored drafts without re-evaluating (read-only pages, patient history)."""
-    from recommendations.selectors import current_drafts
-
-    return current_drafts(agenda_item_ids=item_ids)
+    return draft_refresh(agenda_item=item)
 
 
 def sign_decision(*, decision, chair):
-    """Sign and schedule the follow-up reminders in one transaction when the reminders
-    app provides it; otherwise sign only."""
-    try:
-        from reminders.services import decision_sign_and_schedule
-    except ImportError:
-        from cases.services import decision_sign
+    """Sign and schedule the follow-up reminders in one transaction."""
+    from reminders.services import decision_sign_and_schedule
 
-        return decision_sign(decision=decision, chair=chair)
     return decision_sign_and_schedule(decision=decision, chair=chair)
 
 
