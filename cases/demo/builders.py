@@ -51,6 +51,14 @@ MEETING_WEEKDAY = 2  # on Wednesdays
 
 #: What every demo patient has unless the cohort says otherwise: a complete, current
 #: record, so that what is missing in a case is missing on purpose.
+#: What a radiologist's report says when it does not mention a complication: none. A
+#: lesion spec that should be missing one sets it to None explicitly.
+LESION_DEFAULTS: dict[str, Any] = {
+    "pathological_fracture": False,
+    "soft_tissue_mass": False,
+    "epidural_extension": False,
+}
+
 PATIENT_DEFAULTS: dict[str, Any] = {
     "visceral_metastases": False,
     "brain_metastases": False,
@@ -202,7 +210,10 @@ def load_patient(spec: dict[str, Any], board: Board, dates: _Dates) -> Patient |
 
     lesions: dict[str, Lesion] = {}
     for lesion_spec in spec.get("lesions", []):
-        values = {k: v for k, v in lesion_spec.items() if k != "key"}
+        values = {**LESION_DEFAULTS, **{k: v for k, v in lesion_spec.items() if k != "key"}}
+        if "painful" not in values:
+            pain = values.get("spinal_pain") or values.get("limb_pain")
+            values["painful"] = None if not pain else pain != "none"
         lesions[lesion_spec["key"]] = _save(Lesion, dates, patient=patient, **values)
 
     for analyte, value, unit, ago in spec.get("labs", []):
@@ -244,7 +255,8 @@ def _meeting(board: Board, key: str, starts_at: dt.datetime) -> Meeting | None:
 
 
 def load_past_meeting(spec: dict[str, Any], board: Board, users: dict[str, Any],
-                      dates: _Dates, report: LoadReport) -> Meeting | None:
+                      dates: _Dates, report: LoadReport,
+                      sign: Callable[..., Any] = services.decision_sign) -> Meeting | None:
     meeting = _meeting(board, spec["key"], dates.meeting_start(-spec["weeks_ago"]))
     if meeting is None:
         return None
@@ -260,7 +272,7 @@ def load_past_meeting(spec: dict[str, Any], board: Board, users: dict[str, Any],
             agenda_item=item, recorded_by=users["coordinator"], outcome_summary=summary,
             items=lines,
         )
-        services.decision_sign(decision=decision, chair=users["chair"])
+        sign(decision=decision, chair=users["chair"])
         report.decisions_signed += 1
     for username, _first, _last, board_name, _role, _specialty in cohort.USERS:
         if board_name == board.name:
@@ -297,10 +309,14 @@ def load_upcoming_meeting(board: Board, users: dict[str, Any], dates: _Dates,
 
 @transaction.atomic
 def load_demo_data(*, today: dt.date | None = None,
-                   progress: Callable[[str], None] | None = None) -> LoadReport:
+                   progress: Callable[[str], None] | None = None,
+                   sign: Callable[..., Any] = services.decision_sign) -> LoadReport:
     """Load the demo boards, users, cohort and meetings; skip whatever is already there.
 
     `today` anchors every relative date (default: today in the board's time zone).
+    `sign(decision=, chair=)` signs the past meetings' decisions: the management command
+    passes the signing that also schedules the follow-up reminders (`cases` itself does
+    not import `reminders`).
     """
     dates = _Dates(today or timezone.localdate())
     report = LoadReport()
@@ -315,7 +331,7 @@ def load_demo_data(*, today: dt.date | None = None,
 
     main = boards[cohort.MAIN_BOARD]
     for spec in cohort.PAST_MEETINGS:
-        load_past_meeting(spec, main, users, dates, report)
+        load_past_meeting(spec, main, users, dates, report, sign=sign)
     upcoming = load_upcoming_meeting(main, users, dates, report)
     say(f"Meetings: {report.meetings_created} created "
         f"({report.decisions_signed} decisions signed).")

@@ -104,15 +104,17 @@ def creatinine(value: str, unit: str, *days: int) -> list[tuple[str, str, str, A
 
 
 def panel(days: int, *, ca: str = "2.35", alp: str = "140", hb: str = "12.6",
-          anc: str | None = None, plt: str | None = None) -> list[tuple[str, str, str, Ago]]:
-    """Calcium (mmol/L), ALP, haemoglobin (g/dL) and, when given, ANC and platelets."""
+          anc: str | None = "3.4", plt: str | None = "230", wbc: str | None = "6.2",
+          ) -> list[tuple[str, str, str, Ago]]:
+    """Calcium (mmol/L), ALP, and a blood count: haemoglobin (g/dL), ANC, platelets and
+    WBC (×10⁹/L). Pass None to leave a count out (a case that is missing it)."""
     rows = [lab(LabAnalyte.CALCIUM, ca, LabUnit.MMOL_L, days),
             lab(LabAnalyte.ALP, alp, LabUnit.U_L, days),
             lab(LabAnalyte.HAEMOGLOBIN, hb, LabUnit.G_DL, days)]
-    if anc is not None:
-        rows.append(lab(LabAnalyte.ANC, anc, LabUnit.E9_L, days))
-    if plt is not None:
-        rows.append(lab(LabAnalyte.PLATELETS, plt, LabUnit.E9_L, days))
+    for analyte, value in ((LabAnalyte.ANC, anc), (LabAnalyte.PLATELETS, plt),
+                           (LabAnalyte.WBC, wbc)):
+        if value is not None:
+            rows.append(lab(analyte, value, LabUnit.E9_L, days))
     return rows
 
 
@@ -168,7 +170,7 @@ PATIENTS: list[dict[str, Any]] = [
         "lesions": [spine("a", "T12", pain=OCC, kind=LYTIC, align=NORMAL, collapse="0",
                           body="40", pl=PL_UNI),
                     flat("b", B.PELVIS, kind=BLASTIC, side="right", painful=True),
-                    flat("c", B.RIB, kind=BLASTIC, side="left")],
+                    flat("c", B.RIB, kind=BLASTIC, side="left", painful=False)],
         "labs": [*creatinine("85", UMOL, 90, 6), *panel(6, anc="2.1", plt="215", hb="11.9"),
                  lab(LabAnalyte.PSA, "48.2", LabUnit.NG_ML, 6)],
         "bta": [bta(DENO, "120", 4, 380)],
@@ -232,7 +234,7 @@ PATIENTS: list[dict[str, Any]] = [
         # S3 rigid 0 + pain-free 0 + blastic 0 + normal 0 + 10 % body 0 + none 0 = 0
         "lesions": [spine("a", "S3", pain=NOPAIN, kind=BLASTIC, align=NORMAL, collapse="0",
                           body="10", pl=PL_NONE),
-                    flat("b", B.RIB, kind=BLASTIC, side="right")],
+                    flat("b", B.RIB, kind=BLASTIC, side="right", painful=False)],
         "labs": [*creatinine("0.95", MGDL, 80, 4), *panel(4, alp="260"),
                  lab(LabAnalyte.PSA, "3.1", LabUnit.NG_ML, 4)],
         "systemic": [drug(ADT, "Leuprorelin", 70)],

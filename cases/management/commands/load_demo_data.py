@@ -10,8 +10,12 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from cases.demo.builders import load_demo_data
+from cases.models import Meeting
+from recommendations.services import drafts_refresh_for_meeting
+from reminders.services import decision_sign_and_schedule
 
 
 class Command(BaseCommand):
@@ -19,7 +23,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
-        report = load_demo_data(progress=lambda message: self.stdout.write(message))
+        report = load_demo_data(
+            progress=lambda message: self.stdout.write(message),
+            # The past decisions schedule their follow-up, as a chair's signature does.
+            sign=decision_sign_and_schedule,
+        )
+        # Draft plans (and with them readiness and urgency) for the meetings to come.
+        for meeting in Meeting.objects.filter(starts_at__gte=timezone.now()):
+            drafts = drafts_refresh_for_meeting(meeting=meeting)
+            not_ready = sum(1 for draft in drafts.values() if not draft.is_ready)
+            self.stdout.write(
+                f"Draft plans for meeting #{meeting.pk}: {len(drafts)} cases, "
+                f"{not_ready} not ready."
+            )
 
         if report.new_logins:
             self.stdout.write(self.style.WARNING(
