@@ -368,8 +368,9 @@ def _fbc_before_radium(item: ItemView, signed_on: date) -> list[Spec]:
             event_on=dose_on,
             title=f"Full blood count before radium-223 dose {n} of {len(dates)}",
             detail=f"Dose planned on {dose_on.isoformat()}. "
-            + ("First dose: ANC ≥ 1.5, platelets ≥ 100 ×10⁹/L, haemoglobin ≥ 10 g/dL."
-               if n == 1 else "Later doses: ANC ≥ 1.0, platelets ≥ 50 ×10⁹/L.")
+            # Plain ASCII: an all-ASCII email needs no quoted-printable encoding (CPU).
+            + ("First dose: ANC >= 1.5, platelets >= 100 x10^9/L, haemoglobin >= 10 g/dL."
+               if n == 1 else "Later doses: ANC >= 1.0, platelets >= 50 x10^9/L.")
             + " (RAD-03)",
         )
         for n, dose_on in enumerate(dates, start=1)

@@ -70,7 +70,7 @@ def test_reminder_email_says_what_when_and_where_but_nothing_about_the_patient(
     [message], [raw] = smtp.messages, smtp.raw
     assert str(message["Subject"]).strip() == (
         "Boardsite: Serum creatinine and calcium before zoledronic acid dose 1 of 1 "
-        "— due 2030-01-17"
+        "- due 2030-01-17"
     )
     assert message["To"] == "oncologist@hospital.example"
     assert message["X-Boardsite-Reminder"] == str(reminder.public_id)
@@ -157,7 +157,7 @@ def test_missing_data_request_lists_the_fields_and_is_skipped_once_ready(
     assert reminder_deliver(reminder_id=built.pk) == "sent"
     [message] = [m for m in smtp.messages if m["X-Boardsite-Reminder"] == str(built.public_id)]
     text = all_text(message, smtp.raw[smtp.messages.index(message)])
-    assert "- patient.weight_kg — Needed for creatinine clearance." in text
+    assert "- patient.weight_kg - Needed for creatinine clearance." in text
     assert "- 1 further item(s): see the case page." in text
     for identifier in identifiers_of(patient):
         assert not re.search(re.escape(identifier), text, re.IGNORECASE), identifier

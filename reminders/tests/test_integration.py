@@ -96,9 +96,9 @@ def test_signed_decision_to_inbox_through_worker_and_beat(
     )
     subjects = sorted(str(m["Subject"]).strip() for m in smtp.messages)
     assert subjects[-2:] == [
-        f"Boardsite: Dental examination before the first dose of a bone-targeted agent — due "
+        f"Boardsite: Dental examination before the first dose of a bone-targeted agent - due "
         f"{sign_day.isoformat()}",
-        f"Boardsite: Serum creatinine and calcium before zoledronic acid dose 1 of 2 — due "
+        f"Boardsite: Serum creatinine and calcium before zoledronic acid dose 1 of 2 - due "
         f"{sign_day.isoformat()}",
     ]
     for message, raw in zip(smtp.messages, smtp.raw, strict=True):
