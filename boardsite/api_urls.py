@@ -6,7 +6,7 @@ drf-spectacular-sidecar under /static/ — so it runs under the CSP (`'self'` on
 inline script) and with no CDN.
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
@@ -22,3 +22,13 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+
+def _not_found(request, *args, **kwargs):
+    """Any other path under /api/: a 404 in the API's error format, not an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"errors": {"detail": ["Not found."]}}, status=404)
+
+
+urlpatterns.append(re_path(r"^.*$", _not_found))

@@ -322,6 +322,8 @@ REST_FRAMEWORK = {
     # One error format everywhere: {"errors": {"field": ["message"]}} (docs/api.md).
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in as well as out: one request format to document, validate and fuzz.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Cursor pagination: no COUNT(*) over the whole table per page (performance-notes).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

@@ -29,8 +29,20 @@ class BoardsiteViewSet(viewsets.GenericViewSet):
     perms_by_action: dict[str, str] = {}
     ordering = ("id",)
     ordering_fields = ("id",)
+    # Any path segment reaches the view, so a malformed ID is a 404 in the API's format.
+    lookup_value_regex = "[^/]+"
 
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+
+    def filter_queryset(self, queryset):
+        # Without filter parameters django-filter would still build and validate a form
+        # on every page (≈ 1 ms of CPU on the busiest list); ordering still applies.
+        params = set(self.request.query_params) - {"cursor", "ordering"}
+        for backend in list(self.filter_backends):
+            if backend is DjangoFilterBackend and not params:
+                continue
+            queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
 
     def check_create_permission(self, target) -> None:
         """Creating: the permission is checked against the row about to be created
@@ -49,8 +61,11 @@ class AuditedReadMixin:
 
     def _record(self, rows, action: str) -> None:
         get = attrgetter(self.audit_patient_attr)
+        key = self.audit_patient_attr
         record_patient_access(
-            user=self.request.user, patient_ids=[get(r) for r in rows], action=action,
+            user=self.request.user,
+            patient_ids=[r[key] if isinstance(r, dict) else get(r) for r in rows],
+            action=action,
             path=self.request.path,
         )
 

@@ -110,7 +110,7 @@ class PatientViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     filterset_class = f.PatientFilter
     ordering_fields = ("id", "family_name", "date_of_birth", "updated_at")
-    audit_patient_attr = "pk"
+    audit_patient_attr = "id"
     perms_by_action = {
         "create": "cases.register_patient",
         "update": "cases.change_clinical_data",
@@ -118,7 +118,11 @@ class PatientViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMod
     }
 
     def get_queryset(self):
-        return scoping.patients_for(self.request.user)
+        patients = scoping.patients_for(self.request.user)
+        if self.action == "list":
+            # Plain rows for the list: no model instances (see PatientListSerializer).
+            return patients.values(*s.PATIENT_LIST_FIELDS)
+        return patients
 
     def get_serializer_class(self):
         return s.PatientListSerializer if self.action == "list" else s.PatientSerializer
