@@ -242,3 +242,11 @@ def test_imaging_cannot_link_another_patients_lesion(api, board, patient):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["lesions"]
     assert Lesion.objects.get().imaging_studies.count() == 0
+
+
+def test_patient_list_rows_match_the_detail_fields_exactly(api, patient):
+    from cases.api.serializers import PATIENT_LIST_FIELDS
+
+    listed = api.get("/api/v1/patients/").json()["results"]
+    detail = api.get(f"/api/v1/patients/{patient.pk}/").json()
+    assert listed == [{name: detail[name] for name in PATIENT_LIST_FIELDS}]
