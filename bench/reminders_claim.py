@@ -4,9 +4,9 @@
         python bench/reminders_claim.py [--rows 1000000] [--runs 7]
 
 Fills a scratch database (`bench_reminders_claim`, migrated once) with sent, pending and
-due rows by SQL, then times `reminders_claim_due(limit=500)` (SELECT … FOR UPDATE SKIP
-LOCKED + UPDATE, the ORM code the dispatcher runs) inside a transaction that is rolled
-back, so every run claims the same rows. Prints the EXPLAIN of the claim's SELECT and
+due rows by SQL, then times `reminders_claim_due(limit=DISPATCH_BATCH_SIZE)` (SELECT …
+FOR UPDATE SKIP LOCKED + UPDATE, the ORM code the dispatcher runs) inside a transaction
+that is rolled back, so every run claims the same rows. Prints the EXPLAIN of the claim's SELECT and
 the median. Target: < 10 ms.
 """
 
@@ -29,6 +29,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="rows per claim (default: the dispatcher's batch size)")
     args = parser.parse_args()
     base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     os.environ.update(DATABASE_URL=f"{base_url}/{BENCH_DB}", BOARDSITE_ENV="development",
@@ -48,7 +50,9 @@ def main() -> None:
     from django.utils import timezone
 
     from reminders.models import Reminder
-    from reminders.services import reminders_claim_due
+    from reminders.services import DISPATCH_BATCH_SIZE, reminders_claim_due
+
+    args.limit = args.limit or DISPATCH_BATCH_SIZE
 
     call_command("migrate", verbosity=0)
     if Reminder.objects.count() != args.rows:
@@ -58,13 +62,13 @@ def main() -> None:
     for _ in range(args.runs):
         with transaction.atomic():
             started = time.perf_counter()
-            claimed = reminders_claim_due(now=now, limit=500)
+            claimed = reminders_claim_due(now=now, limit=args.limit)
             timings.append((time.perf_counter() - started) * 1000)
             transaction.set_rollback(True)
-    assert len(claimed) == 500, len(claimed)
+    assert len(claimed) == args.limit, len(claimed)
     queryset = (Reminder.objects.select_for_update(skip_locked=True)
                 .filter(status="pending", next_attempt_at__lte=now)
-                .order_by("next_attempt_at").values_list("id", flat=True)[:500])
+                .order_by("next_attempt_at").values_list("id", flat=True)[:args.limit])
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
@@ -74,7 +78,7 @@ def main() -> None:
     print(f"rows: {Reminder.objects.count():,} (pending: {pending.count():,}, due now: {due:,})")
     print("EXPLAIN of the claim's SELECT … FOR UPDATE SKIP LOCKED:")
     print(plan)
-    print("claim of 500 due rows (SELECT FOR UPDATE SKIP LOCKED + UPDATE), ms: "
+    print(f"claim of {args.limit} due rows (SELECT FOR UPDATE SKIP LOCKED + UPDATE), ms: "
           + ", ".join(f"{t:.2f}" for t in timings))
     print(f"median: {statistics.median(timings):.2f} ms (target: < 10 ms); "
           f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

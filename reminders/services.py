@@ -371,8 +371,13 @@ def reminders_claim_due(*, now: datetime, limit: int) -> list[int]:
     return ids
 
 
+#: Rows per claim. The claim's UPDATE costs ≈ 0.05 ms per row at 1M rows; 100 keeps
+#: each claim (and the time its row locks are held) under 10 ms (bench/reminders_claim.py).
+DISPATCH_BATCH_SIZE = 100
+
+
 def dispatch_due(*, enqueue: Callable[[Sequence[int]], None], now: datetime | None = None,
-                 batch_size: int = 500, max_rows: int = 100_000) -> int:
+                 batch_size: int = DISPATCH_BATCH_SIZE, max_rows: int = 100_000) -> int:
     """Claim every due row, batch by batch, and hand each batch's IDs to `enqueue`
     after that batch's transaction commits. Returns the number claimed."""
     reminders_reclaim_stale(now=now)
