@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from .catalogue import CODES, RULES
-from .common import SEVERITY_RANK, URGENCY_RANK, Severity, Urgency
+from .catalogue import RULES
+from .common import SEVERITY_RANK, URGENCY_RANK, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
-from .plan import (
-    ENGINE_VERSION,
-    BoardNote,
-    DraftPlan,
-    Flag,
-    MissingData,
-    PlanItem,
-    RequiredSpecialty,
-)
-from .rules.base import Flagged, Item, Missing, Note, Prior, Quorum
+from .plan import ENGINE_VERSION, DraftPlan, MissingData, RequiredSpecialty
+from .rules.base import Missing, Prior
 from .rules.bta import zol_considered
 
 _SPECIALTY_ORDER = {s: i for i, s in enumerate(Specialty)}
@@ -31,80 +23,39 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     """
     ctx = build_context(facts, as_of)
     prior = Prior()
-    items: list[PlanItem] = []
-    flags: list[Flag] = []
-    notes: list[BoardNote] = []
-    missing: dict[str, tuple[list[str], list[str], Missing]] = {}
-    quorum: dict[Specialty, tuple[list[str], bool, str]] = {}
-
     add = prior.add
     for rule in RULES:
         rid = rule.id
-        section = rule.section
         for finding in rule.fn(ctx, prior):
             add(finding, rid)
-            # Dispatch on the exact class (findings are final dataclasses): cheaper than
-            # a chain of isinstance checks, and this loop runs for every finding.
-            kind = type(finding)
-            if kind is Item:
-                it: Item = finding  # type: ignore[assignment]
-                info = CODES[it.code][0]
-                items.append(
-                    PlanItem(
-                        it.code,
-                        section,
-                        info.title,
-                        it.detail,
-                        it.rationale,
-                        it.urgency,
-                        rid,
-                        info.sources or rule.sources,
-                        it.lesion_id,
-                    )
-                )
-            elif kind is Flagged:
-                fl: Flagged = finding  # type: ignore[assignment]
-                info = CODES[fl.code][0]
-                flags.append(
-                    Flag(
-                        fl.code,
-                        section,
-                        info.severity or Severity.INFO,
-                        fl.message,
-                        rid,
-                        info.sources or rule.sources,
-                        fl.lesion_id,
-                    )
-                )
-            elif kind is Note:
-                nt: Note = finding  # type: ignore[assignment]
-                info = CODES[nt.code][0]
-                notes.append(
-                    BoardNote(nt.code, section, nt.message, rid, info.sources or rule.sources)
-                )
-            elif kind is Missing:
-                ms: Missing = finding  # type: ignore[assignment]
-                entry = missing.get(ms.field)
-                if entry is None:
-                    missing[ms.field] = ([ms.why], [rid], ms)
-                else:
-                    whys, rids, _ = entry
-                    if ms.why not in whys:
-                        whys.append(ms.why)
-                    if rid not in rids:
-                        rids.append(rid)
-            else:
-                q: Quorum = finding  # type: ignore[assignment]
-                cur = quorum.get(q.specialty)
-                if cur is None:
-                    quorum[q.specialty] = ([q.reason], q.provisional, rid)
-                else:
-                    reasons, provisional, qrid = cur
-                    if q.reason not in reasons:
-                        reasons.append(q.reason)
-                    # A firm reason beats a provisional one.
-                    quorum[q.specialty] = (reasons, provisional and q.provisional, qrid)
 
+    # Missing-data requests merge by field path, quorum entries by specialty; first
+    # asker first, each reason once.
+    missing: dict[str, tuple[list[str], list[str], Missing]] = {}
+    for ms, rid in prior.missing:
+        entry = missing.get(ms.field)
+        if entry is None:
+            missing[ms.field] = ([ms.why], [rid], ms)
+        else:
+            whys, rids, _ = entry
+            if ms.why not in whys:
+                whys.append(ms.why)
+            if rid not in rids:
+                rids.append(rid)
+    quorum: dict[Specialty, tuple[list[str], bool, str]] = {}
+    for q, rid in prior.quorum:
+        cur = quorum.get(q.specialty)
+        if cur is None:
+            quorum[q.specialty] = ([q.reason], q.provisional, rid)
+        else:
+            reasons, provisional, qrid = cur
+            if q.reason not in reasons:
+                reasons.append(q.reason)
+            # A firm reason beats a provisional one.
+            quorum[q.specialty] = (reasons, provisional and q.provisional, qrid)
+
+    items = prior.items
+    flags = prior.flags
     items.sort(key=lambda i: URGENCY_RANK[i.urgency])
     flags.sort(key=lambda f: SEVERITY_RANK[f.severity])
     if ctx.mscc:
@@ -127,7 +78,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         renal_check=ctx.renal_check,
         items=tuple(items),
         flags=tuple(flags),
-        notes=tuple(notes),
+        notes=tuple(prior.notes),
         missing_data=tuple(
             MissingData(fld, "; ".join(whys), tuple(rids), m.supplied_by, m.lesion_id)
             for fld, (whys, rids, m) in missing.items()
