@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 
 from cases.models import AgendaItem, Patient
 
 
 class SnapshotJSONField(models.JSONField):
-    """A JSONField that bulk-inserts as plain VALUES placeholders.
+    """A snapshot stored as PostgreSQL `json`: the text exactly as written, not `jsonb`.
 
-    Django 5.2 bulk-inserts on PostgreSQL through UNNEST(array parameters); psycopg
-    then escapes every large JSON document as an array element in Python (≈ 20 ms per
-    40-KB snapshot, measured in bench/drafts_refresh.py). Declaring a placeholder opts
-    this field out of the UNNEST path, and libpq escapes the text in C.
+    A snapshot is written once and read whole, never queried inside, so `jsonb`'s
+    parsing and re-encoding buy nothing and cost most of a meeting refresh (40 plans
+    of ≈ 40 KB: 31 ms of server time as jsonb, 12 ms as json; bench/drafts_refresh.py).
+    The text is kept byte for byte as the engine's JSON was serialised.
+    Django 5.2 also bulk-inserts through UNNEST(array parameters), where psycopg escapes
+    every document as an array element in Python; declaring a placeholder opts this
+    field out of that path.
     """
+
+    def db_type(self, connection):
+        return "json"
 
     def get_placeholder(self, value, compiler, connection):
         return "%s"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        return json.dumps(value, cls=self.encoder, ensure_ascii=False, separators=(",", ":"))
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes `json` itself (Django registers a text loader for jsonb only).
+        if value is None or not isinstance(value, str):
+            return value
+        return json.loads(value, cls=self.decoder)
 
 
 class DraftPlan(models.Model):
