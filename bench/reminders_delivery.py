@@ -13,6 +13,7 @@ run and the median rate. Target: all 10,000 within 30 s.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -180,6 +181,7 @@ def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tu
         finally:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
+    shutil.rmtree(workdir, ignore_errors=True)
     sent = Reminder.objects.filter(status="sent").count()
     assert sent == count, f"{sent} rows marked sent of {count}"
     return elapsed, dispatched

@@ -11,6 +11,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -255,6 +256,7 @@ class Worker:
         self.kill()
         if getattr(self, "log_file", None):
             self.log_file.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture
