@@ -2,17 +2,25 @@
 
 A frozen dataclass's generated ``__init__`` stores every field through
 ``object.__setattr__(self, "name", value)``, which looks the slot up by name each time:
-about 0.1 µs per field. One evaluation builds a few hundred such objects (findings, plan
-items, score components, lab statuses), which made object construction a large share of
-``evaluate``. ``fast_init`` replaces that ``__init__`` with one that writes each slot
-through its member descriptor directly — same signature, same defaults, same frozen
-instance afterwards (``__setattr__`` still raises), about twice as fast.
+about 0.1 µs per field. One evaluation builds a few hundred such objects (plan items,
+score components, lab statuses, lesion views), which made object construction a large
+share of ``evaluate``; ``facts_from_json`` builds the case facts the same way.
+
+``fast_init`` replaces that ``__init__`` with one of the same signature and defaults that
+briefly gives the new instance the class's *mutable twin* — a plain class with the very
+same ``__slots__`` — so that each field is an ordinary slot store (the interpreter's
+fastest attribute write), then gives it its class back. The instance is frozen as before
+(``__setattr__`` still raises), and is never seen in between. About 1.6× faster than
+writing each slot through its member descriptor, ~3× faster than ``object.__setattr__``.
 
 Use it *above* ``@dataclass(frozen=True, slots=True)``::
 
     @fast_init
     @dataclass(frozen=True, slots=True)
     class Item: ...
+
+Instances of a subclass (never made in the engine) take the slower descriptor path,
+since the twin's layout is the base class's.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _MISSING = dataclasses.MISSING
+#: ``object.__class__``'s setter: bypasses the frozen class's ``__setattr__``.
+_SET_CLASS = object.__dict__["__class__"].__set__
 
 
 def fast_init(cls: type[T]) -> type[T]:
@@ -31,28 +41,41 @@ def fast_init(cls: type[T]) -> type[T]:
         raise TypeError(f"{cls.__name__}: fast_init is for frozen, slotted dataclasses")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: __post_init__ is not supported by fast_init")
-    ns: dict[str, Any] = {}
+    if cls.__bases__ != (object,):
+        raise TypeError(f"{cls.__name__}: fast_init needs a class derived from object only")
+    twin = type(f"_Mutable{cls.__name__}", (), {"__slots__": cls.__dict__["__slots__"]})
+    ns: dict[str, Any] = {"_cls": cls, "_twin": twin, "_set_class": _SET_CLASS}
     args: list[str] = []
-    body: list[str] = []
+    fast: list[str] = []  # slot stores on the twin
+    slow: list[str] = []  # member-descriptor stores (subclass instances)
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if not f.init or f.kw_only:
             raise TypeError(f"{cls.__name__}.{f.name}: only plain init fields are supported")
         name = f.name
         ns[f"_set_{name}"] = cls.__dict__[name].__set__  # the slot's member descriptor
+        value = name
         if f.default is not _MISSING:
             ns[f"_dflt_{name}"] = f.default
             args.append(f"{name}=_dflt_{name}")
-            body.append(f"    _set_{name}(self, {name})")
         elif f.default_factory is not _MISSING:
             # Same convention as dataclasses: a sentinel means "call the factory".
             ns[f"_fact_{name}"] = f.default_factory
             ns["_MISSING"] = _MISSING
             args.append(f"{name}=_MISSING")
-            body.append(f"    _set_{name}(self, _fact_{name}() if {name} is _MISSING else {name})")
+            value = f"_fact_{name}() if {name} is _MISSING else {name}"
         else:
             args.append(name)
-            body.append(f"    _set_{name}(self, {name})")
-    src = f"def __init__(self, {', '.join(args)}):\n" + ("\n".join(body) or "    pass") + "\n"
+        fast.append(f"    self.{name} = {value}")
+        slow.append(f"        _set_{name}(self, {value})")
+    src = (
+        f"def __init__(self, {', '.join(args)}):\n"
+        "    if type(self) is not _cls:\n"
+        + ("\n".join(slow) or "        pass")
+        + "\n        return\n"
+        "    _set_class(self, _twin)\n"
+        + ("\n".join(fast) + "\n" if fast else "")
+        + "    self.__class__ = _cls\n"
+    )
     # The source is built from the class's own field names only, never from input data.
     exec(src, ns)  # noqa: S102
     init = ns["__init__"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from .. import sources as src
 from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
+from ..fastinit import fast_init
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 from .mscc import compression_lesion_ids
 from .surgery import SURGICAL_ITEM_CODES
@@ -70,7 +73,7 @@ def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
     return ctx.mscc and v.lesion.is_spinal and v.lesion.epidural_extension is True
 
 
-def _complicated(v: LesionView, prior: Prior) -> list[str]:
+def _complicated(v: LesionView, not_advised: bool) -> list[str]:
     les = v.lesion
     out = []
     if les.pathological_fracture:
@@ -79,9 +82,55 @@ def _complicated(v: LesionView, prior: Prior) -> list[str]:
         out.append("soft-tissue mass")
     if les.epidural_extension:
         out.append("epidural extension")
-    if prior.has_any(NOT_ADVISED_FLAGS, v.id):
+    if not_advised:
         out.append("surgery indicated but not advised")
     return out
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class RtStatus:
+    """What the radiotherapy rules need to know about one lesion."""
+
+    #: Open surgery recorded without RT after it, planned, or drafted (SURG-01/02,
+    #: MSCC-03): post-operative RT (RT-02).
+    postop: bool
+    #: A compression site under MSCC: RT-03's, not RT-01/02/04/05's.
+    mscc: bool
+    #: Surgery indicated but not advised (SURG-01/02 survival flags).
+    not_advised: bool
+    #: Painful, no RT planned or given, not post-op, not MSCC: a first course (RT-01/02).
+    candidate: bool
+    #: Complicating features ("pathological fracture", …); empty: uncomplicated.
+    complicated: tuple[str, ...]
+
+
+def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
+    """Per lesion (in ``ctx.lesions`` order), computed once for RT-01..05.
+
+    Everything here depends on the facts and on surgery / MSCC findings only; those
+    sections run before radiotherapy (a test holds the catalogue to that), so the first
+    radiotherapy rule computes it and the others reuse it from ``ctx.memo``.
+    """
+    memo = ctx.memo.get("rt_status")
+    if memo is None:
+        out = []
+        for v in ctx.lesions:
+            postop = _postop(ctx, v, prior)
+            mscc = _mscc_lesion(ctx, v)
+            not_advised = prior.has_any(NOT_ADVISED_FLAGS, v.id)
+            candidate = (
+                v.painful is True
+                and not v.rt_planned
+                and not v.prior_rt
+                and not postop
+                and not mscc
+            )
+            out.append(
+                RtStatus(postop, mscc, not_advised, candidate, tuple(_complicated(v, not_advised)))
+            )
+        memo = ctx.memo["rt_status"] = tuple(out)
+    return cast(tuple[RtStatus, ...], memo)
 
 
 def _unknown_features(v: LesionView) -> list[str]:
@@ -94,17 +143,6 @@ def _unknown_features(v: LesionView) -> list[str]:
     if les.is_spinal and les.epidural_extension is None:
         out.append("epidural_extension")
     return out
-
-
-def _rt_candidate(ctx: Context, v: LesionView, prior: Prior) -> bool:
-    """A painful lesion needing a first course of RT outside surgery and MSCC."""
-    return (
-        v.painful is True
-        and not v.rt_planned
-        and not v.prior_rt
-        and not _postop(ctx, v, prior)
-        and not _mscc_lesion(ctx, v)
-    )
 
 
 @rule(
@@ -133,8 +171,8 @@ def _rt_candidate(ctx: Context, v: LesionView, prior: Prior) -> bool:
     ),
 )
 def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
-        if not _rt_candidate(ctx, v, prior) or _complicated(v, prior):
+    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+        if not st.candidate or st.complicated:
             continue
         unknown = _unknown_features(v)
         for fld in unknown:
@@ -202,10 +240,10 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
 )
 def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     sched = _schedules((20, 5), (30, 10))
-    for v in ctx.lesions:
+    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
         if v.rt_planned:
             continue
-        if _postop(ctx, v, prior):
+        if st.postop:
             yield Item(
                 "RT-POSTOP-MULTIFRACTION",
                 f"{v.name}: surgery (recorded or drafted) — post-operative radiotherapy, "
@@ -221,9 +259,9 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 v.id,
             )
             continue
-        if not _rt_candidate(ctx, v, prior):
+        if not st.candidate:
             continue
-        comp = _complicated(v, prior)
+        comp = list(st.complicated)
         if comp:
             yield Item(
                 "RT-MULTIFRACTION-COMPLICATED",
@@ -340,14 +378,9 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     oligo = f.bone_disease_extent is BoneDiseaseExtent.OLIGOMETASTATIC
     resistant = f.primary.site in RADIORESISTANT_SITES
     asked = False
-    for v in ctx.lesions:
-        if (
-            prior.has_any(SURGICAL_ITEM_CODES, v.id)
-            or prior.has_any(NOT_ADVISED_FLAGS, v.id)
-            or _mscc_lesion(ctx, v)
-            or _postop(ctx, v, prior)
-            or v.rt_planned
-        ):
+    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+        # A drafted surgical item makes the lesion post-op (``RtStatus.postop``).
+        if st.postop or st.not_advised or st.mscc or v.rt_planned:
             continue
         reirr = bool(v.prior_rt) and v.painful is True and _reirradiation_sbrt_ok(ctx, v)
         treat = v.painful is True or oligo
@@ -449,10 +482,10 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
+    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
         if not v.prior_rt or v.painful is not True or v.rt_planned:
             continue
-        if _postop(ctx, v, prior) or _mscc_lesion(ctx, v):
+        if st.postop or st.mscc:
             continue
         last = v.prior_rt[0]
         if last.ongoing:

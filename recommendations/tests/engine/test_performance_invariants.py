@@ -51,3 +51,58 @@ def test_plan_item_is_still_frozen() -> None:
     item = PlanItem(*(None for _ in fields))  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):
         item.code = "x"  # type: ignore[misc]
+
+
+def test_fast_init_instances_have_their_own_class_and_stay_frozen() -> None:
+    # fast_init fills the slots through a mutable twin class, then restores the class.
+    item = PlanItem(*(str(i) for i in range(len(dataclasses.fields(PlanItem)))))  # type: ignore[arg-type]
+    assert type(item) is PlanItem
+    assert item.code == "0" and item.lesion_id == "8"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.title = "x"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del item.title  # type: ignore[misc]
+    assert dataclasses.replace(item, title="t").title == "t"
+
+
+def test_fast_init_subclass_instances_keep_their_class() -> None:
+    @fast_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Base:
+        a: int
+        b: int = 2
+
+    class Sub(Base):
+        __slots__ = ("extra",)
+
+    s = Sub(1)
+    assert type(s) is Sub and (s.a, s.b) == (1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.a = 3  # type: ignore[misc]
+
+
+def test_fast_init_refuses_derived_classes() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Base:
+        a: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived(Base):
+        b: int
+
+    with pytest.raises(TypeError):
+        fast_init(Derived)
+
+
+def test_rt_status_inputs_are_final_before_radiotherapy() -> None:
+    # rt_statuses() is computed once, by the first radiotherapy rule, from surgery and
+    # MSCC findings: every code it reads must come from a rule that runs before RT-01.
+    from recommendations.engine.catalogue import RULES
+    from recommendations.engine.common import Section
+    from recommendations.engine.rules.radiotherapy import NOT_ADVISED_FLAGS
+    from recommendations.engine.rules.surgery import SURGICAL_ITEM_CODES
+
+    first_rt = next(i for i, r in enumerate(RULES) if r.section is Section.RADIOTHERAPY)
+    position = {r.id: i for i, r in enumerate(RULES)}
+    for code in (*SURGICAL_ITEM_CODES, *NOT_ADVISED_FLAGS, "MSCC-DECOMPRESSION-THEN-RT"):
+        assert position[CODES[code][1].id] < first_rt, code
