@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from .facts import (
     ANALYTE_UNITS,
+    LONG_BONES,
+    SPINAL_BONES,
     BoneTargetedAgent,
     BoneTargetedAgentCourse,
     CaseFacts,
@@ -356,8 +358,14 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         if s.lesion_id is not None:
             surgeries_by_lesion.setdefault(s.lesion_id, []).append(s)
 
+    # One pass over the lesions builds the views and everything read from them.
     views: list[LesionView] = []
+    spinal: list[LesionView] = []
+    compression_ids: list[str] = []
+    any_painful = False
+    all_painless = True
     for i, lesion in enumerate(facts.lesions):
+        lid = lesion.id
         prior: list[PriorRt] = []
         if lesion.prior_rt_date is not None or lesion.prior_rt_dose_gy is not None:
             if lesion.prior_rt_date is None or lesion.prior_rt_date <= as_of:
@@ -369,26 +377,37 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
                         lesion.prior_rt_technique,
                     )
                 )
-        prior.extend(courses_by_lesion.get(lesion.id, ()))
-        # Most recent first; unknown dates first so they are never mistaken for old RT.
-        prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
-        views.append(
-            LesionView(
-                index=i,
-                lesion=lesion,
-                id=lesion.id,
-                name=_lesion_name(lesion),
-                painful=_painful(lesion),
-                sins=sins_score(lesion) if lesion.is_spinal else None,
-                mirels=mirels_score(lesion) if lesion.is_long_bone else None,
-                prior_rt=tuple(prior),
-                rt_planned=lesion.id in rt_planned,
-                surgeries=tuple(surgeries_by_lesion.get(lesion.id, ())),
-            )
+        courses = courses_by_lesion.get(lid)
+        if courses:
+            prior.extend(courses)
+        if len(prior) > 1:
+            # Most recent first; unknown dates first so they are never mistaken for old RT.
+            prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
+        is_spinal = lesion.bone in SPINAL_BONES
+        painful = _painful(lesion)
+        view = LesionView(
+            i,
+            lesion,
+            lid,
+            _lesion_name(lesion),
+            painful,
+            sins_score(lesion) if is_spinal else None,
+            mirels_score(lesion) if lesion.bone in LONG_BONES else None,
+            tuple(prior),
+            lid in rt_planned,
+            tuple(surgeries_by_lesion.get(lid, ())),
         )
+        views.append(view)
+        if painful:
+            any_painful = True
+        if painful is not False:
+            all_painless = False
+        if is_spinal:
+            spinal.append(view)
+            if lesion.epidural_extension is True:
+                compression_ids.append(lid)
 
     labs = _latest_labs(facts, as_of)
-    spinal = tuple(v for v in views if v.lesion.is_spinal)
 
     n = facts.neurology
     mscc = n.suspected_cord_compression is True or n.cord_compression_on_imaging is True
@@ -396,14 +415,12 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     symptomatic: bool | None
     pain = facts.pain
     if (
-        any(v.painful for v in views)
+        any_painful
         or (pain.worst_nrs is not None and pain.worst_nrs > 0)
         or pain.uncontrolled is True
     ):
         symptomatic = True
-    elif pain.worst_nrs == 0 or (
-        views and all(v.painful is False for v in views) and pain.worst_nrs is None
-    ):
+    elif pain.worst_nrs == 0 or (views and all_painless and pain.worst_nrs is None):
         symptomatic = False
     else:
         symptomatic = None
@@ -484,8 +501,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         ecog_problem=ecog_problem,
         lesions=tuple(views),
         labs=labs,
-        spinal_lesions=spinal,
-        compression_ids=tuple(v.id for v in spinal if v.lesion.epidural_extension is True),
+        spinal_lesions=tuple(spinal),
+        compression_ids=tuple(compression_ids),
         mscc=mscc,
         symptomatic=symptomatic,
         bta_active=bta_active,

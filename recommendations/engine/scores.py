@@ -138,10 +138,6 @@ _SINS_PL = {
 }
 
 
-def _fmt_pct(value: float) -> str:
-    return f"{value:g} %"
-
-
 def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent:
     """SINS-05. Exactly 50 % is not defined by Fisher 2010: report 2–3, never pick."""
     name, rid = "collapse", "SINS-05"
@@ -149,7 +145,7 @@ def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent
     if collapse is None:
         return _missing(name, rid, fld, 0, 3)
     if collapse > 50:
-        return _known(name, rid, fld, f"collapse {_fmt_pct(collapse)} (> 50 %)", 3)
+        return _known(name, rid, fld, f"collapse {collapse:g} % (> 50 %)", 3)
     if collapse == 50:
         return ScoreComponent(
             name,
@@ -163,7 +159,7 @@ def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent
             "the radiologist should re-measure — the engine does not pick",
         )
     if collapse > 0:
-        return _known(name, rid, fld, f"collapse {_fmt_pct(collapse)} (< 50 %)", 2)
+        return _known(name, rid, fld, f"collapse {collapse:g} % (< 50 %)", 2)
     fld = "body_involvement_percent"
     if body is None:
         # No collapse: 1 point only if > 50 % of the body is involved.
@@ -177,8 +173,8 @@ def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent
             ComponentStatus.MISSING,
         )
     if body > 50:
-        return _known(name, rid, fld, f"no collapse, {_fmt_pct(body)} of body involved", 1)
-    return _known(name, rid, fld, f"no collapse, {_fmt_pct(body)} of body involved", 0)
+        return _known(name, rid, fld, f"no collapse, {body:g} % of body involved", 1)
+    return _known(name, rid, fld, f"no collapse, {body:g} % of body involved", 0)
 
 
 @fast_init
@@ -267,16 +263,18 @@ def sins_score(lesion: Lesion) -> SinsResult:
     kind = lesion.lesion_type
     align = lesion.alignment
     pl = lesion.posterolateral
-    comps = (
-        _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level],
-        _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain],
-        _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind],
-        _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align],
-        _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent),
-        _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl],
-    )
-    lo = sum(c.min_points for c in comps)
-    hi = sum(c.max_points for c in comps)
+    c1 = _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level]
+    c2 = _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain]
+    c3 = _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind]
+    c4 = _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align]
+    c5 = _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent)
+    c6 = _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl]
+    comps = (c1, c2, c3, c4, c5, c6)
+    # Spelt out rather than sum(<genexpr>): a generator costs more than these additions.
+    lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points + c5.min_points
+    lo += c6.min_points
+    hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points + c5.max_points
+    hi += c6.max_points
     return SinsResult(
         lesion.id, level, comps, lo, hi, _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE
     )
@@ -392,15 +390,13 @@ def mirels_score(lesion: Lesion) -> MirelsResult:
     pain = lesion.limb_pain
     kind = lesion.lesion_type
     size = lesion.cortical_involvement
-    comps = (
-        _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment],
-        _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain],
-        _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind],
-        _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size],
-    )
-    lo = sum(c.min_points for c in comps)
-    hi = sum(c.max_points for c in comps)
-    return MirelsResult(lesion.id, comps, lo, hi, ("MIR-01", "MIR-02"))
+    c1 = _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment]
+    c2 = _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain]
+    c3 = _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind]
+    c4 = _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size]
+    lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points
+    hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points
+    return MirelsResult(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"))
 
 
 # --------------------------------------------------------------------------- renal
