@@ -42,6 +42,8 @@ NOT_ADVISED_FLAGS = (
     "SURG-FIXATION-NOT-ADVISED-SURVIVAL",
     "SURG-STABILISATION-NOT-ADVISED-SURVIVAL",
 )
+_NOT_ADVISED_FLAGS = frozenset(NOT_ADVISED_FLAGS)
+_SURGICAL_ITEM_CODES = frozenset(SURGICAL_ITEM_CODES)
 
 RESPONSE_TEXT = (
     "Expected pain response about 60–70 % overall and 25–35 % complete (cohort and "
@@ -53,10 +55,9 @@ def _schedules(*pairs: tuple[float, int]) -> list[JSONValue]:
     return [{"dose_gy": d, "fractions": f} for d, f in pairs]
 
 
-def _postop(ctx: Context, v: LesionView, prior: Prior) -> bool:
-    if prior.has_any(SURGICAL_ITEM_CODES, v.id):
-        return True
-    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and v.id in compression_lesion_ids(ctx):
+def _postop(v: LesionView, drafted: bool) -> bool:
+    """Open surgery drafted for ``v`` (``drafted``), planned, or done without RT after it."""
+    if drafted:
         return True
     for s in v.surgeries:
         if s.kind not in OPEN_SURGERY_KINDS:
@@ -114,11 +115,17 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     """
     memo = ctx.memo.get("rt_status")
     if memo is None:
+        # The lesions that surgery / MSCC findings name, collected in one pass over the
+        # few findings rather than asked per lesion and code.
+        surgical = {i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES}
+        if prior.has("MSCC-DECOMPRESSION-THEN-RT"):
+            surgical.update(compression_lesion_ids(ctx))
+        not_advised_ids = {f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS}
         out = []
         for v in ctx.lesions:
-            postop = _postop(ctx, v, prior)
+            postop = _postop(v, v.id in surgical)
             mscc = _mscc_lesion(ctx, v)
-            not_advised = prior.has_any(NOT_ADVISED_FLAGS, v.id)
+            not_advised = v.id in not_advised_ids
             candidate = (
                 v.painful is True
                 and not v.rt_planned
