@@ -167,6 +167,20 @@ def agenda_unlock(*, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
+def meeting_mark_circulated(*, meeting: Meeting) -> Meeting:
+    """Record that the agenda was sent to the attendees now (the reminders app sends
+    it: `reminders.services.agenda_circulate`)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": "A cancelled meeting's agenda is not circulated."})
+    if not meeting.agenda_items.exists():
+        raise ValidationError({"meeting": "An empty agenda is not circulated."})
+    meeting.agenda_circulated_at = timezone.now()
+    meeting.save(update_fields=["agenda_circulated_at"])
+    return meeting
+
+
+@transaction.atomic
 def attendance_set(*, meeting: Meeting, user, confirmed: bool | None = None,
                    attended: bool | None = None) -> Attendance:
     if not has_board_role(user, meeting.board_id):
@@ -346,17 +360,13 @@ def record_patient_access(*, user, patient_ids: Iterable[int], action: str, path
     # One statement with the IDs as an array: every API list pays this, and building
     # 50 model instances for bulk_create (plus its BEGIN/COMMIT) cost more CPU than the
     # rest of the request's database work (bench/api_patients.py).
-    # Outside a transaction the statement commits on its own; it does not wait for the
-    # WAL flush (synchronous_commit off for this statement only): a database crash could
-    # lose the last fraction of a second of read records, never make them inconsistent,
-    # and a sync web worker is not held ~1 ms per page for the disk.
+    # Durable: outside a transaction the statement commits on its own with the server's
+    # synchronous_commit (on), so a read that was answered is on disk — an audit trail
+    # of who saw what must not lose its last records in a crash. (The WAL flush costs
+    # ≈ 0.1 ms of wall time per page here, and no CPU.)
     sql = (
         f"INSERT INTO {PatientAccess._meta.db_table} (user_id, patient_id, action, path, at) "  # noqa: S608
         "SELECT %s, unnest(%s::bigint[]), %s, %s, now()"
     )
-    if connection.in_atomic_block:
-        prefix = ""
-    else:
-        prefix = "SELECT set_config('synchronous_commit', 'off', true); "
     with connection.cursor() as cursor:
-        cursor.execute(prefix + sql, [user.pk, ids, action, path[:300]])
+        cursor.execute(sql, [user.pk, ids, action, path[:300]])

@@ -214,15 +214,25 @@ def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = Non
         meeting_day = local_date(meeting.starts_at)
         today = local_date(now)
         agenda_day = meeting_day - timedelta(days=AGENDA_DAYS_BEFORE)
+        # Circulated by hand (`agenda_circulate`): sent at once and keyed by when, so
+        # circulating again after a change sends the new agenda once more; it replaces
+        # the automatic circulation two days before.
+        sent = meeting.agenda_circulated_at
         for attendance in meeting.attendances.select_related("user"):
             if not attendance.user.email:
                 continue
-            key = f"agenda_circulation:m{meeting.pk}:u{attendance.user_id}:{agenda_day}"
+            if sent is None:
+                key = f"agenda_circulation:m{meeting.pk}:u{attendance.user_id}:{agenda_day}"
+                due_on, due_at = agenda_day, local_due_at(agenda_day)
+            else:
+                key = (f"agenda_circulation:m{meeting.pk}:u{attendance.user_id}:"
+                       f"sent-{sent:%Y%m%dT%H%M%S}")
+                due_on, due_at = local_date(sent), sent
             wanted[key] = Reminder(
                 kind=ReminderKind.AGENDA_CIRCULATION, board_id=meeting.board_id,
                 meeting=meeting, responsible_user_id=attendance.user_id,
                 title="Agenda of the board meeting", event_on=meeting_day,
-                due_on=agenda_day, due_at=local_due_at(agenda_day), idempotency_key=key,
+                due_on=due_on, due_at=due_at, idempotency_key=key,
             )
         items = list(meeting.agenda_items.filter(presenting_clinician__isnull=False))
         drafts = current_drafts(agenda_item_ids=[i.pk for i in items])
@@ -264,6 +274,16 @@ def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = Non
     Reminder.objects.bulk_create(new_rows, ignore_conflicts=True)
     result.created = new_rows
     return result
+
+
+@transaction.atomic
+def agenda_circulate(*, meeting: Meeting, by) -> ScheduleResult:
+    """Send the agenda to every invited member now, with a link and an .ics invite, and
+    ask each presenting clinician of a not-ready case for the missing data."""
+    if not by.has_perm("cases.manage_meeting", meeting):
+        raise PermissionDenied("Only the board's coordinators and chair circulate the agenda.")
+    meeting = cases_services.meeting_mark_circulated(meeting=meeting)
+    return meeting_preparation_schedule(meeting=meeting)
 
 
 def meetings_prepare_upcoming(*, now: datetime | None = None) -> int:

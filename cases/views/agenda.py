@@ -9,6 +9,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -75,7 +76,7 @@ def agenda_context(request, meeting, *, add_form=None) -> dict:
         "my_attendance": mine,
         "can_manage": can_manage,
         "add_form": add_form,
-        "can_circulate": can_manage and draft_api.circulation_service() is not None,
+        "can_circulate": can_manage,
         "specialties": Specialty,
     }
 
@@ -188,11 +189,16 @@ def agenda_lock(request, pk):
     meeting = selectors.meeting_for(user=request.user, pk=pk)
     require_perm(request, "cases.manage_meeting", meeting)
     try:
-        services.agenda_lock(meeting=meeting)
+        with transaction.atomic():
+            meeting = services.agenda_lock(meeting=meeting)
+            # The agenda is built: presenting clinicians of not-ready cases are asked
+            # for what is missing now, and the circulation is scheduled.
+            draft_api.prepare_meeting(meeting=meeting)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Agenda locked.")
+        messages.success(request, "Agenda locked; missing-data requests sent to the "
+                                  "presenting clinicians of cases that are not ready.")
     return redirect("cases:agenda", pk=meeting.pk)
 
 
@@ -211,12 +217,8 @@ def agenda_unlock(request, pk):
 def agenda_circulate(request, pk):
     meeting = selectors.meeting_for(user=request.user, pk=pk)
     require_perm(request, "cases.manage_meeting", meeting)
-    circulate = draft_api.circulation_service()
-    if circulate is None:
-        messages.error(request, "Circulating agendas by email is not available on this site.")
-        return redirect("cases:agenda", pk=meeting.pk)
     try:
-        circulate(meeting=meeting, by=request.user)
+        draft_api.circulate_agenda(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

@@ -252,10 +252,23 @@ def sign_decision(*, decision, chair):
     return decision_sign_and_schedule(decision=decision, chair=chair)
 
 
-def circulation_service():
-    """`reminders.services.agenda_circulate` if the reminders app has it, else None."""
-    try:
-        from reminders.services import agenda_circulate
-    except ImportError:
-        return None
-    return agenda_circulate
+def circulate_agenda(*, meeting, by):
+    """Send the agenda now (link + .ics) and the missing-data requests."""
+    from reminders.services import agenda_circulate
+
+    return agenda_circulate(meeting=meeting, by=by)
+
+
+def prepare_meeting(*, meeting):
+    """Schedule the agenda circulation and the missing-data requests of a meeting whose
+    agenda was just built (the beat sweep repeats it every 15 minutes)."""
+    from reminders.services import meeting_preparation_schedule
+
+    return meeting_preparation_schedule(meeting=meeting)
+
+
+def reminder_history(*, user, patient):
+    """The patient's follow-up reminders, for the patient page."""
+    from reminders.selectors import reminder_history_for_patient
+
+    return reminder_history_for_patient(user=user, patient=patient)
