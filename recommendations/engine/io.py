@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from . import facts as F
 from .catalogue import RULES
-from .common import Source
+from .common import Section, Source
 from .plan import BoardNote, DraftPlan, Flag, MissingData, PlanItem, RequiredSpecialty
 from .scores import (
     CreatinineClearance,
@@ -638,39 +638,65 @@ def _renal(r: RenalCheck | None) -> dict[str, Any] | None:
     }
 
 
+#: Per catalogue code: its section and sources, and their JSON. An item, flag or note
+#: carrying exactly these (always, for the engine's own output) reuses the converted
+#: sources instead of converting (and hashing) each ``Source`` per plan.
+_CODE_JSON: dict[str, tuple[Section, tuple[Source, ...], str, tuple[dict[str, Any], ...]]] = {
+    info.code: (
+        r.section,
+        info.sources or r.sources,
+        r.section._value_,
+        tuple(_source_json(s) for s in (info.sources or r.sources)),
+    )
+    for r in RULES
+    for info in r.codes
+}
+
+
+def _parts(code: str, section: Section, sources: tuple[Source, ...]) -> tuple[str, list[Any]]:
+    """The section string and a fresh sources list (callers may mutate their plan)."""
+    known = _CODE_JSON.get(code)
+    if known is not None and known[0] is section and known[1] is sources:
+        return known[2], [d.copy() for d in known[3]]
+    return section._value_, [_source(s) for s in sources]
+
+
 def _item(i: PlanItem) -> dict[str, Any]:
+    section, sources = _parts(i.code, i.section, i.sources)
     return {
         "code": i.code,
-        "section": str(i.section),
+        "section": section,
         "title": i.title,
         "detail": dict(sorted(i.detail.items())),
         "rationale": i.rationale,
-        "urgency": str(i.urgency),
+        "urgency": i.urgency._value_,
         "rule_id": i.rule_id,
         "lesion_id": i.lesion_id,
-        "sources": [_source(s) for s in i.sources],
+        "sources": sources,
     }
 
 
 def _flag(f: Flag) -> dict[str, Any]:
+    section, sources = _parts(f.code, f.section, f.sources)
     return {
         "code": f.code,
-        "section": str(f.section),
-        "severity": str(f.severity),
+        "section": section,
+        "severity": f.severity._value_,
         "message": f.message,
         "rule_id": f.rule_id,
         "lesion_id": f.lesion_id,
-        "sources": [_source(s) for s in f.sources],
+        "sources": sources,
     }
 
 
 def _note(n: BoardNote) -> dict[str, Any]:
+    section, sources = _parts(n.code, n.section, n.sources)
     return {
         "code": n.code,
-        "section": str(n.section),
+        "section": section,
         "message": n.message,
         "rule_id": n.rule_id,
-        "sources": [_source(s) for s in n.sources],
+        "sources": sources,
     }
 
 
