@@ -212,12 +212,16 @@ USE_I18N = True
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Site-wide assets (vendored Pico and htmx, site.css); `boardsite` is not an app.
+STATICFILES_DIRS = [BASE_DIR / "boardsite" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            # Local run and tests serve from the apps' folders (WHITENOISE_USE_FINDERS);
+            # production serves the hashed, compressed copies made by collectstatic.
+            if IS_DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -367,6 +371,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # axes logs every start and every login attempt at INFO; warnings are enough.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []
