@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cases.choices import BoneTargetedAgent as BTAChoice
 from cases.choices import LabAnalyte
-from cases.models import AgendaItem, LabResult, Patient
+from cases.models import AgendaItem, LabResult, Lesion, Patient
 from recommendations.engine import facts as f
 from recommendations.models import DraftPlan
 
@@ -87,6 +87,36 @@ def _baseline_creatinine(patient: Patient, labs: list[LabResult]) -> f.LabResult
     )
 
 
+def lesion_facts(lesion: Lesion) -> f.Lesion:
+    """The engine's `Lesion` for one stored lesion (1:1 field mapping). Used for the
+    case facts and for the scores the API shows on each lesion."""
+    return f.Lesion(
+        id=str(lesion.pk),
+        bone=f.Bone(lesion.bone),
+        label=lesion.site_label,
+        vertebral_level=_enum(f.VertebralLevel, lesion.vertebral_level),
+        long_bone_segment=_enum(f.LongBoneSegment, lesion.long_bone_segment),
+        laterality=_enum(f.Laterality, lesion.laterality),
+        lesion_type=_enum(f.LesionType, lesion.lesion_type),
+        painful=lesion.painful,
+        spinal_pain=_enum(f.SpinalPain, lesion.spinal_pain),
+        alignment=_enum(f.Alignment, lesion.alignment),
+        collapse_percent=_num(lesion.collapse_percent),
+        body_involvement_percent=_num(lesion.body_involvement_percent),
+        posterolateral=_enum(f.PosterolateralInvolvement, lesion.posterolateral),
+        limb_pain=_enum(f.LimbPain, lesion.limb_pain),
+        cortical_involvement=_enum(f.CorticalInvolvement, lesion.cortical_involvement),
+        soft_tissue_mass=lesion.soft_tissue_mass,
+        epidural_extension=lesion.epidural_extension,
+        pathological_fracture=lesion.pathological_fracture,
+        prior_rt_dose_gy=_num(lesion.prior_rt_dose_gy),
+        prior_rt_fractions=lesion.prior_rt_fractions,
+        prior_rt_date=lesion.prior_rt_on,
+        prior_rt_technique=_enum(f.RadiotherapyTechnique, lesion.prior_rt_technique),
+        bone_scan_uptake=lesion.bone_scan_uptake,
+    )
+
+
 def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
     """Map one patient (with the prefetches of `_patient_queryset`) onto CaseFacts."""
     primary = getattr(patient, "primary", None)
@@ -141,34 +171,7 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             periodontal_disease=patient.periodontal_disease,
             ill_fitting_dentures=patient.ill_fitting_dentures,
         ),
-        lesions=tuple(
-            f.Lesion(
-                id=str(lesion.pk),
-                bone=f.Bone(lesion.bone),
-                label=lesion.site_label,
-                vertebral_level=_enum(f.VertebralLevel, lesion.vertebral_level),
-                long_bone_segment=_enum(f.LongBoneSegment, lesion.long_bone_segment),
-                laterality=_enum(f.Laterality, lesion.laterality),
-                lesion_type=_enum(f.LesionType, lesion.lesion_type),
-                painful=lesion.painful,
-                spinal_pain=_enum(f.SpinalPain, lesion.spinal_pain),
-                alignment=_enum(f.Alignment, lesion.alignment),
-                collapse_percent=_num(lesion.collapse_percent),
-                body_involvement_percent=_num(lesion.body_involvement_percent),
-                posterolateral=_enum(f.PosterolateralInvolvement, lesion.posterolateral),
-                limb_pain=_enum(f.LimbPain, lesion.limb_pain),
-                cortical_involvement=_enum(f.CorticalInvolvement, lesion.cortical_involvement),
-                soft_tissue_mass=lesion.soft_tissue_mass,
-                epidural_extension=lesion.epidural_extension,
-                pathological_fracture=lesion.pathological_fracture,
-                prior_rt_dose_gy=_num(lesion.prior_rt_dose_gy),
-                prior_rt_fractions=lesion.prior_rt_fractions,
-                prior_rt_date=lesion.prior_rt_on,
-                prior_rt_technique=_enum(f.RadiotherapyTechnique, lesion.prior_rt_technique),
-                bone_scan_uptake=lesion.bone_scan_uptake,
-            )
-            for lesion in patient.lesions.all()
-        ),
+        lesions=tuple(lesion_facts(lesion) for lesion in patient.lesions.all()),
         labs=tuple(
             f.LabResult(
                 analyte=f.LabAnalyte(lab.analyte),

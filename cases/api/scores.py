@@ -13,42 +13,12 @@ from typing import Any
 from cases.models import Lesion
 
 
-def _opt(enum, value):
-    return enum(value) if value not in (None, "") else None
-
-
-def _float(value) -> float | None:
-    return float(value) if value is not None else None
-
-
 def engine_lesion(lesion: Lesion):
-    """The engine's `Lesion` facts for one stored lesion (1:1 field mapping)."""
-    from recommendations.engine import facts as f
+    """The engine's `Lesion` facts for one stored lesion: the same mapping the draft
+    plans use (`recommendations.selectors.lesion_facts`)."""
+    from recommendations.selectors import lesion_facts
 
-    return f.Lesion(
-        id=str(lesion.pk),
-        bone=f.Bone(lesion.bone),
-        label=lesion.site_label or None,
-        vertebral_level=_opt(f.VertebralLevel, lesion.vertebral_level),
-        long_bone_segment=_opt(f.LongBoneSegment, lesion.long_bone_segment),
-        laterality=_opt(f.Laterality, lesion.laterality),
-        lesion_type=_opt(f.LesionType, lesion.lesion_type),
-        painful=lesion.painful,
-        spinal_pain=_opt(f.SpinalPain, lesion.spinal_pain),
-        alignment=_opt(f.Alignment, lesion.alignment),
-        collapse_percent=_float(lesion.collapse_percent),
-        body_involvement_percent=_float(lesion.body_involvement_percent),
-        posterolateral=_opt(f.PosterolateralInvolvement, lesion.posterolateral),
-        limb_pain=_opt(f.LimbPain, lesion.limb_pain),
-        cortical_involvement=_opt(f.CorticalInvolvement, lesion.cortical_involvement),
-        soft_tissue_mass=lesion.soft_tissue_mass,
-        epidural_extension=lesion.epidural_extension,
-        pathological_fracture=lesion.pathological_fracture,
-        prior_rt_dose_gy=_float(lesion.prior_rt_dose_gy),
-        prior_rt_fractions=lesion.prior_rt_fractions,
-        prior_rt_date=lesion.prior_rt_on,
-        bone_scan_uptake=lesion.bone_scan_uptake,
-    )
+    return lesion_facts(lesion)
 
 
 def _components(result) -> list[dict[str, Any]]:
