@@ -153,6 +153,10 @@ class Prior:
                 return True
         return False
 
+    def emitted(self, codes: Iterable[str]) -> set[str]:
+        """Which of ``codes`` were emitted (for the case or any lesion)."""
+        return self._codes.intersection(codes)
+
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
         if lesion_id == "*":
             emitted = self._codes

@@ -288,14 +288,12 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not ctx.mscc:
         return
     crit = patchell_criteria(ctx)
-    text = "; ".join(
-        f"{c.name}: {c.text} ({'met' if c.met else 'not met' if c.met is False else 'unknown'})"
-        for c in crit
-    )
-    lesion_ids = compression_lesion_ids(ctx)
-    if any(c.met is False for c in crit):
-        return  # RT alone — RT-03 emits the radiotherapy item.
     unknown = [c for c in crit if c.met is None]
+    for c in crit:
+        if c.met is False:
+            return  # RT alone — RT-03 emits the radiotherapy item.
+    text = "; ".join([f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})" for c in crit])
+    lesion_ids = compression_lesion_ids(ctx)
     crit_json = {c.name: c.met for c in crit}
     if not unknown:
         yield Item(

@@ -12,6 +12,17 @@ from .base import Finding, Prior, Quorum, rule
 
 _S = Specialty
 
+# Case-level entries carry no case-specific text: built once (they are immutable).
+_MEDICAL_ONCOLOGY = Quorum(_S.MEDICAL_ONCOLOGY, "every case")
+_RADIATION_ONCOLOGY = Quorum(_S.RADIATION_ONCOLOGY, "every case")
+_SPINE_DEFICIT = Quorum(_S.SPINE_SURGERY, "neurological deficit")
+_SPINE_MSCC = Quorum(_S.SPINE_SURGERY, "cord compression (MSCC)")
+_IR_AUGMENTATION = Quorum(_S.INTERVENTIONAL_RADIOLOGY, "vertebral augmentation considered")
+_NUCLEAR_RADIOISOTOPE = Quorum(_S.NUCLEAR_MEDICINE, "radioisotope considered")
+_NUCLEAR_RADIUM_PENDING = Quorum(_S.NUCLEAR_MEDICINE, "radium-223 pending data", True)
+_PALLIATIVE_PAIN = Quorum(_S.PALLIATIVE_CARE, "uncontrolled pain")
+_RADIOLOGY = Quorum(_S.RADIOLOGY, "imaging to review")
+
 
 @rule(
     id="MDT-01",
@@ -27,8 +38,8 @@ _S = Specialty
 )
 def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
-    yield Quorum(_S.MEDICAL_ONCOLOGY, "every case")
-    yield Quorum(_S.RADIATION_ONCOLOGY, "every case")
+    yield _MEDICAL_ONCOLOGY
+    yield _RADIATION_ONCOLOGY
     for v in ctx.lesions:
         s = v.sins
         if s is None:
@@ -38,9 +49,9 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
         elif s.total_max >= 7:
             yield Quorum(_S.SPINE_SURGERY, f"{v.name}: SINS {s.total_text()} may reach 7", True)
     if f.neurology.deficit:
-        yield Quorum(_S.SPINE_SURGERY, "neurological deficit")
+        yield _SPINE_DEFICIT
     if ctx.mscc:
-        yield Quorum(_S.SPINE_SURGERY, "cord compression (MSCC)")
+        yield _SPINE_MSCC
     for v in ctx.lesions:
         m = v.mirels
         if m is not None and m.total_min >= 8:
@@ -51,41 +62,41 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
             )
         if v.lesion.pathological_fracture:
             yield Quorum(_S.ORTHOPAEDIC_SURGERY, f"{v.name}: pathological fracture")
-    if prior.has("IR-VERTEBRAL-AUGMENTATION") or prior.has("IR-AUGMENTATION-OVER-3-LEVELS"):
-        yield Quorum(_S.INTERVENTIONAL_RADIOLOGY, "vertebral augmentation considered")
+    if prior.has_any(("IR-VERTEBRAL-AUGMENTATION", "IR-AUGMENTATION-OVER-3-LEVELS")):
+        yield _IR_AUGMENTATION
     if prior.has_any(("RA223-ELIGIBLE", "RADIONUCLIDE-SR89-SM153")):
-        yield Quorum(_S.NUCLEAR_MEDICINE, "radioisotope considered")
+        yield _NUCLEAR_RADIOISOTOPE
     elif _radium_open(prior):
-        yield Quorum(_S.NUCLEAR_MEDICINE, "radium-223 pending data", True)
+        yield _NUCLEAR_RADIUM_PENDING
     if f.pain.uncontrolled:
-        yield Quorum(_S.PALLIATIVE_CARE, "uncontrolled pain")
+        yield _PALLIATIVE_PAIN
     if ctx.ecog is not None and ctx.ecog >= 3:
         yield Quorum(_S.PALLIATIVE_CARE, f"ECOG {ctx.ecog} (≥ 3)")
     if f.lesions or f.imaging:
-        yield Quorum(_S.RADIOLOGY, "imaging to review")
+        yield _RADIOLOGY
+
+
+_RADIUM_EXCLUSIONS = (
+    "RA223-EXCL-NON-PROSTATE",
+    "RA223-EXCL-CASTRATION-SENSITIVE",
+    "RA223-EXCL-VISCERAL",
+    "RA223-EXCL-ASYMPTOMATIC",
+    "RA223-EXCL-ABIRATERONE-PREDNISONE",
+    "RA223-EXCL-CHEMOTHERAPY",
+    "RA223-EXCL-ANC-FIRST-DOSE",
+    "RA223-EXCL-PLATELETS-FIRST-DOSE",
+    "RA223-EXCL-HB-FIRST-DOSE",
+    "RA223-HOLD-ANC-LATER-DOSE",
+    "RA223-HOLD-PLATELETS-LATER-DOSE",
+    "RA223-STOP-NO-RECOVERY",
+    "RA223-COURSE-COMPLETE",
+)
 
 
 def _radium_open(prior: Prior) -> bool:
     """Radium-223 was assessed, nothing excluded it, but data are missing."""
     assessed = prior.asked("RAD-01", "RAD-03")
-    excluded = any(
-        prior.has(c)
-        for c in (
-            "RA223-EXCL-NON-PROSTATE",
-            "RA223-EXCL-CASTRATION-SENSITIVE",
-            "RA223-EXCL-VISCERAL",
-            "RA223-EXCL-ASYMPTOMATIC",
-            "RA223-EXCL-ABIRATERONE-PREDNISONE",
-            "RA223-EXCL-CHEMOTHERAPY",
-            "RA223-EXCL-ANC-FIRST-DOSE",
-            "RA223-EXCL-PLATELETS-FIRST-DOSE",
-            "RA223-EXCL-HB-FIRST-DOSE",
-            "RA223-HOLD-ANC-LATER-DOSE",
-            "RA223-HOLD-PLATELETS-LATER-DOSE",
-            "RA223-STOP-NO-RECOVERY",
-            "RA223-COURSE-COMPLETE",
-        )
-    )
+    excluded = prior.has_any(_RADIUM_EXCLUSIONS)
     return assessed and not excluded
 
 

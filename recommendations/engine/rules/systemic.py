@@ -62,7 +62,7 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
     # Every LOCAL_TREATMENT_CODES entry is an item code (a test holds the catalogue to
     # that), so asking ``prior.has`` per code equals scanning the drafted items.
-    local = sorted({c for c in LOCAL_TREATMENT_CODES if prior.has(c)})
+    local = sorted(prior.emitted(LOCAL_TREATMENT_CODES))
     current = sorted(str(k) for k in ctx.therapy_kinds)
     extra = ""
     if prior.has("RA223-ELIGIBLE"):
