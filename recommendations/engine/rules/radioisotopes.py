@@ -57,11 +57,16 @@ class RadiumAssessment:
         return self.doses_given == 0
 
 
-def _count(ctx: Context, analyte: LabAnalyte) -> tuple[float | None, str]:
+def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
+    return ctx.lab(analyte).value
+
+
+def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
+    """The count as quoted in a message; formatted only when a message needs it."""
     st = ctx.lab(analyte)
     if st.value is None or st.latest is None:
-        return None, f"{analyte} {st.problem}"
-    return st.value, f"{analyte} {st.value:g} on {st.latest.taken_at.isoformat()}"
+        return f"{analyte} {st.problem}"
+    return f"{analyte} {st.value:g} on {st.latest.taken_at.isoformat()}"
 
 
 def assess_radium(ctx: Context) -> RadiumAssessment:
@@ -178,14 +183,14 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
     if SystemicTherapyKind.CHEMOTHERAPY in ctx.therapy_kinds:
         a.exclusions.append(("RAD-04", "RA223-EXCL-CHEMOTHERAPY", "concurrent chemotherapy"))
     # RAD-03
-    anc, anc_t = _count(ctx, LabAnalyte.ANC)
-    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS)
+    anc = _count(ctx, LabAnalyte.ANC)
+    plt = _count(ctx, LabAnalyte.PLATELETS)
     if anc is None:
         a.unknown.append(
             (
                 "RAD-03",
                 "labs.anc",
-                f"blood counts before every radium-223 dose ({anc_t})",
+                f"blood counts before every radium-223 dose ({_count_text(ctx, LabAnalyte.ANC)})",
                 Supplier.NURSING,
             )
         )
@@ -194,18 +199,20 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
             (
                 "RAD-03",
                 "labs.platelets",
-                f"blood counts before every radium-223 dose ({plt_t})",
+                "blood counts before every radium-223 dose "
+                f"({_count_text(ctx, LabAnalyte.PLATELETS)})",
                 Supplier.NURSING,
             )
         )
     if a.first_dose:
-        hb, hb_t = _count(ctx, LabAnalyte.HAEMOGLOBIN)
+        hb = _count(ctx, LabAnalyte.HAEMOGLOBIN)
         if hb is None:
             a.unknown.append(
                 (
                     "RAD-03",
                     "labs.haemoglobin",
-                    f"first radium-223 dose needs Hb ≥ 10 g/dL ({hb_t})",
+                    "first radium-223 dose needs Hb ≥ 10 g/dL "
+                    f"({_count_text(ctx, LabAnalyte.HAEMOGLOBIN)})",
                     Supplier.NURSING,
                 )
             )
@@ -214,7 +221,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-ANC-FIRST-DOSE",
-                    f"{anc_t} < {FIRST_ANC} ×10⁹/L (first dose)",
+                    f"{_count_text(ctx, LabAnalyte.ANC)} < {FIRST_ANC} ×10⁹/L (first dose)",
                 )
             )
         if plt is not None and plt < FIRST_PLT:
@@ -222,7 +229,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-PLATELETS-FIRST-DOSE",
-                    f"{plt_t} < {FIRST_PLT:g} ×10⁹/L (first dose)",
+                    f"{_count_text(ctx, LabAnalyte.PLATELETS)} < {FIRST_PLT:g} ×10⁹/L (first dose)",
                 )
             )
         if hb is not None and hb < FIRST_HB:
@@ -240,7 +247,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-ANC-LATER-DOSE",
-                    f"{anc_t} < {LATER_ANC} ×10⁹/L (later dose)",
+                    f"{_count_text(ctx, LabAnalyte.ANC)} < {LATER_ANC} ×10⁹/L (later dose)",
                 )
             )
             low.append("ANC")
@@ -249,7 +256,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-PLATELETS-LATER-DOSE",
-                    f"{plt_t} < {LATER_PLT:g} ×10⁹/L (later dose)",
+                    f"{_count_text(ctx, LabAnalyte.PLATELETS)} < {LATER_PLT:g} ×10⁹/L (later dose)",
                 )
             )
             low.append("platelets")
@@ -631,8 +638,8 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "No lesion takes up tracer on bone scan: Sr-89/Sm-153 would not reach the "
                 "metastases.",
             )
-    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS)
-    wbc, wbc_t = _count(ctx, LabAnalyte.WBC)
+    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
+    wbc, wbc_t = _count(ctx, LabAnalyte.WBC), _count_text(ctx, LabAnalyte.WBC)
     if plt is None:
         ok = False
         yield Missing(

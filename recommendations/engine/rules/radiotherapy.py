@@ -137,7 +137,7 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
                 RtStatus(postop, mscc, not_advised, candidate, tuple(_complicated(v, not_advised)))
             )
         memo = ctx.memo["rt_status"] = tuple(out)
-    return cast(tuple[RtStatus, ...], memo)
+    return cast("tuple[RtStatus, ...]", memo)  # a string: no alias built per call
 
 
 def _unknown_features(v: LesionView) -> list[str]:
