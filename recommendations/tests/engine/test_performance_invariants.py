@@ -106,3 +106,26 @@ def test_rt_status_inputs_are_final_before_radiotherapy() -> None:
     position = {r.id: i for i, r in enumerate(RULES)}
     for code in (*SURGICAL_ITEM_CODES, *NOT_ADVISED_FLAGS, "MSCC-DECOMPRESSION-THEN-RT"):
         assert position[CODES[code][1].id] < first_rt, code
+
+
+def test_flat_fact_models_dict_equals_model_dump() -> None:
+    # io._to_facts builds the list entries from the models' __dict__ (no nested models).
+    from pydantic import BaseModel
+
+    from recommendations.engine import io
+
+    for model in (
+        io.LesionIn,
+        io.BtaCourseIn,
+        io.SystemicIn,
+        io.RadiotherapyIn,
+        io.SurgeryIn,
+        io.RadioisotopeIn,
+        io.ImagingIn,
+    ):
+        for name, f in model.model_fields.items():
+            ann = f.annotation
+            assert not (isinstance(ann, type) and issubclass(ann, BaseModel)), (model, name)
+    les = io.LesionIn.model_validate({"id": "L1", "bone": "femur", "collapse_percent": 10})
+    assert les.__dict__ == les.model_dump()
+    assert list(les.__dict__) == list(io.LesionIn.model_fields)
