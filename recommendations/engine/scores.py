@@ -60,12 +60,9 @@ class ScoreComponent:
         return self.min_points if self.min_points == self.max_points else None
 
     def describe(self) -> str:
-        pts = (
-            str(self.min_points)
-            if self.min_points == self.max_points
-            else f"{self.min_points}–{self.max_points}"
-        )
-        return f"{self.finding} {pts}"
+        if self.min_points == self.max_points:
+            return f"{self.finding} {self.min_points}"
+        return f"{self.finding} {self.min_points}–{self.max_points}"
 
 
 def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreComponent:
@@ -217,7 +214,7 @@ class SinsResult:
         return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
 
     def describe(self) -> str:
-        parts = ", ".join(c.describe() for c in self.components)
+        parts = ", ".join([c.describe() for c in self.components])  # a list joins faster
         return f"SINS {self.total_text()} ({parts})"
 
 
@@ -347,7 +344,7 @@ class MirelsResult:
         return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
 
     def describe(self) -> str:
-        parts = ", ".join(c.describe() for c in self.components)
+        parts = ", ".join([c.describe() for c in self.components])  # a list joins faster
         return f"Mirels {self.total_text()} ({parts})"
 
 
