@@ -119,8 +119,6 @@ def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
 
 #: Immutable, so one shared "absent" status per analyte instead of one per evaluation.
 _ABSENT = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
-#: Iterating an Enum class goes through a Python-level generator; a tuple does not.
-_ANALYTES = tuple(LabAnalyte)
 
 
 def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> LabStatus:
@@ -278,7 +276,12 @@ def _latest_labs(facts: CaseFacts, as_of: date) -> dict[LabAnalyte, LabStatus]:
         cur = latest.get(lab.analyte)
         if cur is None or lab.taken_at >= cur.taken_at:
             latest[lab.analyte] = lab
-    return {a: _lab_status(a, latest.get(a), as_of) for a in _ANALYTES}
+    # Start from the shared "absent" statuses (in analyte order) and replace the
+    # analytes on record: no call per absent analyte.
+    statuses = dict(_ABSENT)
+    for a, lab in latest.items():
+        statuses[a] = _lab_status(a, lab, as_of)
+    return statuses
 
 
 def _baseline_clearance(

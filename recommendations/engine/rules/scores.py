@@ -90,7 +90,8 @@ def sins_total(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def sins_missing(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for v in ctx.lesions:
         s = v.sins
-        if s is None:
+        # A missing component always spans a range, so an exact total has none.
+        if s is None or s.total_min == s.total_max:
             continue
         for fld in s.missing:
             why, who = _SINS_FIELD_WHY[fld]
@@ -128,6 +129,8 @@ def mirels_category(ctx: Context, prior: Prior) -> Iterator[Finding]:
             yield Flagged(
                 "MIRELS-8-BORDERLINE", f"{v.name}: {m.describe()}. {MIRELS_8_EXPLANATION}", v.id
             )
+        if m.total_min == m.total_max:
+            continue  # exact: nothing missing (see SINS-08)
         for fld in m.missing:
             why, who = _MIRELS_FIELD_WHY[fld]
             yield Missing(

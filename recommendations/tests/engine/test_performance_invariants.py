@@ -129,3 +129,21 @@ def test_flat_fact_models_dict_equals_model_dump() -> None:
     les = io.LesionIn.model_validate({"id": "L1", "bone": "femur", "collapse_percent": 10})
     assert les.__dict__ == les.model_dump()
     assert list(les.__dict__) == list(io.LesionIn.model_fields)
+
+
+def test_missing_score_components_always_span_a_range() -> None:
+    # SINS-08 / MIR-02 skip an exact total: that needs every missing component to span
+    # a range (and "undefined" 50 % collapse is 2–3 too).
+    from recommendations.engine.facts import Bone, Lesion
+    from recommendations.engine.scores import ComponentStatus, mirels_score, sins_score
+
+    for comps in (
+        sins_score(Lesion("s", Bone.VERTEBRA)).components,
+        sins_score(Lesion("s", Bone.VERTEBRA, collapse_percent=0)).components,
+        sins_score(Lesion("s", Bone.VERTEBRA, collapse_percent=50)).components,
+        mirels_score(Lesion("f", Bone.FEMUR)).components,
+        mirels_score(Lesion("h", Bone.HUMERUS)).components,
+    ):
+        for c in comps:
+            if c.status is not ComponentStatus.KNOWN:
+                assert c.min_points < c.max_points, c
