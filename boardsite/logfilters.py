@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 _QUERY = re.compile(r"\?[^\s\"']*")
+
+
+def _redact(value):
+    return _QUERY.sub("?[redacted]", value) if isinstance(value, str) else value
 
 
 class RedactPatientDataFilter(logging.Filter):
@@ -21,9 +26,14 @@ class RedactPatientDataFilter(logging.Filter):
             record.request = None
         if isinstance(record.msg, str) and "?" in record.msg:
             record.msg = _QUERY.sub("?[redacted]", record.msg)
-        if record.args:
+        args = record.args
+        if isinstance(args, Mapping):
+            # `logger.info("%(name)s", {"name": …})` (Celery's task lines): the args stay
+            # a mapping — a tuple would make "%(name)s" fail with "format requires a
+            # mapping" — with their string values redacted.
+            record.args = {key: _redact(value) for key, value in args.items()}
+        elif args:
             record.args = tuple(
-                _QUERY.sub("?[redacted]", a) if isinstance(a, str) else a
-                for a in (record.args if isinstance(record.args, tuple) else (record.args,))
+                _redact(a) for a in (args if isinstance(args, tuple) else (args,))
             )
         return True
