@@ -548,23 +548,25 @@ def _component(c: ScoreComponent) -> dict[str, Any]:
         "finding": c.finding,
         "min_points": c.min_points,
         "max_points": c.max_points,
-        "points": c.points,
-        "status": str(c.status),
+        "points": c.min_points if c.min_points == c.max_points else None,  # c.points
+        "status": c.status._value_,
         "note": c.note,
     }
 
 
 def _sins(s: SinsResult) -> dict[str, Any]:
-    cat = s.category
+    # s.category is the common category of the range's ends, so derive it from them.
+    cat_min = s.category_min._value_
+    cat_max = s.category_max._value_
     return {
         "lesion_id": s.lesion_id,
-        "level": str(s.level) if s.level else None,
+        "level": s.level._value_ if s.level else None,
         "total": s.total,
         "total_min": s.total_min,
         "total_max": s.total_max,
-        "category": str(cat) if cat else None,
-        "category_min": str(s.category_min),
-        "category_max": str(s.category_max),
+        "category": cat_min if cat_min == cat_max else None,
+        "category_min": cat_min,
+        "category_max": cat_max,
         "missing": list(s.missing),
         "undefined": list(s.undefined),
         "components": [_component(c) for c in s.components],
@@ -580,7 +582,7 @@ def _mirels(m: MirelsResult) -> dict[str, Any]:
         "total": m.total,
         "total_min": m.total_min,
         "total_max": m.total_max,
-        "category": str(cat) if cat else None,
+        "category": cat._value_ if cat else None,
         "missing": list(m.missing),
         "components": [_component(c) for c in m.components],
         "rule_ids": list(m.rule_ids),
