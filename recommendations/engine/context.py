@@ -428,16 +428,30 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     else:
         symptomatic = None
 
-    bta_active = tuple(c for c in facts.bone_targeted_agents if _bta_active(c, as_of))
-    bta_planned = tuple(c for c in facts.bone_targeted_agents if _bta_planned(c, as_of))
+    # Latest treatment start (IMG-02 flare window): systemic therapies, BTAs, isotopes.
+    starts: list[date] = []
+    # One pass over the BTA courses: what runs, what is planned, cumulative exposure.
+    bta_active: list[BoneTargetedAgentCourse] = []
+    bta_planned: list[BoneTargetedAgentCourse] = []
+    zol_active = zol_planned = dmab_active = dmab_planned = False
     exposure = 0
     for btc in facts.bone_targeted_agents:
         if btc.start is not None and btc.start <= as_of:
             end = min(btc.stop, as_of) if btc.stop is not None else as_of
             exposure += max(0, (end - btc.start).days)
+            starts.append(btc.start)
+        zol = btc.agent is BoneTargetedAgent.ZOLEDRONIC_ACID
+        dmab = btc.agent is BoneTargetedAgent.DENOSUMAB
+        if _bta_active(btc, as_of):
+            bta_active.append(btc)
+            zol_active = zol_active or zol
+            dmab_active = dmab_active or dmab
+        if _bta_planned(btc, as_of):
+            bta_planned.append(btc)
+            zol_planned = zol_planned or zol
+            dmab_planned = dmab_planned or dmab
 
     kinds: set[SystemicTherapyKind] = set()
-    starts: list[date] = []
     for t in facts.systemic_therapies:
         if t.start is not None and t.start <= as_of:
             starts.append(t.start)
@@ -448,10 +462,9 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         running = t.stop is None or t.stop >= as_of
         if started and running:
             kinds.add(t.kind)
-    starts.extend(c.start for c in facts.bone_targeted_agents if c.start and c.start <= as_of)
-    starts.extend(
-        r.first_dose for r in facts.radioisotope_courses if r.first_dose and r.first_dose <= as_of
-    )
+    for r in facts.radioisotope_courses:
+        if r.first_dose is not None and r.first_dose <= as_of:
+            starts.append(r.first_dose)
 
     cre = labs[LabAnalyte.CREATININE]
     crcl: CreatinineClearance | None = None
@@ -466,7 +479,6 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     else:
         crcl_problem = f"creatinine {cre.problem}"
 
-    zol_active = any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in bta_active)
     zol_baseline, zol_problem = _baseline_clearance(
         facts, as_of, zol_active, weight, labs, crcl, crcl_problem
     )
@@ -508,8 +520,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         compression_ids=tuple(compression_ids),
         mscc=mscc,
         symptomatic=symptomatic,
-        bta_active=bta_active,
-        bta_planned=bta_planned,
+        bta_active=tuple(bta_active),
+        bta_planned=tuple(bta_planned),
         bta_exposure_days=exposure,
         therapy_kinds=frozenset(kinds),
         last_treatment_start=max(starts) if starts else None,
@@ -520,9 +532,9 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         zol_band=band,
         renal_check=renal,
         zol_active=zol_active,
-        zol_planned=any(c.agent is BoneTargetedAgent.ZOLEDRONIC_ACID for c in bta_planned),
-        dmab_active=any(c.agent is BoneTargetedAgent.DENOSUMAB for c in bta_active),
-        dmab_planned=any(c.agent is BoneTargetedAgent.DENOSUMAB for c in bta_planned),
+        zol_planned=zol_planned,
+        dmab_active=dmab_active,
+        dmab_planned=dmab_planned,
     )
 
 

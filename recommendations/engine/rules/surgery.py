@@ -50,7 +50,10 @@ SURGICAL_ITEM_CODES = (
 
 
 def _has_surgery(v: LesionView, kinds: frozenset[SurgeryKind]) -> bool:
-    return any(s.kind in kinds for s in v.surgeries)
+    for s in v.surgeries:  # a plain loop: any(<genexpr>) costs more, per lesion per rule
+        if s.kind in kinds:
+            return True
+    return False
 
 
 def _survival_short(ctx: Context) -> bool:
