@@ -287,9 +287,16 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
     def add(path: str, msg: str) -> None:
         err.setdefault(path, []).append(msg)
 
+    after = f"must not be after {as_of.isoformat()}" if as_of is not None else ""
+
+    # Per-entry checks below read ``if late(d): add(f"<path>", after)``: the path is
+    # formatted only for an error (most cases have none).
+    def late(d: date | None) -> bool:
+        return as_of is not None and d is not None and d > as_of
+
     def not_future(path: str, d: date | None) -> None:
-        if as_of is not None and d is not None and d > as_of:
-            add(path, f"must not be after {as_of.isoformat()}")
+        if late(d):
+            add(path, after)
 
     def ordered(path: str, start: date | None, stop: date | None) -> None:
         if start is not None and stop is not None and stop < start:
@@ -354,11 +361,13 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
             and les.bone is not F.Bone.FEMUR
         ):
             add(f"{base}.long_bone_segment", "peritrochanteric applies to the femur only")
-        not_future(f"{base}.prior_rt_date", les.prior_rt_date)
+        if late(les.prior_rt_date):
+            add(f"{base}.prior_rt_date", after)
 
     for i, lab in enumerate(m.labs):
         _check_lab(lab, f"labs.{i}", err)
-        not_future(f"labs.{i}.taken_at", lab.taken_at)
+        if late(lab.taken_at):
+            add(f"labs.{i}.taken_at", after)
     if m.baseline_creatinine is not None:
         b = m.baseline_creatinine
         if b.analyte is not F.LabAnalyte.CREATININE:
@@ -367,7 +376,8 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
         not_future("baseline_creatinine.taken_at", b.taken_at)
     for i, c in enumerate(m.bone_targeted_agents):
         ordered(f"bone_targeted_agents.{i}.stop", c.start, c.stop)
-        not_future(f"bone_targeted_agents.{i}.withheld_since", c.withheld_since)
+        if late(c.withheld_since):
+            add(f"bone_targeted_agents.{i}.withheld_since", after)
         if c.withheld_since is not None and c.agent is not F.BoneTargetedAgent.ZOLEDRONIC_ACID:
             add(
                 f"bone_targeted_agents.{i}.withheld_since",
@@ -380,12 +390,15 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
         if r.lesion_id is not None and r.lesion_id not in ids:
             add(f"radiotherapy_courses.{i}.lesion_id", f"no lesion with id {r.lesion_id!r}")
     for i, s in enumerate(m.surgeries):
-        not_future(f"surgeries.{i}.performed_on", s.performed_on)
+        if late(s.performed_on):
+            add(f"surgeries.{i}.performed_on", after)
         if s.lesion_id is not None and s.lesion_id not in ids:
             add(f"surgeries.{i}.lesion_id", f"no lesion with id {s.lesion_id!r}")
     for i, ri in enumerate(m.radioisotope_courses):
-        not_future(f"radioisotope_courses.{i}.first_dose", ri.first_dose)
-        not_future(f"radioisotope_courses.{i}.last_dose", ri.last_dose)
+        if late(ri.first_dose):
+            add(f"radioisotope_courses.{i}.first_dose", after)
+        if late(ri.last_dose):
+            add(f"radioisotope_courses.{i}.last_dose", after)
         ordered(f"radioisotope_courses.{i}.last_dose", ri.first_dose, ri.last_dose)
         if ri.agent is F.Radioisotope.RADIUM_223 and ri.doses_given > 6:
             add(
@@ -393,7 +406,8 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
                 "radium-223 is given as at most 6 injections",
             )
     for i, im in enumerate(m.imaging):
-        not_future(f"imaging.{i}.performed_on", im.performed_on)
+        if late(im.performed_on):
+            add(f"imaging.{i}.performed_on", after)
     return err
 
 
