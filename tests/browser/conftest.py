@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,7 +31,21 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def _orm_beside_playwright():
+    """Set for the browser tests only (they run last), never at import: a process-wide
+    DJANGO_ALLOW_ASYNC_UNSAFE would leak into every other test and its subprocesses
+    (`check --deploy` refuses it, rightly)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def chromium(_orm_beside_playwright):
     # A missing browser is a failure, never a skip: CI installs it with apt.
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")

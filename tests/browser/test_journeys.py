@@ -59,7 +59,7 @@ def test_coordinator_builds_and_locks_an_agenda_and_sees_what_is_missing(
     page.wait_for_load_state()
     expect(page.locator(".agenda-row").first).to_have_id(f"item-{chase_item.pk}")
     page.get_by_role("button", name="Lock agenda").click()
-    expect(page.locator(".messages")).to_contain_text("Agenda locked.")
+    expect(page.locator(".messages")).to_contain_text("Agenda locked; missing-data requests sent")
     expect(page.get_by_role("button", name="Unlock agenda")).to_be_visible()
     expect(page.get_by_role("button", name="Add to agenda")).to_have_count(0)
     # Still visible after locking: what is missing and from whom.
