@@ -10,7 +10,6 @@ from django.shortcuts import render
 from recommendations.engine import ENGINE_VERSION
 from recommendations.engine.io import catalogue_to_json
 
-
 #: The rules reference's section names, for headings.
 SECTION_LABELS = {
     "scores": "Scores: SINS, Mirels, renal function",
