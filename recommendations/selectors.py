@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cases.choices import BoneTargetedAgent as BTAChoice
 from cases.choices import LabAnalyte
-from cases.models import AgendaItem, LabResult, Lesion, Patient
+from cases.models import LabResult, Lesion, Patient
 from recommendations.engine import facts as f
 from recommendations.models import DraftPlan
 
@@ -269,9 +269,16 @@ def current_drafts(*, agenda_item_ids: Iterable[int]) -> dict[int, DraftPlan]:
     return {row.agenda_item_id: row for row in rows}
 
 
-def agenda_items_with_patients(*, meeting_id: int) -> list[AgendaItem]:
-    return list(
-        AgendaItem.objects.filter(meeting_id=meeting_id)
-        .select_related("meeting", "patient")
-        .order_by("-urgent", "position", "id")
+def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, tuple[str, str, date]]:
+    """What the newest draft of each agenda item was computed from — (facts hash,
+    engine version, as-of date) — without loading the snapshots, in one query."""
+    ids = list(agenda_item_ids)
+    if not ids:
+        return {}
+    rows = (
+        DraftPlan.objects.filter(agenda_item_id__in=ids)
+        .order_by("agenda_item_id", "-created_at", "-id")
+        .distinct("agenda_item_id")
+        .values_list("agenda_item_id", "facts_sha256", "engine_version", "as_of")
     )
+    return {item_id: (digest, version, as_of) for item_id, digest, version, as_of in rows}

@@ -20,7 +20,11 @@ from cases.models import AgendaItem, Decision, Meeting
 from recommendations.engine import ENGINE_VERSION, CaseFacts, evaluate
 from recommendations.engine.io import facts_to_json, plan_to_json
 from recommendations.models import DraftPlan
-from recommendations.selectors import case_facts_for_patients, current_drafts
+from recommendations.selectors import (
+    case_facts_for_patients,
+    current_drafts,
+    current_fingerprints,
+)
 
 
 def evaluation_date(meeting: Meeting) -> date:
@@ -41,8 +45,10 @@ def _facts_hash(facts: CaseFacts) -> str:
 def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, DraftPlan]:
     """Refresh the drafts of these agenda items (all of one meeting, usually).
 
-    Fixed number of queries: facts (9), current drafts (1), signed items (1), one bulk
-    INSERT of the new snapshots and one bulk UPDATE of the agenda items' readiness.
+    Fixed number of queries: signed items (1), the current drafts' fingerprints (1),
+    facts (9), one bulk INSERT of the new snapshots, one bulk UPDATE of the agenda
+    items' readiness, and the unchanged drafts in full (1). The fingerprints are read
+    without the snapshots' JSON: a draft about to be replaced is never loaded.
     """
     if not agenda_items:
         return {}
@@ -52,7 +58,7 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
             "agenda_item_id", flat=True
         )
     )
-    current = current_drafts(agenda_item_ids=item_ids)
+    current = current_fingerprints(agenda_item_ids=item_ids)
     open_items = [item for item in agenda_items if item.pk not in signed]
     facts_by_patient = case_facts_for_patients(
         patient_ids={item.patient_id for item in open_items}, as_of=as_of
@@ -62,13 +68,7 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
     for item in open_items:
         facts = facts_by_patient[item.patient_id]
         digest = _facts_hash(facts)
-        existing = current.get(item.pk)
-        if (
-            existing is not None
-            and existing.facts_sha256 == digest
-            and existing.engine_version == ENGINE_VERSION
-            and existing.as_of == as_of
-        ):
+        if current.get(item.pk) == (digest, ENGINE_VERSION, as_of):
             continue
         plan = evaluate(facts, as_of=as_of)
         output = plan_to_json(plan)
@@ -97,8 +97,9 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
         DraftPlan.objects.bulk_create(new_rows)
     if changed_items:
         AgendaItem.objects.bulk_update(changed_items, ["status", "urgent"])
-    result = {k: v for k, v in current.items()}
-    result.update({row.agenda_item_id: row for row in new_rows})
+    result = {row.agenda_item_id: row for row in new_rows}
+    unchanged = [item_id for item_id in current if item_id not in result]
+    result.update(current_drafts(agenda_item_ids=unchanged))
     return result
 
 
