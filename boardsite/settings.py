@@ -110,8 +110,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Who did it, from which request: attached to every audit-trail row (pghistory).
-    "pghistory.middleware.HistoryMiddleware",
+    # Who did it, from which request: attached to every audit-trail row (pghistory);
+    # read-only API requests, which write no tracked row, skip it (cases/api/middleware.py).
+    "cases.api.middleware.HistoryMiddleware",
     # django-axes must be last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -312,7 +313,8 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with a WWW-Authenticate
     # header rather than 403 (session auth has no challenge to offer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication in one hand-written query (cases/api/authentication.py).
+        "cases.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -363,10 +363,14 @@ def record_patient_access(*, user, patient_ids: Iterable[int], action: str, path
     # Durable: outside a transaction the statement commits on its own with the server's
     # synchronous_commit (on), so a read that was answered is on disk — an audit trail
     # of who saw what must not lose its last records in a crash. (The WAL flush costs
-    # ≈ 0.1 ms of wall time per page here, and no CPU.)
+    # ≈ 0.15 ms of PostgreSQL CPU and ≈ 0.1 ms of wall time per page here.)
+    # The IDs travel as one array literal ("{1,2,3}"): psycopg adapting a list of 50
+    # ints item by item cost a third of this function's CPU. int() keeps it a literal
+    # of numbers whatever was passed.
     sql = (
         f"INSERT INTO {PatientAccess._meta.db_table} (user_id, patient_id, action, path, at) "  # noqa: S608
         "SELECT %s, unnest(%s::bigint[]), %s, %s, now()"
     )
+    array = "{" + ",".join([str(int(i)) for i in ids]) + "}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, ids, action, path[:300]])
+        cursor.execute(sql, [user.pk, array, action, path[:300]])

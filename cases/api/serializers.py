@@ -9,7 +9,7 @@ Related rows are chosen among the user's boards only (`ScopedPrimaryKeyRelatedFi
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -106,6 +106,28 @@ PATIENT_LIST_FIELDS = ("id", "board", "hospital_number", "given_name", "family_n
                        "updated_at")
 
 
+def _patient_row(row: dict, zone) -> dict:
+    """One `.values()` row as DRF's fields would write it (see PatientListSerializer)."""
+    out = dict(row)
+    if out["date_of_birth"] is not None:
+        out["date_of_birth"] = out["date_of_birth"].isoformat()
+    stamp = out["updated_at"].astimezone(zone).isoformat()
+    out["updated_at"] = stamp[:-6] + "Z" if stamp.endswith("+00:00") else stamp
+    return out
+
+
+class _PatientRowsSerializer(serializers.ListSerializer):
+    """The list of a page: the site's time zone is looked up once, not once per row
+    (`timezone.localtime` per row was a fifth of the serializer's time)."""
+
+    def to_representation(self, data):
+        rows = data.all() if isinstance(data, models.manager.BaseManager) else data
+        zone = timezone.get_current_timezone()
+        child = self.child
+        return [_patient_row(row, zone) if isinstance(row, dict)
+                else child.to_representation(row) for row in rows]
+
+
 class PatientListSerializer(serializers.ModelSerializer):
     """A patient in a list: who, on which board, and the headline status.
 
@@ -120,16 +142,12 @@ class PatientListSerializer(serializers.ModelSerializer):
         model = Patient
         fields = list(PATIENT_LIST_FIELDS)
         read_only_fields = fields
+        list_serializer_class = _PatientRowsSerializer
 
     def to_representation(self, row):
         if not isinstance(row, dict):
             return super().to_representation(row)
-        out = dict(row)
-        if out["date_of_birth"] is not None:
-            out["date_of_birth"] = out["date_of_birth"].isoformat()
-        stamp = timezone.localtime(out["updated_at"]).isoformat()
-        out["updated_at"] = stamp[:-6] + "Z" if stamp.endswith("+00:00") else stamp
-        return out
+        return _patient_row(row, timezone.get_current_timezone())
 
 
 class PatientSerializer(ClinicalRowSerializer):
