@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -187,11 +188,17 @@ def own_redis():
 
 
 def test_database_url() -> str:
+    """A DATABASE_URL for the test database, for the worker processes. The embedded
+    PostgreSQL of ./bin/test listens on a unix socket (OPTIONS["host"]), the machine's
+    on TCP; both are kept as the settings have them."""
     s = connection.settings_dict
     user = s.get("USER") or "postgres"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "127.0.0.1"
+    password = f":{quote(s['PASSWORD'], safe='')}" if s.get("PASSWORD") else ""
     port = s.get("PORT") or 5432
+    socket_dir = (s.get("OPTIONS") or {}).get("host")
+    if socket_dir and not s.get("HOST"):
+        return f"postgres://{user}{password}@:{port}/{s['NAME']}?host={quote(socket_dir)}"
+    host = s.get("HOST") or "127.0.0.1"
     return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
 
 
