@@ -10,7 +10,7 @@ decides what is missing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -35,8 +35,6 @@ def _enum(enum_type, value: str | None):
 
 
 def _patient_queryset(patient_ids: Iterable[int], as_of: date) -> QuerySet[Patient]:
-    from datetime import timedelta
-
     lab_since = as_of - timedelta(days=LAB_WINDOW_DAYS)
     return (
         Patient.objects.filter(pk__in=list(patient_ids))

@@ -1,8 +1,10 @@
-"""The pages' window on the recommendation engine's drafts.
+"""The pages' window on the other apps: the engine's drafts and the reminders.
 
 `cases` itself (models, services, selectors) imports neither `recommendations` nor
 `reminders`; only this web layer does, at call time, because the pages show the draft
-next to the record and signing schedules the follow-up. Everything here only reads the
+next to the record, signing schedules the follow-up, locking and circulating the agenda
+schedule the meeting's reminders, and the patient page lists them. The draft part only
+reads the
 `DraftPlan.output` JSON (`recommendations.engine.io.plan_to_json`) and reshapes it for
 templates: scores are the engine's, never recomputed here.
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,6 +16,8 @@ from rest_framework.views import APIView
 
 from cases import scoping
 from cases.api.mixins import AuditedReadMixin, BoardsiteViewSet
+from cases.models import PatientAccess
+from cases.services import record_patient_access
 from recommendations.api.serializers import DraftPlanSerializer, RefreshSerializer
 from recommendations.engine import evaluate
 from recommendations.engine.io import (
@@ -111,30 +114,21 @@ class DraftRefreshView(APIView):
         params.is_valid(raise_exception=True)
         user = request.user
         if params.validated_data.get("meeting"):
-            meeting = _get_or_404(scoping.meetings_for(user), params.validated_data["meeting"])
+            meeting = get_object_or_404(
+                scoping.meetings_for(user), pk=params.validated_data["meeting"]
+            )
             if not user.has_perm("cases.manage_meeting", meeting):
                 raise PermissionDenied("Only the board's coordinators and chair refresh a meeting.")
             drafts = list(drafts_refresh_for_meeting(meeting=meeting).values())
         else:
-            item = _get_or_404(
+            # Any member of the board may refresh one case's draft: the scoped
+            # queryset is the permission (another board's item is a 404).
+            item = get_object_or_404(
                 scoping.agenda_items_for(user).select_related("meeting"),
-                params.validated_data["agenda_item"],
+                pk=params.validated_data["agenda_item"],
             )
-            if not user.has_perm("cases.view_case", item):
-                raise PermissionDenied("Not a member of this board.")
             draft = draft_refresh(agenda_item=item)
             drafts = [draft] if draft else []
-        from cases.services import record_patient_access
-
         record_patient_access(user=user, patient_ids=[d.patient_id for d in drafts],
-                              action="view", path=request.path)
+                              action=PatientAccess.Action.VIEW, path=request.path)
         return Response(DraftPlanSerializer(drafts, many=True).data, status=status.HTTP_200_OK)
-
-
-def _get_or_404(queryset, pk):
-    from django.http import Http404
-
-    try:
-        return queryset.distinct().get(pk=pk)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
