@@ -8,6 +8,7 @@ choices; a value older than its window is reported as stale, never used silently
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,7 +29,7 @@ from .facts import (
     Surgery,
     SystemicTherapyKind,
 )
-from .fastinit import fast_init
+from .fastinit import fast_init, fast_new
 from .scores import (
     CreatinineClearance,
     MirelsResult,
@@ -103,19 +104,27 @@ class LabStatus:
         return self.value is not None
 
 
-def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
-    if analyte is LabAnalyte.CREATININE:
-        return creatinine_mg_dl(value, unit)
-    if analyte is LabAnalyte.CALCIUM and unit is LabUnit.MG_DL:
-        return round(value / CALCIUM_MG_DL_PER_MMOL_L, 4)
-    if analyte is LabAnalyte.HAEMOGLOBIN and unit is LabUnit.G_L:
-        return value / 10
-    if analyte is LabAnalyte.ALBUMIN and unit is LabUnit.G_DL:
-        return value * 10
-    if analyte is LabAnalyte.VITAMIN_D and unit is LabUnit.NG_ML:
-        return value * 2.496
-    return value
+#: Conversions to the canonical unit by (analyte, unit); every other allowed unit
+#: (``ANALYTE_UNITS``) is the canonical one already.
+_CONVERSIONS: dict[tuple[LabAnalyte, LabUnit], Callable[[float], float]] = {
+    (LabAnalyte.CREATININE, LabUnit.MG_DL): lambda v: creatinine_mg_dl(v, LabUnit.MG_DL),
+    (LabAnalyte.CREATININE, LabUnit.UMOL_L): lambda v: creatinine_mg_dl(v, LabUnit.UMOL_L),
+    (LabAnalyte.CALCIUM, LabUnit.MG_DL): lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4),
+    (LabAnalyte.HAEMOGLOBIN, LabUnit.G_L): lambda v: v / 10,
+    (LabAnalyte.ALBUMIN, LabUnit.G_DL): lambda v: v * 10,
+    (LabAnalyte.VITAMIN_D, LabUnit.NG_ML): lambda v: v * 2.496,
+}
 
+
+def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
+    # A table rather than a chain of ``analyte is LabAnalyte.X`` tests: on Python 3.11
+    # each ``Enum.MEMBER`` lookup goes through EnumType.__getattr__'s slow path (~60 ns).
+    convert = _CONVERSIONS.get((analyte, unit))
+    return value if convert is None else convert(value)
+
+
+# Built several times per evaluation: constructor functions (see fastinit).
+_new_lab_status = fast_new(LabStatus)
 
 #: Immutable, so one shared "absent" status per analyte instead of one per evaluation.
 _ABSENT = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
@@ -144,7 +153,7 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
         )
     if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
-    return LabStatus(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
+    return _new_lab_status(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
 
 
 @fast_init
@@ -185,6 +194,10 @@ class LesionView:
         return f"lesions.{self.index}.{field}"
 
 
+_new_prior_rt = fast_new(PriorRt)
+_new_lesion_view = fast_new(LesionView)
+
+
 def _lesion_name(lesion: Lesion) -> str:
     if lesion.label:
         return lesion.label
@@ -194,14 +207,18 @@ def _lesion_name(lesion: Lesion) -> str:
     return " ".join(parts)
 
 
+_NO_SPINAL_PAIN = SpinalPain.NONE
+#: Mirels has no "no pain" grade; any recorded limb pain grade is pain.
+_PAINFUL_LIMB = frozenset({LimbPain.MILD, LimbPain.MODERATE, LimbPain.FUNCTIONAL})
+
+
 def _painful(lesion: Lesion) -> bool | None:
     if lesion.painful is not None:
         return lesion.painful
     if lesion.spinal_pain is not None:
-        return lesion.spinal_pain is not SpinalPain.NONE
+        return lesion.spinal_pain is not _NO_SPINAL_PAIN
     if lesion.limb_pain is not None:
-        # Mirels has no "no pain" grade; any recorded limb pain grade is pain.
-        return lesion.limb_pain in (LimbPain.MILD, LimbPain.MODERATE, LimbPain.FUNCTIONAL)
+        return lesion.limb_pain in _PAINFUL_LIMB
     return None
 
 
@@ -310,6 +327,9 @@ def _baseline_clearance(
         return None, f"baseline creatinine invalid: {exc}"
 
 
+_new_context = fast_new(Context)
+
+
 def build_context(facts: CaseFacts, as_of: date) -> Context:
     p = facts.patient
     age = age_on(p.date_of_birth, as_of) if p.date_of_birth else p.age_years
@@ -347,14 +367,14 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         if c.end is not None and c.end > as_of:
             # Running course whose recorded end date lies ahead.
             courses_by_lesion.setdefault(c.lesion_id, []).append(
-                PriorRt(None, c.dose_gy, c.fractions, c.technique, ongoing=True)
+                _new_prior_rt(None, c.dose_gy, c.fractions, c.technique, ongoing=True)
             )
             continue
         if c.start is None and c.end is None:
             rt_planned.add(c.lesion_id)
             continue
         courses_by_lesion.setdefault(c.lesion_id, []).append(
-            PriorRt(c.end, c.dose_gy, c.fractions, c.technique, ongoing=c.end is None)
+            _new_prior_rt(c.end, c.dose_gy, c.fractions, c.technique, ongoing=c.end is None)
         )
     surgeries_by_lesion: dict[str, list[Surgery]] = {}
     for s in facts.surgeries:
@@ -373,7 +393,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         if lesion.prior_rt_date is not None or lesion.prior_rt_dose_gy is not None:
             if lesion.prior_rt_date is None or lesion.prior_rt_date <= as_of:
                 prior.append(
-                    PriorRt(
+                    _new_prior_rt(
                         lesion.prior_rt_date,
                         lesion.prior_rt_dose_gy,
                         lesion.prior_rt_fractions,
@@ -388,7 +408,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
         is_spinal = lesion.bone in SPINAL_BONES
         painful = _painful(lesion)
-        view = LesionView(
+        view = _new_lesion_view(
             i,
             lesion,
             lid,
@@ -506,7 +526,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             withheld=withheld,
         )
 
-    return Context(
+    return _new_context(
         facts=facts,
         as_of=as_of,
         age_years=age,

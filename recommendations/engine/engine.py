@@ -8,11 +8,18 @@ from .catalogue import RULES
 from .common import SEVERITY_RANK, URGENCY_RANK, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
+from .fastinit import fast_new
 from .plan import ENGINE_VERSION, DraftPlan, MissingData, RequiredSpecialty
 from .rules.base import Missing, Prior
 from .rules.bta import zol_considered
 
 _SPECIALTY_ORDER = {s: i for i, s in enumerate(Specialty)}
+_EMERGENCY = Urgency.EMERGENCY  # bound once: enum member lookups are slow on Python 3.11
+_ROUTINE = Urgency.ROUTINE
+# Constructor functions (see fastinit): a few of each per evaluation.
+_new_plan = fast_new(DraftPlan)
+_new_missing = fast_new(MissingData)
+_new_specialty = fast_new(RequiredSpecialty)
 
 
 def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
@@ -59,19 +66,19 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     items.sort(key=lambda i: URGENCY_RANK[i.urgency])
     flags.sort(key=lambda f: SEVERITY_RANK[f.severity])
     if ctx.mscc:
-        urgency = Urgency.EMERGENCY
+        urgency = _EMERGENCY
     elif items:
         urgency = items[0].urgency
     else:
-        urgency = Urgency.ROUTINE
+        urgency = _ROUTINE
 
     zol = zol_considered(ctx, prior)
-    return DraftPlan(
+    return _new_plan(
         engine_version=ENGINE_VERSION,
         as_of=as_of,
         urgency=urgency,
-        sins=tuple(v.sins for v in ctx.lesions if v.sins is not None),
-        mirels=tuple(v.mirels for v in ctx.lesions if v.mirels is not None),
+        sins=tuple([v.sins for v in ctx.lesions if v.sins is not None]),
+        mirels=tuple([v.mirels for v in ctx.lesions if v.mirels is not None]),
         creatinine_clearance=ctx.crcl,
         baseline_creatinine_clearance=ctx.zol_baseline if zol else None,
         zoledronic_dose=ctx.zol_band if zol else None,
@@ -80,13 +87,17 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         flags=tuple(flags),
         notes=tuple(prior.notes),
         missing_data=tuple(
-            MissingData(fld, "; ".join(whys), tuple(rids), m.supplied_by, m.lesion_id)
-            for fld, (whys, rids, m) in missing.items()
+            [
+                _new_missing(fld, "; ".join(whys), tuple(rids), m.supplied_by, m.lesion_id)
+                for fld, (whys, rids, m) in missing.items()
+            ]
         ),
         required_specialties=tuple(
-            RequiredSpecialty(s, tuple(reasons), rid, prov)
-            for s, (reasons, prov, rid) in sorted(
-                quorum.items(), key=lambda kv: _SPECIALTY_ORDER[kv[0]]
-            )
+            [
+                _new_specialty(s, tuple(reasons), rid, prov)
+                for s, (reasons, prov, rid) in sorted(
+                    quorum.items(), key=lambda kv: _SPECIALTY_ORDER[kv[0]]
+                )
+            ]
         ),
     )

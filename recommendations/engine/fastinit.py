@@ -21,18 +21,29 @@ Use it *above* ``@dataclass(frozen=True, slots=True)``::
 
 Instances of a subclass (never made in the engine) take the slower descriptor path,
 since the twin's layout is the base class's.
+
+The two ``__class__`` assignments are most of what such an ``__init__`` still costs
+(``type.__call__`` first makes a frozen instance, which must become the twin before its
+slots can be written). Where one class is built many times per evaluation (plan items,
+flags, lab statuses …), ``fast_new(cls)`` gives a plain function with the class's
+signature that starts from a twin instance and assigns ``__class__`` once: about 40 %
+cheaper again. It returns an instance of exactly ``cls``, equal to ``cls(...)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _MISSING = dataclasses.MISSING
 #: ``object.__class__``'s setter: bypasses the frozen class's ``__setattr__``.
 _SET_CLASS = object.__dict__["__class__"].__set__
+#: Each ``fast_init`` class → (its mutable twin, its fields' parameter list and defaults).
+_TWINS: dict[type, tuple[type, list[str], dict[str, Any]]] = {}
 
 
 def fast_init(cls: type[T]) -> type[T]:
@@ -83,4 +94,36 @@ def fast_init(cls: type[T]) -> type[T]:
     init.__module__ = cls.__module__
     init.__doc__ = cls.__init__.__doc__
     setattr(cls, "__init__", init)  # noqa: B010 - mypy forbids assigning a method
+    _TWINS[cls] = (twin, args, ns)
     return cls
+
+
+def fast_new(cls: Callable[P, T]) -> Callable[P, T]:
+    """A constructor function for a ``fast_init`` class: same parameters and defaults,
+    returns an instance of exactly ``cls`` (never of a subclass)."""
+    entry = _TWINS.get(cls)  # type: ignore[call-overload]
+    if entry is None:
+        raise TypeError(f"{cls!r}: fast_new needs a class decorated with fast_init")
+    twin, args, init_ns = entry
+    names = [a.split("=")[0] for a in args]
+    ns: dict[str, Any] = {k: v for k, v in init_ns.items() if k.startswith(("_dflt_", "_fact_"))}
+    ns.update(_cls=cls, _twin=twin, _MISSING=_MISSING)
+    body = [
+        f"    self.{n} = _fact_{n}() if {n} is _MISSING else {n}"
+        if f"_fact_{n}" in ns
+        else f"    self.{n} = {n}"
+        for n in names
+    ]
+    src = (
+        f"def new({', '.join(args)}):\n"
+        "    self = _twin.__new__(_twin)\n"
+        + ("\n".join(body) + "\n" if body else "")
+        + "    self.__class__ = _cls\n"
+        "    return self\n"
+    )
+    # As above: built from the class's own field names only.
+    exec(src, ns)  # noqa: S102
+    fn = ns["new"]
+    fn.__name__ = fn.__qualname__ = f"new_{cls.__name__}"
+    fn.__module__ = cls.__module__
+    return fn  # type: ignore[no-any-return]

@@ -28,7 +28,7 @@ from .facts import (
     SpinalPain,
     VertebralLevel,
 )
-from .fastinit import fast_init
+from .fastinit import fast_init, fast_new
 
 #: 1 mg/dL creatinine = 88.4 µmol/L (rules reference §1 "Renal function").
 UMOL_PER_MG_DL = 88.4
@@ -65,12 +65,19 @@ class ScoreComponent:
         return f"{self.finding} {self.min_points}–{self.max_points}"
 
 
+# Score objects are built per lesion per evaluation: constructor functions (fastinit).
+_new_component = fast_new(ScoreComponent)
+# Enum members bound once: ``ComponentStatus.KNOWN`` is a slow lookup on Python 3.11.
+_KNOWN = ComponentStatus.KNOWN
+_MISSING = ComponentStatus.MISSING
+
+
 def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreComponent:
-    return ScoreComponent(name, rule_id, fld, finding, pts, pts, ComponentStatus.KNOWN)
+    return _new_component(name, rule_id, fld, finding, pts, pts, _KNOWN)
 
 
 def _missing(name: str, rule_id: str, fld: str, lo: int, hi: int) -> ScoreComponent:
-    return ScoreComponent(name, rule_id, fld, f"{name} unknown", lo, hi, ComponentStatus.MISSING)
+    return _new_component(name, rule_id, fld, f"{name} unknown", lo, hi, _MISSING)
 
 
 # --------------------------------------------------------------------------- SINS
@@ -251,6 +258,9 @@ _SINS_RULE_IDS = ("SINS-01", "SINS-02", "SINS-03", "SINS-04", "SINS-05", "SINS-0
 _SINS_RULE_IDS_RANGE = (*_SINS_RULE_IDS, "SINS-08")
 
 
+_new_sins = fast_new(SinsResult)
+
+
 def sins_score(lesion: Lesion) -> SinsResult:
     """SINS-01..08 for one spinal lesion (Fisher, Spine 2010;35:E1221)."""
     if not lesion.is_spinal:
@@ -272,7 +282,7 @@ def sins_score(lesion: Lesion) -> SinsResult:
     lo += c6.min_points
     hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points + c5.max_points
     hi += c6.max_points
-    return SinsResult(
+    return _new_sins(
         lesion.id, level, comps, lo, hi, _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE
     )
 
@@ -380,6 +390,9 @@ _MIR_SIZE_COMPONENT = {
 }
 
 
+_new_mirels = fast_new(MirelsResult)
+
+
 def mirels_score(lesion: Lesion) -> MirelsResult:
     """MIR-01/02 for one long-bone lesion (Mirels, Clin Orthop 1989;249:256)."""
     if not lesion.is_long_bone:
@@ -393,7 +406,7 @@ def mirels_score(lesion: Lesion) -> MirelsResult:
     c4 = _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size]
     lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points
     hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points
-    return MirelsResult(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"))
+    return _new_mirels(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"))
 
 
 # --------------------------------------------------------------------------- renal

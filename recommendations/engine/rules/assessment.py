@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import Section, Source, Supplier, Urgency
+from ..common import Section, Source, Supplier
 from ..context import IMAGING_RECENT_DAYS, Context
 from ..facts import ImagingModality
 from .base import Finding, Item, Missing, Prior, item_code, rule
@@ -114,7 +114,6 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "lesion_ids": [v.id for v in spinal],
                 "summary": "Whole-spine MRI",
             },
-            Urgency.ROUTINE,
         )
     long_bones = [v for v in ctx.lesions if v.lesion.is_long_bone]
     if long_bones and _recent(ctx, ImagingModality.RADIOGRAPH) is None:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from ..common import Detail, Section, Severity, Source, Supplier, Urgency
 from ..context import Context
 from ..facts import Specialty
-from ..fastinit import fast_init
+from ..fastinit import fast_init, fast_new
 from ..plan import BoardNote, Flag, PlanItem
 
 
@@ -53,6 +53,11 @@ class CodeInfo:
 #: Per declared code: (section, title, rule ID, sources, severity for flags).
 _CODE_META: dict[str, tuple[Section, str, str, tuple[Source, ...], Severity]] = {}
 
+# Findings are built many times per evaluation: constructor functions (see fastinit).
+_new_item = fast_new(PlanItem)
+_new_flag = fast_new(Flag)
+_new_note = fast_new(BoardNote)
+
 
 def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanItem
     code: str,
@@ -63,19 +68,19 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
     section, title, rule_id, sources, _ = _CODE_META[code]
-    return PlanItem(code, section, title, detail, rationale, urgency, rule_id, sources, lesion_id)
+    return _new_item(code, section, title, detail, rationale, urgency, rule_id, sources, lesion_id)
 
 
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
     """A flag with its declared severity (``KeyError`` for an undeclared code)."""
     section, _, rule_id, sources, severity = _CODE_META[code]
-    return Flag(code, section, severity, message, rule_id, sources, lesion_id)
+    return _new_flag(code, section, severity, message, rule_id, sources, lesion_id)
 
 
 def Note(code: str, message: str) -> BoardNote:  # noqa: N802
     """A board note (``KeyError`` for an undeclared code)."""
     section, _, rule_id, sources, _ = _CODE_META[code]
-    return BoardNote(code, section, message, rule_id, sources)
+    return _new_note(code, section, message, rule_id, sources)
 
 
 @fast_init

@@ -196,7 +196,6 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "indication": why,
                 "summary": f"Continue {c.agent}",
             },
-            Urgency.ROUTINE,
         )
         return
     if ctx.bta_planned:
@@ -216,7 +215,6 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "evidence": ev,
             "summary": "Start a bone-targeted agent: " + " or ".join(candidates),
         },
-        Urgency.ROUTINE,
     )
 
 
@@ -792,7 +790,6 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "Dental examination before the first BTA dose (start blocked until recorded)"
                 ),
             },
-            Urgency.ROUTINE,
         )
         if d.unhealed_oral_lesions is None:
             yield Missing(

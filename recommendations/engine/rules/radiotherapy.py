@@ -11,7 +11,7 @@ from .. import sources as src
 from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
-from ..fastinit import fast_init
+from ..fastinit import fast_init, fast_new
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 from .mscc import compression_lesion_ids
 from .surgery import SURGICAL_ITEM_CODES
@@ -74,7 +74,7 @@ def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
     return ctx.mscc and v.lesion.is_spinal and v.lesion.epidural_extension is True
 
 
-def _complicated(v: LesionView, not_advised: bool) -> list[str]:
+def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
     out = []
     if les.pathological_fracture:
@@ -85,7 +85,7 @@ def _complicated(v: LesionView, not_advised: bool) -> list[str]:
         out.append("epidural extension")
     if not_advised:
         out.append("surgery indicated but not advised")
-    return out
+    return tuple(out)
 
 
 @fast_init
@@ -104,6 +104,9 @@ class RtStatus:
     candidate: bool
     #: Complicating features ("pathological fracture", …); empty: uncomplicated.
     complicated: tuple[str, ...]
+
+
+_new_rt_status = fast_new(RtStatus)
 
 
 def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
@@ -134,7 +137,7 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
                 and not mscc
             )
             out.append(
-                RtStatus(postop, mscc, not_advised, candidate, tuple(_complicated(v, not_advised)))
+                _new_rt_status(postop, mscc, not_advised, candidate, _complicated(v, not_advised))
             )
         memo = ctx.memo["rt_status"] = tuple(out)
     return cast("tuple[RtStatus, ...]", memo)  # a string: no alias built per call
@@ -216,8 +219,7 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "pending": list(unknown),
                 "summary": f"Radiotherapy 8 Gy in 1 fraction to {v.name}",
             },
-            Urgency.ROUTINE,
-            v.id,
+            lesion_id=v.id,
         )
 
 
@@ -262,8 +264,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "after": "surgery (wound healing)",
                     "summary": f"Post-operative RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                Urgency.ROUTINE,
-                v.id,
+                lesion_id=v.id,
             )
             continue
         if not st.candidate:
@@ -281,8 +282,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "complications": comp,
                     "summary": f"RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                Urgency.ROUTINE,
-                v.id,
+                lesion_id=v.id,
             )
     if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not compression_lesion_ids(ctx):
         yield Item(
@@ -452,8 +452,7 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 else "Schedule set by the radiation oncologist."
             ),
             detail,
-            Urgency.ROUTINE,
-            v.id,
+            lesion_id=v.id,
         )
 
 
@@ -554,8 +553,7 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Re-irradiation of {v.name}",
             },
-            Urgency.ROUTINE,
-            v.id,
+            lesion_id=v.id,
         )
         if spine:
             yield Flagged(
@@ -612,8 +610,7 @@ def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "anchor_date": c.end.isoformat(),
                 "summary": f"Pain-response review on {due.isoformat()}",
             },
-            Urgency.ROUTINE,
-            c.lesion_id,
+            lesion_id=c.lesion_id,
         )
 
 

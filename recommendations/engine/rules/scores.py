@@ -68,7 +68,8 @@ _MIRELS_FIELD_WHY = {
 def sins_total(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for v in ctx.lesions:
         s = v.sins
-        if s is None:
+        # An undefined component spans a range (2–3), so an exact total has none.
+        if s is None or s.total_min == s.total_max:
             continue
         for c in s.components:
             if c.status is ComponentStatus.UNDEFINED:

@@ -172,8 +172,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "mirels": m.total_text(),
                     "summary": f"Orthopaedic opinion on {v.name} (Mirels borderline)",
                 },
-                Urgency.ROUTINE,
-                v.id,
+                lesion_id=v.id,
             )
 
 
@@ -252,8 +251,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "sins": s.total_text(),
                     "summary": f"Spinal surgical consultation for {v.name}",
                 },
-                Urgency.ROUTINE,
-                v.id,
+                lesion_id=v.id,
             )
 
 
@@ -379,7 +377,6 @@ def vertebral_augmentation(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "follow_up_weeks": 4,
             "summary": f"Vertebroplasty/kyphoplasty at {', '.join(levels)}",
         },
-        Urgency.ROUTINE,
     )
     yield Note(
         "IR-AUGMENTATION-RELIEF-24-48H",
