@@ -30,11 +30,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     """
     ctx = build_context(facts, as_of)
     prior = Prior()
-    add = prior.add
-    for rule in RULES:
-        rid = rule.id
-        for finding in rule.fn(ctx, prior):
-            add(finding, rid)
+    prior.run(RULES, ctx)
 
     # Missing-data requests merge by field path, quorum entries by specialty; first
     # asker first, each reason once.

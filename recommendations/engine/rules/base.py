@@ -116,10 +116,10 @@ class Prior:
     #: (request, asking rule ID) in the order asked.
     missing: list[tuple[Missing, str]] = field(default_factory=list)
     quorum: list[tuple[Quorum, str]] = field(default_factory=list)
-    #: Item, flag and note codes emitted (for the case or any lesion) …
+    #: Item, flag and note codes emitted (for the case or any lesion). Which lesion a
+    #: code was emitted for is asked rarely (RT-01 only): ``has`` then scans the items
+    #: and flags, rather than every finding keeping a (code, lesion) index.
     _codes: set[str] = field(default_factory=set)
-    #: … and (code, lesion ID) for items and flags.
-    _by_lesion: set[tuple[str, str | None]] = field(default_factory=set)
     _asked_by: set[str] = field(default_factory=set)
 
     def add(self, finding: Finding, rule_id: str) -> None:
@@ -128,13 +128,11 @@ class Prior:
         if kind is PlanItem:
             self.items.append(finding)  # type: ignore[arg-type]
             self._codes.add(finding.code)  # type: ignore[union-attr]
-            self._by_lesion.add((finding.code, finding.lesion_id))  # type: ignore[union-attr]
         elif kind is Quorum:
             self.quorum.append((finding, rule_id))  # type: ignore[arg-type]
         elif kind is Flag:
             self.flags.append(finding)  # type: ignore[arg-type]
             self._codes.add(finding.code)  # type: ignore[union-attr]
-            self._by_lesion.add((finding.code, finding.lesion_id))  # type: ignore[union-attr]
         elif kind is Missing:
             self.missing.append((finding, rule_id))  # type: ignore[arg-type]
             self._asked_by.add(rule_id)
@@ -144,19 +142,42 @@ class Prior:
         else:  # pragma: no cover - a rule yielded something that is not a finding
             raise TypeError(f"rule {rule_id} yielded {finding!r}")
 
+    def run(self, rules: Iterable[Rule], ctx: Context) -> None:
+        """Run ``rules`` in order, recording each finding as it is yielded (a rule sees
+        the findings of the rules before it, and its own earlier ones)."""
+        # ``add`` inlined: this loop runs for every finding of every rule.
+        items, flags, notes = self.items, self.flags, self.notes
+        codes = self._codes
+        for rule in rules:
+            for finding in rule.fn(ctx, self):
+                kind = type(finding)
+                if kind is PlanItem:
+                    items.append(finding)  # type: ignore[arg-type]
+                    codes.add(finding.code)  # type: ignore[union-attr]
+                elif kind is Flag:
+                    flags.append(finding)  # type: ignore[arg-type]
+                    codes.add(finding.code)  # type: ignore[union-attr]
+                elif kind is BoardNote:
+                    notes.append(finding)  # type: ignore[arg-type]
+                    codes.add(finding.code)  # type: ignore[union-attr]
+                else:
+                    self.add(finding, rule.id)
+
     def has(self, code: str, lesion_id: str | None = "*") -> bool:
         """Was ``code`` emitted (for this lesion; ``"*"``: for any lesion or the case)?"""
-        if lesion_id == "*":
+        if lesion_id == "*" or code not in self._codes:
             return code in self._codes
-        return (code, lesion_id) in self._by_lesion
+        for i in self.items:
+            if i.code == code and i.lesion_id == lesion_id:
+                return True
+        for f in self.flags:
+            if f.code == code and f.lesion_id == lesion_id:
+                return True
+        return False
 
     def asked(self, *rule_ids: str) -> bool:
         """Did any of these rules ask for missing data?"""
-        asked_by = self._asked_by
-        for r in rule_ids:  # a plain loop: any(<genexpr>) costs ~3× as much here
-            if r in asked_by:
-                return True
-        return False
+        return not self._asked_by.isdisjoint(rule_ids)
 
     def emitted(self, codes: Iterable[str]) -> set[str]:
         """Which of ``codes`` were emitted (for the case or any lesion)."""
@@ -164,14 +185,9 @@ class Prior:
 
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
         if lesion_id == "*":
-            emitted = self._codes
-            for c in codes:  # a plain loop: any(<genexpr>) costs ~3× as much here
-                if c in emitted:
-                    return True
-            return False
-        keys = self._by_lesion
+            return not self._codes.isdisjoint(codes)  # the loop runs in C
         for c in codes:
-            if (c, lesion_id) in keys:
+            if self.has(c, lesion_id):
                 return True
         return False
 
