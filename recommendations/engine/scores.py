@@ -7,7 +7,7 @@ and the rule IDs it applied. Nothing here reads a clock or guesses a value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .facts import (
@@ -78,6 +78,15 @@ def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreCo
 
 def _missing(name: str, rule_id: str, fld: str, lo: int, hi: int) -> ScoreComponent:
     return _new_component(name, rule_id, fld, f"{name} unknown", lo, hi, _MISSING)
+
+
+def _described(c: ScoreComponent) -> tuple[ScoreComponent, str]:
+    """A component built once at import, with its ``describe()`` text built once too."""
+    return c, c.describe()
+
+
+def _total_text(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 # --------------------------------------------------------------------------- SINS
@@ -190,6 +199,9 @@ class SinsResult:
     total_min: int
     total_max: int
     rule_ids: tuple[str, ...]
+    #: ``describe()``: built with the result from the components' texts (SURG-02 and the
+    #: plan JSON quote it).
+    text: str = field(repr=False, compare=False)
 
     @property
     def total(self) -> int | None:
@@ -221,37 +233,40 @@ class SinsResult:
         return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
 
     def describe(self) -> str:
-        parts = ", ".join([c.describe() for c in self.components])  # a list joins faster
-        return f"SINS {self.total_text()} ({parts})"
+        return self.text
 
 
 # The components read from an enum field depend on that value alone and are immutable, so
 # they are built once here; ``sins_score`` only picks them (and builds the collapse
 # component, which reads numbers). Same components as before, without rebuilding ~6
 # objects and their strings per spinal lesion per evaluation.
-_SINS_LOCATION_MISSING = _missing("location", "SINS-01", "vertebral_level", 0, 3)
+# Each is kept with its ``describe()`` text, from which ``sins_score`` builds the result's.
+_SINS_LOCATION_MISSING = _described(_missing("location", "SINS-01", "vertebral_level", 0, 3))
 _SINS_LOCATION = {
-    level: _known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts)
+    level: _described(_known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts))
     for level in VertebralLevel
     for kind, pts in (sins_location(level),)
 }
-_SINS_PAIN_MISSING = _missing("pain", "SINS-02", "spinal_pain", 0, 3)
+_SINS_PAIN_MISSING = _described(_missing("pain", "SINS-02", "spinal_pain", 0, 3))
 _SINS_PAIN_COMPONENT = {
-    p: _known("pain", "SINS-02", "spinal_pain", _SINS_PAIN_TEXT[p], _SINS_PAIN[p])
+    p: _described(_known("pain", "SINS-02", "spinal_pain", _SINS_PAIN_TEXT[p], _SINS_PAIN[p]))
     for p in SpinalPain
 }
-_SINS_LESION_MISSING = _missing("bone lesion", "SINS-03", "lesion_type", 0, 2)
+_SINS_LESION_MISSING = _described(_missing("bone lesion", "SINS-03", "lesion_type", 0, 2))
 _SINS_LESION_COMPONENT = {
-    t: _known("bone lesion", "SINS-03", "lesion_type", str(t), _SINS_LESION[t]) for t in LesionType
+    t: _described(_known("bone lesion", "SINS-03", "lesion_type", str(t), _SINS_LESION[t]))
+    for t in LesionType
 }
-_SINS_ALIGN_MISSING = _missing("alignment", "SINS-04", "alignment", 0, 4)
+_SINS_ALIGN_MISSING = _described(_missing("alignment", "SINS-04", "alignment", 0, 4))
 _SINS_ALIGN_COMPONENT = {
-    a: _known("alignment", "SINS-04", "alignment", _SINS_ALIGN_TEXT[a], _SINS_ALIGN[a])
+    a: _described(_known("alignment", "SINS-04", "alignment", _SINS_ALIGN_TEXT[a], _SINS_ALIGN[a]))
     for a in Alignment
 }
-_SINS_PL_MISSING = _missing("posterolateral", "SINS-06", "posterolateral", 0, 3)
+_SINS_PL_MISSING = _described(_missing("posterolateral", "SINS-06", "posterolateral", 0, 3))
 _SINS_PL_COMPONENT = {
-    p: _known("posterolateral", "SINS-06", "posterolateral", f"{p} posterolateral", _SINS_PL[p])
+    p: _described(
+        _known("posterolateral", "SINS-06", "posterolateral", f"{p} posterolateral", _SINS_PL[p])
+    )
     for p in PosterolateralInvolvement
 }
 _SINS_RULE_IDS = ("SINS-01", "SINS-02", "SINS-03", "SINS-04", "SINS-05", "SINS-06", "SINS-07")
@@ -270,20 +285,27 @@ def sins_score(lesion: Lesion) -> SinsResult:
     kind = lesion.lesion_type
     align = lesion.alignment
     pl = lesion.posterolateral
-    c1 = _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level]
-    c2 = _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain]
-    c3 = _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind]
-    c4 = _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align]
+    c1, t1 = _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level]
+    c2, t2 = _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain]
+    c3, t3 = _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind]
+    c4, t4 = _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align]
     c5 = _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent)
-    c6 = _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl]
+    c6, t6 = _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl]
     comps = (c1, c2, c3, c4, c5, c6)
     # Spelt out rather than sum(<genexpr>): a generator costs more than these additions.
     lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points + c5.min_points
     lo += c6.min_points
     hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points + c5.max_points
     hi += c6.max_points
+    text = f"SINS {_total_text(lo, hi)} ({t1}, {t2}, {t3}, {t4}, {c5.describe()}, {t6})"
     return _new_sins(
-        lesion.id, level, comps, lo, hi, _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE
+        lesion.id,
+        level,
+        comps,
+        lo,
+        hi,
+        _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE,
+        text,
     )
 
 
@@ -335,6 +357,8 @@ class MirelsResult:
     total_min: int
     total_max: int
     rule_ids: tuple[str, ...]
+    #: ``describe()``: built with the result (SURG-01 and the plan JSON quote it).
+    text: str = field(repr=False, compare=False)
 
     @property
     def total(self) -> int | None:
@@ -354,8 +378,7 @@ class MirelsResult:
         return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
 
     def describe(self) -> str:
-        parts = ", ".join([c.describe() for c in self.components])  # a list joins faster
-        return f"Mirels {self.total_text()} ({parts})"
+        return self.text
 
 
 def _mirels_site(bone: Bone, segment: LongBoneSegment | None) -> ScoreComponent:
@@ -371,21 +394,23 @@ def _mirels_site(bone: Bone, segment: LongBoneSegment | None) -> ScoreComponent:
 
 # As for SINS: every component read from enum fields is built once, here.
 _MIR_SITE_COMPONENT = {
-    (bone, seg): _mirels_site(bone, seg)
+    (bone, seg): _described(_mirels_site(bone, seg))
     for bone in (*UPPER_LIMB_BONES, *LOWER_LIMB_BONES)
     for seg in (None, *LongBoneSegment)
 }
-_MIR_PAIN_MISSING = _missing("pain", "MIR-01", "limb_pain", 1, 3)
+_MIR_PAIN_MISSING = _described(_missing("pain", "MIR-01", "limb_pain", 1, 3))
 _MIR_PAIN_COMPONENT = {
-    p: _known("pain", "MIR-01", "limb_pain", f"{p} pain", _MIR_PAIN[p]) for p in LimbPain
+    p: _described(_known("pain", "MIR-01", "limb_pain", f"{p} pain", _MIR_PAIN[p]))
+    for p in LimbPain
 }
-_MIR_LESION_MISSING = _missing("lesion", "MIR-01", "lesion_type", 1, 3)
+_MIR_LESION_MISSING = _described(_missing("lesion", "MIR-01", "lesion_type", 1, 3))
 _MIR_LESION_COMPONENT = {
-    t: _known("lesion", "MIR-01", "lesion_type", str(t), _MIR_LESION[t]) for t in LesionType
+    t: _described(_known("lesion", "MIR-01", "lesion_type", str(t), _MIR_LESION[t]))
+    for t in LesionType
 }
-_MIR_SIZE_MISSING = _missing("size", "MIR-01", "cortical_involvement", 1, 3)
+_MIR_SIZE_MISSING = _described(_missing("size", "MIR-01", "cortical_involvement", 1, 3))
 _MIR_SIZE_COMPONENT = {
-    c: _known("size", "MIR-01", "cortical_involvement", _MIR_SIZE_TEXT[c], _MIR_SIZE[c])
+    c: _described(_known("size", "MIR-01", "cortical_involvement", _MIR_SIZE_TEXT[c], _MIR_SIZE[c]))
     for c in CorticalInvolvement
 }
 
@@ -400,13 +425,14 @@ def mirels_score(lesion: Lesion) -> MirelsResult:
     pain = lesion.limb_pain
     kind = lesion.lesion_type
     size = lesion.cortical_involvement
-    c1 = _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment]
-    c2 = _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain]
-    c3 = _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind]
-    c4 = _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size]
+    c1, t1 = _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment]
+    c2, t2 = _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain]
+    c3, t3 = _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind]
+    c4, t4 = _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size]
     lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points
     hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points
-    return _new_mirels(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"))
+    text = f"Mirels {_total_text(lo, hi)} ({t1}, {t2}, {t3}, {t4})"
+    return _new_mirels(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"), text)
 
 
 # --------------------------------------------------------------------------- renal

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from datetime import date
 
 from .. import sources as src
 from ..common import Section, Source, Supplier
@@ -11,7 +12,7 @@ from ..facts import ImagingModality
 from .base import Finding, Item, Missing, Prior, item_code, rule
 
 
-def _recent(ctx: Context, *modalities: ImagingModality) -> str | None:
+def _recent(ctx: Context, modalities: Collection[ImagingModality]) -> date | None:
     """Date of the most recent study of these modalities within the window, if any."""
     best = None
     for s in ctx.facts.imaging:
@@ -21,7 +22,15 @@ def _recent(ctx: Context, *modalities: ImagingModality) -> str | None:
         ):
             if best is None or s.performed_on > best:
                 best = s.performed_on
-    return best.isoformat() if best else None
+    return best
+
+
+# CT first line (PET-CT counts); built once (Enum.MEMBER lookups are slow on Python 3.11).
+_CT_STUDIES = frozenset(
+    {ImagingModality.CT, ImagingModality.PET_CT_FDG, ImagingModality.PET_CT_PSMA}
+)
+_SPINE_MRI = frozenset({ImagingModality.MRI_WHOLE_SPINE})
+_RADIOGRAPHS = frozenset({ImagingModality.RADIOGRAPH})
 
 
 @rule(
@@ -90,10 +99,7 @@ def assessment_triad(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if (
-        _recent(ctx, ImagingModality.CT, ImagingModality.PET_CT_FDG, ImagingModality.PET_CT_PSMA)
-        is None
-    ):
+    if _recent(ctx, _CT_STUDIES) is None:
         yield Item(
             "IMG-CT-FIRST-LINE",
             f"No CT on record in the last {IMAGING_RECENT_DAYS} days; the source document "
@@ -102,7 +108,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
     spinal = ctx.spinal()
     # Suspected MSCC gets the 24-hour MRI from MSCC-01 instead of a routine request.
-    if spinal and not ctx.mscc and _recent(ctx, ImagingModality.MRI_WHOLE_SPINE) is None:
+    if spinal and not ctx.mscc and _recent(ctx, _SPINE_MRI) is None:
         names = ", ".join(v.name for v in spinal)
         yield Item(
             "IMG-MRI-WHOLE-SPINE",
@@ -116,7 +122,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
             },
         )
     long_bones = [v for v in ctx.lesions if v.lesion.is_long_bone]
-    if long_bones and _recent(ctx, ImagingModality.RADIOGRAPH) is None:
+    if long_bones and _recent(ctx, _RADIOGRAPHS) is None:
         names = ", ".join(v.name for v in long_bones)
         yield Item(
             "IMG-LONG-BONE-XR-CT",

@@ -146,7 +146,7 @@ class Prior:
         """Run ``rules`` in order, recording each finding as it is yielded (a rule sees
         the findings of the rules before it, and its own earlier ones)."""
         # ``add`` inlined: this loop runs for every finding of every rule.
-        items, flags, notes = self.items, self.flags, self.notes
+        items, flags, notes, quorum = self.items, self.flags, self.notes, self.quorum
         codes = self._codes
         for rule in rules:
             for finding in rule.fn(ctx, self):
@@ -154,6 +154,8 @@ class Prior:
                 if kind is PlanItem:
                     items.append(finding)  # type: ignore[arg-type]
                     codes.add(finding.code)  # type: ignore[union-attr]
+                elif kind is Quorum:
+                    quorum.append((finding, rule.id))  # type: ignore[arg-type]
                 elif kind is Flag:
                     flags.append(finding)  # type: ignore[arg-type]
                     codes.add(finding.code)  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from .. import sources as src
 from ..common import Section, Supplier, Urgency
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
-from ..fastinit import fast_init
+from ..fastinit import fast_init, fast_new
 from .base import Finding, Item, Missing, Prior, item_code, rule
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
@@ -26,141 +26,141 @@ class Criterion:
     supplier: Supplier
 
 
+_new_criterion = fast_new(Criterion)
+_MED_ONC = Supplier.MEDICAL_ONCOLOGY  # bound once: Enum.MEMBER lookups are slow on 3.11
+
+# Criteria whose text does not depend on the case are built once (they are immutable).
+_PARAPLEGIA = "not paraplegic for more than 48 hours"
+_PARAPLEGIA_FIELD = "neurology.paraplegia_duration_hours"
+_NOT_PARAPLEGIC = Criterion(_PARAPLEGIA, True, "not paraplegic", _PARAPLEGIA_FIELD, _MED_ONC)
+_PARAPLEGIA_NOT_RECORDED = Criterion(
+    _PARAPLEGIA, None, "paraplegia not recorded", "neurology.paraplegic", _MED_ONC
+)
+_PARAPLEGIA_DURATION_UNKNOWN = Criterion(
+    _PARAPLEGIA, None, "paraplegia duration unknown", _PARAPLEGIA_FIELD, _MED_ONC
+)
+# Patchell enrolled patients with at least one neurological sign or symptom.
+_DEFICIT = {
+    None: Criterion(
+        "neurological deficit",
+        None,
+        "neurological deficit not recorded",
+        "neurology.deficit",
+        _MED_ONC,
+    ),
+    True: Criterion(
+        "neurological deficit", True, "neurological deficit", "neurology.deficit", _MED_ONC
+    ),
+    False: Criterion(
+        "neurological deficit", False, "no neurological deficit", "neurology.deficit", _MED_ONC
+    ),
+}
+_COMPRESSION_UNKNOWN = Criterion(
+    "single area of compression",
+    None,
+    "number of compression areas unknown",
+    "neurology.compression_levels",
+    Supplier.RADIOLOGY,
+)
+_PRIMARY_UNKNOWN = Criterion(
+    "not a radiosensitive tumour", None, "primary unknown", "primary.site", _MED_ONC
+)
+_SURVIVAL = {
+    None: Criterion(
+        "expected survival ≥ 3 months",
+        None,
+        "expected survival unknown",
+        "expected_survival",
+        _MED_ONC,
+    ),
+} | {
+    sv: Criterion(
+        "expected survival ≥ 3 months",
+        sv is not SurvivalBand.LESS_THAN_3_MONTHS,
+        f"expected survival {sv}",
+        "expected_survival",
+        _MED_ONC,
+    )
+    for sv in SurvivalBand
+}
+
+
 def _paraplegia(ctx: Context) -> Criterion:
     n = ctx.facts.neurology
-    name, fld = "not paraplegic for more than 48 hours", "neurology.paraplegia_duration_hours"
     if n.paraplegic is False:
-        return Criterion(name, True, "not paraplegic", fld, Supplier.MEDICAL_ONCOLOGY)
+        return _NOT_PARAPLEGIC
     if n.paraplegic is None:
-        return Criterion(
-            name, None, "paraplegia not recorded", "neurology.paraplegic", Supplier.MEDICAL_ONCOLOGY
-        )
+        return _PARAPLEGIA_NOT_RECORDED
     if n.paraplegia_duration_hours is not None:
         h = n.paraplegia_duration_hours
-        return Criterion(name, h <= 48, f"paraplegic for {h:g} h", fld, Supplier.MEDICAL_ONCOLOGY)
+        return _new_criterion(
+            _PARAPLEGIA, h <= 48, f"paraplegic for {h:g} h", _PARAPLEGIA_FIELD, _MED_ONC
+        )
     if n.paraplegia_onset is not None:
         days = (ctx.as_of - n.paraplegia_onset).days
         # Day-resolution onset: ≥ 3 calendar days is certainly > 48 h, ≤ 1 day is
         # certainly ≤ 48 h; 2 days could be either, so the hours are asked for.
         if days >= 3:
-            return Criterion(
-                name,
+            return _new_criterion(
+                _PARAPLEGIA,
                 False,
                 f"paraplegic since {n.paraplegia_onset.isoformat()} ({days} days)",
-                fld,
-                Supplier.MEDICAL_ONCOLOGY,
+                _PARAPLEGIA_FIELD,
+                _MED_ONC,
             )
         if days <= 1:
-            return Criterion(
-                name,
+            return _new_criterion(
+                _PARAPLEGIA,
                 True,
                 f"paraplegic since {n.paraplegia_onset.isoformat()} (≤ 48 h)",
-                fld,
-                Supplier.MEDICAL_ONCOLOGY,
+                _PARAPLEGIA_FIELD,
+                _MED_ONC,
             )
-        return Criterion(
-            name,
+        return _new_criterion(
+            _PARAPLEGIA,
             None,
             f"paraplegic since {n.paraplegia_onset.isoformat()} (2 calendar days: 24–72 h)",
-            fld,
-            Supplier.MEDICAL_ONCOLOGY,
+            _PARAPLEGIA_FIELD,
+            _MED_ONC,
         )
-    return Criterion(name, None, "paraplegia duration unknown", fld, Supplier.MEDICAL_ONCOLOGY)
+    return _PARAPLEGIA_DURATION_UNKNOWN
 
 
 def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
     """MSCC-03: who benefits from decompression before RT (Patchell, Lancet 2005)."""
     f = ctx.facts
     n = f.neurology
-    out: list[Criterion] = []
-    # Patchell enrolled patients with at least one neurological sign or symptom.
-    if n.deficit is None:
-        out.append(
-            Criterion(
-                "neurological deficit",
-                None,
-                "neurological deficit not recorded",
-                "neurology.deficit",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
-        )
-    else:
-        out.append(
-            Criterion(
-                "neurological deficit",
-                n.deficit,
-                "neurological deficit" if n.deficit else "no neurological deficit",
-                "neurology.deficit",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
-        )
     lv = n.compression_levels
     if lv is None:
-        out.append(
-            Criterion(
-                "single area of compression",
-                None,
-                "number of compression areas unknown",
-                "neurology.compression_levels",
-                Supplier.RADIOLOGY,
-            )
-        )
+        compression = _COMPRESSION_UNKNOWN
     else:
-        out.append(
-            Criterion(
-                "single area of compression",
-                lv == 1,
-                f"{lv} area(s) of compression",
-                "neurology.compression_levels",
-                Supplier.RADIOLOGY,
-            )
+        compression = _new_criterion(
+            "single area of compression",
+            lv == 1,
+            f"{lv} area(s) of compression",
+            "neurology.compression_levels",
+            Supplier.RADIOLOGY,
         )
     site = f.primary.site
-    histo = (f.primary.histology or "").lower()
     if site is None:
-        out.append(
-            Criterion(
-                "not a radiosensitive tumour",
-                None,
-                "primary unknown",
-                "primary.site",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
-        )
+        primary = _PRIMARY_UNKNOWN
     else:
+        histo = (f.primary.histology or "").lower()
         sensitive = site in RADIOSENSITIVE_SITES or "leuk" in histo or "leuc" in histo
-        out.append(
-            Criterion(
-                "not a radiosensitive tumour",
-                not sensitive,
-                f"{site} primary" + (" (radiosensitive)" if sensitive else ""),
-                "primary.site",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
+        primary = _new_criterion(
+            "not a radiosensitive tumour",
+            not sensitive,
+            f"{site} primary" + (" (radiosensitive)" if sensitive else ""),
+            "primary.site",
+            _MED_ONC,
         )
-    out.append(_paraplegia(ctx))
-    sv = f.expected_survival
-    if sv is None:
-        out.append(
-            Criterion(
-                "expected survival ≥ 3 months",
-                None,
-                "expected survival unknown",
-                "expected_survival",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
-        )
-    else:
-        out.append(
-            Criterion(
-                "expected survival ≥ 3 months",
-                sv is not SurvivalBand.LESS_THAN_3_MONTHS,
-                f"expected survival {sv}",
-                "expected_survival",
-                Supplier.MEDICAL_ONCOLOGY,
-            )
-        )
-    return tuple(out)
+    return (
+        _DEFICIT[n.deficit],
+        compression,
+        primary,
+        _paraplegia(ctx),
+        _SURVIVAL[f.expected_survival],
+    )
 
 
 def compression_lesion_ids(ctx: Context) -> tuple[str, ...]:
@@ -168,6 +168,10 @@ def compression_lesion_ids(ctx: Context) -> tuple[str, ...]:
 
 
 def _trigger(ctx: Context) -> str:
+    """What raised MSCC, as MSCC-01 and MSCC-02 quote it (built once per evaluation)."""
+    text = ctx.memo.get("mscc_trigger")
+    if isinstance(text, str):
+        return text
     n = ctx.facts.neurology
     bits = []
     if n.cord_compression_on_imaging:
@@ -178,7 +182,8 @@ def _trigger(ctx: Context) -> str:
         bits.append("neurological deficit")
     if n.onset_date:
         bits.append(f"onset {n.onset_date.isoformat()}")
-    return ", ".join(bits)
+    text = ctx.memo["mscc_trigger"] = ", ".join(bits)
+    return text
 
 
 @rule(
@@ -288,20 +293,20 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not ctx.mscc:
         return
     crit = patchell_criteria(ctx)
-    unknown = [c for c in crit if c.met is None]
     for c in crit:
         if c.met is False:
             return  # RT alone — RT-03 emits the radiotherapy item.
+    unknown = [c for c in crit if c.met is None]
     text = "; ".join([f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})" for c in crit])
     lesion_ids = compression_lesion_ids(ctx)
-    crit_json = {c.name: c.met for c in crit}
+    crit_json = {c.name: c.met for c in crit}  # one item uses it: no copy
     if not unknown:
         yield Item(
             "MSCC-DECOMPRESSION-THEN-RT",
             f"Patchell criteria all met — {text}. Decompression plus RT improved ambulation "
             "over RT alone (Patchell, Lancet 2005).",
             {
-                "criteria": dict(crit_json),
+                "criteria": crit_json,
                 "lesion_ids": list(lesion_ids),
                 "then": "post-operative radiotherapy (RT-02)",
                 "summary": "Surgical decompression, then post-operative radiotherapy",
@@ -316,7 +321,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
         f"Decompression criteria incomplete — {text}. A spine surgeon decides today; "
         "without surgery, RT alone (RT-03).",
         {
-            "criteria": dict(crit_json),
+            "criteria": crit_json,
             "unknown": [c.name for c in unknown],
             "lesion_ids": list(lesion_ids),
             "summary": "Urgent spinal surgical decision on decompression",

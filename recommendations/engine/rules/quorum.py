@@ -8,9 +8,14 @@ from .. import sources as src
 from ..common import Section
 from ..context import Context
 from ..facts import Specialty
+from ..fastinit import fast_new
 from .base import Finding, Prior, Quorum, rule
 
 _S = Specialty
+# Bound once: ``Specialty.X`` is a slow lookup on Python 3.11 (EnumType.__getattr__).
+_SPINE = _S.SPINE_SURGERY
+_ORTHO = _S.ORTHOPAEDIC_SURGERY
+_new_quorum = fast_new(Quorum)
 
 # Case-level entries carry no case-specific text: built once (they are immutable).
 _MEDICAL_ONCOLOGY = Quorum(_S.MEDICAL_ONCOLOGY, "every case")
@@ -45,9 +50,9 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
         if s is None:
             continue
         if s.total_min >= 7:
-            yield Quorum(_S.SPINE_SURGERY, f"{v.name}: SINS {s.total_text()} (≥ 7)")
+            yield _new_quorum(_SPINE, f"{v.name}: SINS {s.total_text()} (≥ 7)")
         elif s.total_max >= 7:
-            yield Quorum(_S.SPINE_SURGERY, f"{v.name}: SINS {s.total_text()} may reach 7", True)
+            yield _new_quorum(_SPINE, f"{v.name}: SINS {s.total_text()} may reach 7", True)
     if f.neurology.deficit:
         yield _SPINE_DEFICIT
     if ctx.mscc:
@@ -55,13 +60,11 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for v in ctx.lesions:
         m = v.mirels
         if m is not None and m.total_min >= 8:
-            yield Quorum(_S.ORTHOPAEDIC_SURGERY, f"{v.name}: Mirels {m.total_text()} (≥ 8)")
+            yield _new_quorum(_ORTHO, f"{v.name}: Mirels {m.total_text()} (≥ 8)")
         elif m is not None and m.total_max >= 8:
-            yield Quorum(
-                _S.ORTHOPAEDIC_SURGERY, f"{v.name}: Mirels {m.total_text()} may reach 8", True
-            )
+            yield _new_quorum(_ORTHO, f"{v.name}: Mirels {m.total_text()} may reach 8", True)
         if v.lesion.pathological_fracture:
-            yield Quorum(_S.ORTHOPAEDIC_SURGERY, f"{v.name}: pathological fracture")
+            yield _new_quorum(_ORTHO, f"{v.name}: pathological fracture")
     if prior.has_any(("IR-VERTEBRAL-AUGMENTATION", "IR-AUGMENTATION-OVER-3-LEVELS")):
         yield _IR_AUGMENTATION
     if prior.has_any(("RA223-ELIGIBLE", "RADIONUCLIDE-SR89-SM153")):
@@ -71,7 +74,7 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if f.pain.uncontrolled:
         yield _PALLIATIVE_PAIN
     if ctx.ecog is not None and ctx.ecog >= 3:
-        yield Quorum(_S.PALLIATIVE_CARE, f"ECOG {ctx.ecog} (≥ 3)")
+        yield _new_quorum(_S.PALLIATIVE_CARE, f"ECOG {ctx.ecog} (≥ 3)")
     if f.lesions or f.imaging:
         yield _RADIOLOGY
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
 
 from .. import sources as src
 from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
@@ -71,7 +70,7 @@ def _postop(v: LesionView, drafted: bool) -> bool:
 
 
 def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
-    return ctx.mscc and v.lesion.is_spinal and v.lesion.epidural_extension is True
+    return ctx.mscc and v.lesion.epidural_extension is True and v.lesion.is_spinal
 
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
@@ -117,30 +116,27 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     radiotherapy rule computes it and the others reuse it from ``ctx.memo``.
     """
     memo = ctx.memo.get("rt_status")
-    if memo is None:
-        # The lesions that surgery / MSCC findings name, collected in one pass over the
-        # few findings rather than asked per lesion and code.
-        surgical = {i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES}
-        if prior.has("MSCC-DECOMPRESSION-THEN-RT"):
-            surgical.update(compression_lesion_ids(ctx))
-        not_advised_ids = {f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS}
-        out = []
-        for v in ctx.lesions:
-            postop = _postop(v, v.id in surgical)
-            mscc = _mscc_lesion(ctx, v)
-            not_advised = v.id in not_advised_ids
-            candidate = (
-                v.painful is True
-                and not v.rt_planned
-                and not v.prior_rt
-                and not postop
-                and not mscc
-            )
-            out.append(
-                _new_rt_status(postop, mscc, not_advised, candidate, _complicated(v, not_advised))
-            )
-        memo = ctx.memo["rt_status"] = tuple(out)
-    return cast("tuple[RtStatus, ...]", memo)  # a string: no alias built per call
+    if isinstance(memo, tuple):
+        return memo
+    # The lesions that surgery / MSCC findings name, collected in one pass over the
+    # few findings rather than asked per lesion and code.
+    surgical = {i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES}
+    if prior.has("MSCC-DECOMPRESSION-THEN-RT"):
+        surgical.update(compression_lesion_ids(ctx))
+    not_advised_ids = {f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS}
+    out = []
+    for v in ctx.lesions:
+        postop = _postop(v, v.id in surgical)
+        mscc = _mscc_lesion(ctx, v)
+        not_advised = v.id in not_advised_ids
+        candidate = (
+            v.painful is True and not v.rt_planned and not v.prior_rt and not postop and not mscc
+        )
+        out.append(
+            _new_rt_status(postop, mscc, not_advised, candidate, _complicated(v, not_advised))
+        )
+    statuses = ctx.memo["rt_status"] = tuple(out)
+    return statuses
 
 
 def _unknown_features(v: LesionView) -> list[str]:
@@ -216,7 +212,7 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "technique": "conventional",
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "provisional": bool(unknown),
-                "pending": list(unknown),
+                "pending": unknown,
                 "summary": f"Radiotherapy 8 Gy in 1 fraction to {v.name}",
             },
             lesion_id=v.id,
