@@ -104,11 +104,16 @@ class LabStatus:
         return self.value is not None
 
 
+# Bound once: on Python 3.11 every ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
+_CREATININE = LabAnalyte.CREATININE
+_MG_DL = LabUnit.MG_DL
+_UMOL_L = LabUnit.UMOL_L
+
 #: Conversions to the canonical unit by (analyte, unit); every other allowed unit
 #: (``ANALYTE_UNITS``) is the canonical one already.
 _CONVERSIONS: dict[tuple[LabAnalyte, LabUnit], Callable[[float], float]] = {
-    (LabAnalyte.CREATININE, LabUnit.MG_DL): lambda v: creatinine_mg_dl(v, LabUnit.MG_DL),
-    (LabAnalyte.CREATININE, LabUnit.UMOL_L): lambda v: creatinine_mg_dl(v, LabUnit.UMOL_L),
+    (LabAnalyte.CREATININE, LabUnit.MG_DL): lambda v: creatinine_mg_dl(v, _MG_DL),
+    (LabAnalyte.CREATININE, LabUnit.UMOL_L): lambda v: creatinine_mg_dl(v, _UMOL_L),
     (LabAnalyte.CALCIUM, LabUnit.MG_DL): lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4),
     (LabAnalyte.HAEMOGLOBIN, LabUnit.G_L): lambda v: v / 10,
     (LabAnalyte.ALBUMIN, LabUnit.G_DL): lambda v: v * 10,
@@ -151,7 +156,7 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
             None,
             f"stale: latest {latest.taken_at.isoformat()} is {age} days old (window {limit} days)",
         )
-    if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
+    if latest.value <= 0 and analyte is _CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
     return _new_lab_status(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
 
@@ -486,7 +491,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         if r.first_dose is not None and r.first_dose <= as_of:
             starts.append(r.first_dose)
 
-    cre = labs[LabAnalyte.CREATININE]
+    cre = labs[_CREATININE]
     crcl: CreatinineClearance | None = None
     crcl_problem: str | None = None
     if cre.usable:

@@ -9,13 +9,17 @@ from .common import SEVERITY_RANK, URGENCY_RANK, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
 from .fastinit import fast_new
-from .plan import ENGINE_VERSION, DraftPlan, MissingData, RequiredSpecialty
+from .plan import ENGINE_VERSION, DraftPlan, MissingData, PlanItem, RequiredSpecialty
 from .rules.base import Missing, Prior
 from .rules.bta import zol_considered
 
-_SPECIALTY_ORDER = {s: i for i, s in enumerate(Specialty)}
-_EMERGENCY = Urgency.EMERGENCY  # bound once: enum member lookups are slow on Python 3.11
+_SPECIALTIES = tuple(Specialty)  # the quorum's order
+# Bound once: Enum.MEMBER lookups are slow on Python 3.11.
+_EMERGENCY = Urgency.EMERGENCY
+_BEFORE_NEXT_MEETING = Urgency.BEFORE_NEXT_MEETING
 _ROUTINE = Urgency.ROUTINE
+if sorted(Urgency, key=URGENCY_RANK.__getitem__) != [_EMERGENCY, _BEFORE_NEXT_MEETING, _ROUTINE]:
+    raise RuntimeError("evaluate orders items by URGENCY_RANK: update it")  # pragma: no cover
 # Constructor functions (see fastinit): a few of each per evaluation.
 _new_plan = fast_new(DraftPlan)
 _new_missing = fast_new(MissingData)
@@ -57,9 +61,16 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
             # A firm reason beats a provisional one.
             quorum[q.specialty] = (reasons, provisional and q.provisional, qrid)
 
-    items = prior.items
+    # Items in a stable order by urgency: one pass into per-urgency lists (a sort would
+    # call a key function per item).
+    emergency: list[PlanItem] = []
+    soon: list[PlanItem] = []
+    routine: list[PlanItem] = []
+    by_urgency = {_EMERGENCY: emergency, _BEFORE_NEXT_MEETING: soon, _ROUTINE: routine}
+    for i in prior.items:
+        by_urgency[i.urgency].append(i)
+    items = emergency + soon + routine
     flags = prior.flags
-    items.sort(key=lambda i: URGENCY_RANK[i.urgency])
     flags.sort(key=lambda f: SEVERITY_RANK[f.severity])
     if ctx.mscc:
         urgency = _EMERGENCY
@@ -90,10 +101,9 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         ),
         required_specialties=tuple(
             [
-                _new_specialty(s, tuple(reasons), rid, prov)
-                for s, (reasons, prov, rid) in sorted(
-                    quorum.items(), key=lambda kv: _SPECIALTY_ORDER[kv[0]]
-                )
+                _new_specialty(s, tuple(found[0]), found[2], found[1])
+                for s in _SPECIALTIES
+                if (found := quorum.get(s)) is not None
             ]
         ),
     )

@@ -58,7 +58,13 @@ def fast_init(cls: type[T]) -> type[T]:
     twin = type(
         f"_Mutable{cls.__name__}",
         (cls,),
-        {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__},
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            # ``_twin()`` then makes a bare instance: cheaper than ``_twin.__new__(_twin)``.
+            "__init__": object.__init__,
+        },
     )
     ns: dict[str, Any] = {"_cls": cls, "_twin": twin, "_set_class": _SET_CLASS}
     args: list[str] = []
@@ -121,7 +127,7 @@ def fast_new(cls: Callable[P, T]) -> Callable[P, T]:
     ]
     src = (
         f"def new({', '.join(args)}):\n"
-        "    self = _twin.__new__(_twin)\n"
+        "    self = _twin()\n"
         + ("\n".join(body) + "\n" if body else "")
         + "    self.__class__ = _cls\n"
         "    return self\n"

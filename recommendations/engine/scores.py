@@ -442,15 +442,22 @@ class UnitError(ValueError):
     """A lab value whose unit is missing or wrong for the analyte; never guessed."""
 
 
+# Bound once: on Python 3.11 every ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
+_MG_DL = LabUnit.MG_DL
+_UMOL_L = LabUnit.UMOL_L
+_CREATININE = LabAnalyte.CREATININE
+_FEMALE = Sex.FEMALE
+
+
 def creatinine_mg_dl(value: float, unit: LabUnit | None) -> float:
     """Serum creatinine in mg/dL (µmol/L ÷ 88.4), rounded to 4 decimals.
 
     The rounding keeps float noise (e.g. 123.76 / 88.4) from moving a value across the
     BTA-04 thresholds; laboratories report far fewer digits.
     """
-    if unit is LabUnit.MG_DL:
+    if unit is _MG_DL:
         return round(float(value), 4)
-    if unit is LabUnit.UMOL_L:
+    if unit is _UMOL_L:
         return round(float(value) / UMOL_PER_MG_DL, 4)
     raise UnitError(f"creatinine unit {unit!r} is not mg/dL or umol/L; the unit is never guessed")
 
@@ -489,7 +496,7 @@ class CreatinineClearance:
             return "creatinine clearance not computable (missing: " + ", ".join(self.missing) + ")"
         if self.creatinine is None:  # unreachable: a value implies its creatinine
             return "creatinine clearance not computable"
-        female = " × 0.85 (female)" if self.sex is Sex.FEMALE else ""
+        female = " × 0.85 (female)" if self.sex is _FEMALE else ""
         return (
             f"CrCl {self.value_ml_min:g} mL/min (Cockcroft–Gault: (140 − {self.age_years}) × "
             f"{self.weight_kg:g} kg / (72 × {self.creatinine_mg_dl:g} mg/dL){female}; "
@@ -512,7 +519,7 @@ def cockcroft_gault(
     missing: list[str] = []
     scr: float | None = None
     if creatinine is not None:
-        if creatinine.analyte is not LabAnalyte.CREATININE:
+        if creatinine.analyte is not _CREATININE:
             raise ValueError(f"expected a creatinine result, got {creatinine.analyte}")
         scr = creatinine_mg_dl(creatinine.value, creatinine.unit)
         if scr <= 0:
@@ -528,7 +535,7 @@ def cockcroft_gault(
     value: float | None = None
     if age_years is not None and weight_kg is not None and scr is not None and sex is not None:
         raw = (140 - age_years) * weight_kg / (72 * scr)
-        if sex is Sex.FEMALE:
+        if sex is _FEMALE:
             raw *= 0.85
         value = round(raw, 1)
     return CreatinineClearance(value, age_years, weight_kg, sex, creatinine, scr, tuple(missing))

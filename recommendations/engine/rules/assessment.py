@@ -109,7 +109,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
     spinal = ctx.spinal()
     # Suspected MSCC gets the 24-hour MRI from MSCC-01 instead of a routine request.
     if spinal and not ctx.mscc and _recent(ctx, _SPINE_MRI) is None:
-        names = ", ".join(v.name for v in spinal)
+        names = ", ".join([v.name for v in spinal])
         yield Item(
             "IMG-MRI-WHOLE-SPINE",
             f"Spinal lesion(s) {names} and no whole-spine MRI in the last "
@@ -123,7 +123,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
     long_bones = [v for v in ctx.lesions if v.lesion.is_long_bone]
     if long_bones and _recent(ctx, _RADIOGRAPHS) is None:
-        names = ", ".join(v.name for v in long_bones)
+        names = ", ".join([v.name for v in long_bones])
         yield Item(
             "IMG-LONG-BONE-XR-CT",
             f"Long-bone lesion(s) {names} without radiographs in the last "

@@ -169,13 +169,15 @@ class Prior:
         """Was ``code`` emitted (for this lesion; ``"*"``: for any lesion or the case)?"""
         if lesion_id == "*" or code not in self._codes:
             return code in self._codes
-        for i in self.items:
-            if i.code == code and i.lesion_id == lesion_id:
-                return True
-        for f in self.flags:
-            if f.code == code and f.lesion_id == lesion_id:
-                return True
-        return False
+        return lesion_id in self.lesions_with(code)
+
+    def lesions_with(self, code: str) -> set[str | None]:
+        """The lesion IDs an item or flag ``code`` was emitted for (``None``: the case)."""
+        if code not in self._codes:
+            return set()
+        out = {i.lesion_id for i in self.items if i.code == code}
+        out.update([f.lesion_id for f in self.flags if f.code == code])
+        return out
 
     def asked(self, *rule_ids: str) -> bool:
         """Did any of these rules ask for missing data?"""

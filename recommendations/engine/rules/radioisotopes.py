@@ -56,6 +56,12 @@ class RadiumAssessment:
     def first_dose(self) -> bool:
         return self.doses_given == 0
 
+    def excluded_by(self, rule_id: str) -> bool:
+        for rid, _, _ in self.exclusions:
+            if rid == rule_id:
+                return True
+        return False
+
 
 def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
     return ctx.lab(analyte).value
@@ -344,10 +350,10 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not a.considered:
         return
     yield from _emit_own(a, "RAD-01")
-    if any(c == "RA223-COURSE-COMPLETE" for _, c, _m in a.exclusions):
-        return
+    if a.doses_given >= RA223_DOSES:
+        return  # course complete: RAD-02 flags it
     f = ctx.facts
-    if not any(rid == "RAD-01" for rid, *_ in a.exclusions):
+    if not a.excluded_by("RAD-01"):
         lines = f.primary.prior_mcrpc_lines
         if lines is None:
             yield Missing(

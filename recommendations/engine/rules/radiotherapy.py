@@ -177,6 +177,7 @@ def _unknown_features(v: LesionView) -> list[str]:
     ),
 )
 def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    consult_ids = prior.lesions_with("SURG-SPINE-CONSULT")
     for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
         if not st.candidate or st.complicated:
             continue
@@ -196,7 +197,7 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
         consult = (
             " SINS 7–12: surgical consultation in parallel (SURG-02)."
-            if prior.has("SURG-SPINE-CONSULT", v.id)
+            if v.id in consult_ids
             else ""
         )
         yield Item(

@@ -63,7 +63,7 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
     # Every LOCAL_TREATMENT_CODES entry is an item code (a test holds the catalogue to
     # that), so asking ``prior.has`` per code equals scanning the drafted items.
     local = sorted(prior.emitted(LOCAL_TREATMENT_CODES))
-    current = sorted(str(k) for k in ctx.therapy_kinds)
+    current = sorted(map(str, ctx.therapy_kinds))
     extra = ""
     if prior.has("RA223-ELIGIBLE"):
         extra = (
@@ -99,7 +99,7 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def bone_loss(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    kinds = sorted(str(k) for k in ctx.therapy_kinds & BONE_LOSS_KINDS)
+    kinds = sorted(map(str, ctx.therapy_kinds & BONE_LOSS_KINDS))
     if kinds:
         yield Note(
             "SYS-TREATMENT-BONE-LOSS",
