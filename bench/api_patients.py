@@ -167,7 +167,7 @@ def main() -> None:
               f"(target < 150 ms) — {'met' if ratio >= 0.5 and med['api'][1] < 150 else 'NOT met'}")
         with psycopg.connect(_db_url(DB_NAME)) as conn:
             reads = conn.execute("SELECT count(*) FROM cases_patientaccess").fetchone()[0]
-        print(f"read-audit rows written during the run: {reads}")
+        print(f"read-audit rows (one per request) written during the run: {reads}")
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

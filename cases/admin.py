@@ -20,8 +20,11 @@ so it follows the same rules as the pages:
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import F, Func, QuerySet
 from django.http import HttpRequest
 
 from cases import scoping, services
@@ -471,13 +474,66 @@ class DecisionAdmin(BoardScopedAdmin):
 
 # --- Read audit (read-only) -----------------------------------------------------------
 
+class _ArrayIntersection(Func):
+    """The elements of the first array that are in the second, in the first's order."""
+
+    output_field = ArrayField(models.BigIntegerField())
+
+    def as_sql(self, compiler, connection, **extra):
+        (left, left_params), (right, right_params) = (
+            compiler.compile(e) for e in self.get_source_expressions())
+        # Both sides are compiled expressions (a column and a subquery), not input.
+        return (f"ARRAY(SELECT x FROM unnest({left}) AS x WHERE x = ANY({right}))",  # noqa: S608
+                (*left_params, *right_params))
+
+
 @admin.register(PatientAccess)
-class PatientAccessAdmin(BoardScopedAdmin):
-    list_display = ["id", "at", "user", "patient_id", "action", "path"]
+class PatientAccessAdmin(admin.ModelAdmin):
+    """One row per read (a page or an API request) with the IDs of the patients shown.
+
+    Staff who are not superusers see the reads that showed a patient of their boards,
+    and of each read only the IDs of those patients. Searching by a hospital number
+    finds the reads of that patient.
+    """
+
+    list_display = ["id", "at", "user", "patients", "action", "path"]
     list_filter = ["action"]
     list_select_related = ["user"]
-    search_fields = ["=patient__hospital_number", "user__username"]
+    search_fields = ["user__username"]
+    search_help_text = "A hospital number (exact) or a username."
     date_hierarchy = "at"
+
+    def _visible_ids(self, request: HttpRequest) -> QuerySet:
+        return scoping.patients_for(request.user).values("pk")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = self._visible_ids(request)
+        # Only the IDs of the staff member's own boards are shown of each read (one
+        # expression in the list query, not a query per row).
+        return queryset.filter(patient_ids__overlap=ArraySubquery(visible)).annotate(
+            visible_patient_ids=_ArrayIntersection(F("patient_ids"), ArraySubquery(visible))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                   search_term)
+        term = search_term.strip()
+        if term:
+            patients = scoping.patients_for(request.user) if not request.user.is_superuser \
+                else Patient.objects.all()
+            ids = list(patients.filter(hospital_number=term).values_list("pk", flat=True))
+            if ids:
+                by_patient = self.get_queryset(request).filter(patient_ids__overlap=ids)
+                queryset = queryset | by_patient
+        return queryset, may_have_duplicates
+
+    @admin.display(description="Patient IDs")
+    def patients(self, obj: PatientAccess) -> str:
+        ids = getattr(obj, "visible_patient_ids", obj.patient_ids)
+        return ", ".join(str(i) for i in ids)
 
     def has_add_permission(self, request) -> bool:
         return False

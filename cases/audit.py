@@ -45,8 +45,8 @@ def patient_audit(*, patient: Patient, limit: int = AUDIT_PAGE_ROWS) -> PatientA
     number of queries (accesses, events of the patient and rows referencing them, events
     of the decisions on their agenda items, the users named)."""
     accesses = list(
-        PatientAccess.objects.filter(patient=patient).select_related("user")
-        .order_by("-at", "-id")[:limit]
+        PatientAccess.objects.of_patient(patient).select_related("user")
+        .order_by("-id")[:limit]
     )
     item_ids = list(AgendaItem.objects.filter(patient=patient).values_list("pk", flat=True))
     events = list(Events.objects.references(patient).order_by("-pgh_created_at")[:limit])

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from cases.choices import DecisionItemVerdict
 from cases.models import Decision, PatientAccess
-from cases.services import agenda_item_add, decision_record, decision_sign, meeting_create
+from cases.services import (
+    agenda_item_add,
+    decision_record,
+    decision_sign,
+    meeting_create,
+    record_patient_access,
+)
 from cases.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +53,8 @@ def test_opening_a_patient_records_the_read(client, administrator, patient):
     client.force_login(administrator)
     response = client.get(f"/admin/cases/patient/{patient.pk}/change/")
     assert response.status_code == 200
-    assert list(PatientAccess.objects.values_list("user_id", "patient_id", "action")) == [
-        (administrator.pk, patient.pk, "view")]
+    assert list(PatientAccess.objects.values_list("user_id", "patient_ids", "action")) == [
+        (administrator.pk, [patient.pk], "view")]
 
 
 def test_staff_who_are_not_superusers_see_only_their_boards(client, chair, patient,
@@ -61,7 +67,39 @@ def test_staff_who_are_not_superusers_see_only_their_boards(client, chair, patie
     listed = list(client.get("/admin/cases/patient/").context["cl"].result_list)
     assert listed == [patient]
     assert client.get(f"/admin/cases/patient/{stranger.pk}/change/").status_code == 302
-    assert PatientAccess.objects.filter(patient=stranger).count() == 0
+    assert PatientAccess.objects.of_patient(stranger).count() == 0
+
+
+def test_the_read_audit_list_shows_staff_only_their_boards_patients(client, chair, patient,
+                                                                    other_board, outsider):
+    chair.is_staff = True
+    chair.save()
+    chair.user_permissions.add(Permission.objects.get(codename="view_patientaccess"))
+    stranger = PatientFactory(board=other_board)
+    record_patient_access(user=chair, patient_ids=[patient.pk, stranger.pk],
+                          action="list", path="/patients/")
+    record_patient_access(user=outsider, patient_ids=[stranger.pk], action="view",
+                          path=f"/patients/{stranger.pk}/")
+    client.force_login(chair)
+    page = client.get("/admin/cases/patientaccess/")
+    listed = list(page.context["cl"].result_list)
+    # The read that showed only another board's patient is not listed, and of the mixed
+    # read only this board's patient is named.
+    assert [(a.action, a.visible_patient_ids) for a in listed] == [("list", [patient.pk])]
+    assert f"<td class=\"field-patients\">{patient.pk}</td>" in page.content.decode()
+
+
+def test_the_read_audit_list_finds_the_reads_of_a_hospital_number(client, administrator,
+                                                                  board, chair):
+    wanted, other = PatientFactory(board=board), PatientFactory(board=board)
+    record_patient_access(user=chair, patient_ids=[other.pk, wanted.pk], action="list",
+                          path="/patients/")
+    record_patient_access(user=chair, patient_ids=[other.pk], action="view", path="/x/")
+    client.force_login(administrator)
+    page = client.get("/admin/cases/patientaccess/", {"q": wanted.hospital_number})
+    assert [a.action for a in page.context["cl"].result_list] == ["list"]
+    everyone = client.get("/admin/cases/patientaccess/").context["cl"].result_list
+    assert [a.action for a in everyone] == ["view", "list"]
 
 
 def test_a_signed_decision_cannot_be_changed_in_the_admin(client, administrator, decision,

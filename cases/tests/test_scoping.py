@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import scoping
 from cases.choices import BoardRole, DecisionItemVerdict, Specialty
+from cases.models import BoardMembership
 from cases.services import (
     agenda_item_add,
     board_member_add,
@@ -17,6 +18,7 @@ from cases.services import (
     decision_sign,
     meeting_create,
 )
+from cases.tests.api.conftest import token_client
 from cases.tests.factories import PatientFactory, PrimaryCancerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,32 @@ def test_a_second_patient_of_the_board_is_visible_to_members_only(board, chair, 
     PrimaryCancerFactory(patient=second)
     assert _ids(scoping.patients_for(chair)) == sorted([first.pk, second.pk])
     assert _ids(scoping.patients_for(outsider)) == []
+
+
+@pytest.mark.parametrize("boards", [[], ["board"], ["board", "other_board"]])
+def test_board_ids_read_with_the_user_scope_exactly_as_the_membership_join(
+        request, case, other_board, boards):
+    """Token authentication reads the user's board IDs with the user
+    (`member_board_ids`); every scoped queryset then filters on that list instead of
+    joining the memberships, and must give the same rows."""
+    user = UserFactory(username="member")
+    for name in boards:
+        board_member_add(board=request.getfixturevalue(name), user=user,
+                         role=BoardRole.SPECIALIST, specialty=Specialty.RADIOLOGY)
+    PatientFactory(board=other_board)
+    fresh = type(user).objects.get(pk=user.pk)
+    read = type(user).objects.get(pk=user.pk)
+    read.member_board_ids = list(
+        BoardMembership.objects.filter(user=read).values_list("board_id", flat=True))
+    for scoped in (scoping.boards_for, scoping.patients_for, scoping.meetings_for,
+                   scoping.agenda_items_for, scoping.decisions_for):
+        assert _ids(scoped(read)) == _ids(scoped(fresh)), scoped.__name__
+    assert bool(_ids(scoping.patients_for(read))) == ("board" in boards)
+
+
+def test_token_requests_see_a_membership_change_at_once(board, patient, spine_surgeon):
+    client = token_client(spine_surgeon)
+    assert [p["id"] for p in client.get("/api/v1/patients/").json()["results"]] == [patient.pk]
+    BoardMembership.objects.filter(user=spine_surgeon).delete()
+    assert client.get("/api/v1/patients/").json()["results"] == []
+    assert client.get(f"/api/v1/patients/{patient.pk}/").status_code == 404

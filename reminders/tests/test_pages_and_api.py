@@ -63,8 +63,8 @@ def test_my_reminders_lists_mine_and_my_roles_in_a_fixed_number_of_queries(
 def test_my_reminders_records_the_patient_access(logged_in, board, oncologist, patient):
     add(2, board=board, patient=patient, user=oncologist)
     logged_in(oncologist).get(reverse("reminders:mine"))
-    assert list(PatientAccess.objects.values_list("user__username", "patient_id", "action")) \
-        == [("oncologist", patient.pk, "list")]
+    assert list(PatientAccess.objects.values_list("user__username", "patient_ids", "action")) \
+        == [("oncologist", [patient.pk], "list")]
 
 
 def test_coordinators_see_failed_and_overdue_specialists_do_not(

@@ -235,14 +235,13 @@ def test_every_patient_shown_is_recorded(client, board, coordinator, spine_surge
     meeting, items = meeting_with_cases(board, 3)
     client.force_login(coordinator)
     client.get(reverse("cases:agenda", args=[meeting.pk]))
-    listed = PatientAccess.objects.filter(action="list", user=coordinator)
-    assert sorted(listed.values_list("patient_id", flat=True)) == sorted(
-        i.patient_id for i in items)
+    listed = PatientAccess.objects.get(action="list", user=coordinator)
+    assert sorted(listed.patient_ids) == sorted(i.patient_id for i in items)
     client.force_login(spine_surgeon)
     client.get(reverse("cases:case_review", args=[items[1].pk]))
     viewed = PatientAccess.objects.get(action="view", user=spine_surgeon)
-    assert (viewed.patient_id, viewed.path) == (
-        items[1].patient_id, reverse("cases:case_review", args=[items[1].pk]))
+    assert (viewed.patient_ids, viewed.path) == (
+        [items[1].patient_id], reverse("cases:case_review", args=[items[1].pk]))
 
 
 # --- Case review ---------------------------------------------------------------------------
@@ -412,7 +411,7 @@ def test_search_by_name_and_hospital_number(client, board, coordinator):
         html = client.get(reverse("cases:patient_search"), {"q": query}).content.decode()
         assert f'href="/patients/{wanted.pk}/"' in html, query
         assert "TURING" not in html, query
-    assert PatientAccess.objects.filter(action="list", patient=wanted).count() == 3
+    assert PatientAccess.objects.of_patient(wanted).filter(action="list").count() == 3
 
 
 def test_patient_page_refers_to_an_open_meeting(client, board, coordinator):
