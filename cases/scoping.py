@@ -24,6 +24,11 @@ from cases.models import (
 def boards_for(user) -> QuerySet[Board]:
     if not user.is_authenticated:
         return Board.objects.none()
+    # `member_board_ids`: the user's boards, read with the user by the API's token
+    # authentication in its one query; otherwise the memberships are joined here.
+    board_ids = getattr(user, "member_board_ids", None)
+    if board_ids is not None:
+        return Board.objects.filter(pk__in=board_ids)
     return Board.objects.filter(memberships__user=user)
 
 
@@ -34,18 +39,27 @@ def patients_for(user) -> QuerySet[Patient]:
 def meetings_for(user) -> QuerySet[Meeting]:
     if not user.is_authenticated:
         return Meeting.objects.none()
+    board_ids = getattr(user, "member_board_ids", None)
+    if board_ids is not None:
+        return Meeting.objects.filter(board_id__in=board_ids)
     return Meeting.objects.filter(board__memberships__user=user)
 
 
 def agenda_items_for(user) -> QuerySet[AgendaItem]:
     if not user.is_authenticated:
         return AgendaItem.objects.none()
+    board_ids = getattr(user, "member_board_ids", None)
+    if board_ids is not None:
+        return AgendaItem.objects.filter(meeting__board_id__in=board_ids)
     return AgendaItem.objects.filter(meeting__board__memberships__user=user)
 
 
 def decisions_for(user) -> QuerySet[Decision]:
     if not user.is_authenticated:
         return Decision.objects.none()
+    board_ids = getattr(user, "member_board_ids", None)
+    if board_ids is not None:
+        return Decision.objects.filter(agenda_item__meeting__board_id__in=board_ids)
     return Decision.objects.filter(agenda_item__meeting__board__memberships__user=user)
 
 

@@ -10,6 +10,10 @@ from the row. Same answers, same messages: an unknown key is 401 "Invalid token.
 inactive user 401 "User inactive or deleted."; every request still hits the database,
 so a deleted token or a deactivated user is refused at once (no cache).
 
+The same query also reads the IDs of the user's boards (`user.member_board_ids`), so that
+the scoped querysets of `cases.scoping` filter on a list instead of joining the
+memberships: a one-table query costs less to compile and to plan.
+
 The OpenAPI schema is unchanged: drf-spectacular documents subclasses of DRF's class as
 the same `tokenAuth` scheme.
 """
@@ -20,6 +24,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+
+from cases.models import BoardMembership
 
 
 class _TokenQuery:
@@ -32,10 +38,16 @@ class _TokenQuery:
         user_fields = user_model._meta.concrete_fields
         user_fk = token_model._meta.get_field("user")
         key_column = token_model._meta.get_field("key").column
+        membership = BoardMembership._meta
+        board_fk, member_fk = membership.get_field("board"), membership.get_field("user")
         columns = [f"t.{qn(f.column)}" for f in token_fields]
         columns += [f"u.{qn(f.column)}" for f in user_fields]
         self.sql = (
-            f"SELECT {', '.join(columns)} FROM {qn(token_model._meta.db_table)} t "  # noqa: S608
+            f"SELECT {', '.join(columns)}, "  # noqa: S608
+            # The user's boards, which every scoped queryset needs (`cases.scoping`).
+            f"ARRAY(SELECT m.{qn(board_fk.column)} FROM {qn(membership.db_table)} m "
+            f"WHERE m.{qn(member_fk.column)} = u.{qn(user_fk.target_field.column)}) "
+            f"FROM {qn(token_model._meta.db_table)} t "
             f"INNER JOIN {qn(user_model._meta.db_table)} u "
             f"ON t.{qn(user_fk.column)} = u.{qn(user_fk.target_field.column)} "
             f"WHERE t.{qn(key_column)} = %s"
@@ -77,7 +89,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 for conv in convs:
                     row[i] = conv(row[i], query.fields[i], connection)
         token = token_model.from_db(alias, query.token_names, row[:query.split])
-        user = user_model.from_db(alias, query.user_names, row[query.split:])
+        user = user_model.from_db(alias, query.user_names, row[query.split:-1])
+        # Read in the same query; `cases.scoping` filters on it instead of joining the
+        # memberships again (fresh on every request: the user is read per request).
+        user.member_board_ids = row[-1]
         token_model._meta.get_field("user").set_cached_value(token, user)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))

@@ -29,6 +29,12 @@ class PatientQuerySet(models.QuerySet):
         every page, API view and export goes through (see `cases.scoping`)."""
         if not user.is_authenticated:
             return self.none()
+        board_ids = getattr(user, "member_board_ids", None)
+        if board_ids is not None:
+            # Read with the user by the API's token authentication, in the same query
+            # (`cases.api.authentication`): a one-table query is cheaper to compile and
+            # to plan than the join below (≈ 0.5 ms of CPU per API page).
+            return self.filter(board_id__in=board_ids)
         return self.filter(board__memberships__user=user)
 
 
