@@ -121,13 +121,6 @@ _CONVERSIONS: dict[tuple[LabAnalyte, LabUnit], Callable[[float], float]] = {
 }
 
 
-def _canonical(analyte: LabAnalyte, value: float, unit: LabUnit) -> float:
-    # A table rather than a chain of ``analyte is LabAnalyte.X`` tests: on Python 3.11
-    # each ``Enum.MEMBER`` lookup goes through EnumType.__getattr__'s slow path (~60 ns).
-    convert = _CONVERSIONS.get((analyte, unit))
-    return value if convert is None else convert(value)
-
-
 # Built several times per evaluation: constructor functions (see fastinit).
 _new_lab_status = fast_new(LabStatus)
 
@@ -158,7 +151,11 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
         )
     if latest.value <= 0 and analyte is _CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
-    return _new_lab_status(analyte, latest, _canonical(analyte, latest.value, latest.unit), None)
+    # The canonical unit by table rather than a chain of ``analyte is LabAnalyte.X``
+    # tests: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
+    convert = _CONVERSIONS.get((analyte, latest.unit))
+    value = latest.value if convert is None else convert(latest.value)
+    return _new_lab_status(analyte, latest, value, None)
 
 
 @fast_init
@@ -247,8 +244,10 @@ class Context:
     ecog_problem: str | None
     lesions: tuple[LesionView, ...]
     labs: dict[LabAnalyte, LabStatus]
-    #: The spinal lesions (vertebra, sacrum), in input order.
+    #: The spinal lesions (vertebra, sacrum; those with a SINS), in input order.
     spinal_lesions: tuple[LesionView, ...]
+    #: The long-bone lesions (those with a Mirels score), in input order.
+    long_bone_lesions: tuple[LesionView, ...]
     #: Spinal lesions with epidural extension: the compression sites under MSCC.
     compression_ids: tuple[str, ...]
     #: Suspected or imaged metastatic spinal cord compression (MSCC-01..03).
@@ -389,6 +388,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     # One pass over the lesions builds the views and everything read from them.
     views: list[LesionView] = []
     spinal: list[LesionView] = []
+    long_bone: list[LesionView] = []
     compression_ids: list[str] = []
     any_painful = False
     all_painless = True
@@ -412,15 +412,16 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             # Most recent first; unknown dates first so they are never mistaken for old RT.
             prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
         is_spinal = lesion.bone in SPINAL_BONES
+        is_long_bone = lesion.bone in LONG_BONES
         painful = _painful(lesion)
         view = _new_lesion_view(
             i,
             lesion,
             lid,
-            _lesion_name(lesion),
+            lesion.label or _lesion_name(lesion),
             painful,
             sins_score(lesion) if is_spinal else None,
-            mirels_score(lesion) if lesion.bone in LONG_BONES else None,
+            mirels_score(lesion) if is_long_bone else None,
             tuple(prior),
             lid in rt_planned,
             tuple(surgeries_by_lesion.get(lid, ())),
@@ -434,6 +435,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             spinal.append(view)
             if lesion.epidural_extension is True:
                 compression_ids.append(lid)
+        elif is_long_bone:
+            long_bone.append(view)
 
     labs = _latest_labs(facts, as_of)
 
@@ -542,6 +545,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         lesions=tuple(views),
         labs=labs,
         spinal_lesions=tuple(spinal),
+        long_bone_lesions=tuple(long_bone),
         compression_ids=tuple(compression_ids),
         mscc=mscc,
         symptomatic=symptomatic,

@@ -121,7 +121,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "summary": "Whole-spine MRI",
             },
         )
-    long_bones = [v for v in ctx.lesions if v.lesion.is_long_bone]
+    long_bones = ctx.long_bone_lesions
     if long_bones and _recent(ctx, _RADIOGRAPHS) is None:
         names = ", ".join([v.name for v in long_bones])
         yield Item(

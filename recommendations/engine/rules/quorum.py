@@ -45,7 +45,7 @@ def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
     yield _MEDICAL_ONCOLOGY
     yield _RADIATION_ONCOLOGY
-    for v in ctx.lesions:
+    for v in ctx.spinal_lesions:
         s = v.sins
         if s is None:
             continue

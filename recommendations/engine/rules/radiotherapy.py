@@ -75,6 +75,8 @@ def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
+    if not (les.pathological_fracture or les.soft_tissue_mass or les.epidural_extension):
+        return ("surgery indicated but not advised",) if not_advised else ()
     out = []
     if les.pathological_fracture:
         out.append("pathological fracture")
@@ -127,7 +129,7 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     out = []
     for v in ctx.lesions:
         postop = _postop(v, v.id in surgical)
-        mscc = _mscc_lesion(ctx, v)
+        mscc = ctx.mscc and _mscc_lesion(ctx, v)
         not_advised = v.id in not_advised_ids
         candidate = (
             v.painful is True and not v.rt_planned and not v.prior_rt and not postop and not mscc

@@ -66,7 +66,7 @@ _MIRELS_FIELD_WHY = {
     ),
 )
 def sins_total(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
+    for v in ctx.spinal_lesions:
         s = v.sins
         # An undefined component spans a range (2–3), so an exact total has none.
         if s is None or s.total_min == s.total_max:
@@ -89,7 +89,7 @@ def sins_total(ctx: Context, prior: Prior) -> Iterator[Finding]:
     sources=(src.SINS,),
 )
 def sins_missing(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
+    for v in ctx.spinal_lesions:
         s = v.sins
         # A missing component always spans a range, so an exact total has none.
         if s is None or s.total_min == s.total_max:
@@ -122,7 +122,7 @@ def sins_missing(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def mirels_category(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
+    for v in ctx.long_bone_lesions:
         m = v.mirels
         if m is None:
             continue

@@ -207,7 +207,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v in ctx.lesions:
+    for v in ctx.spinal_lesions:
         s = v.sins
         if s is None or _has_surgery(v, _STABILISATION):
             continue
