@@ -248,6 +248,9 @@ class Context:
     spinal_lesions: tuple[LesionView, ...]
     #: The long-bone lesions (those with a Mirels score), in input order.
     long_bone_lesions: tuple[LesionView, ...]
+    #: Their scores, in the same order (the plan lists them).
+    sins: tuple[SinsResult, ...]
+    mirels: tuple[MirelsResult, ...]
     #: Spinal lesions with epidural extension: the compression sites under MSCC.
     compression_ids: tuple[str, ...]
     #: Suspected or imaged metastatic spinal cord compression (MSCC-01..03).
@@ -389,6 +392,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     views: list[LesionView] = []
     spinal: list[LesionView] = []
     long_bone: list[LesionView] = []
+    sins: list[SinsResult] = []
+    mirels: list[MirelsResult] = []
     compression_ids: list[str] = []
     any_painful = False
     all_painless = True
@@ -413,6 +418,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             prior.sort(key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
         is_spinal = lesion.bone in SPINAL_BONES
         is_long_bone = lesion.bone in LONG_BONES
+        sins_result = sins_score(lesion) if is_spinal else None
+        mirels_result = mirels_score(lesion) if is_long_bone else None
         painful = _painful(lesion)
         view = _new_lesion_view(
             i,
@@ -420,8 +427,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             lid,
             lesion.label or _lesion_name(lesion),
             painful,
-            sins_score(lesion) if is_spinal else None,
-            mirels_score(lesion) if is_long_bone else None,
+            sins_result,
+            mirels_result,
             tuple(prior),
             lid in rt_planned,
             tuple(surgeries_by_lesion.get(lid, ())),
@@ -431,12 +438,14 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             any_painful = True
         if painful is not False:
             all_painless = False
-        if is_spinal:
+        if sins_result is not None:
             spinal.append(view)
+            sins.append(sins_result)
             if lesion.epidural_extension is True:
                 compression_ids.append(lid)
-        elif is_long_bone:
+        elif mirels_result is not None:
             long_bone.append(view)
+            mirels.append(mirels_result)
 
     labs = _latest_labs(facts, as_of)
 
@@ -546,6 +555,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         labs=labs,
         spinal_lesions=tuple(spinal),
         long_bone_lesions=tuple(long_bone),
+        sins=tuple(sins),
+        mirels=tuple(mirels),
         compression_ids=tuple(compression_ids),
         mscc=mscc,
         symptomatic=symptomatic,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import sources as src
-from ..common import Section, Supplier, Urgency
+from ..common import EMERGENCY, Section, Supplier
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
 from ..fastinit import fast_init, fast_new
@@ -219,7 +219,7 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "summary": ("CT (MRI contraindicated)" if ct else "Whole-spine MRI")
                 + " within 24 hours",
             },
-            Urgency.EMERGENCY,
+            EMERGENCY,
         )
     if not ctx.mscc and n.deficit is True and n.suspected_cord_compression is None and ctx.spinal():
         yield Missing(
@@ -261,7 +261,7 @@ def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "Dexamethasone 16 mg oral/IV now; taper after surgery/RT; stop if MSCC excluded"
                 ),
             },
-            Urgency.EMERGENCY,
+            EMERGENCY,
         )
 
 
@@ -311,7 +311,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "then": "post-operative radiotherapy (RT-02)",
                 "summary": "Surgical decompression, then post-operative radiotherapy",
             },
-            Urgency.EMERGENCY,
+            EMERGENCY,
         )
         return
     for c in unknown:
@@ -326,7 +326,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "lesion_ids": list(lesion_ids),
             "summary": "Urgent spinal surgical decision on decompression",
         },
-        Urgency.EMERGENCY,
+        EMERGENCY,
     )
 
 

@@ -20,6 +20,19 @@ from ..facts import (
 )
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 
+# Read on every evaluation, so bound once: on Python 3.11 each ``Enum.MEMBER`` lookup
+# goes through EnumType.__getattr__ (≈ 50 ns).
+PROSTATE = PrimarySite.PROSTATE
+ANC, PLATELETS, HAEMOGLOBIN, WBC = (
+    LabAnalyte.ANC,
+    LabAnalyte.PLATELETS,
+    LabAnalyte.HAEMOGLOBIN,
+    LabAnalyte.WBC,
+)
+ABIRATERONE_PREDNISONE = SystemicTherapyKind.ABIRATERONE_PREDNISONE
+CHEMOTHERAPY = SystemicTherapyKind.CHEMOTHERAPY
+RA223_AGENT = str(Radioisotope.RADIUM_223)  # the items' "agent"
+
 RA223_KBQ_PER_KG = 55
 RA223_INTERVAL_WEEKS = 4
 RA223_DOSES = 6
@@ -93,7 +106,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
     course = _radium_course(ctx)
     site = f.primary.site
     a = RadiumAssessment(
-        considered=site is PrimarySite.PROSTATE or course is not None,
+        considered=site is PROSTATE or course is not None,
         doses_given=course.doses_given if course else 0,
     )
     if not a.considered:
@@ -112,7 +125,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 Supplier.MEDICAL_ONCOLOGY,
             )
         )
-    elif site is not PrimarySite.PROSTATE:
+    elif site is not PROSTATE:
         a.exclusions.append(
             (
                 "RAD-01",
@@ -123,7 +136,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 ),
             )
         )
-    if site is PrimarySite.PROSTATE:
+    if site is PROSTATE:
         cs = f.primary.castration_status
         if cs is None or cs is CastrationStatus.UNKNOWN:
             a.unknown.append(
@@ -178,7 +191,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
             )
         )
     # RAD-04
-    if SystemicTherapyKind.ABIRATERONE_PREDNISONE in ctx.therapy_kinds:
+    if ABIRATERONE_PREDNISONE in ctx.therapy_kinds:
         a.exclusions.append(
             (
                 "RAD-04",
@@ -186,17 +199,17 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 "abiraterone with prednisone/prednisolone (ERA 223: more fractures and deaths)",
             )
         )
-    if SystemicTherapyKind.CHEMOTHERAPY in ctx.therapy_kinds:
+    if CHEMOTHERAPY in ctx.therapy_kinds:
         a.exclusions.append(("RAD-04", "RA223-EXCL-CHEMOTHERAPY", "concurrent chemotherapy"))
     # RAD-03
-    anc = _count(ctx, LabAnalyte.ANC)
-    plt = _count(ctx, LabAnalyte.PLATELETS)
+    anc = _count(ctx, ANC)
+    plt = _count(ctx, PLATELETS)
     if anc is None:
         a.unknown.append(
             (
                 "RAD-03",
                 "labs.anc",
-                f"blood counts before every radium-223 dose ({_count_text(ctx, LabAnalyte.ANC)})",
+                f"blood counts before every radium-223 dose ({_count_text(ctx, ANC)})",
                 Supplier.NURSING,
             )
         )
@@ -205,20 +218,18 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
             (
                 "RAD-03",
                 "labs.platelets",
-                "blood counts before every radium-223 dose "
-                f"({_count_text(ctx, LabAnalyte.PLATELETS)})",
+                f"blood counts before every radium-223 dose ({_count_text(ctx, PLATELETS)})",
                 Supplier.NURSING,
             )
         )
     if a.first_dose:
-        hb = _count(ctx, LabAnalyte.HAEMOGLOBIN)
+        hb = _count(ctx, HAEMOGLOBIN)
         if hb is None:
             a.unknown.append(
                 (
                     "RAD-03",
                     "labs.haemoglobin",
-                    "first radium-223 dose needs Hb ≥ 10 g/dL "
-                    f"({_count_text(ctx, LabAnalyte.HAEMOGLOBIN)})",
+                    f"first radium-223 dose needs Hb ≥ 10 g/dL ({_count_text(ctx, HAEMOGLOBIN)})",
                     Supplier.NURSING,
                 )
             )
@@ -227,7 +238,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-ANC-FIRST-DOSE",
-                    f"{_count_text(ctx, LabAnalyte.ANC)} < {FIRST_ANC} ×10⁹/L (first dose)",
+                    f"{_count_text(ctx, ANC)} < {FIRST_ANC} ×10⁹/L (first dose)",
                 )
             )
         if plt is not None and plt < FIRST_PLT:
@@ -235,7 +246,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-PLATELETS-FIRST-DOSE",
-                    f"{_count_text(ctx, LabAnalyte.PLATELETS)} < {FIRST_PLT:g} ×10⁹/L (first dose)",
+                    f"{_count_text(ctx, PLATELETS)} < {FIRST_PLT:g} ×10⁹/L (first dose)",
                 )
             )
         if hb is not None and hb < FIRST_HB:
@@ -253,7 +264,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-ANC-LATER-DOSE",
-                    f"{_count_text(ctx, LabAnalyte.ANC)} < {LATER_ANC} ×10⁹/L (later dose)",
+                    f"{_count_text(ctx, ANC)} < {LATER_ANC} ×10⁹/L (later dose)",
                 )
             )
             low.append("ANC")
@@ -262,7 +273,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-PLATELETS-LATER-DOSE",
-                    f"{_count_text(ctx, LabAnalyte.PLATELETS)} < {LATER_PLT:g} ×10⁹/L (later dose)",
+                    f"{_count_text(ctx, PLATELETS)} < {LATER_PLT:g} ×10⁹/L (later dose)",
                 )
             )
             low.append("platelets")
@@ -384,7 +395,7 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "metastases, counts adequate, no abiraterone/prednisone or chemotherapy: radium-223 "
             "eligible (US label). ALSYMPCA: overall survival 14.9 vs 11.3 months (+3.6).",
             {
-                "agent": str(Radioisotope.RADIUM_223),
+                "agent": RA223_AGENT,
                 "doses_given": a.doses_given,
                 "survival_gain_months": 3.6,
                 "summary": "Radium-223 eligible",
@@ -448,7 +459,7 @@ def radium_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             else "; activity pending a current weight."
         ),
         {
-            "agent": str(Radioisotope.RADIUM_223),
+            "agent": RA223_AGENT,
             "dose_kbq_per_kg": RA223_KBQ_PER_KG,
             "weight_kg": w,
             "activity_kbq": activity,
@@ -526,7 +537,7 @@ def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "RA223-FBC-BEFORE-EACH-DOSE",
             "Radium-223 is myelosuppressive: full blood count before every dose (label).",
             {
-                "agent": str(Radioisotope.RADIUM_223),
+                "agent": RA223_AGENT,
                 "analytes": ["anc", "platelets", "haemoglobin"],
                 "before_each_dose": True,
                 "interval_weeks": RA223_INTERVAL_WEEKS,
@@ -644,8 +655,8 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "No lesion takes up tracer on bone scan: Sr-89/Sm-153 would not reach the "
                 "metastases.",
             )
-    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
-    wbc, wbc_t = _count(ctx, LabAnalyte.WBC), _count_text(ctx, LabAnalyte.WBC)
+    plt, plt_t = _count(ctx, PLATELETS), _count_text(ctx, PLATELETS)
+    wbc, wbc_t = _count(ctx, WBC), _count_text(ctx, WBC)
     if plt is None:
         ok = False
         yield Missing(
@@ -665,7 +676,7 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "SRSM-EXCL-WBC", f"{wbc_t} ≤ 2.4 ×10⁹/L: Sr-89/Sm-153 not safe (secondary floor)."
         )
     site = f.primary.site
-    if site not in (PrimarySite.PROSTATE, PrimarySite.BREAST):
+    if site not in (PROSTATE, PrimarySite.BREAST):
         yield Flagged(
             "SRSM-PRIMARY-NOT-PROSTATE-BREAST",
             (

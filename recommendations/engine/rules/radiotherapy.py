@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .. import sources as src
-from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
+from ..common import EMERGENCY, Detail, JSONValue, Section, Severity, Supplier
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
 from ..fastinit import fast_init, fast_new
@@ -295,7 +295,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "after": "decompression",
                 "summary": "Post-operative RT after decompression: 20 Gy/5 or 30 Gy/10",
             },
-            Urgency.EMERGENCY,
+            EMERGENCY,
         )
 
 
@@ -340,7 +340,7 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Radiotherapy for cord compression at {where}",
             },
-            Urgency.EMERGENCY,
+            EMERGENCY,
             lid,
         )
 

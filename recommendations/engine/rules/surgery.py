@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier, Urgency
+from ..common import BEFORE_NEXT_MEETING, EMERGENCY, Section, Severity, Supplier
 from ..context import Context, LesionView
 from ..facts import Alignment, Bone, SurgeryKind, SurvivalBand
 from ..scores import MIRELS_8_EXPLANATION
@@ -129,7 +129,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                         f"Fixation of pathological fracture ({v.name}), then post-operative RT"
                     ),
                 },
-                Urgency.BEFORE_NEXT_MEETING,
+                BEFORE_NEXT_MEETING,
                 v.id,
             )
             continue
@@ -155,7 +155,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "then": "post-operative radiotherapy (RT-02)",
                     "summary": f"Prophylactic fixation of {v.name} before radiotherapy",
                 },
-                Urgency.BEFORE_NEXT_MEETING,
+                BEFORE_NEXT_MEETING,
                 v.id,
             )
         elif m.total_min >= 8:
@@ -230,7 +230,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "then": "post-operative radiotherapy (RT-02)",
                     "summary": f"Spinal stabilisation at {v.name}, then post-operative RT",
                 },
-                Urgency.BEFORE_NEXT_MEETING,
+                BEFORE_NEXT_MEETING,
                 v.id,
             )
         elif s.total_min >= 7:
@@ -279,7 +279,7 @@ def mscc_deficit(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "Cord compression with a neurological deficit: the source document lists it "
             "as a surgical indication; decompression depends on the MSCC-03 criteria.",
             {"lesion_ids": list(ids), "summary": "Spine surgeon to review today"},
-            Urgency.EMERGENCY,
+            EMERGENCY,
         )
 
 
