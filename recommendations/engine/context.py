@@ -106,6 +106,7 @@ class LabStatus:
 
 # Bound once: on Python 3.11 every ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
 _CREATININE = LabAnalyte.CREATININE
+_ZOL = BoneTargetedAgent.ZOLEDRONIC_ACID
 _MG_DL = LabUnit.MG_DL
 _UMOL_L = LabUnit.UMOL_L
 
@@ -270,6 +271,10 @@ class Context:
     zol_baseline_problem: str | None
     zol_band: ZoledronicDoseBand | None
     renal_check: RenalCheck | None
+    #: The running zoledronic acid course, if any.
+    zol_course: BoneTargetedAgentCourse | None
+    #: The baseline clearance band says no zoledronic acid (CrCl < 30, BTA-07).
+    zol_contraindicated: bool
     # Which agents are active / planned: asked by many BTA rules, so computed once.
     zol_active: bool
     zol_planned: bool
@@ -571,6 +576,8 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         zol_baseline_problem=zol_problem,
         zol_band=band,
         renal_check=renal,
+        zol_course=next((c for c in bta_active if c.agent is _ZOL), None),
+        zol_contraindicated=band is not None and not band.recommended,
         zol_active=zol_active,
         zol_planned=zol_planned,
         dmab_active=dmab_active,

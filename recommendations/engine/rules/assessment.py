@@ -106,7 +106,7 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "makes CT the first-line investigation.",
             {"modality": "ct", "summary": "CT as first-line investigation"},
         )
-    spinal = ctx.spinal()
+    spinal = ctx.spinal_lesions
     # Suspected MSCC gets the 24-hour MRI from MSCC-01 instead of a routine request.
     if spinal and not ctx.mscc and _recent(ctx, _SPINE_MRI) is None:
         names = ", ".join([v.name for v in spinal])

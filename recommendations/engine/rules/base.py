@@ -116,10 +116,11 @@ class Prior:
     #: (request, asking rule ID) in the order asked.
     missing: list[tuple[Missing, str]] = field(default_factory=list)
     quorum: list[tuple[Quorum, str]] = field(default_factory=list)
-    #: Item, flag and note codes emitted (for the case or any lesion). Which lesion a
-    #: code was emitted for is asked rarely (RT-01 only): ``has`` then scans the items
+    #: Item, flag and note codes emitted (for the case or any lesion); ``code in
+    #: prior.codes`` is ``prior.has(code)`` without the call. Which lesion a code was
+    #: emitted for is asked rarely (RT-01 only): ``lesions_with`` then scans the items
     #: and flags, rather than every finding keeping a (code, lesion) index.
-    _codes: set[str] = field(default_factory=set)
+    codes: set[str] = field(default_factory=set)
     _asked_by: set[str] = field(default_factory=set)
 
     def add(self, finding: Finding, rule_id: str) -> None:
@@ -127,18 +128,18 @@ class Prior:
         kind = type(finding)
         if kind is PlanItem:
             self.items.append(finding)  # type: ignore[arg-type]
-            self._codes.add(finding.code)  # type: ignore[union-attr]
+            self.codes.add(finding.code)  # type: ignore[union-attr]
         elif kind is Quorum:
             self.quorum.append((finding, rule_id))  # type: ignore[arg-type]
         elif kind is Flag:
             self.flags.append(finding)  # type: ignore[arg-type]
-            self._codes.add(finding.code)  # type: ignore[union-attr]
+            self.codes.add(finding.code)  # type: ignore[union-attr]
         elif kind is Missing:
             self.missing.append((finding, rule_id))  # type: ignore[arg-type]
             self._asked_by.add(rule_id)
         elif kind is BoardNote:
             self.notes.append(finding)  # type: ignore[arg-type]
-            self._codes.add(finding.code)  # type: ignore[union-attr]
+            self.codes.add(finding.code)  # type: ignore[union-attr]
         else:  # pragma: no cover - a rule yielded something that is not a finding
             raise TypeError(f"rule {rule_id} yielded {finding!r}")
 
@@ -147,7 +148,7 @@ class Prior:
         the findings of the rules before it, and its own earlier ones)."""
         # ``add`` inlined: this loop runs for every finding of every rule.
         items, flags, notes, quorum = self.items, self.flags, self.notes, self.quorum
-        codes = self._codes
+        codes = self.codes
         for rule in rules:
             for finding in rule.fn(ctx, self):
                 kind = type(finding)
@@ -167,13 +168,13 @@ class Prior:
 
     def has(self, code: str, lesion_id: str | None = "*") -> bool:
         """Was ``code`` emitted (for this lesion; ``"*"``: for any lesion or the case)?"""
-        if lesion_id == "*" or code not in self._codes:
-            return code in self._codes
+        if lesion_id == "*" or code not in self.codes:
+            return code in self.codes
         return lesion_id in self.lesions_with(code)
 
     def lesions_with(self, code: str) -> set[str | None]:
         """The lesion IDs an item or flag ``code`` was emitted for (``None``: the case)."""
-        if code not in self._codes:
+        if code not in self.codes:
             return set()
         out = {i.lesion_id for i in self.items if i.code == code}
         out.update([f.lesion_id for f in self.flags if f.code == code])
@@ -185,11 +186,11 @@ class Prior:
 
     def emitted(self, codes: Iterable[str]) -> set[str]:
         """Which of ``codes`` were emitted (for the case or any lesion)."""
-        return self._codes.intersection(codes)
+        return self.codes.intersection(codes)
 
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
         if lesion_id == "*":
-            return not self._codes.isdisjoint(codes)  # the loop runs in C
+            return not self.codes.isdisjoint(codes)  # the loop runs in C
         for c in codes:
             if self.has(c, lesion_id):
                 return True

@@ -54,8 +54,9 @@ def _castration(ctx: Context) -> CastrationStatus | None:
 
 
 def bta_in_play(ctx: Context, prior: Prior) -> bool:
+    codes = prior.codes
     return bool(
-        prior.has("BTA-START") or prior.has("BTA-CONTINUE") or ctx.bta_active or ctx.bta_planned
+        "BTA-START" in codes or "BTA-CONTINUE" in codes or ctx.bta_active or ctx.bta_planned
     )
 
 
@@ -67,17 +68,13 @@ def _starting(ctx: Context) -> bool:
 def zol_considered(ctx: Context, prior: Prior) -> bool:
     if ctx.zol_active or ctx.zol_planned:
         return True
-    return prior.has("BTA-START") and not ctx.bta_active and not ctx.dmab_planned
+    return "BTA-START" in prior.codes and not ctx.bta_active and not ctx.dmab_planned
 
 
 def dmab_considered(ctx: Context, prior: Prior) -> bool:
     if ctx.dmab_active or ctx.dmab_planned:
         return True
-    return prior.has("BTA-START") and not ctx.bta_active and not ctx.zol_planned
-
-
-def _zol_contraindicated(ctx: Context) -> bool:
-    return ctx.zol_band is not None and not ctx.zol_band.recommended
+    return "BTA-START" in prior.codes and not ctx.bta_active and not ctx.zol_planned
 
 
 @rule(
@@ -206,7 +203,7 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     if ctx.bta_planned:
         candidates = sorted({str(c.agent) for c in ctx.bta_planned})
-    elif _zol_contraindicated(ctx):
+    elif ctx.zol_contraindicated:
         candidates = [DMAB_AGENT]
     else:
         candidates = [ZOL_AGENT, DMAB_AGENT]
@@ -249,9 +246,9 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def zoledronic_infusion(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if not zol_considered(ctx, prior) or _zol_contraindicated(ctx):
+    if not zol_considered(ctx, prior) or ctx.zol_contraindicated:
         return
-    c = ctx.course(ZOL)
+    c = ctx.zol_course
     interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
     yield Item(
         "BTA-ZOLEDRONIC-INFUSION",
@@ -345,7 +342,7 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     if not band.recommended:
         return  # BTA-07 flags it
-    c = ctx.course(ZOL)
+    c = ctx.zol_course
     interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
     base = "baseline (pre-first-dose) " if ctx.zol_active else ""
     if cl.creatinine is None:  # unreachable: a computed clearance has its creatinine
@@ -420,9 +417,9 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if not zol_considered(ctx, prior) or _zol_contraindicated(ctx):
+    if not zol_considered(ctx, prior) or ctx.zol_contraindicated:
         return
-    c = ctx.course(ZOL)
+    c = ctx.zol_course
     interval = c.interval_weeks if c is not None and c.interval_weeks else ZOL_INTERVAL_WEEKS
     yield Item(
         "BTA-ZOLEDRONIC-CREATININE-CHECK",
@@ -441,7 +438,7 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     rc = ctx.renal_check
     if rc is None:
-        cre = ctx.lab(LabAnalyte.CREATININE)
+        cre = ctx.labs[LabAnalyte.CREATININE]
         if cre.value is None:
             yield Missing(
                 "labs.creatinine",
@@ -496,7 +493,7 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     agents = sorted(
         {str(c.agent) for c in ctx.bta_active + ctx.bta_planned}
-        | ({ZOL_AGENT} if zol_considered(ctx, prior) and not _zol_contraindicated(ctx) else set())
+        | ({ZOL_AGENT} if zol_considered(ctx, prior) and not ctx.zol_contraindicated else set())
         | ({DMAB_AGENT} if dmab_considered(ctx, prior) else set())
     )
     yield Item(
@@ -555,7 +552,7 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not dmab_considered(ctx, prior):
         return
-    both = prior.has("BTA-START") and zol_considered(ctx, prior) and not _zol_contraindicated(ctx)
+    both = prior.has("BTA-START") and zol_considered(ctx, prior) and not ctx.zol_contraindicated
     yield Item(
         "BTA-DENOSUMAB-120MG",
         "Denosumab 120 mg SC every 4 weeks, no renal adjustment (label)"
@@ -563,7 +560,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
             " — an alternative to zoledronic acid; the board chooses one."
             if both
             else " — preferred as zoledronic acid is not recommended below CrCl 30 (BTA-07)."
-            if _zol_contraindicated(ctx)
+            if ctx.zol_contraindicated
             else "."
         ),
         {
@@ -600,7 +597,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
             ),
         },
     )
-    ca = ctx.lab(CALCIUM)
+    ca = ctx.labs[CALCIUM]
     if ca.value is None:
         if starting:
             yield Missing(
@@ -909,7 +906,7 @@ def atypical_femoral_fracture(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def acute_phase(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if zol_considered(ctx, prior) and not _zol_contraindicated(ctx):
+    if zol_considered(ctx, prior) and not ctx.zol_contraindicated:
         yield Note(
             "BTA-ACUTE-PHASE-REACTION",
             "Warn the patient about an acute-phase reaction (fever, bone pain, fatigue) after "

@@ -163,10 +163,6 @@ def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
     )
 
 
-def compression_lesion_ids(ctx: Context) -> tuple[str, ...]:
-    return ctx.compression_ids
-
-
 def _trigger(ctx: Context) -> str:
     """What raised MSCC, as MSCC-01 and MSCC-02 quote it (built once per evaluation)."""
     text = ctx.memo.get("mscc_trigger")
@@ -221,7 +217,12 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
             },
             EMERGENCY,
         )
-    if not ctx.mscc and n.deficit is True and n.suspected_cord_compression is None and ctx.spinal():
+    if (
+        not ctx.mscc
+        and n.deficit is True
+        and n.suspected_cord_compression is None
+        and ctx.spinal_lesions
+    ):
         yield Missing(
             "neurology.suspected_cord_compression",
             "neurological deficit with spinal metastases: is cord compression suspected? "
@@ -298,7 +299,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
             return  # RT alone — RT-03 emits the radiotherapy item.
     unknown = [c for c in crit if c.met is None]
     text = "; ".join([f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})" for c in crit])
-    lesion_ids = compression_lesion_ids(ctx)
+    lesion_ids = ctx.compression_ids
     crit_json = {c.name: c.met for c in crit}  # one item uses it: no copy
     if not unknown:
         yield Item(

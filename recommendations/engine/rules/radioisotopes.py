@@ -77,12 +77,12 @@ class RadiumAssessment:
 
 
 def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
-    return ctx.lab(analyte).value
+    return ctx.labs[analyte].value
 
 
 def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
     """The count as quoted in a message; formatted only when a message needs it."""
-    st = ctx.lab(analyte)
+    st = ctx.labs[analyte]
     if st.value is None or st.latest is None:
         return f"{analyte} {st.problem}"
     return f"{analyte} {st.value:g} on {st.latest.taken_at.isoformat()}"
@@ -360,7 +360,8 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
     a = assess_radium(ctx)
     if not a.considered:
         return
-    yield from _emit_own(a, "RAD-01")
+    if a.exclusions or a.unknown:
+        yield from _emit_own(a, "RAD-01")
     if a.doses_given >= RA223_DOSES:
         return  # course complete: RAD-02 flags it
     f = ctx.facts
@@ -439,7 +440,8 @@ def radium_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
     a = assess_radium(ctx)
     if not a.considered:
         return
-    yield from _emit_own(a, "RAD-02")
+    if a.exclusions or a.unknown:
+        yield from _emit_own(a, "RAD-02")
     if not a.eligible:
         return
     w = ctx.weight_kg
@@ -530,7 +532,8 @@ def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
     a = assess_radium(ctx)
     if not a.considered:
         return
-    yield from _emit_own(a, "RAD-03")
+    if a.exclusions or a.unknown:
+        yield from _emit_own(a, "RAD-03")
     course = _radium_course(ctx)
     if a.eligible or (course is not None and a.doses_given < RA223_DOSES):
         yield Item(
@@ -573,7 +576,8 @@ def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
     a = assess_radium(ctx)
     if a.considered:
-        yield from _emit_own(a, "RAD-04")
+        if a.exclusions or a.unknown:
+            yield from _emit_own(a, "RAD-04")
 
 
 @rule(

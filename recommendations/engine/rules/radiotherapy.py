@@ -12,7 +12,6 @@ from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
 from ..fastinit import fast_init, fast_new
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
-from .mscc import compression_lesion_ids
 from .surgery import SURGICAL_ITEM_CODES
 
 #: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
@@ -124,7 +123,7 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     # few findings rather than asked per lesion and code.
     surgical = {i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES}
     if prior.has("MSCC-DECOMPRESSION-THEN-RT"):
-        surgical.update(compression_lesion_ids(ctx))
+        surgical.update(ctx.compression_ids)
     not_advised_ids = {f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS}
     out = []
     for v in ctx.lesions:
@@ -283,7 +282,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 },
                 lesion_id=v.id,
             )
-    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not compression_lesion_ids(ctx):
+    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not ctx.compression_ids:
         yield Item(
             "RT-POSTOP-MULTIFRACTION",
             "Decompression drafted (MSCC-03) at a level not yet linked to a lesion: "
@@ -324,7 +323,7 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
         if pending
         else "radiotherapy alone: a Patchell criterion for decompression is not met (MSCC-03)"
     )
-    ids: list[str | None] = list(compression_lesion_ids(ctx)) or [None]
+    ids: list[str | None] = list(ctx.compression_ids) or [None]
     names = {v.id: v.name for v in ctx.lesions}
     for lid in ids:
         where = names[lid] if lid is not None else "the compression level"

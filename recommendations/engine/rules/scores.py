@@ -159,7 +159,7 @@ def mirels_category(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def creatinine_unit(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    st = ctx.lab(LabAnalyte.CREATININE)
+    st = ctx.labs[LabAnalyte.CREATININE]
     if st.problem is not None and st.problem.startswith("unit"):
         yield Flagged("CREATININE-UNIT-UNKNOWN", f"Latest creatinine: {st.problem}.")
         yield Missing(

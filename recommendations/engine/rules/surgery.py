@@ -273,7 +273,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
 )
 def mscc_deficit(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if ctx.mscc and ctx.facts.neurology.deficit is True:
-        ids = [v.id for v in ctx.spinal() if v.lesion.epidural_extension is True]
+        ids = [v.id for v in ctx.spinal_lesions if v.lesion.epidural_extension is True]
         yield Item(
             "SURG-MSCC-SPINE-SURGEON-NOW",
             "Cord compression with a neurological deficit: the source document lists it "
