@@ -182,8 +182,10 @@ class PriorRt:
 class LesionView:
     index: int
     lesion: Lesion
-    #: ``lesion.id``, stored rather than a property: rules read it very often.
+    #: ``lesion.id`` and ``lesion.is_spinal``, stored rather than read through the
+    #: lesion (a property): rules read them very often.
     id: str
+    is_spinal: bool
     name: str
     painful: bool | None
     sins: SinsResult | None
@@ -430,6 +432,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             i,
             lesion,
             lid,
+            is_spinal,
             lesion.label or _lesion_name(lesion),
             painful,
             sins_result,

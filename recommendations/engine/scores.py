@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .facts import (
+    LONG_BONES,
     LOWER_LIMB_BONES,
+    SPINAL_BONES,
     UPPER_LIMB_BONES,
     Alignment,
     Bone,
@@ -229,8 +231,7 @@ class SinsResult:
         return tuple(c.field for c in self.components if c.status is ComponentStatus.UNDEFINED)
 
     def total_text(self) -> str:
-        t = self.total
-        return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
+        return _total_text(self.total_min, self.total_max)
 
     def describe(self) -> str:
         return self.text
@@ -278,7 +279,7 @@ _new_sins = fast_new(SinsResult)
 
 def sins_score(lesion: Lesion) -> SinsResult:
     """SINS-01..08 for one spinal lesion (Fisher, Spine 2010;35:E1221)."""
-    if not lesion.is_spinal:
+    if lesion.bone not in SPINAL_BONES:  # lesion.is_spinal without a property call
         raise ValueError(f"lesion {lesion.id}: SINS applies to the spine, not {lesion.bone}")
     level = lesion.vertebral_level
     pain = lesion.spinal_pain
@@ -374,8 +375,7 @@ class MirelsResult:
         return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
 
     def total_text(self) -> str:
-        t = self.total
-        return str(t) if t is not None else f"{self.total_min}–{self.total_max}"
+        return _total_text(self.total_min, self.total_max)
 
     def describe(self) -> str:
         return self.text
@@ -420,7 +420,7 @@ _new_mirels = fast_new(MirelsResult)
 
 def mirels_score(lesion: Lesion) -> MirelsResult:
     """MIR-01/02 for one long-bone lesion (Mirels, Clin Orthop 1989;249:256)."""
-    if not lesion.is_long_bone:
+    if lesion.bone not in LONG_BONES:  # lesion.is_long_bone, idem
         raise ValueError(f"lesion {lesion.id}: Mirels applies to long bones, not {lesion.bone}")
     pain = lesion.limb_pain
     kind = lesion.lesion_type

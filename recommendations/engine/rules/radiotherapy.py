@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .. import sources as src
-from ..common import EMERGENCY, Detail, JSONValue, Section, Severity, Supplier
+from ..common import EMERGENCY, ROUTINE, Detail, JSONValue, Section, Severity, Supplier
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
 from ..fastinit import fast_init, fast_new
@@ -69,7 +69,7 @@ def _postop(v: LesionView, drafted: bool) -> bool:
 
 
 def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
-    return ctx.mscc and v.lesion.epidural_extension is True and v.lesion.is_spinal
+    return ctx.mscc and v.lesion.epidural_extension is True and v.is_spinal
 
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
@@ -120,11 +120,16 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     if isinstance(memo, tuple):
         return memo
     # The lesions that surgery / MSCC findings name, collected in one pass over the
-    # few findings rather than asked per lesion and code.
-    surgical = {i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES}
-    if prior.has("MSCC-DECOMPRESSION-THEN-RT"):
+    # few findings (if any was drafted) rather than asked per lesion and code.
+    codes = prior.codes
+    surgical: set[str | None] = set()
+    if not codes.isdisjoint(_SURGICAL_ITEM_CODES):
+        surgical.update([i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES])
+    if "MSCC-DECOMPRESSION-THEN-RT" in codes:
         surgical.update(ctx.compression_ids)
-    not_advised_ids = {f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS}
+    not_advised_ids: set[str | None] = set()
+    if not codes.isdisjoint(_NOT_ADVISED_FLAGS):
+        not_advised_ids.update([f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS])
     out = []
     for v in ctx.lesions:
         postop = _postop(v, v.id in surgical)
@@ -147,7 +152,7 @@ def _unknown_features(v: LesionView) -> list[str]:
         out.append("pathological_fracture")
     if les.soft_tissue_mass is None:
         out.append("soft_tissue_mass")
-    if les.is_spinal and les.epidural_extension is None:
+    if v.is_spinal and les.epidural_extension is None:
         out.append("epidural_extension")
     return out
 
@@ -217,7 +222,8 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "pending": unknown,
                 "summary": f"Radiotherapy 8 Gy in 1 fraction to {v.name}",
             },
-            lesion_id=v.id,
+            ROUTINE,
+            v.id,
         )
 
 
@@ -262,7 +268,8 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "after": "surgery (wound healing)",
                     "summary": f"Post-operative RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                lesion_id=v.id,
+                ROUTINE,
+                v.id,
             )
             continue
         if not st.candidate:
@@ -280,7 +287,8 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "complications": comp,
                     "summary": f"RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                lesion_id=v.id,
+                ROUTINE,
+                v.id,
             )
     if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not ctx.compression_ids:
         yield Item(
@@ -425,9 +433,7 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
             continue
         astro = [f"ECOG {ctx.ecog}", "no neurological deficit", "no surgery needed"]
         ref: JSONValue = (
-            {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}
-            if v.lesion.is_spinal
-            else None
+            {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"} if v.is_spinal else None
         )
         detail: Detail = {
             "lesion_id": v.id,
@@ -446,11 +452,12 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "SC.24: 24 Gy/2 gave complete pain response at 3 months in 35 % vs 14 % with "
                     "20 Gy/5."
                 )
-                if v.lesion.is_spinal
+                if v.is_spinal
                 else "Schedule set by the radiation oncologist."
             ),
             detail,
-            lesion_id=v.id,
+            ROUTINE,
+            v.id,
         )
 
 
@@ -526,7 +533,7 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
             if last.technique is not RadiotherapyTechnique.SBRT
             else None
         )
-        spine = v.lesion.is_spinal
+        spine = v.is_spinal
         yield Item(
             "RT-REIRRADIATION",
             f"{v.name}: pain {days} days after RT ({last.describe()}), i.e. more than 4 weeks: "
@@ -551,7 +558,8 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Re-irradiation of {v.name}",
             },
-            lesion_id=v.id,
+            ROUTINE,
+            v.id,
         )
         if spine:
             yield Flagged(
@@ -608,7 +616,8 @@ def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "anchor_date": c.end.isoformat(),
                 "summary": f"Pain-response review on {due.isoformat()}",
             },
-            lesion_id=c.lesion_id,
+            ROUTINE,
+            c.lesion_id,
         )
 
 

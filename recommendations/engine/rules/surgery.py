@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import BEFORE_NEXT_MEETING, EMERGENCY, Section, Severity, Supplier
+from ..common import BEFORE_NEXT_MEETING, EMERGENCY, ROUTINE, Section, Severity, Supplier
 from ..context import Context, LesionView
 from ..facts import Alignment, Bone, SurgeryKind, SurvivalBand
 from ..scores import MIRELS_8_EXPLANATION
@@ -172,7 +172,8 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "mirels": m.total_text(),
                     "summary": f"Orthopaedic opinion on {v.name} (Mirels borderline)",
                 },
-                lesion_id=v.id,
+                ROUTINE,
+                v.id,
             )
 
 
@@ -251,7 +252,8 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "sins": s.total_text(),
                     "summary": f"Spinal surgical consultation for {v.name}",
                 },
-                lesion_id=v.id,
+                ROUTINE,
+                v.id,
             )
 
 
