@@ -107,6 +107,7 @@ class LabStatus:
 # Bound once: on Python 3.11 every ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
 _CREATININE = LabAnalyte.CREATININE
 _ZOL = BoneTargetedAgent.ZOLEDRONIC_ACID
+_DMAB = BoneTargetedAgent.DENOSUMAB
 _MG_DL = LabUnit.MG_DL
 _UMOL_L = LabUnit.UMOL_L
 
@@ -479,16 +480,19 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
     bta_active: list[BoneTargetedAgentCourse] = []
     bta_planned: list[BoneTargetedAgentCourse] = []
     zol_active = zol_planned = dmab_active = dmab_planned = False
+    zol_course: BoneTargetedAgentCourse | None = None
     exposure = 0
     for btc in facts.bone_targeted_agents:
         if btc.start is not None and btc.start <= as_of:
             end = min(btc.stop, as_of) if btc.stop is not None else as_of
             exposure += max(0, (end - btc.start).days)
             starts.append(btc.start)
-        zol = btc.agent is BoneTargetedAgent.ZOLEDRONIC_ACID
-        dmab = btc.agent is BoneTargetedAgent.DENOSUMAB
+        zol = btc.agent is _ZOL
+        dmab = btc.agent is _DMAB
         if _bta_active(btc, as_of):
             bta_active.append(btc)
+            if zol and zol_course is None:
+                zol_course = btc
             zol_active = zol_active or zol
             dmab_active = dmab_active or dmab
         if _bta_planned(btc, as_of):
@@ -579,7 +583,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         zol_baseline_problem=zol_problem,
         zol_band=band,
         renal_check=renal,
-        zol_course=next((c for c in bta_active if c.agent is _ZOL), None),
+        zol_course=zol_course,
         zol_contraindicated=band is not None and not band.recommended,
         zol_active=zol_active,
         zol_planned=zol_planned,

@@ -98,7 +98,9 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
                 _new_missing(fld, "; ".join(whys), tuple(rids), m.supplied_by, m.lesion_id)
                 for fld, (whys, rids, m) in missing.items()
             ]
-        ),
+        )
+        if missing
+        else (),
         required_specialties=tuple(
             [
                 _new_specialty(s, tuple(found[0]), found[2], found[1])

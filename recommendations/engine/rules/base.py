@@ -176,8 +176,14 @@ class Prior:
         """The lesion IDs an item or flag ``code`` was emitted for (``None``: the case)."""
         if code not in self.codes:
             return set()
-        out = {i.lesion_id for i in self.items if i.code == code}
-        out.update([f.lesion_id for f in self.flags if f.code == code])
+        # Plain loops: on Python 3.11 each comprehension also builds a function object.
+        out: set[str | None] = set()
+        for i in self.items:
+            if i.code == code:
+                out.add(i.lesion_id)
+        for f in self.flags:
+            if f.code == code:
+                out.add(f.lesion_id)
         return out
 
     def asked(self, *rule_ids: str) -> bool:

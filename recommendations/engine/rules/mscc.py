@@ -297,10 +297,16 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for c in crit:
         if c.met is False:
             return  # RT alone — RT-03 emits the radiotherapy item.
-    unknown = [c for c in crit if c.met is None]
-    text = "; ".join([f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})" for c in crit])
+    unknown = []
+    parts = []
+    crit_json = {}  # one item uses it: no copy
+    for c in crit:
+        if c.met is None:
+            unknown.append(c)
+        parts.append(f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})")
+        crit_json[c.name] = c.met
+    text = "; ".join(parts)
     lesion_ids = ctx.compression_ids
-    crit_json = {c.name: c.met for c in crit}  # one item uses it: no copy
     if not unknown:
         yield Item(
             "MSCC-DECOMPRESSION-THEN-RT",

@@ -124,12 +124,16 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     codes = prior.codes
     surgical: set[str | None] = set()
     if not codes.isdisjoint(_SURGICAL_ITEM_CODES):
-        surgical.update([i.lesion_id for i in prior.items if i.code in _SURGICAL_ITEM_CODES])
+        for i in prior.items:
+            if i.code in _SURGICAL_ITEM_CODES:
+                surgical.add(i.lesion_id)
     if "MSCC-DECOMPRESSION-THEN-RT" in codes:
         surgical.update(ctx.compression_ids)
     not_advised_ids: set[str | None] = set()
     if not codes.isdisjoint(_NOT_ADVISED_FLAGS):
-        not_advised_ids.update([f.lesion_id for f in prior.flags if f.code in _NOT_ADVISED_FLAGS])
+        for f in prior.flags:
+            if f.code in _NOT_ADVISED_FLAGS:
+                not_advised_ids.add(f.lesion_id)
     out = []
     for v in ctx.lesions:
         postop = _postop(v, v.id in surgical)
@@ -597,6 +601,8 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.facts.radiotherapy_courses:
+        return
     names = {v.id: v.name for v in ctx.lesions}
     for c in ctx.facts.radiotherapy_courses:
         if c.end is None or c.end > ctx.as_of:
