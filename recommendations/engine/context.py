@@ -209,8 +209,8 @@ def _lesion_name(lesion: Lesion) -> str:
         return lesion.label
     if lesion.vertebral_level is not None:
         return str(lesion.vertebral_level)
-    parts = [str(p) for p in (lesion.laterality, lesion.long_bone_segment, lesion.bone) if p]
-    return " ".join(parts)
+    # str.join takes the (str) enum members as they are: no str() per part.
+    return " ".join(filter(None, (lesion.laterality, lesion.long_bone_segment, lesion.bone)))
 
 
 _NO_SPINAL_PAIN = SpinalPain.NONE

@@ -213,7 +213,7 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
         "prevent skeletal-related events; the agent follows renal function (BTA-03/07) and "
         "the start waits for a dental examination (BTA-08).",
         {
-            "candidate_agents": list(candidates),
+            "candidate_agents": candidates,
             "indication": why,
             "evidence": ev,
             "summary": "Start a bone-targeted agent: " + " or ".join(candidates),
@@ -502,7 +502,7 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
         {
             "calcium_mg_daily": 500,
             "vitamin_d_iu_daily": 400,
-            "agents": list(agents),
+            "agents": agents,
             "summary": "Calcium 500 mg and vitamin D 400 IU daily",
         },
     )
@@ -586,7 +586,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
         {
             "agent": DMAB_AGENT,
             "analyte": "calcium",
-            "checks": list(checks),
+            "checks": checks,
             "follow_up_weeks": [0, 2] if starting else [],
             "interval_weeks": DMAB_INTERVAL_WEEKS,
             "summary": "Serum calcium "

@@ -442,8 +442,8 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
         detail: Detail = {
             "lesion_id": v.id,
             "reference_schedule": ref,
-            "document_criteria": list(doc),
-            "astro_criteria": list(astro),
+            "document_criteria": doc,
+            "astro_criteria": astro,
             "follow_up_weeks": RT_REVIEW_WEEKS,
             "summary": f"Consider SBRT to {v.name}",
         }

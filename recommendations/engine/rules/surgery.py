@@ -280,7 +280,7 @@ def mscc_deficit(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "SURG-MSCC-SPINE-SURGEON-NOW",
             "Cord compression with a neurological deficit: the source document lists it "
             "as a surgical indication; decompression depends on the MSCC-03 criteria.",
-            {"lesion_ids": list(ids), "summary": "Spine surgeon to review today"},
+            {"lesion_ids": ids, "summary": "Spine surgeon to review today"},
             EMERGENCY,
         )
 

@@ -70,15 +70,17 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
             " Radium-223 must not be combined with abiraterone + prednisone or chemotherapy "
             "(RAD-04)."
         )
+    site_name = str(site)
     yield Item(
         "SYS-INTEGRATE-WITH-LOCAL",
-        f"Systemic therapy depends on the primary ({site}) and should be integrated with local "
-        f"treatment (source document){': ' + ', '.join(local) if local else ''}.{extra}",
+        f"Systemic therapy depends on the primary ({site_name}) and should be integrated with "
+        f"local treatment (source document){': ' + ', '.join(local) if local else ''}.{extra}",
         {
-            "primary_site": str(site),
-            "local_treatment_codes": list(local),
-            "current_therapies": list(current),
-            "summary": f"Medical oncology: systemic plan for {site}, timed with local treatment",
+            "primary_site": site_name,
+            "local_treatment_codes": local,
+            "current_therapies": current,
+            "summary": f"Medical oncology: systemic plan for {site_name}, timed with local "
+            "treatment",
         },
     )
 
