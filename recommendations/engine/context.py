@@ -555,40 +555,43 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             withheld=withheld,
         )
 
+    # Positional, in field order: a call with this many keyword arguments compiles to
+    # CALL_FUNCTION_EX with a dict on Python 3.11 (≈ 2 µs instead of ≈ 0.3 µs). The
+    # comments name the fields; mypy checks each argument's type against its field.
     return _new_context(
-        facts=facts,
-        as_of=as_of,
-        age_years=age,
-        weight_kg=weight,
-        weight_problem=weight_problem,
-        ecog=ecog,
-        ecog_problem=ecog_problem,
-        lesions=tuple(views),
-        labs=labs,
-        spinal_lesions=tuple(spinal),
-        long_bone_lesions=tuple(long_bone),
-        sins=tuple(sins),
-        mirels=tuple(mirels),
-        compression_ids=tuple(compression_ids),
-        mscc=mscc,
-        symptomatic=symptomatic,
-        bta_active=tuple(bta_active),
-        bta_planned=tuple(bta_planned),
-        bta_exposure_days=exposure,
-        therapy_kinds=frozenset(kinds),
-        last_treatment_start=max(starts) if starts else None,
-        crcl=crcl,
-        crcl_problem=crcl_problem,
-        zol_baseline=zol_baseline,
-        zol_baseline_problem=zol_problem,
-        zol_band=band,
-        renal_check=renal,
-        zol_course=zol_course,
-        zol_contraindicated=band is not None and not band.recommended,
-        zol_active=zol_active,
-        zol_planned=zol_planned,
-        dmab_active=dmab_active,
-        dmab_planned=dmab_planned,
+        facts,
+        as_of,
+        age,  # age_years
+        weight,  # weight_kg
+        weight_problem,
+        ecog,
+        ecog_problem,
+        tuple(views),  # lesions
+        labs,
+        tuple(spinal),  # spinal_lesions
+        tuple(long_bone),  # long_bone_lesions
+        tuple(sins),
+        tuple(mirels),
+        tuple(compression_ids),
+        mscc,
+        symptomatic,
+        tuple(bta_active),
+        tuple(bta_planned),
+        exposure,  # bta_exposure_days
+        frozenset(kinds),  # therapy_kinds
+        max(starts) if starts else None,  # last_treatment_start
+        crcl,
+        crcl_problem,
+        zol_baseline,
+        zol_problem,  # zol_baseline_problem
+        band,  # zol_band
+        renal,  # renal_check
+        zol_course,
+        band is not None and not band.recommended,  # zol_contraindicated
+        zol_active,
+        zol_planned,
+        dmab_active,
+        dmab_planned,
     )
 
 
