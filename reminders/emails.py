@@ -14,6 +14,7 @@ import functools
 import re
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from cases.choices import PrimarySite
 from reminders.choices import ReminderKind
@@ -58,7 +59,18 @@ class PreparedMessage:
 
 
 def reminder_url(reminder) -> str:
-    return settings.SITE_URL + reverse("reminders:detail", args=[reminder.public_id])
+    return settings.SITE_URL + _detail_path(get_script_prefix()).replace(
+        str(_NO_REMINDER), str(reminder.public_id))
+
+
+_NO_REMINDER = uuid.UUID(int=0)
+
+
+@functools.cache
+def _detail_path(script_prefix: str) -> str:
+    """The path of a reminder's page with a placeholder ID: `reverse()` once per
+    prefix, not once per email (≈ 0.04 ms of CPU each)."""
+    return reverse("reminders:detail", args=[_NO_REMINDER])
 
 
 def recipients_for(reminder) -> list[str]:
@@ -245,11 +257,9 @@ def warm_up() -> None:
     every app's urls — ≈ 1–2 s of CPU — and builds the reverse index) and the compiled
     templates (the cached loader). The Celery worker calls this before it forks its
     pool (`boardsite/celery.py`), so no pool process pays for it on its first task."""
-    import uuid
-
     from django.template.loader import get_template
 
-    reverse("reminders:detail", args=[uuid.UUID(int=0)])
+    _detail_path(get_script_prefix())
     for name in ("reminders/email/reminder.txt", "reminders/email/reminder.html"):
         get_template(name)
 
@@ -303,7 +313,10 @@ def _send_once(message: EmailMultiAlternatives) -> None:
         return
     # What Django's SMTP backend does with the bytes of `message.message()`; smtplib
     # raises the same exceptions either way (refused recipients, 4xx/5xx, disconnects).
-    backend.connection.sendmail(_from_address(), list(message.to), wire)
+    # Addresses already in <angle brackets> are used as they are (smtplib would parse
+    # each with the email package to add them).
+    backend.connection.sendmail(_envelope_address(message.from_email),
+                                [f"<{to}>" for to in message.to], wire)
 
 
 # --- The wire format of a reminder, built by hand ---------------------------------------
@@ -339,6 +352,14 @@ def _fold(name: str, value: str) -> str | None:
             return None
     lines.append(line)
     return "\r\n".join(lines)
+
+
+@functools.cache
+def _envelope_address(header: str) -> str:
+    """"Name <a@b>" → "<a@b>", as smtplib would make it (worked out once per sender)."""
+    from email.utils import parseaddr
+
+    return f"<{parseaddr(header)[1]}>"
 
 
 @functools.cache
