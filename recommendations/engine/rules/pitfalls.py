@@ -77,6 +77,11 @@ def renal_risk(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+# Bound once: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
+_CHEMOTHERAPY = SystemicTherapyKind.CHEMOTHERAPY
+_CORTICOSTEROID = SystemicTherapyKind.CORTICOSTEROID
+
+
 @rule(
     id="PIT-03",
     section=Section.PITFALLS,
@@ -94,12 +99,9 @@ def renal_risk(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def onj_combination(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if not bta_in_play(ctx, prior):
+    if _CHEMOTHERAPY not in ctx.therapy_kinds or not bta_in_play(ctx, prior):
         return
-    steroids = SystemicTherapyKind.CORTICOSTEROID in ctx.therapy_kinds or prior.has(
-        "MSCC-DEXAMETHASONE-16MG"
-    )
-    if SystemicTherapyKind.CHEMOTHERAPY in ctx.therapy_kinds and steroids:
+    if _CORTICOSTEROID in ctx.therapy_kinds or prior.has("MSCC-DEXAMETHASONE-16MG"):
         yield Flagged(
             "PIT-ONJ-CHEMO-AND-STEROIDS",
             "Bone-targeted agent with chemotherapy and corticosteroids: the combination the "

@@ -29,6 +29,7 @@ ANC, PLATELETS, HAEMOGLOBIN, WBC = (
     LabAnalyte.HAEMOGLOBIN,
     LabAnalyte.WBC,
 )
+OSTEOBLASTIC, LYTIC = LesionType.OSTEOBLASTIC, LesionType.LYTIC
 ABIRATERONE_PREDNISONE = SystemicTherapyKind.ABIRATERONE_PREDNISONE
 CHEMOTHERAPY = SystemicTherapyKind.CHEMOTHERAPY
 RA223_AGENT = str(Radioisotope.RADIUM_223)  # the items' "agent"
@@ -627,7 +628,7 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if ctx.symptomatic is not True:
         return
     types = [v.lesion.lesion_type for v in ctx.lesions]
-    blastic = LesionType.OSTEOBLASTIC in types and LesionType.LYTIC not in types
+    blastic = OSTEOBLASTIC in types and LYTIC not in types
     if not blastic:
         return
     if f.bone_disease_extent is None:

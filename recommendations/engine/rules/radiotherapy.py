@@ -25,6 +25,7 @@ RADIORESISTANT_SITES = frozenset(
         PrimarySite.THYROID,
     }
 )
+_OLIGOMETASTATIC = BoneDiseaseExtent.OLIGOMETASTATIC  # bound once (slow Enum.MEMBER on 3.11)
 RT_REVIEW_WEEKS = 4  # RT-06: median time to pain response
 REIRRADIATION_AFTER_DAYS = 28  # RT-05: pain persisting or recurring > 4 weeks after RT
 SBRT_REIRRADIATION_MONTHS = 5  # RT-05: SBRT re-irradiation ≥ 5 months after conventional RT
@@ -93,6 +94,8 @@ def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
 class RtStatus:
     """What the radiotherapy rules need to know about one lesion."""
 
+    #: The lesion (the rules loop over the statuses, in ``ctx.lesions`` order).
+    view: LesionView
     #: Open surgery recorded without RT after it, planned, or drafted (SURG-01/02,
     #: MSCC-03): post-operative RT (RT-02).
     postop: bool
@@ -143,7 +146,7 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
             v.painful is True and not v.rt_planned and not v.prior_rt and not postop and not mscc
         )
         out.append(
-            _new_rt_status(postop, mscc, not_advised, candidate, _complicated(v, not_advised))
+            _new_rt_status(v, postop, mscc, not_advised, candidate, _complicated(v, not_advised))
         )
     statuses = ctx.memo["rt_status"] = tuple(out)
     return statuses
@@ -188,7 +191,8 @@ def _unknown_features(v: LesionView) -> list[str]:
 )
 def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     consult_ids = prior.lesions_with("SURG-SPINE-CONSULT")
-    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+    for st in rt_statuses(ctx, prior):
+        v = st.view
         if not st.candidate or st.complicated:
             continue
         unknown = _unknown_features(v)
@@ -257,7 +261,8 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
 )
 def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     sched = _schedules((20, 5), (30, 10))
-    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+    for st in rt_statuses(ctx, prior):
+        v = st.view
         if v.rt_planned:
             continue
         if st.postop:
@@ -392,13 +397,16 @@ def _reirradiation_sbrt_ok(ctx: Context, v: LesionView) -> bool:
 )
 def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
-    oligo = f.bone_disease_extent is BoneDiseaseExtent.OLIGOMETASTATIC
+    oligo = f.bone_disease_extent is _OLIGOMETASTATIC
     resistant = f.primary.site in RADIORESISTANT_SITES
     asked = False
-    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+    for st in rt_statuses(ctx, prior):
+        v = st.view
         # A drafted surgical item makes the lesion post-op (``RtStatus.postop``).
         if st.postop or st.not_advised or st.mscc or v.rt_planned:
             continue
+        if not (resistant or oligo or v.prior_rt):
+            continue  # no document criterion can hold (re-irradiation needs prior RT)
         reirr = bool(v.prior_rt) and v.painful is True and _reirradiation_sbrt_ok(ctx, v)
         treat = v.painful is True or oligo
         doc: list[str] = []
@@ -497,7 +505,8 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for v, st in zip(ctx.lesions, rt_statuses(ctx, prior), strict=True):
+    for st in rt_statuses(ctx, prior):
+        v = st.view
         if not v.prior_rt or v.painful is not True or v.rt_planned:
             continue
         if st.postop or st.mscc:

@@ -49,6 +49,14 @@ SURGICAL_ITEM_CODES = (
 )
 
 
+#: Items that draft surgery (SURG-05 checks fitness for them).
+_SURGERY_DRAFTED_CODES = (
+    *SURGICAL_ITEM_CODES,
+    "MSCC-DECOMPRESSION-THEN-RT",
+    "MSCC-SURGICAL-DECISION-PENDING",
+)
+
+
 def _has_surgery(v: LesionView, kinds: frozenset[SurgeryKind]) -> bool:
     for s in v.surgeries:  # a plain loop: any(<genexpr>) costs more, per lesion per rule
         if s.kind in kinds:
@@ -404,9 +412,7 @@ def vertebral_augmentation(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def surgical_fitness(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    drafted = prior.has_any(
-        SURGICAL_ITEM_CODES + ("MSCC-DECOMPRESSION-THEN-RT", "MSCC-SURGICAL-DECISION-PENDING")
-    )
+    drafted = prior.has_any(_SURGERY_DRAFTED_CODES)
     if not drafted:
         return
     if ctx.ecog is None:
