@@ -106,10 +106,9 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
     f = ctx.facts
     course = _radium_course(ctx)
     site = f.primary.site
-    a = RadiumAssessment(
-        considered=site is PROSTATE or course is not None,
-        doses_given=course.doses_given if course else 0,
-    )
+    considered = site is PROSTATE or course is not None
+    doses_given = course.doses_given if course else 0
+    a = RadiumAssessment(considered, doses_given)  # positional: no keyword call to a class
     if not a.considered:
         return a
     if a.doses_given >= RA223_DOSES:
