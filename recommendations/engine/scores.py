@@ -505,6 +505,9 @@ class CreatinineClearance:
         )
 
 
+_new_clearance = fast_new(CreatinineClearance)
+
+
 def cockcroft_gault(
     *,
     age_years: int | None,
@@ -538,7 +541,7 @@ def cockcroft_gault(
         if sex is _FEMALE:
             raw *= 0.85
         value = round(raw, 1)
-    return CreatinineClearance(value, age_years, weight_kg, sex, creatinine, scr, tuple(missing))
+    return _new_clearance(value, age_years, weight_kg, sex, creatinine, scr, tuple(missing))
 
 
 @fast_init
@@ -557,6 +560,9 @@ class ZoledronicDoseBand:
     rule_ids: tuple[str, ...] = ("BTA-03",)
 
 
+_new_band = fast_new(ZoledronicDoseBand)
+
+
 def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
     """Label bands: > 60 → 4.0; 50–60 → 3.5; 40–49 → 3.3; 30–39 → 3.0; < 30 → none.
 
@@ -566,13 +572,11 @@ def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
     """
     x = crcl_ml_min
     if x > 60:
-        return ZoledronicDoseBand(x, "> 60", 4.0, True, False, f"CrCl {x:g} > 60 mL/min: 4.0 mg")
+        return _new_band(x, "> 60", 4.0, True, False, f"CrCl {x:g} > 60 mL/min: 4.0 mg")
     if 50 <= x <= 60:
-        return ZoledronicDoseBand(
-            x, "50–60", 3.5, True, False, f"CrCl {x:g} in 50–60 mL/min: 3.5 mg"
-        )
+        return _new_band(x, "50–60", 3.5, True, False, f"CrCl {x:g} in 50–60 mL/min: 3.5 mg")
     if 49 < x < 50:
-        return ZoledronicDoseBand(
+        return _new_band(
             x,
             "40–49",
             3.3,
@@ -582,11 +586,9 @@ def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
             "reached 50, so the 40–49 band (3.3 mg) was used",
         )
     if 40 <= x <= 49:
-        return ZoledronicDoseBand(
-            x, "40–49", 3.3, True, False, f"CrCl {x:g} in 40–49 mL/min: 3.3 mg"
-        )
+        return _new_band(x, "40–49", 3.3, True, False, f"CrCl {x:g} in 40–49 mL/min: 3.3 mg")
     if 39 < x < 40:
-        return ZoledronicDoseBand(
+        return _new_band(
             x,
             "30–39",
             3.0,
@@ -596,10 +598,8 @@ def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
             "reached 40, so the 30–39 band (3.0 mg) was used",
         )
     if 30 <= x <= 39:
-        return ZoledronicDoseBand(
-            x, "30–39", 3.0, True, False, f"CrCl {x:g} in 30–39 mL/min: 3.0 mg"
-        )
-    return ZoledronicDoseBand(
+        return _new_band(x, "30–39", 3.0, True, False, f"CrCl {x:g} in 30–39 mL/min: 3.0 mg")
+    return _new_band(
         x,
         "< 30",
         None,
