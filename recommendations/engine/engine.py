@@ -79,6 +79,15 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     else:
         urgency = _ROUTINE
 
+    # In Specialty order. A loop: a comprehension here would turn ``quorum`` into a
+    # closure cell for the whole of evaluate.
+    required = []
+    for s in _SPECIALTIES:
+        seat = quorum.get(s)
+        if seat is not None:
+            reasons, provisional, rid = seat
+            required.append(_new_specialty(s, tuple(reasons), rid, provisional))
+
     zol = zol_considered(ctx, prior)
     return _new_plan(
         engine_version=ENGINE_VERSION,
@@ -101,11 +110,5 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         )
         if missing
         else (),
-        required_specialties=tuple(
-            [
-                _new_specialty(s, tuple(found[0]), found[2], found[1])
-                for s in _SPECIALTIES
-                if (found := quorum.get(s)) is not None
-            ]
-        ),
+        required_specialties=tuple(required),
     )

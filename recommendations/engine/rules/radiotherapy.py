@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .. import sources as src
 from ..common import EMERGENCY, ROUTINE, Detail, JSONValue, Section, Severity, Supplier
@@ -63,8 +63,16 @@ def _postop(v: LesionView, drafted: bool) -> bool:
             continue
         if s.performed_on is None:
             return True  # planned surgery: post-op RT follows
-        given_after = any(r.end is not None and r.end >= s.performed_on for r in v.prior_rt)
-        if not given_after and not v.rt_planned:
+        if not _rt_given_since(v, s.performed_on) and not v.rt_planned:
+            return True
+    return False
+
+
+def _rt_given_since(v: LesionView, day: date) -> bool:
+    # A helper, not any(<genexpr>) in _postop: the generator's closure would make every
+    # _postop call (one per lesion) allocate a cell.
+    for r in v.prior_rt:
+        if r.end is not None and r.end >= day:
             return True
     return False
 
