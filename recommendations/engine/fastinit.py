@@ -109,6 +109,16 @@ def fast_init(cls: type[T]) -> type[T]:
     return cls
 
 
+def mutable_twin(cls: type[T]) -> Any:
+    """The mutable twin of a ``fast_init`` class, for a hand-written constructor on the
+    hottest path: make ``obj = twin()``, set every field, then ``obj.__class__ = cls``
+    (what ``fast_new``'s functions do, without a second call around them)."""
+    entry = _TWINS.get(cls)
+    if entry is None:
+        raise TypeError(f"{cls!r}: mutable_twin needs a class decorated with fast_init")
+    return entry[0]
+
+
 def fast_new(cls: Callable[P, T]) -> Callable[P, T]:
     """A constructor function for a ``fast_init`` class: same parameters and defaults,
     returns an instance of exactly ``cls`` (never of a subclass)."""

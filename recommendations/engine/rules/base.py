@@ -10,13 +10,13 @@ declared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from ..common import Detail, Section, Severity, Source, Supplier, Urgency
 from ..context import Context
 from ..facts import Specialty
-from ..fastinit import fast_init, fast_new
+from ..fastinit import fast_init, fast_new, mutable_twin
 from ..plan import BoardNote, Flag, PlanItem
 
 
@@ -54,9 +54,11 @@ class CodeInfo:
 _CODE_META: dict[str, tuple[Section, str, str, tuple[Source, ...], Severity]] = {}
 
 # Findings are built many times per evaluation: constructor functions (see fastinit).
-_new_item = fast_new(PlanItem)
 _new_flag = fast_new(Flag)
 _new_note = fast_new(BoardNote)
+#: Plan items, the commonest finding, are filled in place on PlanItem's mutable twin
+#: (see fastinit): one call per item rather than Item plus a constructor function.
+_PlanItemTwin = mutable_twin(PlanItem)
 
 
 def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanItem
@@ -68,7 +70,36 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
     section, title, rule_id, sources, _ = _CODE_META[code]
-    return _new_item(code, section, title, detail, rationale, urgency, rule_id, sources, lesion_id)
+    # Every PlanItem field, in declaration order (the digest test would catch one left
+    # unset: plan_to_json reads them all).
+    item = _PlanItemTwin()
+    item.code = code
+    item.section = section
+    item.title = title
+    item.detail = detail
+    item.rationale = rationale
+    item.urgency = urgency
+    item.rule_id = rule_id
+    item.sources = sources
+    item.lesion_id = lesion_id
+    item.__class__ = PlanItem
+    made: PlanItem = item
+    return made
+
+
+# Item() sets PlanItem's fields one by one: fail at import if they change.
+if [f.name for f in fields(PlanItem)] != [
+    "code",
+    "section",
+    "title",
+    "detail",
+    "rationale",
+    "urgency",
+    "rule_id",
+    "sources",
+    "lesion_id",
+]:  # pragma: no cover
+    raise RuntimeError("PlanItem's fields changed: update Item()")
 
 
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
