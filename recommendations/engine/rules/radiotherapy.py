@@ -54,10 +54,8 @@ def _schedules(*pairs: tuple[float, int]) -> list[JSONValue]:
     return [{"dose_gy": d, "fractions": f} for d, f in pairs]
 
 
-def _postop(v: LesionView, drafted: bool) -> bool:
-    """Open surgery drafted for ``v`` (``drafted``), planned, or done without RT after it."""
-    if drafted:
-        return True
+def _postop(v: LesionView) -> bool:
+    """Open surgery recorded for ``v``: planned, or done without RT after it."""
     for s in v.surgeries:
         if s.kind not in OPEN_SURGERY_KINDS:
             continue
@@ -147,7 +145,8 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
                 not_advised_ids.add(f.lesion_id)
     out = []
     for v in ctx.lesions:
-        postop = _postop(v, v.id in surgical)
+        # Post-operative: open surgery drafted (SURG-01/02, MSCC-03) or recorded.
+        postop = v.id in surgical or (bool(v.surgeries) and _postop(v))
         mscc = ctx.mscc and _mscc_lesion(ctx, v)
         not_advised = v.id in not_advised_ids
         candidate = (
