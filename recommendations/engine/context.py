@@ -111,15 +111,17 @@ _DMAB = BoneTargetedAgent.DENOSUMAB
 _MG_DL = LabUnit.MG_DL
 _UMOL_L = LabUnit.UMOL_L
 
-#: Conversions to the canonical unit by (analyte, unit); every other allowed unit
+#: Conversions to the canonical unit, by analyte then unit; every other allowed unit
 #: (``ANALYTE_UNITS``) is the canonical one already.
-_CONVERSIONS: dict[tuple[LabAnalyte, LabUnit], Callable[[float], float]] = {
-    (LabAnalyte.CREATININE, LabUnit.MG_DL): lambda v: creatinine_mg_dl(v, _MG_DL),
-    (LabAnalyte.CREATININE, LabUnit.UMOL_L): lambda v: creatinine_mg_dl(v, _UMOL_L),
-    (LabAnalyte.CALCIUM, LabUnit.MG_DL): lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4),
-    (LabAnalyte.HAEMOGLOBIN, LabUnit.G_L): lambda v: v / 10,
-    (LabAnalyte.ALBUMIN, LabUnit.G_DL): lambda v: v * 10,
-    (LabAnalyte.VITAMIN_D, LabUnit.NG_ML): lambda v: v * 2.496,
+_CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
+    LabAnalyte.CREATININE: {
+        LabUnit.MG_DL: lambda v: creatinine_mg_dl(v, _MG_DL),
+        LabUnit.UMOL_L: lambda v: creatinine_mg_dl(v, _UMOL_L),
+    },
+    LabAnalyte.CALCIUM: {LabUnit.MG_DL: lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4)},
+    LabAnalyte.HAEMOGLOBIN: {LabUnit.G_L: lambda v: v / 10},
+    LabAnalyte.ALBUMIN: {LabUnit.G_DL: lambda v: v * 10},
+    LabAnalyte.VITAMIN_D: {LabUnit.NG_ML: lambda v: v * 2.496},
 }
 
 
@@ -155,7 +157,8 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
     # The canonical unit by table rather than a chain of ``analyte is LabAnalyte.X``
     # tests: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
-    convert = _CONVERSIONS.get((analyte, latest.unit))
+    by_unit = _CONVERSIONS.get(analyte)
+    convert = None if by_unit is None else by_unit.get(latest.unit)
     value = latest.value if convert is None else convert(latest.value)
     return _new_lab_status(analyte, latest, value, None)
 
