@@ -83,6 +83,9 @@ def act(request, public_id, action):
                 raise ValidationError(form.errors.as_text())
             services.reminder_snooze(reminder=reminder, user=request.user, until=form.until())
             messages.success(request, "Snoozed.")
+        elif action == "retry":
+            services.reminder_retry(reminder=reminder, user=request.user)
+            messages.success(request, "It will be sent again within a minute.")
         elif action == "cancel":
             form = CancelForm(request.POST)
             if not form.is_valid():

@@ -112,6 +112,14 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         return self._run(services.reminder_snooze, until=data.validated_data["until"])
 
+    @extend_schema(request=None, responses=ReminderSerializer,
+                   summary="Send a failed reminder again",
+                   description="Only a reminder whose delivery failed permanently (after "
+                               "its cause was fixed); anything else is a 400.")
+    @action(detail=True, methods=["post"])
+    def retry(self, request, id=None):  # noqa: A002
+        return self._run(services.reminder_retry)
+
     @extend_schema(request=CancelSerializer, responses=ReminderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, id=None):  # noqa: A002

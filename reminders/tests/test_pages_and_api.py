@@ -184,3 +184,23 @@ def test_api_actions_and_outsider_404(api, board, oncologist, outsider, patient)
         "cancelled", "Patient moved."
     )
     assert client.post(url.format(done.public_id, "done")).status_code == 400
+
+
+def test_send_a_failed_reminder_again_from_the_page_and_the_api(logged_in, api, board,
+                                                                  oncologist, outsider,
+                                                                  patient):
+    by_page, by_api = add(2, board=board, patient=patient, user=oncologist,
+                          status=ReminderStatus.FAILED)
+    client = logged_in(oncologist)
+    page = client.get(reverse("reminders:detail", args=[by_page.public_id])).content.decode()
+    assert reverse("reminders:act", args=[by_page.public_id, "retry"]) in page
+    client.post(reverse("reminders:act", args=[by_page.public_id, "retry"]))
+    assert Reminder.objects.get(pk=by_page.pk).status == "pending"
+    page = client.get(reverse("reminders:detail", args=[by_page.public_id])).content.decode()
+    assert reverse("reminders:act", args=[by_page.public_id, "retry"]) not in page
+    url = f"/api/v1/reminders/{by_api.public_id}/retry/"
+    assert api(outsider).post(url).status_code == 404
+    assert Reminder.objects.get(pk=by_api.pk).status == "failed"
+    assert api(oncologist).post(url).json()["status"] == "pending"
+    response = api(oncologist).post(url)
+    assert response.status_code == 400 and "status" in str(response.json())

@@ -23,6 +23,7 @@ from reminders.services import (
     meeting_preparation_schedule,
     reminder_cancel,
     reminder_mark_done,
+    reminder_retry,
     reminder_snooze,
     reminders_claim_due,
     reminders_reclaim_stale,
@@ -244,6 +245,21 @@ def test_cancel_needs_a_reason(reminder, oncologist):
     assert (cancelled.status, cancelled.cancel_reason, cancelled.cancelled_by) == (
         "cancelled", "Patient moved.", oncologist
     )
+
+
+def test_a_failed_reminder_is_sent_again_only_after_a_failure(reminder, oncologist):
+    with pytest.raises(ValidationError) as refused:
+        reminder_retry(reminder=reminder, user=oncologist)
+    assert "only a failed reminder" in str(refused.value).lower()
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=ReminderStatus.FAILED, attempts=5, last_error="SMTP 550: SMTPDataError")
+    again = reminder_retry(reminder=reminder, user=oncologist)
+    assert (again.status, again.attempts, again.next_attempt_at) == (
+        "pending", 0, dt.datetime(2025, 3, 3, 12, tzinfo=UTC))
+    # The dispatcher picks it up on its next run.
+    with transaction.atomic():
+        assert reminders_claim_due(now=dt.datetime(2025, 3, 3, 12, 1, tzinfo=UTC), limit=10) == [
+            reminder.pk]
 
 
 def test_outsider_cannot_act_and_nothing_changes(reminder, outsider):

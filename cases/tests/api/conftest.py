@@ -114,12 +114,16 @@ def build_board_world(board, *, chair, recorder, attendee) -> BoardWorld:
 
     signed = decision_sign_and_schedule(decision=signed, chair=chair)
     draft = draft_refresh(agenda_item=i1)
-    reminder = signed.reminders.order_by("due_at", "id").first()
+    reminder, failed_reminder = signed.reminders.order_by("due_at", "id")[:2]
+    # One delivery failed permanently: members may send it again.
+    failed_reminder.status = "failed"
+    failed_reminder.save(update_fields=["status"])
     attendance = Attendance.objects.get(meeting=meeting, user=attendee)
     membership = attendee.board_memberships.get(board=board)
     return BoardWorld(board, p1, p2, p3, p4, primary, spinal, long_lesion, imaging, lab, bta,
                       systemic, rt, surgery, meeting, i1, i2, i4, unsigned, signed, attendance,
-                      membership, extra={"draft": draft, "reminder": reminder})
+                      membership, extra={"draft": draft, "reminder": reminder,
+                                             "failed_reminder": failed_reminder})
 
 
 @dataclass

@@ -239,6 +239,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("post", "/api/v1/reminders/{id}/snooze/"): Op(
         "detail", MEMBERS, lambda w: w.extra["reminder"], lookup="public_id",
         body=lambda w: {"until": (timezone.now() + dt.timedelta(days=2)).isoformat()}),
+    ("post", "/api/v1/reminders/{id}/retry/"): Op(
+        "detail", MEMBERS, lambda w: w.extra["failed_reminder"], lookup="public_id"),
     ("post", "/api/v1/reminders/{id}/cancel/"): Op(
         "detail", MEMBERS, lambda w: w.extra["reminder"], lookup="public_id",
         body=lambda w: {"reason": "Given elsewhere"}),
