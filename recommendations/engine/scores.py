@@ -231,7 +231,8 @@ class SinsResult:
         return tuple(c.field for c in self.components if c.status is ComponentStatus.UNDEFINED)
 
     def total_text(self) -> str:
-        return _total_text(self.total_min, self.total_max)
+        lo, hi = self.total_min, self.total_max
+        return str(lo) if lo == hi else f"{lo}–{hi}"
 
     def describe(self) -> str:
         return self.text
@@ -375,7 +376,8 @@ class MirelsResult:
         return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
 
     def total_text(self) -> str:
-        return _total_text(self.total_min, self.total_max)
+        lo, hi = self.total_min, self.total_max
+        return str(lo) if lo == hi else f"{lo}–{hi}"
 
     def describe(self) -> str:
         return self.text

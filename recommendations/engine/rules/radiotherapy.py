@@ -75,10 +75,6 @@ def _rt_given_since(v: LesionView, day: date) -> bool:
     return False
 
 
-def _mscc_lesion(ctx: Context, v: LesionView) -> bool:
-    return ctx.mscc and v.lesion.epidural_extension is True and v.is_spinal
-
-
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
     if not (les.pathological_fracture or les.soft_tissue_mass or les.epidural_extension):
@@ -147,7 +143,8 @@ def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
     for v in ctx.lesions:
         # Post-operative: open surgery drafted (SURG-01/02, MSCC-03) or recorded.
         postop = v.id in surgical or (bool(v.surgeries) and _postop(v))
-        mscc = ctx.mscc and _mscc_lesion(ctx, v)
+        # A compression site under MSCC (spinal, epidural extension).
+        mscc = ctx.mscc and v.lesion.epidural_extension is True and v.is_spinal
         not_advised = v.id in not_advised_ids
         candidate = (
             v.painful is True and not v.rt_planned and not v.prior_rt and not postop and not mscc
