@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from . import facts as F
 from .catalogue import RULES
 from .common import Section, Source
+from .fastinit import fast_new
 from .plan import BoardNote, DraftPlan, Flag, MissingData, PlanItem, RequiredSpecialty
 from .scores import (
     CreatinineClearance,
@@ -287,16 +288,17 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
     def add(path: str, msg: str) -> None:
         err.setdefault(path, []).append(msg)
 
-    after = f"must not be after {as_of.isoformat()}" if as_of is not None else ""
-
-    # Per-entry checks below read ``if late(d): add(f"<path>", after)``: the path is
-    # formatted only for an error (most cases have none).
+    # Per-entry checks below read ``if late(d): add_late(f"<path>")``: the path and the
+    # message are formatted only for an error (most cases have none).
     def late(d: date | None) -> bool:
         return as_of is not None and d is not None and d > as_of
 
+    def add_late(path: str) -> None:
+        add(path, f"must not be after {as_of.isoformat() if as_of is not None else ''}")
+
     def not_future(path: str, d: date | None) -> None:
         if late(d):
-            add(path, after)
+            add_late(path)
 
     def ordered(path: str, start: date | None, stop: date | None) -> None:
         if start is not None and stop is not None and stop < start:
@@ -362,12 +364,12 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
         ):
             add(f"{base}.long_bone_segment", "peritrochanteric applies to the femur only")
         if late(les.prior_rt_date):
-            add(f"{base}.prior_rt_date", after)
+            add_late(f"{base}.prior_rt_date")
 
     for i, lab in enumerate(m.labs):
         _check_lab(lab, f"labs.{i}", err)
         if late(lab.taken_at):
-            add(f"labs.{i}.taken_at", after)
+            add_late(f"labs.{i}.taken_at")
     if m.baseline_creatinine is not None:
         b = m.baseline_creatinine
         if b.analyte is not F.LabAnalyte.CREATININE:
@@ -377,7 +379,7 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
     for i, c in enumerate(m.bone_targeted_agents):
         ordered(f"bone_targeted_agents.{i}.stop", c.start, c.stop)
         if late(c.withheld_since):
-            add(f"bone_targeted_agents.{i}.withheld_since", after)
+            add_late(f"bone_targeted_agents.{i}.withheld_since")
         if c.withheld_since is not None and c.agent is not F.BoneTargetedAgent.ZOLEDRONIC_ACID:
             add(
                 f"bone_targeted_agents.{i}.withheld_since",
@@ -391,14 +393,14 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
             add(f"radiotherapy_courses.{i}.lesion_id", f"no lesion with id {r.lesion_id!r}")
     for i, s in enumerate(m.surgeries):
         if late(s.performed_on):
-            add(f"surgeries.{i}.performed_on", after)
+            add_late(f"surgeries.{i}.performed_on")
         if s.lesion_id is not None and s.lesion_id not in ids:
             add(f"surgeries.{i}.lesion_id", f"no lesion with id {s.lesion_id!r}")
     for i, ri in enumerate(m.radioisotope_courses):
         if late(ri.first_dose):
-            add(f"radioisotope_courses.{i}.first_dose", after)
+            add_late(f"radioisotope_courses.{i}.first_dose")
         if late(ri.last_dose):
-            add(f"radioisotope_courses.{i}.last_dose", after)
+            add_late(f"radioisotope_courses.{i}.last_dose")
         ordered(f"radioisotope_courses.{i}.last_dose", ri.first_dose, ri.last_dose)
         if ri.agent is F.Radioisotope.RADIUM_223 and ri.doses_given > 6:
             add(
@@ -407,35 +409,67 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
             )
     for i, im in enumerate(m.imaging):
         if late(im.performed_on):
-            add(f"imaging.{i}.performed_on", after)
+            add_late(f"imaging.{i}.performed_on")
     return err
 
 
+# Facts objects built per case: constructor functions (see fastinit). The flat list
+# entries are built positionally from the models' ``__dict__`` values, in field order:
+# checked here at import, since a keyword call per entry (``Lesion(**les.__dict__)``)
+# goes through a dict.
+_new_case_facts = fast_new(F.CaseFacts)
+_new_patient = fast_new(F.Patient)
+_new_primary = fast_new(F.PrimaryCancer)
+_new_extraskeletal = fast_new(F.ExtraSkeletalDisease)
+_new_pain = fast_new(F.Pain)
+_new_neurology = fast_new(F.Neurology)
+_new_dental = fast_new(F.DentalStatus)
+_new_lab = fast_new(F.LabResult)
+_new_lesion = fast_new(F.Lesion)
+_new_bta_course = fast_new(F.BoneTargetedAgentCourse)
+_new_systemic = fast_new(F.SystemicTherapy)
+_new_rt_course = fast_new(F.RadiotherapyCourse)
+_new_surgery = fast_new(F.Surgery)
+_new_radioisotope = fast_new(F.RadioisotopeCourse)
+_new_imaging = fast_new(F.ImagingStudy)
+for _model, _cls in (
+    (LesionIn, F.Lesion),
+    (BtaCourseIn, F.BoneTargetedAgentCourse),
+    (SystemicIn, F.SystemicTherapy),
+    (RadiotherapyIn, F.RadiotherapyCourse),
+    (SurgeryIn, F.Surgery),
+    (RadioisotopeIn, F.RadioisotopeCourse),
+    (ImagingIn, F.ImagingStudy),
+):
+    if list(_model.model_fields) != [f.name for f in fields(_cls)]:  # pragma: no cover
+        raise RuntimeError(f"{_model.__name__} and {_cls.__name__} fields differ in order")
+
+
 def _lab(x: LabIn) -> F.LabResult:
-    return F.LabResult(x.analyte, x.value, x.unit, x.taken_at)
+    return _new_lab(x.analyte, x.value, x.unit, x.taken_at)
 
 
 def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
     # The list entries are flat models whose field names are the dataclass's: their
     # ``__dict__`` holds exactly the validated field values, in order. ``model_dump()``
     # would serialise a copy of each first (~1 µs per entry, to the same values).
-    p, pr, n, d = m.patient, m.primary, m.neurology, m.dental
-    return F.CaseFacts(
-        patient=F.Patient(
+    p, pr, n, d, x, pain = m.patient, m.primary, m.neurology, m.dental, m.extraskeletal, m.pain
+    # Positional, in field order (the comments name them): with this many keyword
+    # arguments the call would go through a dict.
+    return _new_case_facts(
+        _new_patient(
             p.sex, p.age_years, p.date_of_birth, p.weight_kg, p.weight_date, p.on_dialysis
         ),
-        primary=F.PrimaryCancer(
+        _new_primary(
             pr.site, pr.histology, pr.castration_status, pr.receptor_status, pr.prior_mcrpc_lines
         ),
-        extraskeletal=F.ExtraSkeletalDisease(
-            m.extraskeletal.visceral, m.extraskeletal.brain, m.extraskeletal.nodal
-        ),
-        bone_disease_extent=m.bone_disease_extent,
-        ecog=m.ecog,
-        ecog_date=m.ecog_date,
-        expected_survival=m.expected_survival,
-        pain=F.Pain(m.pain.worst_nrs, m.pain.uncontrolled, m.pain.new_thigh_hip_groin_pain),
-        neurology=F.Neurology(
+        _new_extraskeletal(x.visceral, x.brain, x.nodal),
+        m.bone_disease_extent,
+        m.ecog,
+        m.ecog_date,
+        m.expected_survival,
+        _new_pain(pain.worst_nrs, pain.uncontrolled, pain.new_thigh_hip_groin_pain),
+        _new_neurology(
             n.deficit,
             n.suspected_cord_compression,
             n.cord_compression_on_imaging,
@@ -446,7 +480,7 @@ def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
             n.paraplegia_onset,
             n.compression_levels,
         ),
-        dental=F.DentalStatus(
+        _new_dental(
             d.last_exam_date,
             d.invasive_work_pending,
             d.unhealed_oral_lesions,
@@ -454,21 +488,15 @@ def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
             d.periodontal_disease,
             d.ill_fitting_dentures,
         ),
-        lesions=tuple(F.Lesion(**les.__dict__) for les in m.lesions),
-        labs=tuple(_lab(x) for x in m.labs),
-        baseline_creatinine=_lab(m.baseline_creatinine) if m.baseline_creatinine else None,
-        bone_targeted_agents=tuple(
-            F.BoneTargetedAgentCourse(**c.__dict__) for c in m.bone_targeted_agents
-        ),
-        systemic_therapies=tuple(F.SystemicTherapy(**t.__dict__) for t in m.systemic_therapies),
-        radiotherapy_courses=tuple(
-            F.RadiotherapyCourse(**r.__dict__) for r in m.radiotherapy_courses
-        ),
-        surgeries=tuple(F.Surgery(**s.__dict__) for s in m.surgeries),
-        radioisotope_courses=tuple(
-            F.RadioisotopeCourse(**r.__dict__) for r in m.radioisotope_courses
-        ),
-        imaging=tuple(F.ImagingStudy(**i.__dict__) for i in m.imaging),
+        tuple([_new_lesion(*les.__dict__.values()) for les in m.lesions]),  # lesions
+        tuple([_lab(lab) for lab in m.labs]),  # labs
+        _lab(m.baseline_creatinine) if m.baseline_creatinine else None,  # baseline_creatinine
+        tuple([_new_bta_course(*c.__dict__.values()) for c in m.bone_targeted_agents]),
+        tuple([_new_systemic(*t.__dict__.values()) for t in m.systemic_therapies]),
+        tuple([_new_rt_course(*r.__dict__.values()) for r in m.radiotherapy_courses]),
+        tuple([_new_surgery(*s.__dict__.values()) for s in m.surgeries]),
+        tuple([_new_radioisotope(*r.__dict__.values()) for r in m.radioisotope_courses]),
+        tuple([_new_imaging(*i.__dict__.values()) for i in m.imaging]),
     )
 
 
