@@ -28,6 +28,8 @@ from .scores import (
     ScoreComponent,
     SinsResult,
     ZoledronicDoseBand,
+    mirels_category,
+    sins_category,
 )
 
 SCHEMA_VERSION = 1
@@ -597,13 +599,15 @@ def _component(c: ScoreComponent) -> dict[str, Any]:
 
 
 def _sins(s: SinsResult) -> dict[str, Any]:
-    # s.category is the common category of the range's ends, so derive it from them.
-    cat_min = s.category_min._value_
-    cat_max = s.category_max._value_
+    # s.category is the common category of the range's ends, so derive it from them;
+    # fields read directly rather than through the result's properties.
+    lo, hi = s.total_min, s.total_max
+    cat_min = sins_category(lo)._value_
+    cat_max = sins_category(hi)._value_
     return {
         "lesion_id": s.lesion_id,
         "level": s.level._value_ if s.level else None,
-        "total": s.total,
+        "total": lo if lo == hi else None,
         "total_min": s.total_min,
         "total_max": s.total_max,
         "category": cat_min if cat_min == cat_max else None,
@@ -618,13 +622,14 @@ def _sins(s: SinsResult) -> dict[str, Any]:
 
 
 def _mirels(m: MirelsResult) -> dict[str, Any]:
-    cat = m.category
+    lo, hi = m.total_min, m.total_max
+    cat_lo, cat_hi = mirels_category(lo), mirels_category(hi)  # m.category, inline
     return {
         "lesion_id": m.lesion_id,
-        "total": m.total,
+        "total": lo if lo == hi else None,
         "total_min": m.total_min,
         "total_max": m.total_max,
-        "category": cat._value_ if cat else None,
+        "category": cat_lo._value_ if cat_lo is cat_hi else None,
         "missing": list(m.missing),
         "components": [_component(c) for c in m.components],
         "rule_ids": list(m.rule_ids),
@@ -708,13 +713,30 @@ def _parts(code: str, section: Section, sources: tuple[Source, ...]) -> tuple[st
     return section._value_, [_source(s) for s in sources]
 
 
+#: A detail's keys (as the rule wrote them) → the same keys sorted. Bounded by the
+#: catalogue: each code's rule writes one or a few fixed key sets.
+_DETAIL_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _sorted_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """``dict(sorted(detail.items()))``, with each key set sorted once per process."""
+    keys = tuple(detail)
+    order = _DETAIL_ORDER.get(keys)
+    if order is None:
+        order = _DETAIL_ORDER[keys] = tuple(sorted(keys))
+    out = {}
+    for k in order:  # a plain loop: cheaper here than dict(zip(...)) or a comprehension
+        out[k] = detail[k]
+    return out
+
+
 def _item(i: PlanItem) -> dict[str, Any]:
     section, sources = _parts(i.code, i.section, i.sources)
     return {
         "code": i.code,
         "section": section,
         "title": i.title,
-        "detail": dict(sorted(i.detail.items())),
+        "detail": _sorted_detail(i.detail),
         "rationale": i.rationale,
         "urgency": i.urgency._value_,
         "rule_id": i.rule_id,

@@ -72,6 +72,7 @@ _new_component = fast_new(ScoreComponent)
 # Enum members bound once: ``ComponentStatus.KNOWN`` is a slow lookup on Python 3.11.
 _KNOWN = ComponentStatus.KNOWN
 _MISSING = ComponentStatus.MISSING
+_UNDEFINED = ComponentStatus.UNDEFINED
 
 
 def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreComponent:
@@ -100,13 +101,19 @@ class SinsCategory(StrEnum):
     UNSTABLE = "unstable"
 
 
+# Bound once: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
+_STABLE = SinsCategory.STABLE
+_POTENTIALLY_UNSTABLE = SinsCategory.POTENTIALLY_UNSTABLE
+_UNSTABLE = SinsCategory.UNSTABLE
+
+
 def sins_category(total: int) -> SinsCategory:
     """SINS-07: 0–6 stable, 7–12 indeterminate (potentially unstable), 13–18 unstable."""
     if total <= 6:
-        return SinsCategory.STABLE
+        return _STABLE
     if total <= 12:
-        return SinsCategory.POTENTIALLY_UNSTABLE
-    return SinsCategory.UNSTABLE
+        return _POTENTIALLY_UNSTABLE
+    return _UNSTABLE
 
 
 _LEVEL_ORDER = {level: i for i, level in enumerate(VertebralLevel)}
@@ -224,11 +231,15 @@ class SinsResult:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
+        if self.total_min == self.total_max:
+            return ()  # a missing component always spans a range
+        return tuple([c.field for c in self.components if c.status is _MISSING])
 
     @property
     def undefined(self) -> tuple[str, ...]:
-        return tuple(c.field for c in self.components if c.status is ComponentStatus.UNDEFINED)
+        if self.total_min == self.total_max:
+            return ()  # an undefined component (50 % collapse) spans 2–3
+        return tuple([c.field for c in self.components if c.status is _UNDEFINED])
 
     def total_text(self) -> str:
         lo, hi = self.total_min, self.total_max
@@ -320,13 +331,18 @@ class MirelsCategory(StrEnum):
     HIGH = "high"
 
 
+_LOW = MirelsCategory.LOW  # bound once, as for SINS
+_BORDERLINE = MirelsCategory.BORDERLINE
+_HIGH = MirelsCategory.HIGH
+
+
 def mirels_category(total: int) -> MirelsCategory:
     """MIR-02: ≤ 7 low, 8 borderline, ≥ 9 high."""
     if total <= 7:
-        return MirelsCategory.LOW
+        return _LOW
     if total == 8:
-        return MirelsCategory.BORDERLINE
-    return MirelsCategory.HIGH
+        return _BORDERLINE
+    return _HIGH
 
 
 #: Why 8 is shown as borderline (MIR-02): the abstract and the later literature differ.
@@ -373,7 +389,9 @@ class MirelsResult:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
+        if self.total_min == self.total_max:
+            return ()  # a missing component always spans a range
+        return tuple([c.field for c in self.components if c.status is _MISSING])
 
     def total_text(self) -> str:
         lo, hi = self.total_min, self.total_max
