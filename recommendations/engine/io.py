@@ -723,7 +723,9 @@ def _sorted_detail(detail: dict[str, Any]) -> dict[str, Any]:
     keys = tuple(detail)
     order = _DETAIL_ORDER.get(keys)
     if order is None:
-        order = _DETAIL_ORDER[keys] = tuple(sorted(keys))
+        order = tuple(sorted(keys))
+        if len(_DETAIL_ORDER) < 4096:  # engine plans stay far below; others are not kept
+            _DETAIL_ORDER[keys] = order
     out = {}
     for k in order:  # a plain loop: cheaper here than dict(zip(...)) or a comprehension
         out[k] = detail[k]
