@@ -9,7 +9,7 @@ from .common import SEVERITY_RANK, URGENCY_RANK, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
 from .fastinit import fast_new
-from .plan import ENGINE_VERSION, DraftPlan, MissingData, PlanItem, RequiredSpecialty
+from .plan import ENGINE_VERSION, DraftPlan, Flag, MissingData, PlanItem, RequiredSpecialty
 from .rules.base import Missing, Prior
 from .rules.bta import zol_considered
 
@@ -24,6 +24,10 @@ if sorted(Urgency, key=URGENCY_RANK.__getitem__) != [_EMERGENCY, _BEFORE_NEXT_ME
 _new_plan = fast_new(DraftPlan)
 _new_missing = fast_new(MissingData)
 _new_specialty = fast_new(RequiredSpecialty)
+
+
+def _severity_rank(flag: Flag) -> int:
+    return SEVERITY_RANK[flag.severity]
 
 
 def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
@@ -58,8 +62,8 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
             reasons, provisional, qrid = cur
             if q.reason not in reasons:
                 reasons.append(q.reason)
-            # A firm reason beats a provisional one.
-            quorum[q.specialty] = (reasons, provisional and q.provisional, qrid)
+            if provisional and not q.provisional:  # a firm reason beats a provisional one
+                quorum[q.specialty] = (reasons, False, qrid)
 
     # Items in a stable order by urgency: one pass into per-urgency lists (a sort would
     # call a key function per item).
@@ -71,7 +75,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         by_urgency[i.urgency].append(i)
     items = emergency + soon + routine
     flags = prior.flags
-    flags.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    flags.sort(key=_severity_rank)
     if ctx.mscc:
         urgency = _EMERGENCY
     elif items:
