@@ -53,12 +53,12 @@ class CodeInfo:
 #: Per declared code: (section, title, rule ID, sources, severity for flags).
 _CODE_META: dict[str, tuple[Section, str, str, tuple[Source, ...], Severity]] = {}
 
-# Findings are built many times per evaluation: constructor functions (see fastinit).
-_new_flag = fast_new(Flag)
-_new_note = fast_new(BoardNote)
-#: Plan items, the commonest finding, are filled in place on PlanItem's mutable twin
-#: (see fastinit): one call per item rather than Item plus a constructor function.
+# Findings are built many times per evaluation. Items and flags are filled in place on
+# their classes' mutable twins (see fastinit): one call per finding rather than Item or
+# Flagged plus a constructor function; notes (rarer) use a constructor function.
 _PlanItemTwin = mutable_twin(PlanItem)
+_FlagTwin = mutable_twin(Flag)
+_new_note = fast_new(BoardNote)
 
 
 def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanItem
@@ -70,8 +70,7 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
     section, title, rule_id, sources, _ = _CODE_META[code]
-    # Every PlanItem field, in declaration order (the digest test would catch one left
-    # unset: plan_to_json reads them all).
+    # Every PlanItem field, in declaration order (checked at import, below Flagged).
     item = _PlanItemTwin()
     item.code = code
     item.section = section
@@ -87,25 +86,28 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
     return made
 
 
-# Item() sets PlanItem's fields one by one: fail at import if they change.
-if [f.name for f in fields(PlanItem)] != [
-    "code",
-    "section",
-    "title",
-    "detail",
-    "rationale",
-    "urgency",
-    "rule_id",
-    "sources",
-    "lesion_id",
-]:  # pragma: no cover
-    raise RuntimeError("PlanItem's fields changed: update Item()")
-
-
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
     """A flag with its declared severity (``KeyError`` for an undeclared code)."""
     section, _, rule_id, sources, severity = _CODE_META[code]
-    return _new_flag(code, section, severity, message, rule_id, sources, lesion_id)
+    flag = _FlagTwin()  # as in Item: every Flag field, in declaration order
+    flag.code = code
+    flag.section = section
+    flag.severity = severity
+    flag.message = message
+    flag.rule_id = rule_id
+    flag.sources = sources
+    flag.lesion_id = lesion_id
+    flag.__class__ = Flag
+    made: Flag = flag
+    return made
+
+
+# Item() and Flagged() set their classes' fields one by one: fail at import if they change.
+_ITEM_FIELDS = "code section title detail rationale urgency rule_id sources lesion_id"
+_FLAG_FIELDS = "code section severity message rule_id sources lesion_id"
+for _cls, _names in ((PlanItem, _ITEM_FIELDS), (Flag, _FLAG_FIELDS)):
+    if [f.name for f in fields(_cls)] != _names.split():  # pragma: no cover
+        raise RuntimeError(f"{_cls.__name__}'s fields changed: update Item() / Flagged()")
 
 
 def Note(code: str, message: str) -> BoardNote:  # noqa: N802
