@@ -441,9 +441,9 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
             painful,
             sins_result,
             mirels_result,
-            tuple(prior),
+            tuple(prior) if prior else (),
             lid in rt_planned,
-            tuple(surgeries_by_lesion.get(lid, ())),
+            tuple(surgeries_by_lesion[lid]) if lid in surgeries_by_lesion else (),
         )
         views.append(view)
         if painful:
