@@ -88,8 +88,15 @@ def _described(c: ScoreComponent) -> tuple[ScoreComponent, str]:
     return c, c.describe()
 
 
+#: Score points and totals as text: all small, so looked up rather than formatted (an
+#: int's str() is one of the costlier steps in building a result's text).
+_POINTS_TEXT = tuple(str(n) for n in range(100))
+
+
 def _total_text(lo: int, hi: int) -> str:
-    return str(lo) if lo == hi else f"{lo}–{hi}"
+    if lo == hi:
+        return _POINTS_TEXT[lo] if 0 <= lo < 100 else str(lo)
+    return f"{lo}–{hi}"
 
 
 # --------------------------------------------------------------------------- SINS
