@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
@@ -58,6 +59,54 @@ def board_member_add(*, board: Board, user, role: str, specialty: str = "") -> B
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return seat
+
+
+# --- User accounts --------------------------------------------------------------------
+
+def user_create(*, username: str, password: str, email: str = "", first_name: str = "",
+                last_name: str = "", is_active: bool = True):
+    """Open an account. The password must pass the site's validators
+    (`AUTH_PASSWORD_VALIDATORS`) and is stored hashed (`set_password`: Argon2); the
+    account's fields are checked by the model (username format, unique username).
+    Every problem is reported at once, field by field, and nothing is saved."""
+    user = get_user_model()(username=username, email=email, first_name=first_name,
+                            last_name=last_name, is_active=is_active)
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        # The similarity check compares with the username, names and email given.
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+    return user
+
+
+def user_update(*, user, first_name: str | None = None, last_name: str | None = None,
+                email: str | None = None, is_active: bool | None = None):
+    """Change an account's names, email or active flag (None: unchanged).
+
+    Accounts are never deleted (the audit trail, decisions and reminders reference
+    them): deactivating closes one, and the sign-in page, sessions and API token of an
+    inactive user are refused from the next request on."""
+    changes = {"first_name": first_name, "last_name": last_name, "email": email,
+               "is_active": is_active}
+    changed = [name for name, value in changes.items() if value is not None]
+    for name in changed:
+        setattr(user, name, changes[name])
+    if not changed:
+        return user
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save(update_fields=changed)
+    return user
 
 
 # --- Meetings and agenda --------------------------------------------------------------

@@ -308,10 +308,40 @@ class BoardSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    """An account as the API shows it: never its password hash."""
+
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "is_active"]
         read_only_fields = fields
+
+
+class UserCreateSerializer(serializers.ModelSerializer):
+    """Opening an account: the shape of the input. The username's format and uniqueness
+    and the password's strength are checked by `cases.services.user_create`."""
+
+    password = serializers.CharField(
+        write_only=True, max_length=4096, trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Checked against the site's password rules (at least 12 characters, "
+        "not common, not all digits, not like the username, names or email); stored "
+        "hashed, never returned.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "password", "first_name", "last_name", "email", "is_active"]
+        # The service reports a taken or malformed username (the model's own checks).
+        extra_kwargs = {"username": {"validators": []}, "is_active": {"default": True}}
+
+
+class UserUpdateSerializer(serializers.ModelSerializer):
+    """Changing an account (PATCH): names, email, active flag. Setting `is_active` to
+    false closes the account; accounts are never deleted."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "is_active"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

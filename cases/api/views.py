@@ -8,7 +8,12 @@ one service to write. Errors come back in one format (`cases.api.errors`).
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, get_user_model
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -203,12 +208,44 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsiteVi
 @extend_schema_view(list=extend_schema(tags=[_TAG_ADMIN]),
                     retrieve=extend_schema(tags=[_TAG_ADMIN]))
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsiteViewSet):
-    """User accounts (administrators only; accounts are created in the admin site)."""
+    """User accounts (administrators only): open one, change its names, email or active
+    flag. No DELETE: the audit trail references users; deactivating closes an account."""
 
     serializer_class = s.UserSerializer
     permission_classes = [IsAuthenticated, IsAdministrator]
     ordering_fields = ("id", "username")
     queryset = User.objects.all()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(tags=[_TAG_ADMIN], summary="Open an account",
+                   request=s.UserCreateSerializer, responses={201: s.UserSerializer},
+                   examples=[OpenApiExample(
+                       "New registrar", request_only=True,
+                       value={"username": "registrar.noor",
+                              "password": "replace-with-a-long-passphrase",
+                              "first_name": "Noor", "last_name": "Haddad",
+                              "email": "noor.haddad@hospital.example"})])
+    def create(self, request, *args, **kwargs):
+        """Open an account with a password (checked against the site's password rules,
+        stored hashed). Board seats are given with `memberships/`."""
+        form = s.UserCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = services.user_create(**form.validated_data)
+        return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=[_TAG_ADMIN], summary="Change or close an account",
+                   request=s.UserUpdateSerializer, responses={200: s.UserSerializer},
+                   examples=[OpenApiExample("Close an account", request_only=True,
+                                            value={"is_active": False})])
+    def partial_update(self, request, *args, **kwargs):
+        """Change names, email or `is_active` (false closes the account: its sign-in,
+        sessions and token stop working). The username and password are not changed
+        here."""
+        user = self.get_object()
+        form = s.UserUpdateSerializer(user, data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        user = services.user_update(user=user, **form.validated_data)
+        return Response(self.get_serializer(user).data)
 
 
 @extend_schema_view(**{a: extend_schema(tags=[_TAG_ADMIN]) for a in

@@ -160,7 +160,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("get", "/api/v1/boards/"): Op("list", rows=lambda w: [w.board.pk]),
     ("get", "/api/v1/boards/{id}/"): Op("detail", MEMBERS, lambda w: w.board),
     ("get", "/api/v1/users/"): Op("admin"),
+    ("post", "/api/v1/users/"): Op(
+        "admin", body=lambda w: {"username": f"new-registrar-{w.board.pk}",
+                                 "password": "granite kettle orbit 2291",
+                                 "first_name": "Noor", "last_name": "Haddad"}, success=201),
     ("get", "/api/v1/users/{id}/"): Op("admin", target=lambda w: w.attendance.user),
+    ("patch", "/api/v1/users/{id}/"): Op(
+        "admin", target=lambda w: w.extra["newcomer"],
+        body=lambda w: {"last_name": "Renamed", "is_active": False}),
     ("get", "/api/v1/memberships/"): Op("admin"),
     ("post", "/api/v1/memberships/"): Op(
         "admin", body=lambda w: {"board": w.board.pk, "user": w.extra["newcomer"].pk,
