@@ -10,7 +10,7 @@ declared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 
 from ..common import Detail, Section, Severity, Source, Supplier, Urgency
@@ -136,25 +136,35 @@ class Quorum:
 Finding = PlanItem | Flag | BoardNote | Missing | Quorum
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Prior:
     """Findings of the rules already run, by kind (read-only for rules).
 
     ``evaluate`` builds the plan from these lists once every rule has run.
     """
 
-    items: list[PlanItem] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    notes: list[BoardNote] = field(default_factory=list)
+    items: list[PlanItem]
+    flags: list[Flag]
+    notes: list[BoardNote]
     #: (request, asking rule ID) in the order asked.
-    missing: list[tuple[Missing, str]] = field(default_factory=list)
-    quorum: list[tuple[Quorum, str]] = field(default_factory=list)
+    missing: list[tuple[Missing, str]]
+    quorum: list[tuple[Quorum, str]]
     #: Item, flag and note codes emitted (for the case or any lesion); ``code in
     #: prior.codes`` is ``prior.has(code)`` without the call. Which lesion a code was
     #: emitted for is asked rarely (RT-01 only): ``lesions_with`` then scans the items
     #: and flags, rather than every finding keeping a (code, lesion) index.
-    codes: set[str] = field(default_factory=set)
-    _asked_by: set[str] = field(default_factory=set)
+    codes: set[str]
+    _asked_by: set[str]
+
+    def __init__(self) -> None:
+        # Literals rather than the dataclass's default factories: one per evaluation.
+        self.items = []
+        self.flags = []
+        self.notes = []
+        self.missing = []
+        self.quorum = []
+        self.codes = set()
+        self._asked_by = set()
 
     def add(self, finding: Finding, rule_id: str) -> None:
         # Exact-class dispatch (findings are final dataclasses): runs for every finding.
