@@ -80,7 +80,8 @@ class BoardScopedAdmin(admin.ModelAdmin):
 
 
 class ServiceSavedAdmin(BoardScopedAdmin):
-    """Saves a clinical row (and its inline rows) through `clinical_row_save`."""
+    """Saves a clinical row (and its inline rows) through `clinical_row_save`; inline rows
+    ticked for deletion go through `clinical_row_delete`."""
 
     def save_model(self, request, obj, form, change) -> None:
         services.clinical_row_save(instance=obj)
@@ -88,7 +89,7 @@ class ServiceSavedAdmin(BoardScopedAdmin):
     def save_formset(self, request, form, formset, change) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            services.clinical_row_delete(instance=obj)
         for instance in instances:
             services.clinical_row_save(instance=instance)
         formset.save_m2m()

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -46,6 +46,26 @@ def clinical_row_save(*, instance: models.Model) -> models.Model:
     with transaction.atomic():
         instance.save()
     return instance
+
+
+def clinical_row_delete(*, instance: models.Model) -> None:
+    """Delete a row of the clinical record. The pghistory trigger keeps a copy of the
+    row with who deleted it (the request's user) and when.
+
+    No clinical row is referenced by a PROTECT or RESTRICT relation today (a deleted
+    lesion is unlinked from its imaging studies and its radiotherapy and surgery rows,
+    SET_NULL); should one be, the refusal comes back as a `ValidationError` naming what
+    still refers to the row, and nothing is deleted."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        referring = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in referring})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"This row cannot be deleted: {', '.join(kinds)} still "
+                                "refer to it."]}
+        ) from exc
 
 
 # --- Boards ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -15,7 +14,7 @@ from cases import scoping
 from cases.api.ordering import StableOrderingFilter
 from cases.api.permissions import RulesObjectPermission, required_perm
 from cases.models import PatientAccess
-from cases.services import record_patient_access
+from cases.services import clinical_row_delete, record_patient_access
 
 
 class BoardsiteViewSet(viewsets.GenericViewSet):
@@ -113,5 +112,4 @@ class ClinicalRowViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.Retriev
 
     def perform_destroy(self, instance):
         # The delete itself is captured by the pghistory trigger (who, when, the row).
-        with transaction.atomic():
-            instance.delete()
+        clinical_row_delete(instance=instance)

@@ -3,12 +3,14 @@ recorded, board scoping for staff, decisions read-only and signed only by the ch
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from cases.choices import DecisionItemVerdict
-from cases.models import Decision, PatientAccess
+from cases.models import Decision, Lesion, PatientAccess
 from cases.services import (
     agenda_item_add,
     decision_record,
@@ -16,7 +18,7 @@ from cases.services import (
     meeting_create,
     record_patient_access,
 )
-from cases.tests.factories import PatientFactory
+from cases.tests.factories import PatientFactory, SpinalLesionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +135,79 @@ def test_the_verify_action_reports_a_matching_hash(client, administrator, decisi
         "action": "verify_decisions", "_selected_action": [decision.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         f"Decision #{decision.pk}: content matches its SHA-256."]
+
+
+class _FormValues(HTMLParser):
+    """What a browser would submit from a page's forms, as it is rendered (the admin's
+    change form with its inlines): text inputs, checked boxes, selected options,
+    textareas; the inlines' empty templates (`__prefix__`) left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and name and "__prefix__" not in name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data[name] = a.get("value") or "on"
+            elif kind not in ("submit", "button", "file"):
+                self.data[name] = a.get("value") or ""
+        elif tag == "select" and name and "__prefix__" not in name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name and "__prefix__" not in name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea:
+                # The browser drops the newline right after <textarea>.
+                self.data[self._textarea] = self.data[self._textarea].removeprefix("\n")
+            self._textarea = None
+
+
+def test_an_inline_row_deleted_in_the_admin_leaves_a_delete_event_naming_the_user(
+    client, administrator, patient, monkeypatch
+):
+    import pghistory.models
+
+    from cases import services
+
+    through_service = []
+    delete = services.clinical_row_delete
+    monkeypatch.setattr(services, "clinical_row_delete",
+                        lambda *, instance: through_service.append(instance.pk)
+                        or delete(instance=instance))
+    kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
+    client.force_login(administrator)
+    url = f"/admin/cases/patient/{patient.pk}/change/"
+    form = _FormValues()
+    form.feed(client.get(url).content.decode())
+    data = form.data
+    index = next(k.split("-")[1] for k, v in data.items()
+                 if k.startswith("lesions-") and k.endswith("-id") and v == str(deleted.pk))
+    data[f"lesions-{index}-DELETE"] = "on"
+    response = client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert list(Lesion.objects.filter(patient=patient)) == [kept]
+    assert through_service == [deleted.pk]
+    event = pghistory.models.Events.objects.get(
+        pgh_obj_model="cases.Lesion", pgh_obj_id=str(deleted.pk), pgh_label="delete")
+    assert event.pgh_context["user"] == administrator.pk
+    assert event.pgh_context["url"] == url
+    assert event.pgh_data["vertebral_level"] == deleted.vertebral_level

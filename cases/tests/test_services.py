@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cases.choices import AgendaItemStatus, BoardRole, DecisionItemVerdict, MeetingStatus
-from cases.models import AgendaItem, Decision, DecisionItem, Meeting
+from cases.models import AgendaItem, Decision, DecisionItem, Lesion, Meeting, Patient
 from cases.services import (
     agenda_item_add,
     agenda_item_remove,
@@ -21,6 +21,7 @@ from cases.services import (
     agenda_reorder,
     agenda_unlock,
     board_member_add,
+    clinical_row_delete,
     decision_amend,
     decision_canonical_content,
     decision_record,
@@ -28,7 +29,7 @@ from cases.services import (
     decision_verify,
     meeting_create,
 )
-from cases.tests.factories import PatientFactory, UserFactory
+from cases.tests.factories import PatientFactory, SpinalLesionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -427,3 +428,22 @@ def test_the_database_refuses_an_amendment_without_a_reason(signed, coordinator)
         Decision.objects.create(agenda_item_id=signed.agenda_item_id, version=2,
                                 amends=signed, recorded_by=coordinator)
     assert Decision.objects.count() == 1
+
+
+# --- Deleting rows --------------------------------------------------------------------
+
+def test_clinical_row_delete_deletes_the_row(patient):
+    lesion = SpinalLesionFactory(patient=patient)
+    clinical_row_delete(instance=lesion)
+    assert not Lesion.objects.filter(pk=lesion.pk).exists()
+
+
+def test_clinical_row_delete_refuses_a_row_something_protected_refers_to(item, patient):
+    # No clinical row is PROTECT-referenced today; a patient on an agenda is.
+    lesion = SpinalLesionFactory(patient=patient)
+    with pytest.raises(ValidationError) as refused:
+        clinical_row_delete(instance=patient)
+    assert refused.value.message_dict == {
+        "__all__": ["This row cannot be deleted: agenda items still refer to it."]}
+    assert Patient.objects.filter(pk=patient.pk).exists()
+    assert Lesion.objects.filter(pk=lesion.pk).exists()

@@ -110,6 +110,29 @@ def test_token_authenticated_write_carries_the_user_into_the_audit_trail(api, sp
     assert event.pgh_diff["ecog"] == [1, 3]
 
 
+def test_api_delete_goes_through_the_service_and_leaves_a_delete_event_naming_the_user(
+    api, spine_surgeon, patient, monkeypatch
+):
+    from cases import services
+    from cases.api import mixins
+
+    lesion = SpinalLesionFactory(patient=patient, vertebral_level="T9")
+    through_service = []
+    monkeypatch.setattr(mixins, "clinical_row_delete",
+                        lambda *, instance: through_service.append(instance.pk)
+                        or services.clinical_row_delete(instance=instance))
+    response = api.delete(f"/api/v1/lesions/{lesion.pk}/")
+    assert response.status_code == 204
+    assert through_service == [lesion.pk]
+    assert not Lesion.objects.filter(pk=lesion.pk).exists()
+    event = pghistory.models.Events.objects.get(
+        pgh_obj_model="cases.Lesion", pgh_obj_id=str(lesion.pk), pgh_label="delete")
+    assert event.pgh_context["user"] == spine_surgeon.pk
+    assert event.pgh_context["url"] == f"/api/v1/lesions/{lesion.pk}/"
+    assert event.pgh_data["vertebral_level"] == "T9"
+    assert event.pgh_data["patient_id"] == patient.pk
+
+
 def test_session_authenticated_write_carries_the_user_too(spine_surgeon, patient):
     client = APIClient(enforce_csrf_checks=False)
     client.force_login(spine_surgeon)
