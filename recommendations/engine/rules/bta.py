@@ -552,7 +552,7 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not dmab_considered(ctx, prior):
         return
-    both = prior.has("BTA-START") and zol_considered(ctx, prior) and not ctx.zol_contraindicated
+    both = "BTA-START" in prior.codes and zol_considered(ctx, prior) and not ctx.zol_contraindicated
     yield Item(
         "BTA-DENOSUMAB-120MG",
         "Denosumab 120 mg SC every 4 weeks, no renal adjustment (label)"
@@ -820,7 +820,7 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
         if getattr(d, attr) is True:
             yield Flagged(code, f"ONJ risk factor: {text}.")
     kinds = set(ctx.therapy_kinds)
-    if prior.has("MSCC-DEXAMETHASONE-16MG"):
+    if "MSCC-DEXAMETHASONE-16MG" in prior.codes:
         kinds.add(CORTICOSTEROID)
     for kind, code, text in _ONJ_DRUGS:
         if kind in kinds:

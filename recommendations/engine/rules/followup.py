@@ -134,7 +134,7 @@ def imaging_reassessment(ctx: Context, prior: Prior) -> Iterator[Finding]:
             {
                 "follow_up_weeks": IMAGING_REASSESS_WEEKS,
                 "set_by": "board",
-                "flare_caveat": prior.has("IMG-FLARE-CAVEAT"),
+                "flare_caveat": "IMG-FLARE-CAVEAT" in prior.codes,
                 "summary": f"Imaging re-assessment in about {IMAGING_REASSESS_WEEKS} weeks",
             },
         )

@@ -101,7 +101,7 @@ _CORTICOSTEROID = SystemicTherapyKind.CORTICOSTEROID
 def onj_combination(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if _CHEMOTHERAPY not in ctx.therapy_kinds or not bta_in_play(ctx, prior):
         return
-    if _CORTICOSTEROID in ctx.therapy_kinds or prior.has("MSCC-DEXAMETHASONE-16MG"):
+    if _CORTICOSTEROID in ctx.therapy_kinds or "MSCC-DEXAMETHASONE-16MG" in prior.codes:
         yield Flagged(
             "PIT-ONJ-CHEMO-AND-STEROIDS",
             "Bone-targeted agent with chemotherapy and corticosteroids: the combination the "

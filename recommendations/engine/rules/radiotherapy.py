@@ -303,7 +303,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 ROUTINE,
                 v.id,
             )
-    if prior.has("MSCC-DECOMPRESSION-THEN-RT") and not ctx.compression_ids:
+    if "MSCC-DECOMPRESSION-THEN-RT" in prior.codes and not ctx.compression_ids:
         yield Item(
             "RT-POSTOP-MULTIFRACTION",
             "Decompression drafted (MSCC-03) at a level not yet linked to a lesion: "
@@ -336,9 +336,9 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if not ctx.mscc or prior.has("MSCC-DECOMPRESSION-THEN-RT"):
+    if not ctx.mscc or "MSCC-DECOMPRESSION-THEN-RT" in prior.codes:
         return
-    pending = prior.has("MSCC-SURGICAL-DECISION-PENDING")
+    pending = "MSCC-SURGICAL-DECISION-PENDING" in prior.codes
     why = (
         "radiotherapy if decompression is not chosen (MSCC-03 criteria pending)"
         if pending

@@ -65,7 +65,7 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
     local = sorted(prior.emitted(LOCAL_TREATMENT_CODES))
     current = sorted(map(str, ctx.therapy_kinds))
     extra = ""
-    if prior.has("RA223-ELIGIBLE"):
+    if "RA223-ELIGIBLE" in prior.codes:
         extra = (
             " Radium-223 must not be combined with abiraterone + prednisone or chemotherapy "
             "(RAD-04)."
