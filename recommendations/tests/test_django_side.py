@@ -280,3 +280,18 @@ def test_evaluate_case_command_exits_2_with_field_errors(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "patient.weight_kg" in json.loads(result.stderr)["errors"]
+
+
+def test_the_openapi_document_with_the_case_facts_schema_is_valid_openapi_3_0(tmp_path):
+    """The engine's schema is JSON Schema 2020-12; in the OpenAPI 3.0 document its
+    2020-12 forms become 3.0 ones (`nullable`, `enum`), with the same meaning."""
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    from recommendations.api.schema import case_facts_components
+
+    components = case_facts_components()
+    text = json.dumps(components)
+    assert '"type": "null"' not in text and '"const"' not in text
+    patient = components["PatientIn"]["properties"]
+    assert patient["weight_kg"]["nullable"] is True
+    assert patient["weight_kg"]["type"] == "number"
