@@ -110,12 +110,16 @@ def user_create(*, username: str, password: str, email: str = "", first_name: st
 
 
 def user_update(*, user, first_name: str | None = None, last_name: str | None = None,
-                email: str | None = None, is_active: bool | None = None):
+                email: str | None = None, is_active: bool | None = None, by=None):
     """Change an account's names, email or active flag (None: unchanged).
 
     Accounts are never deleted (the audit trail, decisions and reminders reference
     them): deactivating closes one, and the sign-in page, sessions and API token of an
-    inactive user are refused from the next request on."""
+    inactive user are refused from the next request on. Nobody closes their own account
+    (`by`, the administrator acting): the last administrator could lock everyone out."""
+    if is_active is False and by is not None and by.pk == user.pk:
+        raise ValidationError({"is_active": "You cannot close your own account; ask "
+                                            "another administrator."})
     changes = {"first_name": first_name, "last_name": last_name, "email": email,
                "is_active": is_active}
     changed = [name for name, value in changes.items() if value is not None]

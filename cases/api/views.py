@@ -244,7 +244,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsiteVie
         user = self.get_object()
         form = s.UserUpdateSerializer(user, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        user = services.user_update(user=user, **form.validated_data)
+        user = services.user_update(user=user, by=request.user, **form.validated_data)
         return Response(self.get_serializer(user).data)
 
 

@@ -126,6 +126,15 @@ def test_administrator_changes_and_closes_an_account(administrator, spine_surgeo
         assert client.get("/api/v1/patients/").status_code == 401
 
 
+def test_an_administrator_cannot_close_their_own_account(administrator):
+    response = token_client(administrator).patch(
+        f"/api/v1/users/{administrator.pk}/", {"is_active": False}, format="json")
+    assert response.status_code == 400
+    assert "own account" in response.json()["errors"]["is_active"][0]
+    administrator.refresh_from_db()
+    assert administrator.is_active
+
+
 def test_username_and_password_are_not_changed_by_patch(administrator, spine_surgeon):
     hashed = spine_surgeon.password
     response = token_client(administrator).patch(
