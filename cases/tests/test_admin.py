@@ -89,6 +89,11 @@ def test_the_read_audit_list_shows_staff_only_their_boards_patients(client, chai
     # read only this board's patient is named.
     assert [(a.action, a.visible_patient_ids) for a in listed] == [("list", [patient.pk])]
     assert f"<td class=\"field-patients\">{patient.pk}</td>" in page.content.decode()
+    # Searching by hospital number stays within the staff member's boards.
+    found = client.get("/admin/cases/patientaccess/", {"q": patient.hospital_number})
+    assert [a.action for a in found.context["cl"].result_list] == ["list"]
+    other = client.get("/admin/cases/patientaccess/", {"q": stranger.hospital_number})
+    assert list(other.context["cl"].result_list) == []
 
 
 def test_the_read_audit_list_finds_the_reads_of_a_hospital_number(client, administrator,
