@@ -331,6 +331,8 @@ def _send_once(message: EmailMultiAlternatives) -> None:
 
 _HEADER_LIMIT = 78  # RFC 5322: lines SHOULD be at most 78 characters …
 _LINE_LIMIT = 998  # … and MUST be at most 998.
+#: Extra headers written as they are (besides any X-… header).
+_OWN_HEADERS = frozenset({"message-id", "date", "auto-submitted", "from"})
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
@@ -398,6 +400,8 @@ def wire_bytes(message: EmailMultiAlternatives) -> bytes | None:
     headers = {"Subject": message.subject, "From": from_header,
                "To": ", ".join(message.to)}
     lower = {name.lower() for name in message.extra_headers}
+    if not lower <= _OWN_HEADERS and not all(n.startswith("x-") for n in lower - _OWN_HEADERS):
+        return None  # a header Django would merge with its own (To, Cc, …): its route
     if "date" not in lower:
         headers["Date"] = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
     if "message-id" not in lower:

@@ -82,6 +82,12 @@ def test_anything_else_goes_through_django(changes):
     assert emails.wire_bytes(reminder_email(**changes)) is None
 
 
+def test_a_header_django_would_merge_goes_through_django():
+    message = reminder_email()
+    message.extra_headers["To"] = "someone@hospital.example"
+    assert emails.wire_bytes(message) is None
+
+
 def test_attachments_go_through_django():
     message = reminder_email()
     message.attach("meeting.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
