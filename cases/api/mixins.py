@@ -52,8 +52,9 @@ class BoardsiteViewSet(viewsets.GenericViewSet):
 
 
 class AuditedReadMixin:
-    """Records every read of patient data (list and detail) as `PatientAccess` rows,
-    one INSERT per request, after the response data is built."""
+    """Records every read of patient data (list and detail): one `PatientAccess` row
+    per request with the IDs of the patients shown, written after the response data is
+    built."""
 
     #: Where the patient ID is on a row of this viewset.
     audit_patient_attr = "patient_id"
