@@ -23,7 +23,7 @@ from django.contrib import admin, messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Func, QuerySet
 from django.http import HttpRequest
 
@@ -80,11 +80,21 @@ class BoardScopedAdmin(admin.ModelAdmin):
 
 
 class ServiceSavedAdmin(BoardScopedAdmin):
-    """Saves a clinical row (and its inline rows) through `clinical_row_save`; inline rows
-    ticked for deletion go through `clinical_row_delete`."""
+    """Saves a clinical row (and its inline rows) through `clinical_row_save`; every
+    deletion — the row's delete page, "delete selected", inline rows ticked for
+    deletion — goes through `clinical_row_delete`."""
 
     def save_model(self, request, obj, form, change) -> None:
         services.clinical_row_save(instance=obj)
+
+    def delete_model(self, request, obj) -> None:
+        services.clinical_row_delete(instance=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # One row at a time, all or none: each deletion is the service's.
+        with transaction.atomic():
+            for obj in queryset:
+                services.clinical_row_delete(instance=obj)
 
     def save_formset(self, request, form, formset, change) -> None:
         instances = formset.save(commit=False)

@@ -216,3 +216,31 @@ def test_an_inline_row_deleted_in_the_admin_leaves_a_delete_event_naming_the_use
     assert event.pgh_context["user"] == administrator.pk
     assert event.pgh_context["url"] == url
     assert event.pgh_data["vertebral_level"] == deleted.vertebral_level
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete selected"])
+def test_a_row_deleted_from_its_admin_page_or_list_goes_through_the_service(
+    client, administrator, patient, monkeypatch, how
+):
+    import pghistory.models
+
+    from cases import services
+
+    through_service = []
+    delete = services.clinical_row_delete
+    monkeypatch.setattr(services, "clinical_row_delete",
+                        lambda *, instance: through_service.append(instance.pk)
+                        or delete(instance=instance))
+    kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
+    client.force_login(administrator)
+    if how == "delete page":
+        response = client.post(f"/admin/cases/lesion/{deleted.pk}/delete/", {"post": "yes"})
+    else:
+        response = client.post("/admin/cases/lesion/", {
+            "action": "delete_selected", "_selected_action": [deleted.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert list(Lesion.objects.filter(patient=patient)) == [kept]
+    assert through_service == [deleted.pk]
+    event = pghistory.models.Events.objects.get(
+        pgh_obj_model="cases.Lesion", pgh_obj_id=str(deleted.pk), pgh_label="delete")
+    assert event.pgh_context["user"] == administrator.pk
