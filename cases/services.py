@@ -109,6 +109,23 @@ def user_create(*, username: str, password: str, email: str = "", first_name: st
     return user
 
 
+def user_set_password(*, user, password: str) -> None:
+    """An administrator sets a new password (a forgotten or compromised one). It must
+    pass the site's validators, field by field; it is stored hashed. The old
+    credentials stop working: the user's sessions (Django checks a hash of the password
+    on every request) and their API token, which is revoked — they sign in again."""
+    from rest_framework.authtoken.models import Token
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        Token.objects.filter(user=user).delete()
+
+
 def user_update(*, user, first_name: str | None = None, last_name: str | None = None,
                 email: str | None = None, is_active: bool | None = None, by=None):
     """Change an account's names, email or active flag (None: unchanged).

@@ -335,6 +335,17 @@ class UserCreateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"username": {"validators": []}, "is_active": {"default": True}}
 
 
+class UserPasswordSerializer(serializers.Serializer):
+    """A new password for an account (checked by `cases.services.user_set_password`)."""
+
+    password = serializers.CharField(
+        write_only=True, max_length=4096, trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Checked against the site's password rules; stored hashed. The "
+        "account's sessions end and its API token is revoked.",
+    )
+
+
 class UserUpdateSerializer(serializers.ModelSerializer):
     """Changing an account (PATCH): names, email, active flag. Setting `is_active` to
     false closes the account; accounts are never deleted."""

@@ -233,6 +233,18 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsiteVie
         user = services.user_create(**form.validated_data)
         return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(tags=[_TAG_ADMIN], summary="Set a new password",
+                   request=s.UserPasswordSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def password(self, request, *args, **kwargs):
+        """Set an account's password (forgotten or compromised): its sessions end and
+        its API token is revoked."""
+        user = self.get_object()
+        form = s.UserPasswordSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.user_set_password(user=user, password=form.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(tags=[_TAG_ADMIN], summary="Change or close an account",
                    request=s.UserUpdateSerializer, responses={200: s.UserSerializer},
                    examples=[OpenApiExample("Close an account", request_only=True,

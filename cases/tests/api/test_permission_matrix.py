@@ -168,6 +168,9 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("patch", "/api/v1/users/{id}/"): Op(
         "admin", target=lambda w: w.extra["newcomer"],
         body=lambda w: {"last_name": "Renamed", "is_active": False}),
+    ("post", "/api/v1/users/{id}/password/"): Op(
+        "admin", target=lambda w: w.extra["newcomer"],
+        body=lambda w: {"password": "basalt lantern meadow 7702"}, success=204),
     ("get", "/api/v1/memberships/"): Op("admin"),
     ("post", "/api/v1/memberships/"): Op(
         "admin", body=lambda w: {"board": w.board.pk, "user": w.extra["newcomer"].pk,

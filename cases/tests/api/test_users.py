@@ -208,3 +208,48 @@ def test_the_password_hash_never_leaves_the_api(administrator):
     rows = responses[1].json()["results"]
     assert {frozenset(row) for row in rows} == {frozenset(SHOWN_FIELDS)}
     assert "someone" in {row["username"] for row in rows}
+
+
+def test_administrator_sets_a_new_password_and_the_old_credentials_stop(
+        administrator, spine_surgeon, client):
+    from rest_framework.authtoken.models import Token
+
+    spine_surgeon.set_password(STRONG)
+    spine_surgeon.save()
+    old_token = token_client(spine_surgeon)
+    assert old_token.get("/api/v1/patients/").status_code == 200
+    client.force_login(spine_surgeon)
+    assert client.get("/reminders/").status_code == 200
+    new = "basalt lantern meadow 7702"
+    response = token_client(administrator).post(
+        f"/api/v1/users/{spine_surgeon.pk}/password/", {"password": new}, format="json")
+    assert response.status_code == 204
+    spine_surgeon.refresh_from_db()
+    assert spine_surgeon.check_password(new) and not spine_surgeon.check_password(STRONG)
+    assert not Token.objects.filter(user=spine_surgeon).exists()
+    assert old_token.get("/api/v1/patients/").status_code == 401
+    assert client.get("/reminders/").status_code == 302  # the session ended: to sign-in
+    signed_in = APIClient().post("/api/v1/auth/token/",
+                                 {"username": spine_surgeon.username, "password": new},
+                                 format="json")
+    assert signed_in.status_code == 200
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short", "too short"), ("123456789012345", "entirely numeric")])
+def test_a_weak_new_password_is_refused_and_nothing_changes(administrator, spine_surgeon,
+                                                            password, message):
+    before = _snapshot()
+    response = token_client(administrator).post(
+        f"/api/v1/users/{spine_surgeon.pk}/password/", {"password": password}, format="json")
+    assert response.status_code == 400
+    assert message in " ".join(response.json()["errors"]["password"])
+    assert _snapshot() == before
+
+
+def test_only_an_administrator_sets_passwords(coordinator, spine_surgeon):
+    before = _snapshot()
+    response = token_client(coordinator).post(
+        f"/api/v1/users/{spine_surgeon.pk}/password/", {"password": STRONG}, format="json")
+    assert response.status_code == 403
+    assert _snapshot() == before
