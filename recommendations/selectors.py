@@ -254,17 +254,21 @@ def case_facts_for_patients(*, patient_ids: Iterable[int], as_of: date) -> dict[
     return {p.pk: case_facts_from_patient(p) for p in _patient_queryset(patient_ids, as_of)}
 
 
+def _newest_per_item(ids: list[int]):
+    """The newest draft of each of these agenda items (one row each)."""
+    return (
+        DraftPlan.objects.filter(agenda_item_id__in=ids)
+        .order_by("agenda_item_id", "-created_at", "-id")
+        .distinct("agenda_item_id")
+    )
+
+
 def current_drafts(*, agenda_item_ids: Iterable[int]) -> dict[int, DraftPlan]:
     """The newest draft-plan snapshot of each agenda item, in one query."""
     ids = list(agenda_item_ids)
     if not ids:
         return {}
-    rows = (
-        DraftPlan.objects.filter(agenda_item_id__in=ids)
-        .order_by("agenda_item_id", "-created_at", "-id")
-        .distinct("agenda_item_id")
-    )
-    return {row.agenda_item_id: row for row in rows}
+    return {row.agenda_item_id: row for row in _newest_per_item(ids)}
 
 
 def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, tuple[str, str, date]]:
@@ -273,10 +277,6 @@ def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, tuple[s
     ids = list(agenda_item_ids)
     if not ids:
         return {}
-    rows = (
-        DraftPlan.objects.filter(agenda_item_id__in=ids)
-        .order_by("agenda_item_id", "-created_at", "-id")
-        .distinct("agenda_item_id")
-        .values_list("agenda_item_id", "facts_sha256", "engine_version", "as_of")
-    )
+    rows = _newest_per_item(ids).values_list(
+        "agenda_item_id", "facts_sha256", "engine_version", "as_of")
     return {item_id: (digest, version, as_of) for item_id, digest, version, as_of in rows}

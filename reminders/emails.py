@@ -186,7 +186,7 @@ def _calendar(reminder, to: list[str]) -> bytes:
         event.add("location", meeting.location)
     event.add("url", reminder_url(reminder))
     event.add("description", f"Agenda and cases: {reminder_url(reminder)}")
-    organizer = icalendar.vCalAddress(f"mailto:{_from_address()}")
+    organizer = icalendar.vCalAddress(f"mailto:{_address_of(settings.DEFAULT_FROM_EMAIL)}")
     organizer.params["cn"] = "Boardsite"
     event["organizer"] = organizer
     for address in to:
@@ -196,11 +196,6 @@ def _calendar(reminder, to: list[str]) -> bytes:
         event.add("attendee", attendee, encode=0)
     cal.add_component(event)
     return cal.to_ical()
-
-
-def _from_address() -> str:
-    match = re.search(r"<([^>]+)>", settings.DEFAULT_FROM_EMAIL)
-    return match.group(1) if match else settings.DEFAULT_FROM_EMAIL
 
 
 def build_message(*, reminder) -> PreparedMessage:
@@ -315,7 +310,7 @@ def _send_once(message: EmailMultiAlternatives) -> None:
     # raises the same exceptions either way (refused recipients, 4xx/5xx, disconnects).
     # Addresses already in <angle brackets> are used as they are (smtplib would parse
     # each with the email package to add them).
-    backend.connection.sendmail(_envelope_address(message.from_email),
+    backend.connection.sendmail(f"<{_address_of(message.from_email)}>",
                                 [f"<{to}>" for to in message.to], wire)
 
 
@@ -357,11 +352,11 @@ def _fold(name: str, value: str) -> str | None:
 
 
 @functools.cache
-def _envelope_address(header: str) -> str:
-    """"Name <a@b>" → "<a@b>", as smtplib would make it (worked out once per sender)."""
+def _address_of(header: str) -> str:
+    """"Name <a@b>" → "a@b" (worked out once per sender)."""
     from email.utils import parseaddr
 
-    return f"<{parseaddr(header)[1]}>"
+    return parseaddr(header)[1]
 
 
 @functools.cache
@@ -400,7 +395,7 @@ def wire_bytes(message: EmailMultiAlternatives) -> bytes | None:
     headers = {"Subject": message.subject, "From": from_header,
                "To": ", ".join(message.to)}
     lower = {name.lower() for name in message.extra_headers}
-    if not lower <= _OWN_HEADERS and not all(n.startswith("x-") for n in lower - _OWN_HEADERS):
+    if any(name not in _OWN_HEADERS and not name.startswith("x-") for name in lower):
         return None  # a header Django would merge with its own (To, Cc, …): its route
     if "date" not in lower:
         headers["Date"] = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)

@@ -186,18 +186,25 @@ class _FormValues(HTMLParser):
             self._textarea = None
 
 
+@pytest.fixture
+def through_service(monkeypatch) -> list[int]:
+    """The IDs of the rows deleted through `services.clinical_row_delete` (which still
+    deletes them)."""
+    from cases import services
+
+    deleted: list[int] = []
+    delete = services.clinical_row_delete
+    monkeypatch.setattr(services, "clinical_row_delete",
+                        lambda *, instance: deleted.append(instance.pk)
+                        or delete(instance=instance))
+    return deleted
+
+
 def test_an_inline_row_deleted_in_the_admin_leaves_a_delete_event_naming_the_user(
-    client, administrator, patient, monkeypatch
+    client, administrator, patient, through_service
 ):
     import pghistory.models
 
-    from cases import services
-
-    through_service = []
-    delete = services.clinical_row_delete
-    monkeypatch.setattr(services, "clinical_row_delete",
-                        lambda *, instance: through_service.append(instance.pk)
-                        or delete(instance=instance))
     kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
     client.force_login(administrator)
     url = f"/admin/cases/patient/{patient.pk}/change/"
@@ -220,17 +227,10 @@ def test_an_inline_row_deleted_in_the_admin_leaves_a_delete_event_naming_the_use
 
 @pytest.mark.parametrize("how", ["delete page", "delete selected"])
 def test_a_row_deleted_from_its_admin_page_or_list_goes_through_the_service(
-    client, administrator, patient, monkeypatch, how
+    client, administrator, patient, through_service, how
 ):
     import pghistory.models
 
-    from cases import services
-
-    through_service = []
-    delete = services.clinical_row_delete
-    monkeypatch.setattr(services, "clinical_row_delete",
-                        lambda *, instance: through_service.append(instance.pk)
-                        or delete(instance=instance))
     kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
     client.force_login(administrator)
     if how == "delete page":
