@@ -37,11 +37,6 @@ class Urgency(StrEnum):
 
 
 URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.BEFORE_NEXT_MEETING: 1, Urgency.ROUTINE: 2}
-# The urgencies under plain names, for the rules: on Python 3.11 every ``Urgency.X``
-# lookup goes through EnumType.__getattr__ (≈ 50 ns), once per item per evaluation.
-EMERGENCY = Urgency.EMERGENCY
-BEFORE_NEXT_MEETING = Urgency.BEFORE_NEXT_MEETING
-ROUTINE = Urgency.ROUTINE
 
 
 class Severity(StrEnum):

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from .fastinit import fast_init
-
 
 class Sex(StrEnum):
     FEMALE = "female"
@@ -295,7 +293,6 @@ class BoneDiseaseExtent(StrEnum):
 # --------------------------------------------------------------------------- records
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Patient:
     sex: Sex | None = None
@@ -309,7 +306,6 @@ class Patient:
     on_dialysis: bool | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class PrimaryCancer:
     site: PrimarySite | None = None
@@ -322,7 +318,6 @@ class PrimaryCancer:
     prior_mcrpc_lines: int | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class ExtraSkeletalDisease:
     visceral: bool | None = None
@@ -330,7 +325,6 @@ class ExtraSkeletalDisease:
     nodal: bool | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Pain:
     #: Worst pain on a 0–10 numeric rating scale.
@@ -340,7 +334,6 @@ class Pain:
     new_thigh_hip_groin_pain: bool | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Neurology:
     deficit: bool | None = None
@@ -359,7 +352,6 @@ class Neurology:
     compression_levels: int | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class DentalStatus:
     last_exam_date: date | None = None
@@ -370,7 +362,6 @@ class DentalStatus:
     ill_fitting_dentures: bool | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Lesion:
     id: str
@@ -415,7 +406,6 @@ class Lesion:
         return self.bone in LONG_BONES
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class LabResult:
     analyte: LabAnalyte
@@ -425,7 +415,6 @@ class LabResult:
     taken_at: date
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class BoneTargetedAgentCourse:
     agent: BoneTargetedAgent
@@ -438,7 +427,6 @@ class BoneTargetedAgentCourse:
     withheld_since: date | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class SystemicTherapy:
     kind: SystemicTherapyKind
@@ -449,7 +437,6 @@ class SystemicTherapy:
     planned: bool = False
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class RadiotherapyCourse:
     lesion_id: str | None = None
@@ -462,7 +449,6 @@ class RadiotherapyCourse:
     end: date | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Surgery:
     kind: SurgeryKind
@@ -471,7 +457,6 @@ class Surgery:
     performed_on: date | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class RadioisotopeCourse:
     agent: Radioisotope
@@ -482,7 +467,6 @@ class RadioisotopeCourse:
     planned: bool = False
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class ImagingStudy:
     modality: ImagingModality
@@ -490,7 +474,6 @@ class ImagingStudy:
     region: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
     patient: Patient = field(default_factory=Patient)

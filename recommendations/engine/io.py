@@ -8,18 +8,18 @@ and 100"]}``. Nothing here touches files or the clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import PydanticCustomError
 
 from . import facts as F
 from .catalogue import RULES
-from .common import Section, Source
-from .fastinit import fast_new
+from .common import Source
 from .plan import BoardNote, DraftPlan, Flag, MissingData, PlanItem, RequiredSpecialty
 from .scores import (
     CreatinineClearance,
@@ -28,11 +28,11 @@ from .scores import (
     ScoreComponent,
     SinsResult,
     ZoledronicDoseBand,
-    mirels_category,
-    sins_category,
 )
 
 SCHEMA_VERSION = 1
+
+T = TypeVar("T")
 
 
 class FactsValidationError(ValueError):
@@ -415,90 +415,40 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
     return err
 
 
-# Facts objects built per case: constructor functions (see fastinit). The flat list
-# entries are built positionally from the models' ``__dict__`` values, in field order:
-# checked here at import, since a keyword call per entry (``Lesion(**les.__dict__)``)
-# goes through a dict.
-_new_case_facts = fast_new(F.CaseFacts)
-_new_patient = fast_new(F.Patient)
-_new_primary = fast_new(F.PrimaryCancer)
-_new_extraskeletal = fast_new(F.ExtraSkeletalDisease)
-_new_pain = fast_new(F.Pain)
-_new_neurology = fast_new(F.Neurology)
-_new_dental = fast_new(F.DentalStatus)
-_new_lab = fast_new(F.LabResult)
-_new_lesion = fast_new(F.Lesion)
-_new_bta_course = fast_new(F.BoneTargetedAgentCourse)
-_new_systemic = fast_new(F.SystemicTherapy)
-_new_rt_course = fast_new(F.RadiotherapyCourse)
-_new_surgery = fast_new(F.Surgery)
-_new_radioisotope = fast_new(F.RadioisotopeCourse)
-_new_imaging = fast_new(F.ImagingStudy)
-for _model, _cls in (
-    (LesionIn, F.Lesion),
-    (BtaCourseIn, F.BoneTargetedAgentCourse),
-    (SystemicIn, F.SystemicTherapy),
-    (RadiotherapyIn, F.RadiotherapyCourse),
-    (SurgeryIn, F.Surgery),
-    (RadioisotopeIn, F.RadioisotopeCourse),
-    (ImagingIn, F.ImagingStudy),
-):
-    if list(_model.model_fields) != [f.name for f in fields(_cls)]:  # pragma: no cover
-        raise RuntimeError(f"{_model.__name__} and {_cls.__name__} fields differ in order")
-
-
-def _lab(x: LabIn) -> F.LabResult:
-    return _new_lab(x.analyte, x.value, x.unit, x.taken_at)
+def _record(cls: Callable[..., T], model: BaseModel) -> T:
+    """A facts dataclass from its flat input model (same field names, validated values)."""
+    return cls(**dict(model))
 
 
 def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
-    # The list entries are flat models whose field names are the dataclass's: their
-    # ``__dict__`` holds exactly the validated field values, in order. ``model_dump()``
-    # would serialise a copy of each first (~1 µs per entry, to the same values).
-    p, pr, n, d, x, pain = m.patient, m.primary, m.neurology, m.dental, m.extraskeletal, m.pain
-    # Positional, in field order (the comments name them): with this many keyword
-    # arguments the call would go through a dict.
-    return _new_case_facts(
-        _new_patient(
-            p.sex, p.age_years, p.date_of_birth, p.weight_kg, p.weight_date, p.on_dialysis
+    return F.CaseFacts(
+        patient=_record(F.Patient, m.patient),
+        primary=_record(F.PrimaryCancer, m.primary),
+        extraskeletal=_record(F.ExtraSkeletalDisease, m.extraskeletal),
+        bone_disease_extent=m.bone_disease_extent,
+        ecog=m.ecog,
+        ecog_date=m.ecog_date,
+        expected_survival=m.expected_survival,
+        pain=_record(F.Pain, m.pain),
+        neurology=_record(F.Neurology, m.neurology),
+        dental=_record(F.DentalStatus, m.dental),
+        lesions=tuple(_record(F.Lesion, x) for x in m.lesions),
+        labs=tuple(_record(F.LabResult, x) for x in m.labs),
+        baseline_creatinine=_record(F.LabResult, m.baseline_creatinine)
+        if m.baseline_creatinine
+        else None,
+        bone_targeted_agents=tuple(
+            _record(F.BoneTargetedAgentCourse, x) for x in m.bone_targeted_agents
         ),
-        _new_primary(
-            pr.site, pr.histology, pr.castration_status, pr.receptor_status, pr.prior_mcrpc_lines
+        systemic_therapies=tuple(_record(F.SystemicTherapy, x) for x in m.systemic_therapies),
+        radiotherapy_courses=tuple(
+            _record(F.RadiotherapyCourse, x) for x in m.radiotherapy_courses
         ),
-        _new_extraskeletal(x.visceral, x.brain, x.nodal),
-        m.bone_disease_extent,
-        m.ecog,
-        m.ecog_date,
-        m.expected_survival,
-        _new_pain(pain.worst_nrs, pain.uncontrolled, pain.new_thigh_hip_groin_pain),
-        _new_neurology(
-            n.deficit,
-            n.suspected_cord_compression,
-            n.cord_compression_on_imaging,
-            n.onset_date,
-            n.mri_contraindicated,
-            n.paraplegic,
-            n.paraplegia_duration_hours,
-            n.paraplegia_onset,
-            n.compression_levels,
+        surgeries=tuple(_record(F.Surgery, x) for x in m.surgeries),
+        radioisotope_courses=tuple(
+            _record(F.RadioisotopeCourse, x) for x in m.radioisotope_courses
         ),
-        _new_dental(
-            d.last_exam_date,
-            d.invasive_work_pending,
-            d.unhealed_oral_lesions,
-            d.poor_oral_hygiene,
-            d.periodontal_disease,
-            d.ill_fitting_dentures,
-        ),
-        tuple([_new_lesion(*les.__dict__.values()) for les in m.lesions]),  # lesions
-        tuple([_lab(lab) for lab in m.labs]),  # labs
-        _lab(m.baseline_creatinine) if m.baseline_creatinine else None,  # baseline_creatinine
-        tuple([_new_bta_course(*c.__dict__.values()) for c in m.bone_targeted_agents]),
-        tuple([_new_systemic(*t.__dict__.values()) for t in m.systemic_therapies]),
-        tuple([_new_rt_course(*r.__dict__.values()) for r in m.radiotherapy_courses]),
-        tuple([_new_surgery(*s.__dict__.values()) for s in m.surgeries]),
-        tuple([_new_radioisotope(*r.__dict__.values()) for r in m.radioisotope_courses]),
-        tuple([_new_imaging(*i.__dict__.values()) for i in m.imaging]),
+        imaging=tuple(_record(F.ImagingStudy, x) for x in m.imaging),
     )
 
 
@@ -523,11 +473,6 @@ def facts_from_json(data: dict[str, Any], *, as_of: date | None = None) -> F.Cas
     return _to_facts(model)
 
 
-#: Field names of each facts dataclass, read once (``dataclasses.fields`` per call and
-#: ``asdict``'s deep copies cost ~1 ms per case; a meeting refresh builds 40).
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
@@ -535,12 +480,9 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
-    names = _FIELD_NAMES.get(type(value))
-    if names is None:
-        if not is_dataclass(value):
-            return value
-        names = _FIELD_NAMES.setdefault(type(value), tuple(f.name for f in fields(value)))
-    return {name: _jsonable(getattr(value, name)) for name in names}
+    if is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def facts_to_json(facts: F.CaseFacts) -> dict[str, Any]:
@@ -563,25 +505,13 @@ def case_facts_json_schema() -> dict[str, Any]:
 # ------------------------------------------------------------------ plan → JSON
 
 
-def _source_json(s: Source) -> dict[str, Any]:
+def _source(s: Source) -> dict[str, Any]:
     return {
         "primary": s.primary,
         "document": s.document,
         "evidence": str(s.evidence),
         "secondary": s.secondary,
     }
-
-
-#: Sources are immutable import-time constants cited by many items: each is converted
-#: once and copied per use (a copy is cheaper, and callers may still mutate their plan).
-_SOURCE_JSON: dict[Source, dict[str, Any]] = {}
-
-
-def _source(s: Source) -> dict[str, Any]:
-    cached = _SOURCE_JSON.get(s)
-    if cached is None:
-        cached = _SOURCE_JSON[s] = _source_json(s)
-    return cached.copy()
 
 
 def _component(c: ScoreComponent) -> dict[str, Any]:
@@ -592,27 +522,26 @@ def _component(c: ScoreComponent) -> dict[str, Any]:
         "finding": c.finding,
         "min_points": c.min_points,
         "max_points": c.max_points,
-        "points": c.min_points if c.min_points == c.max_points else None,  # c.points
-        "status": c.status._value_,
+        "points": c.points,
+        "status": str(c.status),
         "note": c.note,
     }
 
 
+def _category(category: StrEnum | None) -> str | None:
+    return str(category) if category is not None else None
+
+
 def _sins(s: SinsResult) -> dict[str, Any]:
-    # s.category is the common category of the range's ends, so derive it from them;
-    # fields read directly rather than through the result's properties.
-    lo, hi = s.total_min, s.total_max
-    cat_min = sins_category(lo)._value_
-    cat_max = sins_category(hi)._value_
     return {
         "lesion_id": s.lesion_id,
-        "level": s.level._value_ if s.level else None,
-        "total": lo if lo == hi else None,
+        "level": _category(s.level),
+        "total": s.total,
         "total_min": s.total_min,
         "total_max": s.total_max,
-        "category": cat_min if cat_min == cat_max else None,
-        "category_min": cat_min,
-        "category_max": cat_max,
+        "category": _category(s.category),
+        "category_min": str(s.category_min),
+        "category_max": str(s.category_max),
         "missing": list(s.missing),
         "undefined": list(s.undefined),
         "components": [_component(c) for c in s.components],
@@ -622,14 +551,12 @@ def _sins(s: SinsResult) -> dict[str, Any]:
 
 
 def _mirels(m: MirelsResult) -> dict[str, Any]:
-    lo, hi = m.total_min, m.total_max
-    cat_lo, cat_hi = mirels_category(lo), mirels_category(hi)  # m.category, inline
     return {
         "lesion_id": m.lesion_id,
-        "total": lo if lo == hi else None,
+        "total": m.total,
         "total_min": m.total_min,
         "total_max": m.total_max,
-        "category": cat_lo._value_ if cat_lo is cat_hi else None,
+        "category": _category(m.category),
         "missing": list(m.missing),
         "components": [_component(c) for c in m.components],
         "rule_ids": list(m.rule_ids),
@@ -690,84 +617,39 @@ def _renal(r: RenalCheck | None) -> dict[str, Any] | None:
     }
 
 
-#: Per catalogue code: its section and sources, and their JSON. An item, flag or note
-#: carrying exactly these (always, for the engine's own output) reuses the converted
-#: sources instead of converting (and hashing) each ``Source`` per plan.
-_CODE_JSON: dict[str, tuple[Section, tuple[Source, ...], str, tuple[dict[str, Any], ...]]] = {
-    info.code: (
-        r.section,
-        info.sources or r.sources,
-        r.section._value_,
-        tuple(_source_json(s) for s in (info.sources or r.sources)),
-    )
-    for r in RULES
-    for info in r.codes
-}
-
-
-def _parts(code: str, section: Section, sources: tuple[Source, ...]) -> tuple[str, list[Any]]:
-    """The section string and a fresh sources list (callers may mutate their plan)."""
-    known = _CODE_JSON.get(code)
-    if known is not None and known[0] is section and known[1] is sources:
-        return known[2], [d.copy() for d in known[3]]
-    return section._value_, [_source(s) for s in sources]
-
-
-#: A detail's keys (as the rule wrote them) → the same keys sorted. Bounded by the
-#: catalogue: each code's rule writes one or a few fixed key sets.
-_DETAIL_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _sorted_detail(detail: dict[str, Any]) -> dict[str, Any]:
-    """``dict(sorted(detail.items()))``, with each key set sorted once per process."""
-    keys = tuple(detail)
-    order = _DETAIL_ORDER.get(keys)
-    if order is None:
-        order = tuple(sorted(keys))
-        if len(_DETAIL_ORDER) < 4096:  # engine plans stay far below; others are not kept
-            _DETAIL_ORDER[keys] = order
-    out = {}
-    for k in order:  # a plain loop: cheaper here than dict(zip(...)) or a comprehension
-        out[k] = detail[k]
-    return out
-
-
 def _item(i: PlanItem) -> dict[str, Any]:
-    section, sources = _parts(i.code, i.section, i.sources)
     return {
         "code": i.code,
-        "section": section,
+        "section": str(i.section),
         "title": i.title,
-        "detail": _sorted_detail(i.detail),
+        "detail": dict(sorted(i.detail.items())),
         "rationale": i.rationale,
-        "urgency": i.urgency._value_,
+        "urgency": str(i.urgency),
         "rule_id": i.rule_id,
         "lesion_id": i.lesion_id,
-        "sources": sources,
+        "sources": [_source(s) for s in i.sources],
     }
 
 
 def _flag(f: Flag) -> dict[str, Any]:
-    section, sources = _parts(f.code, f.section, f.sources)
     return {
         "code": f.code,
-        "section": section,
-        "severity": f.severity._value_,
+        "section": str(f.section),
+        "severity": str(f.severity),
         "message": f.message,
         "rule_id": f.rule_id,
         "lesion_id": f.lesion_id,
-        "sources": sources,
+        "sources": [_source(s) for s in f.sources],
     }
 
 
 def _note(n: BoardNote) -> dict[str, Any]:
-    section, sources = _parts(n.code, n.section, n.sources)
     return {
         "code": n.code,
-        "section": section,
+        "section": str(n.section),
         "message": n.message,
         "rule_id": n.rule_id,
-        "sources": sources,
+        "sources": [_source(s) for s in n.sources],
     }
 
 

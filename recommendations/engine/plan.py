@@ -7,7 +7,6 @@ from datetime import date
 
 from .common import Detail, Section, Severity, Source, Supplier, Urgency
 from .facts import Specialty
-from .fastinit import fast_init
 from .scores import (
     CreatinineClearance,
     MirelsResult,
@@ -21,7 +20,6 @@ from .scores import (
 ENGINE_VERSION = "1.0.0"
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanItem:
     """One recommendation for the board to accept, modify or reject."""
@@ -41,7 +39,6 @@ class PlanItem:
     lesion_id: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A contraindication, warning, caution or piece of information."""
@@ -55,7 +52,6 @@ class Flag:
     lesion_id: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class BoardNote:
     """An unverified ([U]) statement shown to the board, never acted on by the engine."""
@@ -67,7 +63,6 @@ class BoardNote:
     sources: tuple[Source, ...]
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class MissingData:
     """A fact the coordinator should chase before the agenda is locked."""
@@ -87,7 +82,6 @@ class MissingData:
         return self.rule_ids[0]
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class RequiredSpecialty:
     """Section 8 quorum: who should be at the table for this case."""
@@ -99,7 +93,6 @@ class RequiredSpecialty:
     provisional: bool = False
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class DraftPlan:
     engine_version: str

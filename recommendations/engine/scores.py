@@ -7,13 +7,11 @@ and the rule IDs it applied. Nothing here reads a clock or guesses a value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from .facts import (
-    LONG_BONES,
-    LOWER_LIMB_BONES,
-    SPINAL_BONES,
     UPPER_LIMB_BONES,
     Alignment,
     Bone,
@@ -30,7 +28,6 @@ from .facts import (
     SpinalPain,
     VertebralLevel,
 )
-from .fastinit import fast_init, fast_new
 
 #: 1 mg/dL creatinine = 88.4 µmol/L (rules reference §1 "Renal function").
 UMOL_PER_MG_DL = 88.4
@@ -44,7 +41,6 @@ class ComponentStatus(StrEnum):
     UNDEFINED = "undefined"
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class ScoreComponent:
     name: str
@@ -67,36 +63,16 @@ class ScoreComponent:
         return f"{self.finding} {self.min_points}–{self.max_points}"
 
 
-# Score objects are built per lesion per evaluation: constructor functions (fastinit).
-_new_component = fast_new(ScoreComponent)
-# Enum members bound once: ``ComponentStatus.KNOWN`` is a slow lookup on Python 3.11.
-_KNOWN = ComponentStatus.KNOWN
-_MISSING = ComponentStatus.MISSING
-_UNDEFINED = ComponentStatus.UNDEFINED
-
-
 def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreComponent:
-    return _new_component(name, rule_id, fld, finding, pts, pts, _KNOWN)
+    return ScoreComponent(name, rule_id, fld, finding, pts, pts, ComponentStatus.KNOWN)
 
 
 def _missing(name: str, rule_id: str, fld: str, lo: int, hi: int) -> ScoreComponent:
-    return _new_component(name, rule_id, fld, f"{name} unknown", lo, hi, _MISSING)
-
-
-def _described(c: ScoreComponent) -> tuple[ScoreComponent, str]:
-    """A component built once at import, with its ``describe()`` text built once too."""
-    return c, c.describe()
-
-
-#: Score points and totals as text: all small, so looked up rather than formatted (an
-#: int's str() is one of the costlier steps in building a result's text).
-_POINTS_TEXT = tuple(str(n) for n in range(100))
+    return ScoreComponent(name, rule_id, fld, f"{name} unknown", lo, hi, ComponentStatus.MISSING)
 
 
 def _total_text(lo: int, hi: int) -> str:
-    if lo == hi:
-        return _POINTS_TEXT[lo] if 0 <= lo < 100 else str(lo)
-    return f"{lo}–{hi}"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 # --------------------------------------------------------------------------- SINS
@@ -108,26 +84,20 @@ class SinsCategory(StrEnum):
     UNSTABLE = "unstable"
 
 
-# Bound once: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
-_STABLE = SinsCategory.STABLE
-_POTENTIALLY_UNSTABLE = SinsCategory.POTENTIALLY_UNSTABLE
-_UNSTABLE = SinsCategory.UNSTABLE
-
-
 def sins_category(total: int) -> SinsCategory:
     """SINS-07: 0–6 stable, 7–12 indeterminate (potentially unstable), 13–18 unstable."""
     if total <= 6:
-        return _STABLE
+        return SinsCategory.STABLE
     if total <= 12:
-        return _POTENTIALLY_UNSTABLE
-    return _UNSTABLE
+        return SinsCategory.POTENTIALLY_UNSTABLE
+    return SinsCategory.UNSTABLE
 
 
-_LEVEL_ORDER = {level: i for i, level in enumerate(VertebralLevel)}
+_LEVELS = list(VertebralLevel)  # C1 … S5, in anatomical order
 
 
 def _between(level: VertebralLevel, first: VertebralLevel, last: VertebralLevel) -> bool:
-    return _LEVEL_ORDER[first] <= _LEVEL_ORDER[level] <= _LEVEL_ORDER[last]
+    return _LEVELS.index(first) <= _LEVELS.index(level) <= _LEVELS.index(last)
 
 
 def sins_location(level: VertebralLevel) -> tuple[str, int]:
@@ -206,7 +176,6 @@ def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent
     return _known(name, rid, fld, f"no collapse, {body:g} % of body involved", 0)
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class SinsResult:
     lesion_id: str
@@ -215,9 +184,8 @@ class SinsResult:
     total_min: int
     total_max: int
     rule_ids: tuple[str, ...]
-    #: ``describe()``: built with the result from the components' texts (SURG-02 and the
-    #: plan JSON quote it).
-    text: str = field(repr=False, compare=False)
+    #: The total and every component, as SURG-02 and the plan quote it (``describe()``).
+    text: str
 
     @property
     def total(self) -> int | None:
@@ -238,94 +206,86 @@ class SinsResult:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        if self.total_min == self.total_max:
-            return ()  # a missing component always spans a range
-        return tuple([c.field for c in self.components if c.status is _MISSING])
+        return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
 
     @property
     def undefined(self) -> tuple[str, ...]:
-        if self.total_min == self.total_max:
-            return ()  # an undefined component (50 % collapse) spans 2–3
-        return tuple([c.field for c in self.components if c.status is _UNDEFINED])
+        return tuple(c.field for c in self.components if c.status is ComponentStatus.UNDEFINED)
 
     def total_text(self) -> str:
-        lo, hi = self.total_min, self.total_max
-        return str(lo) if lo == hi else f"{lo}–{hi}"
+        return _total_text(self.total_min, self.total_max)
 
     def describe(self) -> str:
         return self.text
 
 
-# The components read from an enum field depend on that value alone and are immutable, so
-# they are built once here; ``sins_score`` only picks them (and builds the collapse
-# component, which reads numbers). Same components as before, without rebuilding ~6
-# objects and their strings per spinal lesion per evaluation.
-# Each is kept with its ``describe()`` text, from which ``sins_score`` builds the result's.
-_SINS_LOCATION_MISSING = _described(_missing("location", "SINS-01", "vertebral_level", 0, 3))
-_SINS_LOCATION = {
-    level: _described(_known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts))
-    for level in VertebralLevel
-    for kind, pts in (sins_location(level),)
-}
-_SINS_PAIN_MISSING = _described(_missing("pain", "SINS-02", "spinal_pain", 0, 3))
-_SINS_PAIN_COMPONENT = {
-    p: _described(_known("pain", "SINS-02", "spinal_pain", _SINS_PAIN_TEXT[p], _SINS_PAIN[p]))
-    for p in SpinalPain
-}
-_SINS_LESION_MISSING = _described(_missing("bone lesion", "SINS-03", "lesion_type", 0, 2))
-_SINS_LESION_COMPONENT = {
-    t: _described(_known("bone lesion", "SINS-03", "lesion_type", str(t), _SINS_LESION[t]))
-    for t in LesionType
-}
-_SINS_ALIGN_MISSING = _described(_missing("alignment", "SINS-04", "alignment", 0, 4))
-_SINS_ALIGN_COMPONENT = {
-    a: _described(_known("alignment", "SINS-04", "alignment", _SINS_ALIGN_TEXT[a], _SINS_ALIGN[a]))
-    for a in Alignment
-}
-_SINS_PL_MISSING = _described(_missing("posterolateral", "SINS-06", "posterolateral", 0, 3))
-_SINS_PL_COMPONENT = {
-    p: _described(
-        _known("posterolateral", "SINS-06", "posterolateral", f"{p} posterolateral", _SINS_PL[p])
+# The components below depend on one enum finding alone and are immutable: cached, so
+# every lesion with the same finding shares one.
+@cache
+def _sins_location(level: VertebralLevel | None) -> ScoreComponent:
+    if level is None:
+        return _missing("location", "SINS-01", "vertebral_level", 0, 3)
+    kind, pts = sins_location(level)
+    return _known("location", "SINS-01", "vertebral_level", f"{level} {kind}", pts)
+
+
+@cache
+def _sins_pain(pain: SpinalPain | None) -> ScoreComponent:
+    if pain is None:
+        return _missing("pain", "SINS-02", "spinal_pain", 0, 3)
+    return _known("pain", "SINS-02", "spinal_pain", _SINS_PAIN_TEXT[pain], _SINS_PAIN[pain])
+
+
+@cache
+def _sins_lesion(kind: LesionType | None) -> ScoreComponent:
+    if kind is None:
+        return _missing("bone lesion", "SINS-03", "lesion_type", 0, 2)
+    return _known("bone lesion", "SINS-03", "lesion_type", str(kind), _SINS_LESION[kind])
+
+
+@cache
+def _sins_alignment(align: Alignment | None) -> ScoreComponent:
+    if align is None:
+        return _missing("alignment", "SINS-04", "alignment", 0, 4)
+    return _known("alignment", "SINS-04", "alignment", _SINS_ALIGN_TEXT[align], _SINS_ALIGN[align])
+
+
+@cache
+def _sins_posterolateral(pl: PosterolateralInvolvement | None) -> ScoreComponent:
+    if pl is None:
+        return _missing("posterolateral", "SINS-06", "posterolateral", 0, 3)
+    return _known(
+        "posterolateral", "SINS-06", "posterolateral", f"{pl} posterolateral", _SINS_PL[pl]
     )
-    for p in PosterolateralInvolvement
-}
+
+
 _SINS_RULE_IDS = ("SINS-01", "SINS-02", "SINS-03", "SINS-04", "SINS-05", "SINS-06", "SINS-07")
-_SINS_RULE_IDS_RANGE = (*_SINS_RULE_IDS, "SINS-08")
-
-
-_new_sins = fast_new(SinsResult)
 
 
 def sins_score(lesion: Lesion) -> SinsResult:
     """SINS-01..08 for one spinal lesion (Fisher, Spine 2010;35:E1221)."""
-    if lesion.bone not in SPINAL_BONES:  # lesion.is_spinal without a property call
+    if not lesion.is_spinal:
         raise ValueError(f"lesion {lesion.id}: SINS applies to the spine, not {lesion.bone}")
-    level = lesion.vertebral_level
-    pain = lesion.spinal_pain
-    kind = lesion.lesion_type
-    align = lesion.alignment
-    pl = lesion.posterolateral
-    c1, t1 = _SINS_LOCATION_MISSING if level is None else _SINS_LOCATION[level]
-    c2, t2 = _SINS_PAIN_MISSING if pain is None else _SINS_PAIN_COMPONENT[pain]
-    c3, t3 = _SINS_LESION_MISSING if kind is None else _SINS_LESION_COMPONENT[kind]
-    c4, t4 = _SINS_ALIGN_MISSING if align is None else _SINS_ALIGN_COMPONENT[align]
-    c5 = _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent)
-    c6, t6 = _SINS_PL_MISSING if pl is None else _SINS_PL_COMPONENT[pl]
-    comps = (c1, c2, c3, c4, c5, c6)
-    # Spelt out rather than sum(<genexpr>): a generator costs more than these additions.
-    lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points + c5.min_points
-    lo += c6.min_points
-    hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points + c5.max_points
-    hi += c6.max_points
-    text = f"SINS {_total_text(lo, hi)} ({t1}, {t2}, {t3}, {t4}, {c5.describe()}, {t6})"
-    return _new_sins(
-        lesion.id,
-        level,
-        comps,
-        lo,
-        hi,
-        _SINS_RULE_IDS if lo == hi else _SINS_RULE_IDS_RANGE,
-        text,
+    components = (
+        _sins_location(lesion.vertebral_level),
+        _sins_pain(lesion.spinal_pain),
+        _sins_lesion(lesion.lesion_type),
+        _sins_alignment(lesion.alignment),
+        _sins_collapse(lesion.collapse_percent, lesion.body_involvement_percent),
+        _sins_posterolateral(lesion.posterolateral),
+    )
+    lo = sum(c.min_points for c in components)
+    hi = sum(c.max_points for c in components)
+    parts = ", ".join(c.describe() for c in components)
+    return SinsResult(
+        lesion_id=lesion.id,
+        level=lesion.vertebral_level,
+        components=components,
+        total_min=lo,
+        total_max=hi,
+        # SINS-08: a range means components are missing.
+        rule_ids=_SINS_RULE_IDS if lo == hi else (*_SINS_RULE_IDS, "SINS-08"),
+        text=f"SINS {_total_text(lo, hi)} ({parts})",
     )
 
 
@@ -338,18 +298,13 @@ class MirelsCategory(StrEnum):
     HIGH = "high"
 
 
-_LOW = MirelsCategory.LOW  # bound once, as for SINS
-_BORDERLINE = MirelsCategory.BORDERLINE
-_HIGH = MirelsCategory.HIGH
-
-
 def mirels_category(total: int) -> MirelsCategory:
     """MIR-02: ≤ 7 low, 8 borderline, ≥ 9 high."""
     if total <= 7:
-        return _LOW
+        return MirelsCategory.LOW
     if total == 8:
-        return _BORDERLINE
-    return _HIGH
+        return MirelsCategory.BORDERLINE
+    return MirelsCategory.HIGH
 
 
 #: Why 8 is shown as borderline (MIR-02): the abstract and the later literature differ.
@@ -374,7 +329,6 @@ _MIR_SIZE_TEXT = {
 }
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class MirelsResult:
     lesion_id: str
@@ -382,8 +336,8 @@ class MirelsResult:
     total_min: int
     total_max: int
     rule_ids: tuple[str, ...]
-    #: ``describe()``: built with the result (SURG-01 and the plan JSON quote it).
-    text: str = field(repr=False, compare=False)
+    #: The total and every component, as SURG-01 and the plan quote it (``describe()``).
+    text: str
 
     @property
     def total(self) -> int | None:
@@ -396,18 +350,16 @@ class MirelsResult:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        if self.total_min == self.total_max:
-            return ()  # a missing component always spans a range
-        return tuple([c.field for c in self.components if c.status is _MISSING])
+        return tuple(c.field for c in self.components if c.status is ComponentStatus.MISSING)
 
     def total_text(self) -> str:
-        lo, hi = self.total_min, self.total_max
-        return str(lo) if lo == hi else f"{lo}–{hi}"
+        return _total_text(self.total_min, self.total_max)
 
     def describe(self) -> str:
         return self.text
 
 
+@cache
 def _mirels_site(bone: Bone, segment: LongBoneSegment | None) -> ScoreComponent:
     if bone in UPPER_LIMB_BONES:
         return _known("site", "MIR-01", "bone", f"{bone} (upper limb)", 1)
@@ -419,47 +371,48 @@ def _mirels_site(bone: Bone, segment: LongBoneSegment | None) -> ScoreComponent:
     return _known("site", "MIR-01", "bone", f"{bone} (lower limb)", 2)
 
 
-# As for SINS: every component read from enum fields is built once, here.
-_MIR_SITE_COMPONENT = {
-    (bone, seg): _described(_mirels_site(bone, seg))
-    for bone in (*UPPER_LIMB_BONES, *LOWER_LIMB_BONES)
-    for seg in (None, *LongBoneSegment)
-}
-_MIR_PAIN_MISSING = _described(_missing("pain", "MIR-01", "limb_pain", 1, 3))
-_MIR_PAIN_COMPONENT = {
-    p: _described(_known("pain", "MIR-01", "limb_pain", f"{p} pain", _MIR_PAIN[p]))
-    for p in LimbPain
-}
-_MIR_LESION_MISSING = _described(_missing("lesion", "MIR-01", "lesion_type", 1, 3))
-_MIR_LESION_COMPONENT = {
-    t: _described(_known("lesion", "MIR-01", "lesion_type", str(t), _MIR_LESION[t]))
-    for t in LesionType
-}
-_MIR_SIZE_MISSING = _described(_missing("size", "MIR-01", "cortical_involvement", 1, 3))
-_MIR_SIZE_COMPONENT = {
-    c: _described(_known("size", "MIR-01", "cortical_involvement", _MIR_SIZE_TEXT[c], _MIR_SIZE[c]))
-    for c in CorticalInvolvement
-}
+@cache
+def _mirels_pain(pain: LimbPain | None) -> ScoreComponent:
+    if pain is None:
+        return _missing("pain", "MIR-01", "limb_pain", 1, 3)
+    return _known("pain", "MIR-01", "limb_pain", f"{pain} pain", _MIR_PAIN[pain])
 
 
-_new_mirels = fast_new(MirelsResult)
+@cache
+def _mirels_lesion(kind: LesionType | None) -> ScoreComponent:
+    if kind is None:
+        return _missing("lesion", "MIR-01", "lesion_type", 1, 3)
+    return _known("lesion", "MIR-01", "lesion_type", str(kind), _MIR_LESION[kind])
+
+
+@cache
+def _mirels_size(size: CorticalInvolvement | None) -> ScoreComponent:
+    if size is None:
+        return _missing("size", "MIR-01", "cortical_involvement", 1, 3)
+    return _known("size", "MIR-01", "cortical_involvement", _MIR_SIZE_TEXT[size], _MIR_SIZE[size])
 
 
 def mirels_score(lesion: Lesion) -> MirelsResult:
     """MIR-01/02 for one long-bone lesion (Mirels, Clin Orthop 1989;249:256)."""
-    if lesion.bone not in LONG_BONES:  # lesion.is_long_bone, idem
+    if not lesion.is_long_bone:
         raise ValueError(f"lesion {lesion.id}: Mirels applies to long bones, not {lesion.bone}")
-    pain = lesion.limb_pain
-    kind = lesion.lesion_type
-    size = lesion.cortical_involvement
-    c1, t1 = _MIR_SITE_COMPONENT[lesion.bone, lesion.long_bone_segment]
-    c2, t2 = _MIR_PAIN_MISSING if pain is None else _MIR_PAIN_COMPONENT[pain]
-    c3, t3 = _MIR_LESION_MISSING if kind is None else _MIR_LESION_COMPONENT[kind]
-    c4, t4 = _MIR_SIZE_MISSING if size is None else _MIR_SIZE_COMPONENT[size]
-    lo = c1.min_points + c2.min_points + c3.min_points + c4.min_points
-    hi = c1.max_points + c2.max_points + c3.max_points + c4.max_points
-    text = f"Mirels {_total_text(lo, hi)} ({t1}, {t2}, {t3}, {t4})"
-    return _new_mirels(lesion.id, (c1, c2, c3, c4), lo, hi, ("MIR-01", "MIR-02"), text)
+    components = (
+        _mirels_site(lesion.bone, lesion.long_bone_segment),
+        _mirels_pain(lesion.limb_pain),
+        _mirels_lesion(lesion.lesion_type),
+        _mirels_size(lesion.cortical_involvement),
+    )
+    lo = sum(c.min_points for c in components)
+    hi = sum(c.max_points for c in components)
+    parts = ", ".join(c.describe() for c in components)
+    return MirelsResult(
+        lesion_id=lesion.id,
+        components=components,
+        total_min=lo,
+        total_max=hi,
+        rule_ids=("MIR-01", "MIR-02"),
+        text=f"Mirels {_total_text(lo, hi)} ({parts})",
+    )
 
 
 # --------------------------------------------------------------------------- renal
@@ -469,27 +422,19 @@ class UnitError(ValueError):
     """A lab value whose unit is missing or wrong for the analyte; never guessed."""
 
 
-# Bound once: on Python 3.11 every ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
-_MG_DL = LabUnit.MG_DL
-_UMOL_L = LabUnit.UMOL_L
-_CREATININE = LabAnalyte.CREATININE
-_FEMALE = Sex.FEMALE
-
-
 def creatinine_mg_dl(value: float, unit: LabUnit | None) -> float:
     """Serum creatinine in mg/dL (µmol/L ÷ 88.4), rounded to 4 decimals.
 
     The rounding keeps float noise (e.g. 123.76 / 88.4) from moving a value across the
     BTA-04 thresholds; laboratories report far fewer digits.
     """
-    if unit is _MG_DL:
+    if unit is LabUnit.MG_DL:
         return round(float(value), 4)
-    if unit is _UMOL_L:
+    if unit is LabUnit.UMOL_L:
         return round(float(value) / UMOL_PER_MG_DL, 4)
     raise UnitError(f"creatinine unit {unit!r} is not mg/dL or umol/L; the unit is never guessed")
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class CreatinineClearance:
     """Cockcroft–Gault, actual body weight (CRCL-01).
@@ -523,16 +468,13 @@ class CreatinineClearance:
             return "creatinine clearance not computable (missing: " + ", ".join(self.missing) + ")"
         if self.creatinine is None:  # unreachable: a value implies its creatinine
             return "creatinine clearance not computable"
-        female = " × 0.85 (female)" if self.sex is _FEMALE else ""
+        female = " × 0.85 (female)" if self.sex is Sex.FEMALE else ""
         return (
             f"CrCl {self.value_ml_min:g} mL/min (Cockcroft–Gault: (140 − {self.age_years}) × "
             f"{self.weight_kg:g} kg / (72 × {self.creatinine_mg_dl:g} mg/dL){female}; "
             f"creatinine {self.creatinine.value:g} {self.creatinine.unit} on "
             f"{self.creatinine.taken_at.isoformat()})"
         )
-
-
-_new_clearance = fast_new(CreatinineClearance)
 
 
 def cockcroft_gault(
@@ -549,7 +491,7 @@ def cockcroft_gault(
     missing: list[str] = []
     scr: float | None = None
     if creatinine is not None:
-        if creatinine.analyte is not _CREATININE:
+        if creatinine.analyte is not LabAnalyte.CREATININE:
             raise ValueError(f"expected a creatinine result, got {creatinine.analyte}")
         scr = creatinine_mg_dl(creatinine.value, creatinine.unit)
         if scr <= 0:
@@ -565,13 +507,20 @@ def cockcroft_gault(
     value: float | None = None
     if age_years is not None and weight_kg is not None and scr is not None and sex is not None:
         raw = (140 - age_years) * weight_kg / (72 * scr)
-        if sex is _FEMALE:
+        if sex is Sex.FEMALE:
             raw *= 0.85
         value = round(raw, 1)
-    return _new_clearance(value, age_years, weight_kg, sex, creatinine, scr, tuple(missing))
+    return CreatinineClearance(
+        value_ml_min=value,
+        age_years=age_years,
+        weight_kg=weight_kg,
+        sex=sex,
+        creatinine=creatinine,
+        creatinine_mg_dl=scr,
+        missing=tuple(missing),
+    )
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class ZoledronicDoseBand:
     """BTA-03 (Zometa label): dose by baseline creatinine clearance."""
@@ -587,9 +536,6 @@ class ZoledronicDoseBand:
     rule_ids: tuple[str, ...] = ("BTA-03",)
 
 
-_new_band = fast_new(ZoledronicDoseBand)
-
-
 def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
     """Label bands: > 60 → 4.0; 50–60 → 3.5; 40–49 → 3.3; 30–39 → 3.0; < 30 → none.
 
@@ -599,41 +545,53 @@ def zoledronic_dose_band(crcl_ml_min: float) -> ZoledronicDoseBand:
     """
     x = crcl_ml_min
     if x > 60:
-        return _new_band(x, "> 60", 4.0, True, False, f"CrCl {x:g} > 60 mL/min: 4.0 mg")
+        return _band(x, "> 60", 4.0, f"CrCl {x:g} > 60 mL/min: 4.0 mg")
     if 50 <= x <= 60:
-        return _new_band(x, "50–60", 3.5, True, False, f"CrCl {x:g} in 50–60 mL/min: 3.5 mg")
+        return _band(x, "50–60", 3.5, f"CrCl {x:g} in 50–60 mL/min: 3.5 mg")
     if 49 < x < 50:
-        return _new_band(
+        return _band(
             x,
             "40–49",
             3.3,
-            True,
-            True,
             f"CrCl {x:g} mL/min lies between the label's 40–49 and 50–60 bands; it has not "
             "reached 50, so the 40–49 band (3.3 mg) was used",
+            between_bands=True,
         )
     if 40 <= x <= 49:
-        return _new_band(x, "40–49", 3.3, True, False, f"CrCl {x:g} in 40–49 mL/min: 3.3 mg")
+        return _band(x, "40–49", 3.3, f"CrCl {x:g} in 40–49 mL/min: 3.3 mg")
     if 39 < x < 40:
-        return _new_band(
+        return _band(
             x,
             "30–39",
             3.0,
-            True,
-            True,
             f"CrCl {x:g} mL/min lies between the label's 30–39 and 40–49 bands; it has not "
             "reached 40, so the 30–39 band (3.0 mg) was used",
+            between_bands=True,
         )
     if 30 <= x <= 39:
-        return _new_band(x, "30–39", 3.0, True, False, f"CrCl {x:g} in 30–39 mL/min: 3.0 mg")
-    return _new_band(
-        x,
-        "< 30",
-        None,
-        False,
-        False,
-        f"CrCl {x:g} < 30 mL/min: zoledronic acid not recommended (BTA-07); consider denosumab",
-        ("BTA-03", "BTA-07"),
+        return _band(x, "30–39", 3.0, f"CrCl {x:g} in 30–39 mL/min: 3.0 mg")
+    return ZoledronicDoseBand(
+        crcl_ml_min=x,
+        band="< 30",
+        dose_mg=None,
+        recommended=False,
+        between_bands=False,
+        explanation=f"CrCl {x:g} < 30 mL/min: zoledronic acid not recommended (BTA-07); "
+        "consider denosumab",
+        rule_ids=("BTA-03", "BTA-07"),
+    )
+
+
+def _band(
+    x: float, band: str, dose_mg: float, explanation: str, *, between_bands: bool = False
+) -> ZoledronicDoseBand:
+    return ZoledronicDoseBand(
+        crcl_ml_min=x,
+        band=band,
+        dose_mg=dose_mg,
+        recommended=True,
+        between_bands=between_bands,
+        explanation=explanation,
     )
 
 
@@ -651,7 +609,6 @@ RISE_FROM_ABNORMAL_MG_DL = 1.0
 RESUME_WITHIN_FRACTION = 0.10
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class RenalCheck:
     """BTA-04: withhold zoledronic acid on a creatinine rise; resume within 10 %."""
@@ -684,8 +641,7 @@ def zoledronic_renal_check(
             action = RenalAction.RESUME
             text = (
                 f"{base}: back within 10 % of baseline (≤ {limit:g}) — resume at the "
-                "pre-interruption "
-                f"dose"
+                "pre-interruption dose"
             )
         else:
             action = RenalAction.KEEP_WITHHOLDING
@@ -696,4 +652,13 @@ def zoledronic_renal_check(
     else:
         action = RenalAction.GIVE
         text = f"{base}: below the withhold threshold"
-    return RenalCheck(baseline_mg_dl, latest_mg_dl, normal, rise, threshold, limit, action, text)
+    return RenalCheck(
+        baseline_mg_dl=baseline_mg_dl,
+        latest_mg_dl=latest_mg_dl,
+        baseline_normal=normal,
+        rise_mg_dl=rise,
+        withhold_threshold_mg_dl=threshold,
+        resume_limit_mg_dl=limit,
+        action=action,
+        explanation=text,
+    )

@@ -14,18 +14,18 @@ from .base import Finding, Item, Missing, Prior, item_code, rule
 
 def _recent(ctx: Context, modalities: Collection[ImagingModality]) -> date | None:
     """Date of the most recent study of these modalities within the window, if any."""
-    best = None
-    for s in ctx.facts.imaging:
-        if (
-            s.modality in modalities
+    return max(
+        (
+            s.performed_on
+            for s in ctx.facts.imaging
+            if s.modality in modalities
             and 0 <= (ctx.as_of - s.performed_on).days <= IMAGING_RECENT_DAYS
-        ):
-            if best is None or s.performed_on > best:
-                best = s.performed_on
-    return best
+        ),
+        default=None,
+    )
 
 
-# CT first line (PET-CT counts); built once (Enum.MEMBER lookups are slow on Python 3.11).
+# CT first line (PET-CT counts).
 _CT_STUDIES = frozenset(
     {ImagingModality.CT, ImagingModality.PET_CT_FDG, ImagingModality.PET_CT_PSMA}
 )

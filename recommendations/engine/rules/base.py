@@ -10,14 +10,17 @@ declared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import wraps
+from typing import TypeVar, cast
 
 from ..common import Detail, Section, Severity, Source, Supplier, Urgency
 from ..context import Context
 from ..facts import Specialty
-from ..fastinit import fast_init, fast_new, mutable_twin
 from ..plan import BoardNote, Flag, PlanItem
+
+T = TypeVar("T")
 
 
 class CodeKind(StrEnum):
@@ -26,7 +29,6 @@ class CodeKind(StrEnum):
     NOTE = "note"
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class CodeInfo:
     """One stable output code and what it means (the catalogue lists them all)."""
@@ -45,20 +47,23 @@ class CodeInfo:
 
 # ------------------------------------------------------------------ findings
 #
-# A rule's plan items, flags and notes are built as the plan's own objects: ``Item``,
-# ``Flagged`` and ``Note`` fill in the section, title, rule ID, severity and sources from
-# the code's catalogue entry (registered by ``rule()`` below). Building a finding first
-# and copying it into a second, plan-shaped object cost about a third of ``evaluate``.
+# A rule's plan items, flags and notes are the plan's own objects: ``Item``, ``Flagged``
+# and ``Note`` fill in the section, title, rule ID, severity and sources from the code's
+# catalogue entry (registered by ``rule()`` below), so a rule names only the code and
+# what this case adds.
 
-#: Per declared code: (section, title, rule ID, sources, severity for flags).
-_CODE_META: dict[str, tuple[Section, str, str, tuple[Source, ...], Severity]] = {}
 
-# Findings are built many times per evaluation. Items and flags are filled in place on
-# their classes' mutable twins (see fastinit): one call per finding rather than Item or
-# Flagged plus a constructor function; notes (rarer) use a constructor function.
-_PlanItemTwin = mutable_twin(PlanItem)
-_FlagTwin = mutable_twin(Flag)
-_new_note = fast_new(BoardNote)
+@dataclass(frozen=True, slots=True)
+class _CodeMeta:
+    section: Section
+    title: str
+    rule_id: str
+    sources: tuple[Source, ...]
+    severity: Severity
+
+
+#: Every declared code's metadata, filled by ``rule()``.
+_CODE_META: dict[str, _CodeMeta] = {}
 
 
 def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanItem
@@ -69,65 +74,60 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
     lesion_id: str | None = None,
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
-    section, title, rule_id, sources, _ = _CODE_META[code]
-    # Every PlanItem field, in declaration order (checked at import, below Flagged).
-    item = _PlanItemTwin()
-    item.code = code
-    item.section = section
-    item.title = title
-    item.detail = detail
-    item.rationale = rationale
-    item.urgency = urgency
-    item.rule_id = rule_id
-    item.sources = sources
-    item.lesion_id = lesion_id
-    item.__class__ = PlanItem
-    made: PlanItem = item
-    return made
+    meta = _CODE_META[code]
+    return PlanItem(
+        code=code,
+        section=meta.section,
+        title=meta.title,
+        detail=detail,
+        rationale=rationale,
+        urgency=urgency,
+        rule_id=meta.rule_id,
+        sources=meta.sources,
+        lesion_id=lesion_id,
+    )
 
 
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
     """A flag with its declared severity (``KeyError`` for an undeclared code)."""
-    section, _, rule_id, sources, severity = _CODE_META[code]
-    flag = _FlagTwin()  # as in Item: every Flag field, in declaration order
-    flag.code = code
-    flag.section = section
-    flag.severity = severity
-    flag.message = message
-    flag.rule_id = rule_id
-    flag.sources = sources
-    flag.lesion_id = lesion_id
-    flag.__class__ = Flag
-    made: Flag = flag
-    return made
-
-
-# Item() and Flagged() set their classes' fields one by one: fail at import if they change.
-_ITEM_FIELDS = "code section title detail rationale urgency rule_id sources lesion_id"
-_FLAG_FIELDS = "code section severity message rule_id sources lesion_id"
-for _cls, _names in ((PlanItem, _ITEM_FIELDS), (Flag, _FLAG_FIELDS)):
-    if [f.name for f in fields(_cls)] != _names.split():  # pragma: no cover
-        raise RuntimeError(f"{_cls.__name__}'s fields changed: update Item() / Flagged()")
+    meta = _CODE_META[code]
+    return Flag(
+        code=code,
+        section=meta.section,
+        severity=meta.severity,
+        message=message,
+        rule_id=meta.rule_id,
+        sources=meta.sources,
+        lesion_id=lesion_id,
+    )
 
 
 def Note(code: str, message: str) -> BoardNote:  # noqa: N802
     """A board note (``KeyError`` for an undeclared code)."""
-    section, _, rule_id, sources, _ = _CODE_META[code]
-    return _new_note(code, section, message, rule_id, sources)
+    meta = _CODE_META[code]
+    return BoardNote(
+        code=code,
+        section=meta.section,
+        message=message,
+        rule_id=meta.rule_id,
+        sources=meta.sources,
+    )
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Missing:
+    """A fact to chase: ``field`` is its path in the case-facts JSON."""
+
     field: str
     why: str
     supplied_by: Supplier
     lesion_id: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Quorum:
+    """A specialty that should be at the table, and why (MDT-01)."""
+
     specialty: Specialty
     reason: str
     provisional: bool = False
@@ -136,120 +136,89 @@ class Quorum:
 Finding = PlanItem | Flag | BoardNote | Missing | Quorum
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Prior:
     """Findings of the rules already run, by kind (read-only for rules).
 
     ``evaluate`` builds the plan from these lists once every rule has run.
     """
 
-    items: list[PlanItem]
-    flags: list[Flag]
-    notes: list[BoardNote]
+    items: list[PlanItem] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    notes: list[BoardNote] = field(default_factory=list)
     #: (request, asking rule ID) in the order asked.
-    missing: list[tuple[Missing, str]]
-    quorum: list[tuple[Quorum, str]]
-    #: Item, flag and note codes emitted (for the case or any lesion); ``code in
-    #: prior.codes`` is ``prior.has(code)`` without the call. Which lesion a code was
-    #: emitted for is asked rarely (RT-01 only): ``lesions_with`` then scans the items
-    #: and flags, rather than every finding keeping a (code, lesion) index.
-    codes: set[str]
-    _asked_by: set[str]
+    missing: list[tuple[Missing, str]] = field(default_factory=list)
+    quorum: list[tuple[Quorum, str]] = field(default_factory=list)
+    #: Item, flag and note codes emitted (for the case or any lesion).
+    codes: set[str] = field(default_factory=set)
+    #: Rules that asked for missing data.
+    asked_by: set[str] = field(default_factory=set)
+    #: Values of ``@per_evaluation`` functions, by function.
+    shared: dict[Callable[..., object], object] = field(default_factory=dict)
 
-    def __init__(self) -> None:
-        # Literals rather than the dataclass's default factories: one per evaluation.
-        self.items = []
-        self.flags = []
-        self.notes = []
-        self.missing = []
-        self.quorum = []
-        self.codes = set()
-        self._asked_by = set()
-
-    def add(self, finding: Finding, rule_id: str) -> None:
-        # Exact-class dispatch (findings are final dataclasses): runs for every finding.
-        kind = type(finding)
-        if kind is PlanItem:
-            self.items.append(finding)  # type: ignore[arg-type]
-            self.codes.add(finding.code)  # type: ignore[union-attr]
-        elif kind is Quorum:
-            self.quorum.append((finding, rule_id))  # type: ignore[arg-type]
-        elif kind is Flag:
-            self.flags.append(finding)  # type: ignore[arg-type]
-            self.codes.add(finding.code)  # type: ignore[union-attr]
-        elif kind is Missing:
-            self.missing.append((finding, rule_id))  # type: ignore[arg-type]
-            self._asked_by.add(rule_id)
-        elif kind is BoardNote:
-            self.notes.append(finding)  # type: ignore[arg-type]
-            self.codes.add(finding.code)  # type: ignore[union-attr]
-        else:  # pragma: no cover - a rule yielded something that is not a finding
-            raise TypeError(f"rule {rule_id} yielded {finding!r}")
-
-    def run(self, rules: Iterable[Rule], ctx: Context) -> None:
-        """Run ``rules`` in order, recording each finding as it is yielded (a rule sees
-        the findings of the rules before it, and its own earlier ones)."""
-        # ``add`` inlined: this loop runs for every finding of every rule.
-        items, flags, notes, quorum = self.items, self.flags, self.notes, self.quorum
-        codes = self.codes
-        for rule in rules:
-            for finding in rule.fn(ctx, self):
-                kind = type(finding)
-                if kind is PlanItem:
-                    items.append(finding)  # type: ignore[arg-type]
-                    codes.add(finding.code)  # type: ignore[union-attr]
-                elif kind is Quorum:
-                    quorum.append((finding, rule.id))  # type: ignore[arg-type]
-                elif kind is Flag:
-                    flags.append(finding)  # type: ignore[arg-type]
-                    codes.add(finding.code)  # type: ignore[union-attr]
-                elif kind is BoardNote:
-                    notes.append(finding)  # type: ignore[arg-type]
-                    codes.add(finding.code)  # type: ignore[union-attr]
-                else:
-                    self.add(finding, rule.id)
+    def run(self, rule: Rule, ctx: Context) -> None:
+        """Run ``rule``, recording each finding as it is yielded (a rule sees the findings
+        of the rules before it, and its own earlier ones)."""
+        for finding in rule.fn(ctx, self):
+            match finding:
+                case PlanItem():
+                    self.items.append(finding)
+                    self.codes.add(finding.code)
+                case Flag():
+                    self.flags.append(finding)
+                    self.codes.add(finding.code)
+                case BoardNote():
+                    self.notes.append(finding)
+                    self.codes.add(finding.code)
+                case Missing():
+                    self.missing.append((finding, rule.id))
+                    self.asked_by.add(rule.id)
+                case Quorum():
+                    self.quorum.append((finding, rule.id))
+                case _:  # pragma: no cover - a rule yielded something that is not a finding
+                    raise TypeError(f"rule {rule.id} yielded {finding!r}")
 
     def has(self, code: str, lesion_id: str | None = "*") -> bool:
         """Was ``code`` emitted (for this lesion; ``"*"``: for any lesion or the case)?"""
-        if lesion_id == "*" or code not in self.codes:
+        if lesion_id == "*":
             return code in self.codes
         return lesion_id in self.lesions_with(code)
 
     def lesions_with(self, code: str) -> set[str | None]:
         """The lesion IDs an item or flag ``code`` was emitted for (``None``: the case)."""
-        if code not in self.codes:
-            return set()
-        # Plain loops: on Python 3.11 each comprehension also builds a function object.
-        out: set[str | None] = set()
-        for i in self.items:
-            if i.code == code:
-                out.add(i.lesion_id)
-        for f in self.flags:
-            if f.code == code:
-                out.add(f.lesion_id)
-        return out
+        return {i.lesion_id for i in self.items if i.code == code} | {
+            f.lesion_id for f in self.flags if f.code == code
+        }
 
     def asked(self, *rule_ids: str) -> bool:
         """Did any of these rules ask for missing data?"""
-        return not self._asked_by.isdisjoint(rule_ids)
+        return not self.asked_by.isdisjoint(rule_ids)
 
     def emitted(self, codes: Iterable[str]) -> set[str]:
         """Which of ``codes`` were emitted (for the case or any lesion)."""
         return self.codes.intersection(codes)
 
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
-        if lesion_id == "*":
-            return not self.codes.isdisjoint(codes)  # the loop runs in C
-        for c in codes:
-            if self.has(c, lesion_id):
-                return True
-        return False
+        return any(self.has(c, lesion_id) for c in codes)
 
 
 RuleFn = Callable[[Context, Prior], Iterable[Finding]]
 
 
-@fast_init
+def per_evaluation(fn: Callable[[Context, Prior], T]) -> Callable[[Context, Prior], T]:
+    """For a value several rules read (e.g. RT-01..05's lesion statuses): computed by the
+    first rule that asks, then shared for the rest of the evaluation. Everything it reads
+    must be final by then (findings of earlier sections only)."""
+
+    @wraps(fn)
+    def shared(ctx: Context, prior: Prior) -> T:
+        if fn not in prior.shared:
+            prior.shared[fn] = fn(ctx, prior)
+        return cast(T, prior.shared[fn])
+
+    return shared
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
@@ -262,10 +231,10 @@ class Rule:
     fn: RuleFn
 
     def code(self, code: str) -> CodeInfo:
-        for c in self.codes:
-            if c.code == code:
-                return c
-        raise KeyError(f"rule {self.id} did not declare code {code}")
+        found = next((c for c in self.codes if c.code == code), None)
+        if found is None:
+            raise KeyError(f"rule {self.id} did not declare code {code}")
+        return found
 
 
 def rule(
@@ -283,14 +252,16 @@ def rule(
         for info in codes:
             if info.code in _CODE_META:
                 raise RuntimeError(f"code {info.code} declared twice")
-            _CODE_META[info.code] = (
-                section,
-                info.title,
-                id,
-                info.sources or sources,
-                info.severity or Severity.INFO,
+            _CODE_META[info.code] = _CodeMeta(
+                section=section,
+                title=info.title,
+                rule_id=id,
+                sources=info.sources or sources,
+                severity=info.severity or Severity.INFO,
             )
-        return Rule(id, section, title, checks, sources, codes, fn)
+        return Rule(
+            id=id, section=section, title=title, checks=checks, sources=sources, codes=codes, fn=fn
+        )
 
     return wrap
 
@@ -302,7 +273,7 @@ def item_code(
     detail_keys: tuple[str, ...] = (),
     sources: tuple[Source, ...] = (),
 ) -> CodeInfo:
-    return CodeInfo(code, CodeKind.ITEM, title, meaning, detail_keys, None, sources)
+    return CodeInfo(code, CodeKind.ITEM, title, meaning, detail_keys=detail_keys, sources=sources)
 
 
 def flag_code(
@@ -312,8 +283,8 @@ def flag_code(
     meaning: str,
     sources: tuple[Source, ...] = (),
 ) -> CodeInfo:
-    return CodeInfo(code, CodeKind.FLAG, title, meaning, (), severity, sources)
+    return CodeInfo(code, CodeKind.FLAG, title, meaning, severity=severity, sources=sources)
 
 
 def note_code(code: str, title: str, meaning: str, sources: tuple[Source, ...] = ()) -> CodeInfo:
-    return CodeInfo(code, CodeKind.NOTE, title, meaning, (), None, sources)
+    return CodeInfo(code, CodeKind.NOTE, title, meaning, sources=sources)

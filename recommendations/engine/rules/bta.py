@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import BEFORE_NEXT_MEETING, Section, Severity, Supplier
+from ..common import Section, Severity, Supplier, Urgency
 from ..context import (
     DENTAL_EXAM_RECENT_DAYS,
     HYPOCALCAEMIA_BELOW_MMOL_L,
@@ -40,12 +40,6 @@ ZOL_INTERVAL_WEEKS = 4  # BTA-02: every 3–4 weeks
 ZOL_ALTERNATIVE_INTERVAL_WEEKS = 12  # CALGB 70604, OPTIMIZE-2, ZOOM
 DMAB_INTERVAL_WEEKS = 4  # BTA-06
 NON_SOLID = frozenset({PrimarySite.MYELOMA, PrimarySite.LYMPHOMA})
-# The agents as the items' "agent" values, and members read on every evaluation: bound
-# once, as on Python 3.11 ``str(member)`` and each ``Enum.MEMBER`` lookup are slow.
-ZOL_AGENT = str(ZOL)
-DMAB_AGENT = str(DMAB)
-CALCIUM = LabAnalyte.CALCIUM
-CORTICOSTEROID = SystemicTherapyKind.CORTICOSTEROID
 
 
 def _castration(ctx: Context) -> CastrationStatus | None:
@@ -204,9 +198,9 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if ctx.bta_planned:
         candidates = sorted({str(c.agent) for c in ctx.bta_planned})
     elif ctx.zol_contraindicated:
-        candidates = [DMAB_AGENT]
+        candidates = [DMAB.value]
     else:
-        candidates = [ZOL_AGENT, DMAB_AGENT]
+        candidates = [ZOL.value, DMAB.value]
     yield Item(
         "BTA-START",
         f"{why.capitalize()} {ev} (ESMO 2020, secondary source): a bone-targeted agent to "
@@ -256,7 +250,7 @@ def zoledronic_infusion(ctx: Context, prior: Prior) -> Iterator[Finding]:
         "hydration (label; source document). Every 3–4 weeks; 12-weekly is non-inferior "
         "(CALGB 70604, OPTIMIZE-2, ZOOM).",
         {
-            "agent": ZOL_AGENT,
+            "agent": ZOL.value,
             "route": "IV",
             "infusion_minutes_min": 15,
             "hydrate_before": True,
@@ -352,7 +346,7 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         f"{base}{cl.describe()}. {band.explanation} (Zometa label; the source document gives "
         "only 4 mg — conflict 7).",
         {
-            "agent": ZOL_AGENT,
+            "agent": ZOL.value,
             "dose_mg": band.dose_mg,
             "route": "IV",
             "crcl_ml_min": band.crcl_ml_min,
@@ -426,7 +420,7 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
         "Zoledronic acid can cause renal deterioration: serum creatinine before every dose "
         "(label), with calcium.",
         {
-            "agent": ZOL_AGENT,
+            "agent": ZOL.value,
             "analytes": ["creatinine", "calcium"],
             "before_each_dose": True,
             "days_before": 3,
@@ -462,7 +456,7 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "BTA-ZOLEDRONIC-RESUME",
             f"{rc.explanation} (Zometa label).",
             {
-                "agent": ZOL_AGENT,
+                "agent": ZOL.value,
                 "dose_mg": dose,
                 "baseline_mg_dl": rc.baseline_mg_dl,
                 "latest_mg_dl": rc.latest_mg_dl,
@@ -493,8 +487,8 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     agents = sorted(
         {str(c.agent) for c in ctx.bta_active + ctx.bta_planned}
-        | ({ZOL_AGENT} if zol_considered(ctx, prior) and not ctx.zol_contraindicated else set())
-        | ({DMAB_AGENT} if dmab_considered(ctx, prior) else set())
+        | ({ZOL.value} if zol_considered(ctx, prior) and not ctx.zol_contraindicated else set())
+        | ({DMAB.value} if dmab_considered(ctx, prior) else set())
     )
     yield Item(
         "BTA-CALCIUM-VITAMIN-D",
@@ -564,7 +558,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
             else "."
         ),
         {
-            "agent": DMAB_AGENT,
+            "agent": DMAB.value,
             "dose_mg": 120,
             "route": "SC",
             "interval_weeks": DMAB_INTERVAL_WEEKS,
@@ -584,7 +578,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
         "Denosumab causes hypocalcaemia: check calcium before the first dose, within 2 weeks "
         "after it, and before later doses (label).",
         {
-            "agent": DMAB_AGENT,
+            "agent": DMAB.value,
             "analyte": "calcium",
             "checks": checks,
             "follow_up_weeks": [0, 2] if starting else [],
@@ -597,7 +591,7 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
             ),
         },
     )
-    ca = ctx.labs[CALCIUM]
+    ca = ctx.labs[LabAnalyte.CALCIUM]
     if ca.value is None:
         if starting:
             yield Missing(
@@ -821,7 +815,7 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
             yield Flagged(code, f"ONJ risk factor: {text}.")
     kinds = set(ctx.therapy_kinds)
     if "MSCC-DEXAMETHASONE-16MG" in prior.codes:
-        kinds.add(CORTICOSTEROID)
+        kinds.add(SystemicTherapyKind.CORTICOSTEROID)
     for kind, code, text in _ONJ_DRUGS:
         if kind in kinds:
             yield Flagged(code, f"ONJ risk factor: {text} with a bone-targeted agent.")
@@ -886,7 +880,7 @@ def atypical_femoral_fracture(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "bilateral": True,
                 "summary": "Radiographs of both femora (atypical fracture)",
             },
-            BEFORE_NEXT_MEETING,
+            Urgency.BEFORE_NEXT_MEETING,
         )
 
 

@@ -6,17 +6,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import sources as src
-from ..common import EMERGENCY, Section, Supplier
+from ..common import JSONValue, Section, Supplier, Urgency
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
-from ..fastinit import fast_init, fast_new
 from .base import Finding, Item, Missing, Prior, item_code, rule
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
 RADIOSENSITIVE_SITES = frozenset({PrimarySite.LYMPHOMA, PrimarySite.MYELOMA, PrimarySite.GERM_CELL})
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class Criterion:
     name: str
@@ -26,160 +24,115 @@ class Criterion:
     supplier: Supplier
 
 
-_new_criterion = fast_new(Criterion)
-_MED_ONC = Supplier.MEDICAL_ONCOLOGY  # bound once: Enum.MEMBER lookups are slow on 3.11
-
-# Criteria whose text does not depend on the case are built once (they are immutable).
-_PARAPLEGIA = "not paraplegic for more than 48 hours"
-_PARAPLEGIA_FIELD = "neurology.paraplegia_duration_hours"
-_NOT_PARAPLEGIC = Criterion(_PARAPLEGIA, True, "not paraplegic", _PARAPLEGIA_FIELD, _MED_ONC)
-_PARAPLEGIA_NOT_RECORDED = Criterion(
-    _PARAPLEGIA, None, "paraplegia not recorded", "neurology.paraplegic", _MED_ONC
-)
-_PARAPLEGIA_DURATION_UNKNOWN = Criterion(
-    _PARAPLEGIA, None, "paraplegia duration unknown", _PARAPLEGIA_FIELD, _MED_ONC
-)
-# Patchell enrolled patients with at least one neurological sign or symptom.
-_DEFICIT = {
-    None: Criterion(
-        "neurological deficit",
-        None,
-        "neurological deficit not recorded",
-        "neurology.deficit",
-        _MED_ONC,
-    ),
-    True: Criterion(
-        "neurological deficit", True, "neurological deficit", "neurology.deficit", _MED_ONC
-    ),
-    False: Criterion(
-        "neurological deficit", False, "no neurological deficit", "neurology.deficit", _MED_ONC
-    ),
-}
-_COMPRESSION_UNKNOWN = Criterion(
-    "single area of compression",
-    None,
-    "number of compression areas unknown",
-    "neurology.compression_levels",
-    Supplier.RADIOLOGY,
-)
-_PRIMARY_UNKNOWN = Criterion(
-    "not a radiosensitive tumour", None, "primary unknown", "primary.site", _MED_ONC
-)
-_SURVIVAL = {
-    None: Criterion(
-        "expected survival ≥ 3 months",
-        None,
-        "expected survival unknown",
-        "expected_survival",
-        _MED_ONC,
-    ),
-} | {
-    sv: Criterion(
-        "expected survival ≥ 3 months",
-        sv is not SurvivalBand.LESS_THAN_3_MONTHS,
-        f"expected survival {sv}",
-        "expected_survival",
-        _MED_ONC,
+def _deficit(ctx: Context) -> Criterion:
+    # Patchell enrolled patients with at least one neurological sign or symptom.
+    deficit = ctx.facts.neurology.deficit
+    text = {
+        None: "neurological deficit not recorded",
+        True: "neurological deficit",
+        False: "no neurological deficit",
+    }[deficit]
+    return Criterion(
+        "neurological deficit", deficit, text, "neurology.deficit", Supplier.MEDICAL_ONCOLOGY
     )
-    for sv in SurvivalBand
-}
+
+
+def _single_area(ctx: Context) -> Criterion:
+    levels = ctx.facts.neurology.compression_levels
+    return Criterion(
+        "single area of compression",
+        None if levels is None else levels == 1,
+        "number of compression areas unknown"
+        if levels is None
+        else f"{levels} area(s) of compression",
+        "neurology.compression_levels",
+        Supplier.RADIOLOGY,
+    )
+
+
+def _not_radiosensitive(ctx: Context) -> Criterion:
+    name = "not a radiosensitive tumour"
+    site = ctx.facts.primary.site
+    if site is None:
+        return Criterion(name, None, "primary unknown", "primary.site", Supplier.MEDICAL_ONCOLOGY)
+    histology = (ctx.facts.primary.histology or "").lower()
+    sensitive = site in RADIOSENSITIVE_SITES or "leuk" in histology or "leuc" in histology
+    return Criterion(
+        name,
+        not sensitive,
+        f"{site} primary" + (" (radiosensitive)" if sensitive else ""),
+        "primary.site",
+        Supplier.MEDICAL_ONCOLOGY,
+    )
 
 
 def _paraplegia(ctx: Context) -> Criterion:
     n = ctx.facts.neurology
+
+    def criterion(met: bool | None, text: str, field: str = _PARAPLEGIA_FIELD) -> Criterion:
+        return Criterion(_PARAPLEGIA, met, text, field, Supplier.MEDICAL_ONCOLOGY)
+
     if n.paraplegic is False:
-        return _NOT_PARAPLEGIC
+        return criterion(True, "not paraplegic")
     if n.paraplegic is None:
-        return _PARAPLEGIA_NOT_RECORDED
+        return criterion(None, "paraplegia not recorded", "neurology.paraplegic")
     if n.paraplegia_duration_hours is not None:
         h = n.paraplegia_duration_hours
-        return _new_criterion(
-            _PARAPLEGIA, h <= 48, f"paraplegic for {h:g} h", _PARAPLEGIA_FIELD, _MED_ONC
-        )
+        return criterion(h <= 48, f"paraplegic for {h:g} h")
     if n.paraplegia_onset is not None:
+        since = n.paraplegia_onset.isoformat()
         days = (ctx.as_of - n.paraplegia_onset).days
         # Day-resolution onset: ≥ 3 calendar days is certainly > 48 h, ≤ 1 day is
         # certainly ≤ 48 h; 2 days could be either, so the hours are asked for.
         if days >= 3:
-            return _new_criterion(
-                _PARAPLEGIA,
-                False,
-                f"paraplegic since {n.paraplegia_onset.isoformat()} ({days} days)",
-                _PARAPLEGIA_FIELD,
-                _MED_ONC,
-            )
+            return criterion(False, f"paraplegic since {since} ({days} days)")
         if days <= 1:
-            return _new_criterion(
-                _PARAPLEGIA,
-                True,
-                f"paraplegic since {n.paraplegia_onset.isoformat()} (≤ 48 h)",
-                _PARAPLEGIA_FIELD,
-                _MED_ONC,
-            )
-        return _new_criterion(
-            _PARAPLEGIA,
-            None,
-            f"paraplegic since {n.paraplegia_onset.isoformat()} (2 calendar days: 24–72 h)",
-            _PARAPLEGIA_FIELD,
-            _MED_ONC,
-        )
-    return _PARAPLEGIA_DURATION_UNKNOWN
+            return criterion(True, f"paraplegic since {since} (≤ 48 h)")
+        return criterion(None, f"paraplegic since {since} (2 calendar days: 24–72 h)")
+    return criterion(None, "paraplegia duration unknown")
+
+
+def _survival(ctx: Context) -> Criterion:
+    band = ctx.facts.expected_survival
+    return Criterion(
+        "expected survival ≥ 3 months",
+        None if band is None else band is not SurvivalBand.LESS_THAN_3_MONTHS,
+        "expected survival unknown" if band is None else f"expected survival {band}",
+        "expected_survival",
+        Supplier.MEDICAL_ONCOLOGY,
+    )
+
+
+_PARAPLEGIA = "not paraplegic for more than 48 hours"
+_PARAPLEGIA_FIELD = "neurology.paraplegia_duration_hours"
 
 
 def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
     """MSCC-03: who benefits from decompression before RT (Patchell, Lancet 2005)."""
-    f = ctx.facts
-    n = f.neurology
-    lv = n.compression_levels
-    if lv is None:
-        compression = _COMPRESSION_UNKNOWN
-    else:
-        compression = _new_criterion(
-            "single area of compression",
-            lv == 1,
-            f"{lv} area(s) of compression",
-            "neurology.compression_levels",
-            Supplier.RADIOLOGY,
-        )
-    site = f.primary.site
-    if site is None:
-        primary = _PRIMARY_UNKNOWN
-    else:
-        histo = (f.primary.histology or "").lower()
-        sensitive = site in RADIOSENSITIVE_SITES or "leuk" in histo or "leuc" in histo
-        primary = _new_criterion(
-            "not a radiosensitive tumour",
-            not sensitive,
-            f"{site} primary" + (" (radiosensitive)" if sensitive else ""),
-            "primary.site",
-            _MED_ONC,
-        )
     return (
-        _DEFICIT[n.deficit],
-        compression,
-        primary,
+        _deficit(ctx),
+        _single_area(ctx),
+        _not_radiosensitive(ctx),
         _paraplegia(ctx),
-        _SURVIVAL[f.expected_survival],
+        _survival(ctx),
     )
 
 
 def _trigger(ctx: Context) -> str:
-    """What raised MSCC, as MSCC-01 and MSCC-02 quote it (built once per evaluation)."""
-    text = ctx.memo.get("mscc_trigger")
-    if isinstance(text, str):
-        return text
+    """What raised MSCC, as MSCC-01 and MSCC-02 quote it."""
     n = ctx.facts.neurology
-    bits = []
     if n.cord_compression_on_imaging:
-        bits.append("cord compression on imaging")
+        compression = "cord compression on imaging"
     elif n.suspected_cord_compression:
-        bits.append("suspected cord compression")
-    if n.deficit:
-        bits.append("neurological deficit")
-    if n.onset_date:
-        bits.append(f"onset {n.onset_date.isoformat()}")
-    text = ctx.memo["mscc_trigger"] = ", ".join(bits)
-    return text
+        compression = "suspected cord compression"
+    else:
+        compression = None
+    bits = (
+        compression,
+        "neurological deficit" if n.deficit else None,
+        f"onset {n.onset_date.isoformat()}" if n.onset_date else None,
+    )
+    return ", ".join(b for b in bits if b)
 
 
 @rule(
@@ -215,7 +168,7 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "summary": ("CT (MRI contraindicated)" if ct else "Whole-spine MRI")
                 + " within 24 hours",
             },
-            EMERGENCY,
+            Urgency.EMERGENCY,
         )
     if (
         not ctx.mscc
@@ -262,7 +215,7 @@ def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "Dexamethasone 16 mg oral/IV now; taper after surgery/RT; stop if MSCC excluded"
                 ),
             },
-            EMERGENCY,
+            Urgency.EMERGENCY,
         )
 
 
@@ -294,18 +247,11 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not ctx.mscc:
         return
     crit = patchell_criteria(ctx)
-    for c in crit:
-        if c.met is False:
-            return  # RT alone — RT-03 emits the radiotherapy item.
-    unknown = []
-    parts = []
-    crit_json = {}  # one item uses it: no copy
-    for c in crit:
-        if c.met is None:
-            unknown.append(c)
-        parts.append(f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})")
-        crit_json[c.name] = c.met
-    text = "; ".join(parts)
+    if any(c.met is False for c in crit):
+        return  # RT alone — RT-03 emits the radiotherapy item.
+    unknown = [c for c in crit if c.met is None]
+    text = "; ".join(f"{c.name}: {c.text} ({'met' if c.met else 'unknown'})" for c in crit)
+    crit_json: dict[str, JSONValue] = {c.name: c.met for c in crit}
     lesion_ids = ctx.compression_ids
     if not unknown:
         yield Item(
@@ -318,7 +264,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "then": "post-operative radiotherapy (RT-02)",
                 "summary": "Surgical decompression, then post-operative radiotherapy",
             },
-            EMERGENCY,
+            Urgency.EMERGENCY,
         )
         return
     for c in unknown:
@@ -333,7 +279,7 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "lesion_ids": list(lesion_ids),
             "summary": "Urgent spinal surgical decision on decompression",
         },
-        EMERGENCY,
+        Urgency.EMERGENCY,
     )
 
 

@@ -77,11 +77,6 @@ def renal_risk(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-# Bound once: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
-_CHEMOTHERAPY = SystemicTherapyKind.CHEMOTHERAPY
-_CORTICOSTEROID = SystemicTherapyKind.CORTICOSTEROID
-
-
 @rule(
     id="PIT-03",
     section=Section.PITFALLS,
@@ -99,9 +94,12 @@ _CORTICOSTEROID = SystemicTherapyKind.CORTICOSTEROID
     ),
 )
 def onj_combination(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if _CHEMOTHERAPY not in ctx.therapy_kinds or not bta_in_play(ctx, prior):
+    if SystemicTherapyKind.CHEMOTHERAPY not in ctx.therapy_kinds or not bta_in_play(ctx, prior):
         return
-    if _CORTICOSTEROID in ctx.therapy_kinds or "MSCC-DEXAMETHASONE-16MG" in prior.codes:
+    if (
+        SystemicTherapyKind.CORTICOSTEROID in ctx.therapy_kinds
+        or "MSCC-DEXAMETHASONE-16MG" in prior.codes
+    ):
         yield Flagged(
             "PIT-ONJ-CHEMO-AND-STEROIDS",
             "Bone-targeted agent with chemotherapy and corticosteroids: the combination the "

@@ -8,25 +8,9 @@ from .. import sources as src
 from ..common import Section
 from ..context import Context
 from ..facts import Specialty
-from ..fastinit import fast_new
 from .base import Finding, Prior, Quorum, rule
 
-_S = Specialty
-# Bound once: ``Specialty.X`` is a slow lookup on Python 3.11 (EnumType.__getattr__).
-_SPINE = _S.SPINE_SURGERY
-_ORTHO = _S.ORTHOPAEDIC_SURGERY
-_new_quorum = fast_new(Quorum)
-
-# Case-level entries carry no case-specific text: built once (they are immutable).
-_MEDICAL_ONCOLOGY = Quorum(_S.MEDICAL_ONCOLOGY, "every case")
-_RADIATION_ONCOLOGY = Quorum(_S.RADIATION_ONCOLOGY, "every case")
-_SPINE_DEFICIT = Quorum(_S.SPINE_SURGERY, "neurological deficit")
-_SPINE_MSCC = Quorum(_S.SPINE_SURGERY, "cord compression (MSCC)")
-_IR_AUGMENTATION = Quorum(_S.INTERVENTIONAL_RADIOLOGY, "vertebral augmentation considered")
-_NUCLEAR_RADIOISOTOPE = Quorum(_S.NUCLEAR_MEDICINE, "radioisotope considered")
-_NUCLEAR_RADIUM_PENDING = Quorum(_S.NUCLEAR_MEDICINE, "radium-223 pending data", True)
-_PALLIATIVE_PAIN = Quorum(_S.PALLIATIVE_CARE, "uncontrolled pain")
-_RADIOLOGY = Quorum(_S.RADIOLOGY, "imaging to review")
+S = Specialty
 
 
 @rule(
@@ -43,40 +27,42 @@ _RADIOLOGY = Quorum(_S.RADIOLOGY, "imaging to review")
 )
 def quorum(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
-    yield _MEDICAL_ONCOLOGY
-    yield _RADIATION_ONCOLOGY
+    yield Quorum(S.MEDICAL_ONCOLOGY, "every case")
+    yield Quorum(S.RADIATION_ONCOLOGY, "every case")
     for v in ctx.spinal_lesions:
         s = v.sins
         if s is None:
             continue
         if s.total_min >= 7:
-            yield _new_quorum(_SPINE, f"{v.name}: SINS {s.total_text()} (≥ 7)")
+            yield Quorum(S.SPINE_SURGERY, f"{v.name}: SINS {s.total_text()} (≥ 7)")
         elif s.total_max >= 7:
-            yield _new_quorum(_SPINE, f"{v.name}: SINS {s.total_text()} may reach 7", True)
+            yield Quorum(S.SPINE_SURGERY, f"{v.name}: SINS {s.total_text()} may reach 7", True)
     if f.neurology.deficit:
-        yield _SPINE_DEFICIT
+        yield Quorum(S.SPINE_SURGERY, "neurological deficit")
     if ctx.mscc:
-        yield _SPINE_MSCC
+        yield Quorum(S.SPINE_SURGERY, "cord compression (MSCC)")
     for v in ctx.lesions:
         m = v.mirels
         if m is not None and m.total_min >= 8:
-            yield _new_quorum(_ORTHO, f"{v.name}: Mirels {m.total_text()} (≥ 8)")
+            yield Quorum(S.ORTHOPAEDIC_SURGERY, f"{v.name}: Mirels {m.total_text()} (≥ 8)")
         elif m is not None and m.total_max >= 8:
-            yield _new_quorum(_ORTHO, f"{v.name}: Mirels {m.total_text()} may reach 8", True)
+            yield Quorum(
+                S.ORTHOPAEDIC_SURGERY, f"{v.name}: Mirels {m.total_text()} may reach 8", True
+            )
         if v.lesion.pathological_fracture:
-            yield _new_quorum(_ORTHO, f"{v.name}: pathological fracture")
+            yield Quorum(S.ORTHOPAEDIC_SURGERY, f"{v.name}: pathological fracture")
     if prior.has_any(("IR-VERTEBRAL-AUGMENTATION", "IR-AUGMENTATION-OVER-3-LEVELS")):
-        yield _IR_AUGMENTATION
+        yield Quorum(S.INTERVENTIONAL_RADIOLOGY, "vertebral augmentation considered")
     if prior.has_any(("RA223-ELIGIBLE", "RADIONUCLIDE-SR89-SM153")):
-        yield _NUCLEAR_RADIOISOTOPE
+        yield Quorum(S.NUCLEAR_MEDICINE, "radioisotope considered")
     elif _radium_open(prior):
-        yield _NUCLEAR_RADIUM_PENDING
+        yield Quorum(S.NUCLEAR_MEDICINE, "radium-223 pending data", provisional=True)
     if f.pain.uncontrolled:
-        yield _PALLIATIVE_PAIN
+        yield Quorum(S.PALLIATIVE_CARE, "uncontrolled pain")
     if ctx.ecog is not None and ctx.ecog >= 3:
-        yield _new_quorum(_S.PALLIATIVE_CARE, f"ECOG {ctx.ecog} (≥ 3)")
+        yield Quorum(S.PALLIATIVE_CARE, f"ECOG {ctx.ecog} (≥ 3)")
     if f.lesions or f.imaging:
-        yield _RADIOLOGY
+        yield Quorum(S.RADIOLOGY, "imaging to review")
 
 
 _RADIUM_EXCLUSIONS = (

@@ -18,21 +18,17 @@ from ..facts import (
     RadioisotopeCourse,
     SystemicTherapyKind,
 )
-from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
-
-# Read on every evaluation, so bound once: on Python 3.11 each ``Enum.MEMBER`` lookup
-# goes through EnumType.__getattr__ (≈ 50 ns).
-PROSTATE = PrimarySite.PROSTATE
-ANC, PLATELETS, HAEMOGLOBIN, WBC = (
-    LabAnalyte.ANC,
-    LabAnalyte.PLATELETS,
-    LabAnalyte.HAEMOGLOBIN,
-    LabAnalyte.WBC,
+from .base import (
+    Finding,
+    Flagged,
+    Item,
+    Missing,
+    Prior,
+    flag_code,
+    item_code,
+    per_evaluation,
+    rule,
 )
-OSTEOBLASTIC, LYTIC = LesionType.OSTEOBLASTIC, LesionType.LYTIC
-ABIRATERONE_PREDNISONE = SystemicTherapyKind.ABIRATERONE_PREDNISONE
-CHEMOTHERAPY = SystemicTherapyKind.CHEMOTHERAPY
-RA223_AGENT = str(Radioisotope.RADIUM_223)  # the items' "agent"
 
 RA223_KBQ_PER_KG = 55
 RA223_INTERVAL_WEEKS = 4
@@ -47,10 +43,8 @@ SRSM_PLT_ABOVE, SRSM_WBC_ABOVE = 60.0, 2.4
 
 
 def _radium_course(ctx: Context) -> RadioisotopeCourse | None:
-    for c in ctx.facts.radioisotope_courses:
-        if c.agent is Radioisotope.RADIUM_223:
-            return c
-    return None
+    courses = ctx.facts.radioisotope_courses
+    return next((c for c in courses if c.agent is Radioisotope.RADIUM_223), None)
 
 
 @dataclass(slots=True)
@@ -71,10 +65,7 @@ class RadiumAssessment:
         return self.doses_given == 0
 
     def excluded_by(self, rule_id: str) -> bool:
-        for rid, _, _ in self.exclusions:
-            if rid == rule_id:
-                return True
-        return False
+        return any(rid == rule_id for rid, _, _ in self.exclusions)
 
 
 def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
@@ -82,33 +73,23 @@ def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
 
 
 def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
-    """The count as quoted in a message; formatted only when a message needs it."""
+    """The count as quoted in a message."""
     st = ctx.labs[analyte]
     if st.value is None or st.latest is None:
         return f"{analyte} {st.problem}"
     return f"{analyte} {st.value:g} on {st.latest.taken_at.isoformat()}"
 
 
-def assess_radium(ctx: Context) -> RadiumAssessment:
-    """Every RAD-01/03/04 criterion, each exclusion with its own code.
-
-    RAD-01..04 each read the same assessment; it is computed once per evaluation and
-    kept in ``ctx.memo`` (rules only read it).
-    """
-    a = ctx.memo.get("radium")
-    if a is None:
-        a = ctx.memo["radium"] = _assess_radium(ctx)
-    assert isinstance(a, RadiumAssessment)  # noqa: S101 - narrows the memo's type
-    return a
-
-
-def _assess_radium(ctx: Context) -> RadiumAssessment:
+@per_evaluation
+def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
+    """Every RAD-01/03/04 criterion, each exclusion with its own code (RAD-01..04 read
+    the same assessment; it reads the facts only)."""
     f = ctx.facts
     course = _radium_course(ctx)
     site = f.primary.site
-    considered = site is PROSTATE or course is not None
+    considered = site is PrimarySite.PROSTATE or course is not None
     doses_given = course.doses_given if course else 0
-    a = RadiumAssessment(considered, doses_given)  # positional: no keyword call to a class
+    a = RadiumAssessment(considered=considered, doses_given=doses_given)
     if not a.considered:
         return a
     if a.doses_given >= RA223_DOSES:
@@ -125,7 +106,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 Supplier.MEDICAL_ONCOLOGY,
             )
         )
-    elif site is not PROSTATE:
+    elif site is not PrimarySite.PROSTATE:
         a.exclusions.append(
             (
                 "RAD-01",
@@ -136,7 +117,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 ),
             )
         )
-    if site is PROSTATE:
+    if site is PrimarySite.PROSTATE:
         cs = f.primary.castration_status
         if cs is None or cs is CastrationStatus.UNKNOWN:
             a.unknown.append(
@@ -191,7 +172,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
             )
         )
     # RAD-04
-    if ABIRATERONE_PREDNISONE in ctx.therapy_kinds:
+    if SystemicTherapyKind.ABIRATERONE_PREDNISONE in ctx.therapy_kinds:
         a.exclusions.append(
             (
                 "RAD-04",
@@ -199,17 +180,17 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 "abiraterone with prednisone/prednisolone (ERA 223: more fractures and deaths)",
             )
         )
-    if CHEMOTHERAPY in ctx.therapy_kinds:
+    if SystemicTherapyKind.CHEMOTHERAPY in ctx.therapy_kinds:
         a.exclusions.append(("RAD-04", "RA223-EXCL-CHEMOTHERAPY", "concurrent chemotherapy"))
     # RAD-03
-    anc = _count(ctx, ANC)
-    plt = _count(ctx, PLATELETS)
+    anc, anc_text = _count(ctx, LabAnalyte.ANC), _count_text(ctx, LabAnalyte.ANC)
+    plt, plt_text = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
     if anc is None:
         a.unknown.append(
             (
                 "RAD-03",
                 "labs.anc",
-                f"blood counts before every radium-223 dose ({_count_text(ctx, ANC)})",
+                f"blood counts before every radium-223 dose ({anc_text})",
                 Supplier.NURSING,
             )
         )
@@ -218,18 +199,18 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
             (
                 "RAD-03",
                 "labs.platelets",
-                f"blood counts before every radium-223 dose ({_count_text(ctx, PLATELETS)})",
+                f"blood counts before every radium-223 dose ({plt_text})",
                 Supplier.NURSING,
             )
         )
     if a.first_dose:
-        hb = _count(ctx, HAEMOGLOBIN)
+        hb, hb_text = _count(ctx, LabAnalyte.HAEMOGLOBIN), _count_text(ctx, LabAnalyte.HAEMOGLOBIN)
         if hb is None:
             a.unknown.append(
                 (
                     "RAD-03",
                     "labs.haemoglobin",
-                    f"first radium-223 dose needs Hb ≥ 10 g/dL ({_count_text(ctx, HAEMOGLOBIN)})",
+                    f"first radium-223 dose needs Hb ≥ 10 g/dL ({hb_text})",
                     Supplier.NURSING,
                 )
             )
@@ -238,7 +219,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-ANC-FIRST-DOSE",
-                    f"{_count_text(ctx, ANC)} < {FIRST_ANC} ×10⁹/L (first dose)",
+                    f"{anc_text} < {FIRST_ANC} ×10⁹/L (first dose)",
                 )
             )
         if plt is not None and plt < FIRST_PLT:
@@ -246,7 +227,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-PLATELETS-FIRST-DOSE",
-                    f"{_count_text(ctx, PLATELETS)} < {FIRST_PLT:g} ×10⁹/L (first dose)",
+                    f"{plt_text} < {FIRST_PLT:g} ×10⁹/L (first dose)",
                 )
             )
         if hb is not None and hb < FIRST_HB:
@@ -264,7 +245,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-ANC-LATER-DOSE",
-                    f"{_count_text(ctx, ANC)} < {LATER_ANC} ×10⁹/L (later dose)",
+                    f"{anc_text} < {LATER_ANC} ×10⁹/L (later dose)",
                 )
             )
             low.append("ANC")
@@ -273,7 +254,7 @@ def _assess_radium(ctx: Context) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-HOLD-PLATELETS-LATER-DOSE",
-                    f"{_count_text(ctx, PLATELETS)} < {LATER_PLT:g} ×10⁹/L (later dose)",
+                    f"{plt_text} < {LATER_PLT:g} ×10⁹/L (later dose)",
                 )
             )
             low.append("platelets")
@@ -357,7 +338,7 @@ def _emit_own(a: RadiumAssessment, rule_id: str) -> Iterator[Finding]:
     ),
 )
 def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    a = assess_radium(ctx)
+    a = assess_radium(ctx, prior)
     if not a.considered:
         return
     if a.exclusions or a.unknown:
@@ -396,7 +377,7 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "metastases, counts adequate, no abiraterone/prednisone or chemotherapy: radium-223 "
             "eligible (US label). ALSYMPCA: overall survival 14.9 vs 11.3 months (+3.6).",
             {
-                "agent": RA223_AGENT,
+                "agent": Radioisotope.RADIUM_223.value,
                 "doses_given": a.doses_given,
                 "survival_gain_months": 3.6,
                 "summary": "Radium-223 eligible",
@@ -437,7 +418,7 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def radium_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    a = assess_radium(ctx)
+    a = assess_radium(ctx, prior)
     if not a.considered:
         return
     if a.exclusions or a.unknown:
@@ -461,7 +442,7 @@ def radium_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             else "; activity pending a current weight."
         ),
         {
-            "agent": RA223_AGENT,
+            "agent": Radioisotope.RADIUM_223.value,
             "dose_kbq_per_kg": RA223_KBQ_PER_KG,
             "weight_kg": w,
             "activity_kbq": activity,
@@ -529,7 +510,7 @@ def radium_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    a = assess_radium(ctx)
+    a = assess_radium(ctx, prior)
     if not a.considered:
         return
     if a.exclusions or a.unknown:
@@ -540,7 +521,7 @@ def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "RA223-FBC-BEFORE-EACH-DOSE",
             "Radium-223 is myelosuppressive: full blood count before every dose (label).",
             {
-                "agent": RA223_AGENT,
+                "agent": Radioisotope.RADIUM_223.value,
                 "analytes": ["anc", "platelets", "haemoglobin"],
                 "before_each_dose": True,
                 "interval_weeks": RA223_INTERVAL_WEEKS,
@@ -574,7 +555,7 @@ def radium_counts(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    a = assess_radium(ctx)
+    a = assess_radium(ctx, prior)
     if a.considered:
         if a.exclusions or a.unknown:
             yield from _emit_own(a, "RAD-04")
@@ -627,7 +608,7 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if ctx.symptomatic is not True:
         return
     types = [v.lesion.lesion_type for v in ctx.lesions]
-    blastic = OSTEOBLASTIC in types and LYTIC not in types
+    blastic = LesionType.OSTEOBLASTIC in types and LesionType.LYTIC not in types
     if not blastic:
         return
     if f.bone_disease_extent is None:
@@ -659,8 +640,8 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "No lesion takes up tracer on bone scan: Sr-89/Sm-153 would not reach the "
                 "metastases.",
             )
-    plt, plt_t = _count(ctx, PLATELETS), _count_text(ctx, PLATELETS)
-    wbc, wbc_t = _count(ctx, WBC), _count_text(ctx, WBC)
+    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
+    wbc, wbc_t = _count(ctx, LabAnalyte.WBC), _count_text(ctx, LabAnalyte.WBC)
     if plt is None:
         ok = False
         yield Missing(
@@ -680,7 +661,7 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "SRSM-EXCL-WBC", f"{wbc_t} ≤ 2.4 ×10⁹/L: Sr-89/Sm-153 not safe (secondary floor)."
         )
     site = f.primary.site
-    if site not in (PROSTATE, PrimarySite.BREAST):
+    if site not in (PrimarySite.PROSTATE, PrimarySite.BREAST):
         yield Flagged(
             "SRSM-PRIMARY-NOT-PROSTATE-BREAST",
             (

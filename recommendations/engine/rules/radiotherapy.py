@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import sources as src
-from ..common import EMERGENCY, ROUTINE, Detail, JSONValue, Section, Severity, Supplier
+from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
-from ..fastinit import fast_init, fast_new
-from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
+from .base import (
+    Finding,
+    Flagged,
+    Item,
+    Missing,
+    Prior,
+    flag_code,
+    item_code,
+    per_evaluation,
+    rule,
+)
 from .surgery import SURGICAL_ITEM_CODES
 
 #: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
@@ -25,7 +34,6 @@ RADIORESISTANT_SITES = frozenset(
         PrimarySite.THYROID,
     }
 )
-_OLIGOMETASTATIC = BoneDiseaseExtent.OLIGOMETASTATIC  # bound once (slow Enum.MEMBER on 3.11)
 RT_REVIEW_WEEKS = 4  # RT-06: median time to pain response
 REIRRADIATION_AFTER_DAYS = 28  # RT-05: pain persisting or recurring > 4 weeks after RT
 SBRT_REIRRADIATION_MONTHS = 5  # RT-05: SBRT re-irradiation ≥ 5 months after conventional RT
@@ -41,8 +49,6 @@ NOT_ADVISED_FLAGS = (
     "SURG-FIXATION-NOT-ADVISED-SURVIVAL",
     "SURG-STABILISATION-NOT-ADVISED-SURVIVAL",
 )
-_NOT_ADVISED_FLAGS = frozenset(NOT_ADVISED_FLAGS)
-_SURGICAL_ITEM_CODES = frozenset(SURGICAL_ITEM_CODES)
 
 RESPONSE_TEXT = (
     "Expected pain response about 60–70 % overall and 25–35 % complete (cohort and "
@@ -56,42 +62,29 @@ def _schedules(*pairs: tuple[float, int]) -> list[JSONValue]:
 
 def _postop(v: LesionView) -> bool:
     """Open surgery recorded for ``v``: planned, or done without RT after it."""
-    for s in v.surgeries:
-        if s.kind not in OPEN_SURGERY_KINDS:
-            continue
-        if s.performed_on is None:
-            return True  # planned surgery: post-op RT follows
-        if not _rt_given_since(v, s.performed_on) and not v.rt_planned:
-            return True
-    return False
+    return any(
+        s.performed_on is None  # planned surgery: post-op RT follows
+        or (not _rt_given_since(v, s.performed_on) and not v.rt_planned)
+        for s in v.surgeries
+        if s.kind in OPEN_SURGERY_KINDS
+    )
 
 
 def _rt_given_since(v: LesionView, day: date) -> bool:
-    # A helper, not any(<genexpr>) in _postop: the generator's closure would make every
-    # _postop call (one per lesion) allocate a cell.
-    for r in v.prior_rt:
-        if r.end is not None and r.end >= day:
-            return True
-    return False
+    return any(r.end is not None and r.end >= day for r in v.prior_rt)
 
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
-    if not (les.pathological_fracture or les.soft_tissue_mass or les.epidural_extension):
-        return ("surgery indicated but not advised",) if not_advised else ()
-    out = []
-    if les.pathological_fracture:
-        out.append("pathological fracture")
-    if les.soft_tissue_mass:
-        out.append("soft-tissue mass")
-    if les.epidural_extension:
-        out.append("epidural extension")
-    if not_advised:
-        out.append("surgery indicated but not advised")
-    return tuple(out)
+    features = (
+        (les.pathological_fracture, "pathological fracture"),
+        (les.soft_tissue_mass, "soft-tissue mass"),
+        (les.epidural_extension, "epidural extension"),
+        (not_advised, "surgery indicated but not advised"),
+    )
+    return tuple(text for present, text in features if present)
 
 
-@fast_init
 @dataclass(frozen=True, slots=True)
 class RtStatus:
     """What the radiotherapy rules need to know about one lesion."""
@@ -111,49 +104,39 @@ class RtStatus:
     complicated: tuple[str, ...]
 
 
-_new_rt_status = fast_new(RtStatus)
-
-
+@per_evaluation
 def rt_statuses(ctx: Context, prior: Prior) -> tuple[RtStatus, ...]:
-    """Per lesion (in ``ctx.lesions`` order), computed once for RT-01..05.
+    """Per lesion (in ``ctx.lesions`` order), what RT-01..05 need to know.
 
-    Everything here depends on the facts and on surgery / MSCC findings only; those
-    sections run before radiotherapy (a test holds the catalogue to that), so the first
-    radiotherapy rule computes it and the others reuse it from ``ctx.memo``.
+    It depends on the facts and on surgery / MSCC findings only; those sections run
+    before radiotherapy (a test holds the catalogue to that).
     """
-    memo = ctx.memo.get("rt_status")
-    if isinstance(memo, tuple):
-        return memo
-    # The lesions that surgery / MSCC findings name, collected in one pass over the
-    # few findings (if any was drafted) rather than asked per lesion and code.
-    codes = prior.codes
-    surgical: set[str | None] = set()
-    if not codes.isdisjoint(_SURGICAL_ITEM_CODES):
-        for i in prior.items:
-            if i.code in _SURGICAL_ITEM_CODES:
-                surgical.add(i.lesion_id)
-    if "MSCC-DECOMPRESSION-THEN-RT" in codes:
+    surgical = {i.lesion_id for i in prior.items if i.code in SURGICAL_ITEM_CODES}
+    if "MSCC-DECOMPRESSION-THEN-RT" in prior.codes:
         surgical.update(ctx.compression_ids)
-    not_advised_ids: set[str | None] = set()
-    if not codes.isdisjoint(_NOT_ADVISED_FLAGS):
-        for f in prior.flags:
-            if f.code in _NOT_ADVISED_FLAGS:
-                not_advised_ids.add(f.lesion_id)
+    not_advised_ids = {f.lesion_id for f in prior.flags if f.code in NOT_ADVISED_FLAGS}
     out = []
     for v in ctx.lesions:
         # Post-operative: open surgery drafted (SURG-01/02, MSCC-03) or recorded.
-        postop = v.id in surgical or (bool(v.surgeries) and _postop(v))
+        postop = v.id in surgical or _postop(v)
         # A compression site under MSCC (spinal, epidural extension).
         mscc = ctx.mscc and v.lesion.epidural_extension is True and v.is_spinal
         not_advised = v.id in not_advised_ids
-        candidate = (
-            v.painful is True and not v.rt_planned and not v.prior_rt and not postop and not mscc
-        )
         out.append(
-            _new_rt_status(v, postop, mscc, not_advised, candidate, _complicated(v, not_advised))
+            RtStatus(
+                view=v,
+                postop=postop,
+                mscc=mscc,
+                not_advised=not_advised,
+                candidate=v.painful is True
+                and not v.rt_planned
+                and not v.prior_rt
+                and not postop
+                and not mscc,
+                complicated=_complicated(v, not_advised),
+            )
         )
-    statuses = ctx.memo["rt_status"] = tuple(out)
-    return statuses
+    return tuple(out)
 
 
 def _unknown_features(v: LesionView) -> list[str]:
@@ -234,7 +217,7 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "pending": unknown,
                 "summary": f"Radiotherapy 8 Gy in 1 fraction to {v.name}",
             },
-            ROUTINE,
+            Urgency.ROUTINE,
             v.id,
         )
 
@@ -281,7 +264,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "after": "surgery (wound healing)",
                     "summary": f"Post-operative RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                ROUTINE,
+                Urgency.ROUTINE,
                 v.id,
             )
             continue
@@ -300,7 +283,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "complications": comp,
                     "summary": f"RT to {v.name}: 20 Gy/5 or 30 Gy/10",
                 },
-                ROUTINE,
+                Urgency.ROUTINE,
                 v.id,
             )
     if "MSCC-DECOMPRESSION-THEN-RT" in prior.codes and not ctx.compression_ids:
@@ -315,7 +298,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "after": "decompression",
                 "summary": "Post-operative RT after decompression: 20 Gy/5 or 30 Gy/10",
             },
-            EMERGENCY,
+            Urgency.EMERGENCY,
         )
 
 
@@ -360,7 +343,7 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Radiotherapy for cord compression at {where}",
             },
-            EMERGENCY,
+            Urgency.EMERGENCY,
             lid,
         )
 
@@ -401,7 +384,7 @@ def _reirradiation_sbrt_ok(ctx: Context, v: LesionView) -> bool:
 )
 def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
-    oligo = f.bone_disease_extent is _OLIGOMETASTATIC
+    oligo = f.bone_disease_extent is BoneDiseaseExtent.OLIGOMETASTATIC
     resistant = f.primary.site in RADIORESISTANT_SITES
     asked = False
     for st in rt_statuses(ctx, prior):
@@ -472,7 +455,7 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 else "Schedule set by the radiation oncologist."
             ),
             detail,
-            ROUTINE,
+            Urgency.ROUTINE,
             v.id,
         )
 
@@ -526,11 +509,8 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
         if last.end is None:
             yield Missing(
                 v.path("prior_rt_date"),
-                (
-                    f"{v.name}: re-irradiation needs the date of the last fraction "
-                    "(> 4 weeks; SBRT "
-                    f"≥ 5 months)"
-                ),
+                f"{v.name}: re-irradiation needs the date of the last fraction "
+                "(> 4 weeks; SBRT ≥ 5 months)",
                 Supplier.RADIATION_ONCOLOGY,
                 v.id,
             )
@@ -575,7 +555,7 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Re-irradiation of {v.name}",
             },
-            ROUTINE,
+            Urgency.ROUTINE,
             v.id,
         )
         if spine:
@@ -635,7 +615,7 @@ def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "anchor_date": c.end.isoformat(),
                 "summary": f"Pain-response review on {due.isoformat()}",
             },
-            ROUTINE,
+            Urgency.ROUTINE,
             c.lesion_id,
         )
 

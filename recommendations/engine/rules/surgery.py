@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import BEFORE_NEXT_MEETING, EMERGENCY, ROUTINE, Section, Severity, Supplier
+from ..common import Section, Severity, Supplier, Urgency
 from ..context import Context, LesionView
 from ..facts import Alignment, Bone, SurgeryKind, SurvivalBand
 from ..scores import MIRELS_8_EXPLANATION
@@ -39,7 +39,6 @@ FIXABLE_BONES = frozenset(
 FIXATION_KINDS = frozenset({SurgeryKind.FIXATION, SurgeryKind.ARTHROPLASTY})
 SPINE_SURGERY_KINDS = frozenset({SurgeryKind.STABILISATION, SurgeryKind.DECOMPRESSION})
 AUGMENTATION_KINDS = frozenset({SurgeryKind.VERTEBROPLASTY, SurgeryKind.KYPHOPLASTY})
-_STABILISATION = frozenset({SurgeryKind.STABILISATION})
 
 #: Plan-item codes that mean "this lesion goes to open surgery" (read by RT-02, RT-04).
 SURGICAL_ITEM_CODES = (
@@ -58,10 +57,7 @@ _SURGERY_DRAFTED_CODES = (
 
 
 def _has_surgery(v: LesionView, kinds: frozenset[SurgeryKind]) -> bool:
-    for s in v.surgeries:  # a plain loop: any(<genexpr>) costs more, per lesion per rule
-        if s.kind in kinds:
-            return True
-    return False
+    return any(s.kind in kinds for s in v.surgeries)
 
 
 def _survival_short(ctx: Context) -> bool:
@@ -137,7 +133,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                         f"Fixation of pathological fracture ({v.name}), then post-operative RT"
                     ),
                 },
-                BEFORE_NEXT_MEETING,
+                Urgency.BEFORE_NEXT_MEETING,
                 v.id,
             )
             continue
@@ -163,7 +159,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "then": "post-operative radiotherapy (RT-02)",
                     "summary": f"Prophylactic fixation of {v.name} before radiotherapy",
                 },
-                BEFORE_NEXT_MEETING,
+                Urgency.BEFORE_NEXT_MEETING,
                 v.id,
             )
         elif m.total_min >= 8:
@@ -180,7 +176,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "mirels": m.total_text(),
                     "summary": f"Orthopaedic opinion on {v.name} (Mirels borderline)",
                 },
-                ROUTINE,
+                Urgency.ROUTINE,
                 v.id,
             )
 
@@ -218,7 +214,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
     for v in ctx.spinal_lesions:
         s = v.sins
-        if s is None or _has_surgery(v, _STABILISATION):
+        if s is None or _has_surgery(v, frozenset({SurgeryKind.STABILISATION})):
             continue
         if s.total_min >= 13:
             if _survival_short(ctx):
@@ -239,7 +235,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "then": "post-operative radiotherapy (RT-02)",
                     "summary": f"Spinal stabilisation at {v.name}, then post-operative RT",
                 },
-                BEFORE_NEXT_MEETING,
+                Urgency.BEFORE_NEXT_MEETING,
                 v.id,
             )
         elif s.total_min >= 7:
@@ -260,7 +256,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "sins": s.total_text(),
                     "summary": f"Spinal surgical consultation for {v.name}",
                 },
-                ROUTINE,
+                Urgency.ROUTINE,
                 v.id,
             )
 
@@ -289,7 +285,7 @@ def mscc_deficit(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "Cord compression with a neurological deficit: the source document lists it "
             "as a surgical indication; decompression depends on the MSCC-03 criteria.",
             {"lesion_ids": ids, "summary": "Spine surgeon to review today"},
-            EMERGENCY,
+            Urgency.EMERGENCY,
         )
 
 

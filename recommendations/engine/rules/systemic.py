@@ -110,11 +110,6 @@ def bone_loss(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-# Bound once: on Python 3.11 each ``Enum.MEMBER`` lookup is slow (EnumType.__getattr__).
-_LUNG = PrimarySite.LUNG
-_TARGETED = SystemicTherapyKind.TARGETED
-
-
 @rule(
     id="SYS-03",
     section=Section.SYSTEMIC,
@@ -131,7 +126,8 @@ _TARGETED = SystemicTherapyKind.TARGETED
     ),
 )
 def egfr(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    if ctx.facts.primary.site is _LUNG or _TARGETED in ctx.therapy_kinds:
+    lung = ctx.facts.primary.site is PrimarySite.LUNG
+    if lung or SystemicTherapyKind.TARGETED in ctx.therapy_kinds:
         yield Note(
             "SYS-EGFR-OSTEOBLAST",
             "The source document says some targeted therapies (like EGFR inhibitors) may "

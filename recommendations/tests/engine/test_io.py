@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from recommendations.engine import evaluate
+from recommendations.engine import evaluate, io
+from recommendations.engine import facts as F
 from recommendations.engine.io import (
     FactsValidationError,
     case_facts_json_schema,
@@ -232,3 +234,32 @@ def test_catalogue_json_lists_every_rule() -> None:
 
 if __name__ == "__main__" and "--write-schema" in sys.argv:
     SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
+
+
+def test_every_input_model_names_exactly_its_dataclass_fields() -> None:
+    # _to_facts builds each facts dataclass from its model by field name: a field missing
+    # on either side would silently become None.
+    pairs = {
+        io.PatientIn: F.Patient,
+        io.PrimaryIn: F.PrimaryCancer,
+        io.ExtraSkeletalIn: F.ExtraSkeletalDisease,
+        io.PainIn: F.Pain,
+        io.NeurologyIn: F.Neurology,
+        io.DentalIn: F.DentalStatus,
+        io.LesionIn: F.Lesion,
+        io.LabIn: F.LabResult,
+        io.BtaCourseIn: F.BoneTargetedAgentCourse,
+        io.SystemicIn: F.SystemicTherapy,
+        io.RadiotherapyIn: F.RadiotherapyCourse,
+        io.SurgeryIn: F.Surgery,
+        io.RadioisotopeIn: F.RadioisotopeCourse,
+        io.ImagingIn: F.ImagingStudy,
+    }
+    differ = [
+        cls.__name__
+        for model, cls in pairs.items()
+        if set(model.model_fields) != {f.name for f in fields(cls)}
+    ]
+    assert differ == []
+    case = set(io.CaseFactsIn.model_fields) - {"schema_version"}
+    assert case == {f.name for f in fields(F.CaseFacts)}
