@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -417,7 +418,7 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
 
 def _record(cls: Callable[..., T], model: BaseModel) -> T:
     """A facts dataclass from its flat input model (same field names, validated values)."""
-    return cls(**dict(model))
+    return cls(**model.model_dump())
 
 
 def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
@@ -480,9 +481,14 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
-    if is_dataclass(value):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
     return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def facts_to_json(facts: F.CaseFacts) -> dict[str, Any]:

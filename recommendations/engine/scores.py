@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from .facts import (
     UPPER_LIMB_BONES,
@@ -137,6 +137,7 @@ _SINS_PL = {
 }
 
 
+@lru_cache(maxsize=1024)  # immutable, and percentages repeat
 def _sins_collapse(collapse: float | None, body: float | None) -> ScoreComponent:
     """SINS-05. Exactly 50 % is not defined by Fisher 2010: report 2–3, never pick."""
     name, rid = "collapse", "SINS-05"

@@ -74,44 +74,22 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
     lesion_id: str | None = None,
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
-    meta = _CODE_META[code]
+    m = _CODE_META[code]
     return PlanItem(
-        code=code,
-        section=meta.section,
-        title=meta.title,
-        detail=detail,
-        rationale=rationale,
-        urgency=urgency,
-        rule_id=meta.rule_id,
-        sources=meta.sources,
-        lesion_id=lesion_id,
+        code, m.section, m.title, detail, rationale, urgency, m.rule_id, m.sources, lesion_id
     )
 
 
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
     """A flag with its declared severity (``KeyError`` for an undeclared code)."""
-    meta = _CODE_META[code]
-    return Flag(
-        code=code,
-        section=meta.section,
-        severity=meta.severity,
-        message=message,
-        rule_id=meta.rule_id,
-        sources=meta.sources,
-        lesion_id=lesion_id,
-    )
+    m = _CODE_META[code]
+    return Flag(code, m.section, m.severity, message, m.rule_id, m.sources, lesion_id)
 
 
 def Note(code: str, message: str) -> BoardNote:  # noqa: N802
     """A board note (``KeyError`` for an undeclared code)."""
-    meta = _CODE_META[code]
-    return BoardNote(
-        code=code,
-        section=meta.section,
-        message=message,
-        rule_id=meta.rule_id,
-        sources=meta.sources,
-    )
+    m = _CODE_META[code]
+    return BoardNote(code, m.section, message, m.rule_id, m.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +177,8 @@ class Prior:
         return self.codes.intersection(codes)
 
     def has_any(self, codes: Iterable[str], lesion_id: str | None = "*") -> bool:
+        if lesion_id == "*":
+            return not self.codes.isdisjoint(codes)
         return any(self.has(c, lesion_id) for c in codes)
 
 
