@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from typing import TypeVar
 
 from .facts import (
@@ -118,14 +117,9 @@ _CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
 }
 
 
-@cache
-def _absent(analyte: LabAnalyte) -> LabStatus:
-    return LabStatus(analyte, None, None, "absent")
-
-
 def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> LabStatus:
     if latest is None:
-        return _absent(analyte)
+        return LabStatus(analyte, None, None, "absent")
     if latest.unit is None or latest.unit not in ANALYTE_UNITS[analyte]:
         allowed = " or ".join(ANALYTE_UNITS[analyte])
         return LabStatus(
@@ -296,7 +290,6 @@ def _baseline_clearance(
     as_of: date,
     zol_active: bool,
     weight: float | None,
-    labs: dict[LabAnalyte, LabStatus],
     crcl: CreatinineClearance | None,
     crcl_problem: str | None,
 ) -> tuple[CreatinineClearance | None, str | None]:
@@ -466,7 +459,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
 
     crcl, crcl_problem = _clearance(age, weight, facts, labs[LabAnalyte.CREATININE])
     zol_baseline, zol_problem = _baseline_clearance(
-        facts, as_of, zol_active, weight, labs, crcl, crcl_problem
+        facts, as_of, zol_active, weight, crcl, crcl_problem
     )
     band = (
         zoledronic_dose_band(zol_baseline.value_ml_min)

@@ -1,15 +1,20 @@
-"""What the rules rely on about each other: catalogue order and the kinds of codes read."""
+"""What the rules rely on about each other: catalogue order, the kinds of codes read, and
+values shared within one evaluation."""
 
 from __future__ import annotations
 
 from recommendations.engine.catalogue import CODES, RULES
 from recommendations.engine.common import Section
+from recommendations.engine.context import build_context
 from recommendations.engine.facts import Bone, Lesion
-from recommendations.engine.rules.base import CodeKind
-from recommendations.engine.rules.radiotherapy import NOT_ADVISED_FLAGS
+from recommendations.engine.rules.base import CodeKind, Prior
+from recommendations.engine.rules.radiotherapy import NOT_ADVISED_FLAGS, rt_statuses
 from recommendations.engine.rules.surgery import SURGICAL_ITEM_CODES
 from recommendations.engine.rules.systemic import LOCAL_TREATMENT_CODES
 from recommendations.engine.scores import ComponentStatus, mirels_score, sins_score
+
+from .helpers import vector_facts
+from .vectors import VECTORS
 
 
 def test_local_treatment_codes_are_item_codes() -> None:
@@ -49,3 +54,15 @@ def test_missing_score_components_always_span_a_range() -> None:
     ]
     assert len(spans) == 25
     assert [f for f, ok in spans if not ok] == []
+
+
+def test_per_evaluation_values_are_shared_within_one_evaluation_only() -> None:
+    facts, as_of = vector_facts(next(v for v in VECTORS if v.get("facts", {}).get("lesions")))
+    assert facts.lesions
+    ctx = build_context(facts, as_of)
+    prior = Prior()
+    first = rt_statuses(ctx, prior)
+    assert rt_statuses(ctx, prior) is first
+    again = rt_statuses(ctx, Prior())
+    assert again is not first
+    assert again == first
