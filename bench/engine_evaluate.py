@@ -88,5 +88,6 @@ def main() -> None:
             f"(CPU time; runs: {', '.join(f'{x:.1f}' for x in runs)})"
         )
 
+
 if __name__ == "__main__":
     main()
