@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cases",
     "recommendations",
     "reminders",
+    "front",
 ]
 
 MIDDLEWARE = [

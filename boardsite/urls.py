@@ -16,7 +16,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("cases.urls")),
+    path("", include("front.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("reminders/", include("reminders.urls")),
 ]

@@ -3,7 +3,7 @@
 Writes are recorded by PostgreSQL itself (django-pghistory triggers on every clinical
 table, with the user and URL of the request as context); reads are `PatientAccess` rows
 written by every page and API view. This module only reads both, for the
-administrators' audit page (`cases.views_audit`).
+administrators' audit page (`front.views.audit`).
 """
 
 from __future__ import annotations
@@ -80,3 +80,18 @@ def patient_audit(*, patient: Patient, limit: int = AUDIT_PAGE_ROWS) -> PatientA
             changes=(e.pgh_diff or {}) if e.pgh_label == "update" else (e.pgh_data or {}),
         ))
     return PatientAudit(patient=patient, accesses=accesses, changes=changes)
+
+
+def audit_patient_find(*, query: str) -> Patient | None:
+    """The patient an administrator typed: a Boardsite ID or a hospital number.
+    Unscoped, as the audit trail is (administrators only)."""
+    patient = None
+    if query.isdigit():
+        patient = Patient.objects.filter(pk=int(query)).first()
+    if patient is None:
+        patient = Patient.objects.filter(hospital_number=query).first()
+    return patient
+
+
+def audit_patient_get(*, pk: int) -> Patient | None:
+    return Patient.objects.filter(pk=pk).first()

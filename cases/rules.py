@@ -11,6 +11,7 @@ from __future__ import annotations
 import rules
 
 from cases.choices import BoardRole
+from cases.scoping import membership
 
 
 def board_id_of(obj) -> int | None:
@@ -33,8 +34,6 @@ def board_id_of(obj) -> int | None:
 
 def _role_predicate(*roles: str):
     def check(user, obj=None) -> bool:
-        from cases.scoping import membership
-
         board_id = board_id_of(obj)
         if board_id is None:
             return False

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
 from cases.models import (
@@ -114,8 +115,6 @@ def user_set_password(*, user, password: str) -> None:
     pass the site's validators, field by field; it is stored hashed. The old
     credentials stop working: the user's sessions (Django checks a hash of the password
     on every request) and their API token, which is revoked — they sign in again."""
-    from rest_framework.authtoken.models import Token
-
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:

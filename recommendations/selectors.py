@@ -254,6 +254,12 @@ def case_facts_for_patients(*, patient_ids: Iterable[int], as_of: date) -> dict[
     return {p.pk: case_facts_from_patient(p) for p in _patient_queryset(patient_ids, as_of)}
 
 
+def draft_of_item(*, agenda_item, draft_id: int) -> DraftPlan | None:
+    """One stored draft of this agenda item by its ID (None if the ID is another
+    case's draft or no draft at all): the draft a decision was recorded from."""
+    return DraftPlan.objects.filter(pk=draft_id, agenda_item=agenda_item).first()
+
+
 def _newest_per_item(ids: list[int]):
     """The newest draft of each of these agenda items (one row each)."""
     return (

@@ -11,12 +11,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import scoping
 from cases.api.fields import ScopedPrimaryKeyRelatedField
-from cases.api.scores import lesion_scores
 from cases.choices import ANALYTE_UNITS, BoardRole, DecisionItemVerdict, Specialty
 from cases.models import (
     AgendaItem,
@@ -168,53 +166,16 @@ class PrimaryCancerSerializer(ClinicalRowSerializer):
         fields = "__all__"
 
 
-class ScoreComponentSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    rule_id = serializers.CharField()
-    field = serializers.CharField(help_text="The lesion field the component reads.")
-    finding = serializers.CharField()
-    min_points = serializers.IntegerField()
-    max_points = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["known", "missing", "undefined"])
-
-
-class ScoreSerializer(serializers.Serializer):
-    total = serializers.IntegerField(
-        allow_null=True, help_text="Null when a finding is missing: see the range."
-    )
-    total_min = serializers.IntegerField()
-    total_max = serializers.IntegerField()
-    category = serializers.CharField(
-        allow_null=True, help_text="Null when the range spans categories."
-    )
-    category_min = serializers.CharField(required=False, help_text="SINS only.")
-    category_max = serializers.CharField(required=False, help_text="SINS only.")
-    missing = serializers.ListField(child=serializers.CharField())
-    undefined = serializers.ListField(child=serializers.CharField())
-    rule_ids = serializers.ListField(child=serializers.CharField())
-    text = serializers.CharField()
-    components = ScoreComponentSerializer(many=True)
-
-
-class LesionScoresSerializer(serializers.Serializer):
-    sins = ScoreSerializer(allow_null=True, help_text="Spinal lesions (vertebra, sacrum).")
-    mirels = ScoreSerializer(allow_null=True, help_text="Long-bone lesions.")
-
-
 class LesionSerializer(ClinicalRowSerializer):
+    """A lesion's raw findings. The API serves it with the engine's scores added
+    (`front.api.serializers.LesionWithScoresSerializer`)."""
+
     patient = _patient_field()
-    scores = serializers.SerializerMethodField(
-        help_text="Computed by the recommendation engine from the findings; read-only."
-    )
 
     class Meta:
         model = Lesion
         fields = "__all__"
         read_only_fields = ["recorded_at", "updated_at"]
-
-    @extend_schema_field(LesionScoresSerializer)
-    def get_scores(self, lesion: Lesion):
-        return lesion_scores(lesion)
 
 
 class ImagingStudySerializer(ClinicalRowSerializer):

@@ -1,4 +1,5 @@
-"""API routes of the cases app (mounted at /api/v1/)."""
+"""API routes of the cases app (mounted at /api/v1/). Lesions and decisions are served
+by `front.api.urls`: their API adds the engine's scores and the follow-up on signing."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -8,7 +9,6 @@ from cases.api import views
 router = SimpleRouter()
 router.register("patients", views.PatientViewSet, basename="patient")
 router.register("primary-cancers", views.PrimaryCancerViewSet, basename="primarycancer")
-router.register("lesions", views.LesionViewSet, basename="lesion")
 router.register("imaging-studies", views.ImagingStudyViewSet, basename="imagingstudy")
 router.register("labs", views.LabResultViewSet, basename="labresult")
 router.register("bone-agent-courses", views.BoneTargetedAgentCourseViewSet,
@@ -23,7 +23,6 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("attendances", views.AttendanceViewSet, basename="attendance")
 router.register("agenda-items", views.AgendaItemViewSet, basename="agendaitem")
-router.register("decisions", views.DecisionViewSet, basename="decision")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),

@@ -419,7 +419,9 @@ class AgendaItemViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.Retrieve
 class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       BoardsiteViewSet):
     """The board's decisions: recorded at the meeting, signed by the chair (then
-    immutable, with a SHA-256 of the content), corrected by amendments."""
+    immutable, with a SHA-256 of the content), corrected by amendments. Signing also
+    schedules the follow-up, so the `sign` action is added above the reminders app
+    (`front.api.views.DecisionViewSet`), which serves this view."""
 
     serializer_class = s.DecisionSerializer
     filterset_class = f.DecisionFilter
@@ -467,18 +469,6 @@ class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMo
             decision=decision, recorded_by=request.user, reason=form.validated_data["reason"]
         )
         return self._answer(amendment, status.HTTP_201_CREATED)
-
-    @extend_schema(tags=[_TAG_MEETING], request=None, responses={200: s.DecisionSerializer})
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        """The chair signs: the decision becomes immutable and its follow-up is scheduled."""
-        decision = self.get_object()
-        # Signing and scheduling the follow-up reminders are one transaction. Imported
-        # here: `cases` does not import the reminders app at module level.
-        from reminders.services import decision_sign_and_schedule
-
-        signed = decision_sign_and_schedule(decision=decision, chair=request.user)
-        return self._answer(signed)
 
     @extend_schema(tags=[_TAG_MEETING], responses={200: s.DecisionVerifySerializer})
     @action(detail=True, methods=["get"])

@@ -315,8 +315,8 @@ def load_demo_data(*, today: dt.date | None = None,
 
     `today` anchors every relative date (default: today in the board's time zone).
     `sign(decision=, chair=)` signs the past meetings' decisions: the management command
-    passes the signing that also schedules the follow-up reminders (`cases` itself does
-    not import `reminders`).
+    passes the signing that also schedules the follow-up reminders (`cases` sits below
+    `reminders` and never imports it).
     """
     dates = _Dates(today or timezone.localdate())
     report = LoadReport()
@@ -339,3 +339,8 @@ def load_demo_data(*, today: dt.date | None = None,
         logger.info("Demo data: upcoming meeting #%s with %s cases", upcoming.pk,
                     AgendaItem.objects.filter(meeting=upcoming).count())
     return report
+
+
+def meetings_to_come() -> list[Meeting]:
+    """The meetings still ahead, whose draft plans the loader's caller makes."""
+    return list(Meeting.objects.filter(starts_at__gte=timezone.now()))

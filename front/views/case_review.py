@@ -9,11 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases import selectors
-from cases.charts import LabChart, Point, Span, Threshold, treatment_timeline
 from cases.choices import ANALYTE_UNITS, LabAnalyte, LabUnit, PrimarySite
 from cases.units import UnitError, convert
-from cases.views import drafts as draft_api
-from cases.views.common import audit
+from front.charts import LabChart, Point, Span, Threshold, treatment_timeline
+from front.views.common import audit
+from front.views.drafts import DraftView, draft_view
+from recommendations.scores import creatinine_clearance
+from recommendations.services import draft_refresh
 
 #: The trend charts, in reading order: (analyte, title, thresholds from the rules).
 _CHARTS: tuple[tuple[str, str, tuple[Threshold, ...]], ...] = (
@@ -37,9 +39,6 @@ _UNIT_LABELS = dict(LabUnit.choices)
 def _lab_charts(record: selectors.CaseRecord) -> list[LabChart]:
     """Each analyte in its canonical unit (converted, with the original on hover), plus
     the Cockcroft–Gault clearance of every creatinine value."""
-    from recommendations.engine import facts as engine_facts
-    from recommendations.engine.scores import cockcroft_gault
-
     patient = record.patient
     series: dict[str, list[Point]] = {key: [] for key, _t, _th in _CHARTS}
     for lab in record.labs:
@@ -53,19 +52,9 @@ def _lab_charts(record: selectors.CaseRecord) -> list[LabChart]:
         day = timezone.localdate(lab.taken_at)
         original = f"{lab.value.normalize():f} {_UNIT_LABELS.get(lab.unit, lab.unit)}"
         series[lab.analyte].append(Point(day, float(value), original))
-        if lab.analyte == LabAnalyte.CREATININE and patient.weight_kg and lab.value > 0:
-            # The engine's own formula (CRCL-01), with today's weight: the trend shows
-            # how renal function moved, the draft uses the dated values it needs.
-            clearance = cockcroft_gault(
-                age_years=patient.age_on(day), weight_kg=float(patient.weight_kg),
-                sex=engine_facts.Sex(patient.sex),
-                creatinine=engine_facts.LabResult(
-                    analyte=engine_facts.LabAnalyte.CREATININE, value=float(lab.value),
-                    unit=engine_facts.LabUnit(lab.unit), taken_at=day),
-            )
-            if clearance.value_ml_min is not None:
-                series["crcl"].append(Point(day, clearance.value_ml_min,
-                                            f"{clearance.value_ml_min:g} mL/min"))
+        clearance = creatinine_clearance(patient=patient, lab=lab, day=day)
+        if clearance is not None:
+            series["crcl"].append(Point(day, clearance, f"{clearance:g} mL/min"))
     charts = []
     for key, title, thresholds in _CHARTS:
         unit = "mL/min" if key == "crcl" else _UNIT_LABELS[ANALYTE_UNITS[key][0]]
@@ -97,7 +86,7 @@ def _spans(record: selectors.CaseRecord) -> list[Span]:
     return spans
 
 
-def lesion_rows(record: selectors.CaseRecord, view: draft_api.DraftView | None) -> list[dict]:
+def lesion_rows(record: selectors.CaseRecord, view: DraftView | None) -> list[dict]:
     """Each lesion with the engine's SINS / Mirels for it (never recomputed here)."""
     scores = view.scores_by_lesion if view else {}
     return [{"lesion": lesion, "scores": scores.get(str(lesion.pk), [])}
@@ -107,8 +96,8 @@ def lesion_rows(record: selectors.CaseRecord, view: draft_api.DraftView | None) 
 def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
     record = selectors.case_record(item=item)
     if draft is None and refresh:
-        draft = draft_api.draft_for_item(item=item)
-    view = draft_api.draft_view(draft)
+        draft = draft_refresh(agenda_item=item)
+    view = draft_view(draft)
     decisions = selectors.decisions_of(item=item)
     today = timezone.localdate()
     meeting_day = timezone.localdate(item.meeting.starts_at)

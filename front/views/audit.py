@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from cases.audit import AUDIT_PAGE_ROWS, patient_audit
-from cases.models import Patient, PatientAccess
+from cases.audit import AUDIT_PAGE_ROWS, audit_patient_find, audit_patient_get, patient_audit
+from cases.models import PatientAccess
 from cases.services import record_patient_access
 
 
@@ -25,11 +25,7 @@ def audit_index(request):
     query = request.GET.get("q", "").strip()
     not_found = False
     if query:
-        patient = None
-        if query.isdigit():
-            patient = Patient.objects.filter(pk=int(query)).first()
-        if patient is None:
-            patient = Patient.objects.filter(hospital_number=query).first()
+        patient = audit_patient_find(query=query)
         if patient is not None:
             return redirect("cases:audit_patient", pk=patient.pk)
         not_found = True
@@ -39,7 +35,7 @@ def audit_index(request):
 @login_required
 def audit_patient(request, pk: int):
     _require_auditor(request)
-    patient = Patient.objects.filter(pk=pk).first()
+    patient = audit_patient_get(pk=pk)
     if patient is None:
         raise Http404("No such patient.")
     audit = patient_audit(patient=patient)

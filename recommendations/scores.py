@@ -1,24 +1,20 @@
-"""Adapter from a stored lesion to the recommendation engine's scores.
+"""The engine's scores for stored rows: SINS / Mirels of a lesion, the creatinine
+clearance of a lab value.
 
-Scores are never stored: the API shows what `recommendations.engine.scores` computes
-from the raw findings now, so a corrected finding corrects the score. The engine is
-pure Python (no Django), so reading it from here creates no cycle between the apps;
-it is imported lazily to keep `cases` importable on its own.
+Scores are never stored: the API and the pages show what `recommendations.engine.scores`
+computes from the raw findings now, so a corrected finding corrects the score.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from cases.models import Lesion
-
-
-def engine_lesion(lesion: Lesion):
-    """The engine's `Lesion` facts for one stored lesion: the same mapping the draft
-    plans use (`recommendations.selectors.lesion_facts`)."""
-    from recommendations.selectors import lesion_facts
-
-    return lesion_facts(lesion)
+from cases.choices import LabAnalyte
+from cases.models import LabResult, Lesion, Patient
+from recommendations.engine import facts as engine_facts
+from recommendations.engine import scores as s
+from recommendations.selectors import lesion_facts
 
 
 def _components(result) -> list[dict[str, Any]]:
@@ -35,9 +31,8 @@ def lesion_scores(lesion: Lesion) -> dict[str, Any]:
     A total is given only when every component is known; otherwise `total` is None
     and `total_min`/`total_max` give the range (SINS-08), with the missing fields named.
     """
-    from recommendations.engine import scores as s
-
-    facts = engine_lesion(lesion)
+    # The same mapping the draft plans use, so the API and the draft agree.
+    facts = lesion_facts(lesion)
     sins = mirels = None
     if facts.is_spinal:
         r = s.sins_score(facts)
@@ -59,3 +54,19 @@ def lesion_scores(lesion: Lesion) -> dict[str, Any]:
             "components": _components(r),
         }
     return {"sins": sins, "mirels": mirels}
+
+
+def creatinine_clearance(*, patient: Patient, lab: LabResult, day: date) -> float | None:
+    """Cockcroft–Gault (CRCL-01) of one creatinine value in mL/min, with the patient's
+    age on `day` and today's weight: the trend shows how renal function moved, the draft
+    uses the dated values it needs. None without a weight or for another analyte."""
+    if lab.analyte != LabAnalyte.CREATININE or not patient.weight_kg or lab.value <= 0:
+        return None
+    clearance = s.cockcroft_gault(
+        age_years=patient.age_on(day), weight_kg=float(patient.weight_kg),
+        sex=engine_facts.Sex(patient.sex),
+        creatinine=engine_facts.LabResult(
+            analyte=engine_facts.LabAnalyte.CREATININE, value=float(lab.value),
+            unit=engine_facts.LabUnit(lab.unit), taken_at=day),
+    )
+    return clearance.value_ml_min

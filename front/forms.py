@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.choices import DecisionItemVerdict
-from cases.models import Board, Meeting, Patient
+from cases.models import Meeting, Patient
 from cases.scoping import patients_for
 
 
@@ -22,7 +22,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.Form):
-    board = forms.ModelChoiceField(queryset=Board.objects.none(), empty_label=None)
+    # The queryset is the user's boards, set per request in __init__.
+    board = forms.ModelChoiceField(queryset=None, empty_label=None)
     starts_at = forms.DateTimeField(
         label="Starts at", widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

@@ -10,19 +10,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.choices import Specialty
-from cases.forms import AgendaItemAddForm
 from cases.models import PatientAccess
-from cases.views import drafts as draft_api
-from cases.views.common import audit, error_text, require_perm
+from front.forms import AgendaItemAddForm
+from front.views.common import audit, error_text, require_perm
+from front.views.drafts import DraftView, draft_view
+from recommendations.services import drafts_refresh_for_meeting
+from reminders import services as reminder_services
 
 
-def _quorum(drafts: dict[int, draft_api.DraftView], items, attendances) -> list[dict]:
+def _quorum(drafts: dict[int, DraftView], items, attendances) -> list[dict]:
     """Specialties the agenda needs (engine, section 8) against confirmed attendance."""
     positions = {item.pk: index for index, item in enumerate(items, start=1)}
     needed: OrderedDict[str, dict] = OrderedDict()
@@ -51,10 +54,10 @@ def _quorum(drafts: dict[int, draft_api.DraftView], items, attendances) -> list[
 
 def agenda_context(request, meeting, *, add_form=None) -> dict:
     """Everything the agenda page (and its print version) shows; fixed query count."""
-    raw_drafts = draft_api.drafts_for_meeting(meeting=meeting)
+    raw_drafts = drafts_refresh_for_meeting(meeting=meeting)
     # Read the items after the refresh: it may mark a case urgent or ready.
     items = selectors.agenda_items(meeting=meeting)
-    drafts = {pk: draft_api.draft_view(d) for pk, d in raw_drafts.items()}
+    drafts = {pk: draft_view(d) for pk, d in raw_drafts.items()}
     attendances = selectors.attendances(meeting=meeting)
     can_manage = request.user.has_perm("cases.manage_meeting", meeting)
     members = selectors.board_members(board_id=meeting.board_id) if can_manage else []
@@ -127,8 +130,6 @@ def _managed_item(request, pk, item_pk):
     item = next((i for i in selectors.agenda_items(meeting=meeting) if i.pk == int(item_pk)),
                 None)
     if item is None:
-        from django.http import Http404
-
         raise Http404("No such case on this agenda.")
     return meeting, item
 
@@ -193,7 +194,7 @@ def agenda_lock(request, pk):
             meeting = services.agenda_lock(meeting=meeting)
             # The agenda is built: presenting clinicians of not-ready cases are asked
             # for what is missing now, and the circulation is scheduled.
-            draft_api.prepare_meeting(meeting=meeting)
+            reminder_services.meeting_preparation_schedule(meeting=meeting)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -218,7 +219,7 @@ def agenda_circulate(request, pk):
     meeting = selectors.meeting_for(user=request.user, pk=pk)
     require_perm(request, "cases.manage_meeting", meeting)
     try:
-        draft_api.circulate_agenda(meeting=meeting, by=request.user)
+        reminder_services.agenda_circulate(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

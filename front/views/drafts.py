@@ -1,12 +1,7 @@
-"""The pages' window on the other apps: the engine's drafts and the reminders.
+"""A draft plan as the pages show it.
 
-`cases` itself (models, services, selectors) imports neither `recommendations` nor
-`reminders`; only this web layer does, at call time, because the pages show the draft
-next to the record, signing schedules the follow-up, locking and circulating the agenda
-schedule the meeting's reminders, and the patient page lists them. The draft part only
-reads the
-`DraftPlan.output` JSON (`recommendations.engine.io.plan_to_json`) and reshapes it for
-templates: scores are the engine's, never recomputed here.
+Reads only the `DraftPlan.output` JSON (`recommendations.engine.io.plan_to_json`) and
+reshapes it for templates: scores are the engine's, never recomputed here.
 """
 
 from __future__ import annotations
@@ -229,48 +224,3 @@ def draft_view(draft) -> DraftView | None:
         zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,
     )
-
-
-# --- Calls into the other apps ------------------------------------------------------------
-
-def drafts_for_meeting(*, meeting) -> dict[int, Any]:
-    """agenda_item_id → current draft, re-evaluating only cases whose facts changed."""
-    from recommendations.services import drafts_refresh_for_meeting
-
-    return drafts_refresh_for_meeting(meeting=meeting)
-
-
-def draft_for_item(*, item):
-    """The current draft of one case, re-evaluated if its facts changed."""
-    from recommendations.services import draft_refresh
-
-    return draft_refresh(agenda_item=item)
-
-
-def sign_decision(*, decision, chair):
-    """Sign and schedule the follow-up reminders in one transaction."""
-    from reminders.services import decision_sign_and_schedule
-
-    return decision_sign_and_schedule(decision=decision, chair=chair)
-
-
-def circulate_agenda(*, meeting, by):
-    """Send the agenda now (link + .ics) and the missing-data requests."""
-    from reminders.services import agenda_circulate
-
-    return agenda_circulate(meeting=meeting, by=by)
-
-
-def prepare_meeting(*, meeting):
-    """Schedule the agenda circulation and the missing-data requests of a meeting whose
-    agenda was just built (the beat sweep repeats it every 15 minutes)."""
-    from reminders.services import meeting_preparation_schedule
-
-    return meeting_preparation_schedule(meeting=meeting)
-
-
-def reminder_history(*, user, patient):
-    """The patient's follow-up reminders, for the patient page."""
-    from reminders.selectors import reminder_history_for_patient
-
-    return reminder_history_for_patient(user=user, patient=patient)

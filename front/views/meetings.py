@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from cases import selectors, services
-from cases.forms import MeetingForm
-from cases.views.common import error_text
+from front.forms import MeetingForm
+from front.views.common import error_text
 
 
 @login_required

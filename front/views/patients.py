@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
-from cases.forms import AddToMeetingForm
 from cases.models import PatientAccess
-from cases.views import drafts as draft_api
-from cases.views.common import audit, require_perm
+from front.forms import AddToMeetingForm
+from front.views.common import audit, require_perm
+from reminders.selectors import reminder_history_for_patient
 
 
 @login_required
@@ -46,7 +46,7 @@ def _patient_context(request, patient, *, add_form=None) -> dict:
         "patient": patient, "primary": getattr(patient, "primary", None),
         "age": patient.age_on(timezone.localdate()), "history": history,
         "add_form": add_form if meetings else None,
-        "patient_reminders": draft_api.reminder_history(user=request.user, patient=patient),
+        "patient_reminders": reminder_history_for_patient(user=request.user, patient=patient),
     }
 
 

@@ -1,9 +1,9 @@
-"""Pages of the cases app."""
+"""The pages. Their URL names keep the `cases:` namespace they were born with
+(`{% url 'cases:agenda' pk %}`), and their templates the `cases/` folder."""
 
 from django.urls import path
 
-from cases import views_audit
-from cases.views import agenda, case_review, decisions, meetings, patients
+from front.views import agenda, audit, case_review, decisions, meetings, patients
 
 app_name = "cases"
 
@@ -30,7 +30,7 @@ urlpatterns: list = [
     path("patients/", patients.patient_search, name="patient_search"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/refer/", patients.patient_refer, name="patient_refer"),
-    # Administrators' audit trail (cases/views_audit.py).
-    path("audit/", views_audit.audit_index, name="audit_index"),
-    path("audit/patients/<int:pk>/", views_audit.audit_patient, name="audit_patient"),
+    # Administrators' audit trail (front/views/audit.py).
+    path("audit/", audit.audit_index, name="audit_index"),
+    path("audit/patients/<int:pk>/", audit.audit_patient, name="audit_patient"),
 ]

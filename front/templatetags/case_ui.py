@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from cases.views.drafts import specialty_label
+from front.views.drafts import specialty_label
 
 register = template.Library()
 

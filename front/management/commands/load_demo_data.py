@@ -10,10 +10,8 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from cases.demo.builders import load_demo_data
-from cases.models import Meeting
+from cases.demo.builders import load_demo_data, meetings_to_come
 from recommendations.services import drafts_refresh_for_meeting
 from reminders.services import decision_sign_and_schedule
 
@@ -29,7 +27,7 @@ class Command(BaseCommand):
             sign=decision_sign_and_schedule,
         )
         # Draft plans (and with them readiness and urgency) for the meetings to come.
-        for meeting in Meeting.objects.filter(starts_at__gte=timezone.now()):
+        for meeting in meetings_to_come():
             drafts = drafts_refresh_for_meeting(meeting=meeting)
             not_ready = sum(1 for draft in drafts.values() if not draft.is_ready)
             self.stdout.write(

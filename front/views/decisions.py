@@ -13,21 +13,23 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.choices import DecisionItemVerdict
-from cases.forms import AmendForm, DecisionForm
-from cases.views import drafts as draft_api
-from cases.views.common import audit, error_text, require_perm
+from front.forms import AmendForm, DecisionForm
+from front.views.common import audit, error_text, require_perm
+from front.views.drafts import DraftView, draft_view
+from recommendations.selectors import draft_of_item
+from recommendations.services import draft_refresh
+from reminders.services import decision_sign_and_schedule
 
 
 def _draft_by_ref(item, ref):
-    from recommendations.models import DraftPlan
-
     try:
-        return DraftPlan.objects.filter(pk=int(ref), agenda_item=item).first()
+        draft_id = int(ref)
     except (TypeError, ValueError):
         return None
+    return draft_of_item(agenda_item=item, draft_id=draft_id)
 
 
-def _rows_from_draft(view: draft_api.DraftView | None) -> list[dict]:
+def _rows_from_draft(view: DraftView | None) -> list[dict]:
     if view is None:
         return []
     return [{
@@ -39,7 +41,7 @@ def _rows_from_draft(view: draft_api.DraftView | None) -> list[dict]:
     } for i in view.items]
 
 
-def _rows_from_decision(decision, view: draft_api.DraftView | None):
+def _rows_from_decision(decision, view: DraftView | None):
     """An unsigned decision (or amendment) already saved: its items are the rows."""
     by_code = {i.get("code"): i for i in (view.items if view else [])}
     rows, added = [], []
@@ -108,10 +110,10 @@ def decision(request, item_pk):
         draft = _draft_by_ref(item, latest.draft_plan_ref)
     elif request.method == "POST":
         draft = _draft_by_ref(item, request.POST.get("draft_ref")) \
-            or draft_api.draft_for_item(item=item)
+            or draft_refresh(agenda_item=item)
     else:
-        draft = draft_api.draft_for_item(item=item)
-    view = draft_api.draft_view(draft)
+        draft = draft_refresh(agenda_item=item)
+    view = draft_view(draft)
     if latest is not None:
         rows, added = _rows_from_decision(latest, view)
         summary = latest.outcome_summary
@@ -161,7 +163,8 @@ def decision(request, item_pk):
         messages.success(request, f"Decision saved (version {saved.version}, not signed).")
         return redirect("cases:decision", item_pk=item.pk)
     try:
-        draft_api.sign_decision(decision=saved, chair=request.user)
+        # Signing and scheduling the follow-up reminders are one transaction.
+        decision_sign_and_schedule(decision=saved, chair=request.user)
     except (ValidationError, PermissionDenied) as error:
         text = error_text(error) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"Saved, but not signed: {text}")
