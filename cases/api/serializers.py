@@ -166,10 +166,9 @@ class PrimaryCancerSerializer(ClinicalRowSerializer):
         fields = "__all__"
 
 
+# The API serves lesions with the engine's scores added (a comment, not a docstring: the
+# schema would show it): `front.api.serializers.LesionWithScoresSerializer`.
 class LesionSerializer(ClinicalRowSerializer):
-    """A lesion's raw findings. The API serves it with the engine's scores added
-    (`front.api.serializers.LesionWithScoresSerializer`)."""
-
     patient = _patient_field()
 
     class Meta:

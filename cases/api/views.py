@@ -419,9 +419,10 @@ class AgendaItemViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.Retrieve
 class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       BoardsiteViewSet):
     """The board's decisions: recorded at the meeting, signed by the chair (then
-    immutable, with a SHA-256 of the content), corrected by amendments. Signing also
-    schedules the follow-up, so the `sign` action is added above the reminders app
-    (`front.api.views.DecisionViewSet`), which serves this view."""
+    immutable, with a SHA-256 of the content), corrected by amendments."""
+
+    # Signing also schedules the follow-up, so the `sign` action is added above the
+    # reminders app: `front.api.views.DecisionViewSet` serves this view.
 
     serializer_class = s.DecisionSerializer
     filterset_class = f.DecisionFilter
