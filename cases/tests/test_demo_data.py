@@ -34,6 +34,7 @@ from cases.models import (
     SystemicTherapy,
 )
 from cases.services import decision_verify
+from front.management.commands import load_demo_data as demo_command
 from recommendations.engine import catalogue, scores
 from recommendations.engine import facts as engine_facts
 
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 DEMO_SOURCES = [
     Path(builders.__file__).parent,
-    Path(builders.__file__).parents[1] / "management" / "commands" / "load_demo_data.py",
+    Path(demo_command.__file__),
 ]
 
 
