@@ -10,8 +10,9 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
-    path("v1/", include("front.api.urls")),
     path("v1/", include("cases.api.urls")),
+    # Lesions and decisions (cases' views extended with what needs a higher app).
+    path("v1/", include("front.api.urls")),
     path("v1/recommendations/", include("recommendations.api.urls")),
     path("v1/reminders/", include("reminders.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
