@@ -208,6 +208,15 @@ def patient_for(*, user, pk) -> Patient:
         raise Http404("No such patient.") from None
 
 
+def patient_by_hospital_number(*, user, board_id: int, number: str) -> Patient | None:
+    """The patient of this board (among the user's) with this hospital number, any case."""
+    return (
+        patients_for(user)
+        .filter(board_id=board_id, hospital_number__iexact=number)
+        .first()
+    )
+
+
 def patient_history(*, patient: Patient) -> list[AgendaItem]:
     """Every time the patient was on an agenda, newest meeting first, with the decision
     versions and their items. Three queries."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.choices import DecisionItemVerdict
 from cases.models import Meeting, Patient
-from cases.scoping import patients_for
+from cases.selectors import patient_by_hospital_number
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -69,11 +69,8 @@ class AgendaItemAddForm(forms.Form):
 
     def clean_hospital_number(self) -> Patient:
         number = self.cleaned_data["hospital_number"].strip()
-        patient = (
-            patients_for(self.user)
-            .filter(board_id=self.meeting.board_id, hospital_number__iexact=number)
-            .first()
-        )
+        patient = patient_by_hospital_number(user=self.user, board_id=self.meeting.board_id,
+                                             number=number)
         if patient is None:
             raise ValidationError("No patient of this board has this hospital number.")
         self.cleaned_data["patient"] = patient
