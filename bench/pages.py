@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardsite.settings")
 os.environ.setdefault("BOARDSITE_ENV", "development")
-os.environ["DATABASE_TEST_NAME"] = "bench_pages"
+# Another name when several benches share one server (BENCH_DATABASE_NAME).
+os.environ["DATABASE_TEST_NAME"] = os.environ.get("BENCH_DATABASE_NAME", "bench_pages")
 
 import django  # noqa: E402
 
