@@ -44,8 +44,10 @@ class DraftPlan(models.Model):
     the plan it produced, the engine version and the date it evaluated "as of".
 
     Snapshots are append-only: when the case's facts change a new one is stored, and
-    the newest is the current draft. A signed decision references the snapshot it was
-    made from (`Decision.draft_plan_ref`), so what the board saw is never lost.
+    the newest is the current draft. Only `facts_version` is ever updated, when the
+    record was written but the facts the engine reads came out the same. A signed
+    decision references the snapshot it was made from (`Decision.draft_plan_ref`), so
+    what the board saw is never lost.
     """
 
     agenda_item = models.ForeignKey(
@@ -57,6 +59,11 @@ class DraftPlan(models.Model):
     facts = SnapshotJSONField()
     facts_sha256 = models.CharField(
         max_length=64, help_text="Hash of the canonical facts JSON: unchanged facts, no new draft."
+    )
+    facts_version = models.BigIntegerField(
+        null=True, blank=True,
+        help_text="The patient's facts version (cases.PatientFactsVersion) these facts were "
+        "read at; a newer version makes the draft stale. None before versions existed.",
     )
     output = SnapshotJSONField()
     # Denormalised from `output` for the agenda page (readiness, ordering, quorum).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -38,7 +39,7 @@ def _patient_queryset(patient_ids: Iterable[int], as_of: date) -> QuerySet[Patie
     lab_since = as_of - timedelta(days=LAB_WINDOW_DAYS)
     return (
         Patient.objects.filter(pk__in=list(patient_ids))
-        .select_related("primary")
+        .select_related("primary", "facts_version")
         .prefetch_related(
             "lesions",
             Prefetch(
@@ -260,6 +261,26 @@ def draft_of_item(*, agenda_item, draft_id: int) -> DraftPlan | None:
     return DraftPlan.objects.filter(pk=draft_id, agenda_item=agenda_item).first()
 
 
+class VersionedFacts(NamedTuple):
+    facts: f.CaseFacts
+    #: The patient's facts version, read with the patient row, i.e. before the other
+    #: tables: a write committed in between bumps the version past this one, so the
+    #: draft stored from these facts is stale on the next view, never wrongly current.
+    version: int | None
+
+
+def versioned_case_facts(
+    *, patient_ids: Iterable[int], as_of: date
+) -> dict[int, VersionedFacts]:
+    """CaseFacts and facts version of each patient, in the 9 queries of
+    `case_facts_for_patients`."""
+    out = {}
+    for p in _patient_queryset(patient_ids, as_of):
+        row = getattr(p, "facts_version", None)
+        out[p.pk] = VersionedFacts(case_facts_from_patient(p), row.version if row else None)
+    return out
+
+
 def _newest_per_item(ids: list[int]):
     """The newest draft of each of these agenda items (one row each)."""
     return (
@@ -277,12 +298,34 @@ def current_drafts(*, agenda_item_ids: Iterable[int]) -> dict[int, DraftPlan]:
     return {row.agenda_item_id: row for row in _newest_per_item(ids)}
 
 
-def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, tuple[str, str, date]]:
-    """What the newest draft of each agenda item was computed from — (facts hash,
-    engine version, as-of date) — without loading the snapshots, in one query."""
+class Fingerprint(NamedTuple):
+    """What the newest draft of an agenda item was computed from, and the patient's
+    facts version now."""
+
+    draft_id: int
+    facts_version: int | None
+    engine_version: str
+    as_of: date
+    facts_sha256: str
+    patient_version: int | None
+
+    def is_current(self, *, engine_version: str, as_of: date) -> bool:
+        return (
+            self.facts_version is not None
+            and self.facts_version == self.patient_version
+            and self.engine_version == engine_version
+            and self.as_of == as_of
+        )
+
+
+def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, Fingerprint]:
+    """The fingerprint of the newest draft of each agenda item, in one query and without
+    loading the snapshots; items without a draft are absent."""
     ids = list(agenda_item_ids)
     if not ids:
         return {}
     rows = _newest_per_item(ids).values_list(
-        "agenda_item_id", "facts_sha256", "engine_version", "as_of")
-    return {item_id: (digest, version, as_of) for item_id, digest, version, as_of in rows}
+        "agenda_item_id", "id", "facts_version", "engine_version", "as_of", "facts_sha256",
+        "patient__facts_version__version",
+    )
+    return {item_id: Fingerprint(*rest) for item_id, *rest in rows}

@@ -1,7 +1,10 @@
 """Writes of the recommendation side: draft-plan snapshots.
 
-A draft is refreshed by reading the case's facts, hashing them, and evaluating the
-engine only when the facts, the engine version or the evaluation date changed. The
+A draft is current while the patient's facts version (bumped by PostgreSQL triggers on
+every table the engine reads, `cases.models._facts_version`), the engine version and the
+evaluation date are the ones it was computed from. A view compares them in one query and
+reads facts only for the stale drafts. A stale draft whose facts came out the same (a
+name or a note was edited) is re-stamped with the new version, not stored again. The
 newest snapshot is the current draft; older ones stay (a signed decision points at the
 one the board worked from). Agenda items with a signed decision are never refreshed:
 what the board saw is what it decided on.
@@ -21,9 +24,9 @@ from recommendations.engine import ENGINE_VERSION, CaseFacts, evaluate
 from recommendations.engine.io import facts_to_json, plan_to_json
 from recommendations.models import DraftPlan
 from recommendations.selectors import (
-    case_facts_for_patients,
     current_drafts,
     current_fingerprints,
+    versioned_case_facts,
 )
 
 
@@ -45,10 +48,11 @@ def _facts_hash(facts: CaseFacts) -> str:
 def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, DraftPlan]:
     """Refresh the drafts of these agenda items (all of one meeting, usually).
 
-    Fixed number of queries: signed items (1), the current drafts' fingerprints (1),
-    facts (9), one bulk INSERT of the new snapshots, one bulk UPDATE of the agenda
-    items' readiness, and the unchanged drafts in full (1). The fingerprints are read
-    without the snapshots' JSON: a draft about to be replaced is never loaded.
+    Fixed number of queries whatever the number of items: signed items (1), the current
+    drafts' fingerprints with the patients' facts versions (1), and the current drafts
+    in full (1). When some drafts are stale, also their facts (9), one bulk INSERT of the
+    new snapshots, one bulk UPDATE of the re-stamped ones and one of the agenda items'
+    readiness. A draft about to be replaced is never loaded.
     """
     if not agenda_items:
         return {}
@@ -59,16 +63,31 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
         )
     )
     current = current_fingerprints(agenda_item_ids=item_ids)
-    open_items = [item for item in agenda_items if item.pk not in signed]
-    facts_by_patient = case_facts_for_patients(
-        patient_ids={item.patient_id for item in open_items}, as_of=as_of
+    stale = [
+        item
+        for item in agenda_items
+        if item.pk not in signed
+        and not (
+            item.pk in current
+            and current[item.pk].is_current(engine_version=ENGINE_VERSION, as_of=as_of)
+        )
+    ]
+    facts_by_patient = (
+        versioned_case_facts(patient_ids={item.patient_id for item in stale}, as_of=as_of)
+        if stale
+        else {}
     )
     new_rows: list[DraftPlan] = []
+    restamped: list[DraftPlan] = []
     changed_items: list[AgendaItem] = []
-    for item in open_items:
-        facts = facts_by_patient[item.patient_id]
+    for item in stale:
+        facts, version = facts_by_patient[item.patient_id]
         digest = _facts_hash(facts)
-        if current.get(item.pk) == (digest, ENGINE_VERSION, as_of):
+        before = current.get(item.pk)
+        if before and (before.facts_sha256, before.engine_version, before.as_of) == (
+            digest, ENGINE_VERSION, as_of
+        ):
+            restamped.append(DraftPlan(pk=before.draft_id, facts_version=version))
             continue
         plan = evaluate(facts, as_of=as_of)
         output = plan_to_json(plan)
@@ -79,6 +98,7 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
             as_of=as_of,
             facts=facts_to_json(facts),
             facts_sha256=digest,
+            facts_version=version,
             output=output,
             is_urgent=output["urgency"] == "emergency",
             missing_count=len(output["missing_data"]),
@@ -95,6 +115,8 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
             changed_items.append(item)
     if new_rows:
         DraftPlan.objects.bulk_create(new_rows)
+    if restamped:
+        DraftPlan.objects.bulk_update(restamped, ["facts_version"])
     if changed_items:
         AgendaItem.objects.bulk_update(changed_items, ["status", "urgent"])
     result = {row.agenda_item_id: row for row in new_rows}

@@ -4,7 +4,7 @@ from cases.models.access import PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
-from cases.models.patient import Patient, PrimaryCancer
+from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
     RadioisotopeCourse,
@@ -27,6 +27,7 @@ __all__ = [
     "Meeting",
     "Patient",
     "PatientAccess",
+    "PatientFactsVersion",
     "PrimaryCancer",
     "RadioisotopeCourse",
     "RadiotherapyCourse",

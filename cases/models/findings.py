@@ -31,6 +31,7 @@ from cases.choices import (
     SpinalPain,
 )
 from cases.models._audit import audited
+from cases.models._facts_version import bumps_facts_version
 from cases.models.patient import Patient
 from cases.units import convert
 from cases.validators import not_in_future, percentage
@@ -103,6 +104,7 @@ class Lesion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "id"]
         constraints = [
             models.CheckConstraint(
@@ -195,6 +197,7 @@ class ImagingStudy(models.Model):
     lesions = models.ManyToManyField(Lesion, blank=True, related_name="imaging_studies")
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["-performed_on", "-id"]
         verbose_name_plural = "imaging studies"
 
@@ -215,6 +218,7 @@ class LabResult(models.Model):
     taken_at = models.DateTimeField(validators=[not_in_future])
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "analyte", "-taken_at"]
         indexes = [models.Index(fields=["patient", "analyte", "-taken_at"])]
         constraints = [

@@ -19,6 +19,11 @@ from cases.choices import (
     SurvivalBand,
 )
 from cases.models._audit import audited
+from cases.models._facts_version import (
+    FACTS_VERSION_TABLE,
+    bumps_facts_version,
+    patient_facts_version,
+)
 from cases.models.board import Board
 from cases.validators import not_in_future
 
@@ -124,6 +129,7 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["board", "family_name", "given_name", "id"]),
         ]
+        triggers = patient_facts_version()
 
     def __str__(self) -> str:
         # Deliberately not the name: __str__ ends up in logs and admin messages.
@@ -175,6 +181,9 @@ class PrimaryCancer(models.Model):
         help_text="Lines of systemic therapy for mCRPC so far (EU radium-223 label).",
     )
 
+    class Meta:
+        triggers = bumps_facts_version()
+
     def __str__(self) -> str:
         return f"Primary cancer of patient #{self.patient_id}"
 
@@ -188,3 +197,20 @@ class PrimaryCancer(models.Model):
             errors["prior_mcrpc_lines"] = "mCRPC lines apply to prostate cancer only."
         if errors:
             raise ValidationError(errors)
+
+
+class PatientFactsVersion(models.Model):
+    """How many times the part of a patient's record the engine reads has been written:
+    bumped by PostgreSQL triggers (`cases.models._facts_version`), never by Django. A
+    draft plan computed at an older version is stale."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="facts_version"
+    )
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        db_table = FACTS_VERSION_TABLE
+
+    def __str__(self) -> str:
+        return f"Facts version {self.version} of patient #{self.patient_id}"

@@ -16,6 +16,7 @@ from cases.choices import (
     SystemicTherapyKind,
 )
 from cases.models._audit import audited
+from cases.models._facts_version import bumps_facts_version
 from cases.models.findings import Lesion
 from cases.models.patient import Patient
 
@@ -48,6 +49,7 @@ class BoneTargetedAgentCourse(models.Model):
     )
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "-started_on"]
 
     def __str__(self) -> str:
@@ -74,6 +76,7 @@ class SystemicTherapy(models.Model):
     )
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "-started_on"]
         verbose_name_plural = "systemic therapies"
 
@@ -111,6 +114,7 @@ class RadiotherapyCourse(models.Model):
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "-started_on"]
 
     def __str__(self) -> str:
@@ -133,6 +137,7 @@ class SurgicalProcedure(models.Model):
     notes = models.TextField(blank=True)
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "-performed_on"]
 
     def __str__(self) -> str:
@@ -155,6 +160,7 @@ class RadioisotopeCourse(models.Model):
     planned = models.BooleanField(default=False)
 
     class Meta:
+        triggers = bumps_facts_version()
         ordering = ["patient_id", "-first_dose_on"]
 
     def __str__(self) -> str:
