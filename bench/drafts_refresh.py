@@ -6,7 +6,9 @@
 Works in a throwaway database of its own (`bench_drafts`, created and dropped). Prints
 the median and spread over several repeats of:
 - a full refresh: every case's facts changed, so 40 evaluations and 40 snapshots stored;
-- a no-change refresh: facts read and hashed, nothing evaluated or stored;
+- a no-change refresh: the facts versions compared, no facts read, nothing evaluated;
+- a one-case-changed refresh: one lab value edited, so that case's facts read,
+  evaluated and stored;
 and the number of SQL queries of each, for 5 cases and for N cases (must be equal).
 """
 
@@ -121,10 +123,21 @@ def main() -> None:
             full_times.append((time.perf_counter() - start) * 1000)
         same_times = timed(unchanged, args.repeats)
 
+        from cases.models import LabResult
+
+        lab = LabResult.objects.filter(patient__agenda_items__meeting=meeting).first()
+        one_times = []
+        for repeat in range(args.repeats):
+            LabResult.objects.filter(pk=lab.pk).update(value=90 + repeat)
+            start = time.perf_counter()
+            drafts_refresh_for_meeting(meeting=meeting)
+            one_times.append((time.perf_counter() - start) * 1000)
+
         print(f"draft refresh of a {args.cases}-case meeting "
               f"(5 spinal/long-bone lesions and 10 labs per case), {args.repeats} repeats")
-        print(f"  full refresh (evaluate + store all): {spread(full_times)}")
-        print(f"  no-change refresh (read + hash):     {spread(same_times)}")
+        print(f"  full refresh (evaluate + store all):  {spread(full_times)}")
+        print(f"  no-change refresh (compare versions): {spread(same_times)}")
+        print(f"  one case changed (read + evaluate 1): {spread(one_times)}")
         for label, (q_full, q_same) in counts.items():
             print(f"  queries with {label:>3} cases: full {q_full}, no-change {q_same}")
     finally:
