@@ -18,7 +18,7 @@ class DraftPlanSerializer(serializers.ModelSerializer):
         fields = [
             "id", "agenda_item", "patient", "engine_version", "as_of", "created_at",
             "is_urgent", "is_ready", "missing_count", "flag_count", "facts_sha256",
-            "facts", "output",
+            "facts_version", "facts", "output",
         ]
         read_only_fields = fields
 

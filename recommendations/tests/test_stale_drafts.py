@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from cases.models import LabResult, Patient, PatientFactsVersion
 from cases.tests.factories import (
@@ -187,3 +188,12 @@ def test_every_table_the_engine_reads_bumps_the_version():
     )
     assert without == []
     assert len(read) == 10
+
+
+def test_the_api_shows_the_facts_version_a_draft_was_read_at(meeting, oncologist):
+    item = _case(meeting)
+    draft = draft_refresh(agenda_item=item)
+    api = APIClient()
+    api.force_authenticate(oncologist)
+    body = api.get(f"/api/v1/recommendations/draft-plans/{draft.pk}/").json()
+    assert body["facts_version"] == 4
