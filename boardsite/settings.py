@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every response past the static files (patient data).
+    "boardsite.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -330,11 +332,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in as well as out: one request format to document, validate and fuzz.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # ... with a size and depth limit and no non-finite numbers (cases/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["cases.api.parsers.BoundedJSONParser"],
     # Cursor pagination: no COUNT(*) over the whole table per page (performance-notes).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
+# The largest API request body (bytes); larger is a 400 in the API's error format.
+BOARDSITE_API_MAX_BODY_BYTES = _env_int("BOARDSITE_API_MAX_BODY_BYTES", 1024 * 1024,
+                                        minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Boardsite API",
     "DESCRIPTION": "Case management for bone-metastasis multidisciplinary tumour boards.",
