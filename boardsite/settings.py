@@ -83,7 +83,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: expiring, stored as a digest (cases/api/authentication.py).
+    "knox",
+    # Second factor: authenticator apps (TOTP) and recovery codes (boardsite/second_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -109,6 +114,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Chairs and administrators pass a second factor before any page (and anyone who
+    # has set one up); boardsite/second_factor.py.
+    "boardsite.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -250,6 +258,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: revokes the user's API tokens whenever the password changes.
+    {"NAME": "cases.passwords.RevokeApiTokensOnChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -261,6 +271,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Boardsite"
 
 # django-axes: lock a username + address after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -316,7 +329,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with a WWW-Authenticate
     # header rather than 403 (session auth has no challenge to offer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication in one hand-written query (cases/api/authentication.py).
+        # knox's TokenAuthentication in one hand-written query (cases/api/authentication.py).
         "cases.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -337,6 +350,12 @@ REST_FRAMEWORK = {
     # Cursor pagination: no COUNT(*) over the whole table per page (performance-notes).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+}
+# API tokens (django-rest-knox): SHA-512 digests only; they expire after this long and
+# are revoked on sign-out and on any password change.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=_env_int("BOARDSITE_API_TOKEN_HOURS", 10, minimum=1)),
+    "AUTO_REFRESH": False,
 }
 # The largest API request body (bytes); larger is a 400 in the API's error format.
 BOARDSITE_API_MAX_BODY_BYTES = _env_int("BOARDSITE_API_MAX_BODY_BYTES", 1024 * 1024,
