@@ -12,6 +12,7 @@ from __future__ import annotations
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from boardsite.second_factor import NOT_NEEDED_SESSION_KEY
 from cases.selectors import second_factor_required
 
 
@@ -24,7 +25,10 @@ def totp_device(user) -> TOTPDevice:
 
 def verified_login(client, user) -> None:
     client.force_login(user)
+    session = client.session
     if second_factor_required(user=user):
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
-        session.save()
+    else:
+        # What the sign-in page notes for a user without a second factor.
+        session[NOT_NEEDED_SESSION_KEY] = True
+    session.save()

@@ -36,6 +36,13 @@ API_MESSAGE = "Finish signing in with your second factor (authenticator app) fir
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
 
+def note_sign_in(request, user) -> None:
+    """At sign-in: remember in the session when the user neither has nor needs a second
+    factor, so that the middleware asks the database only once per session."""
+    if not has_second_factor(user) and not second_factor_required(user=user):
+        request.session[NOT_NEEDED_SESSION_KEY] = True
+
+
 def is_verified(request) -> bool:
     return bool(request.session.get(DEVICE_ID_SESSION_KEY))
 

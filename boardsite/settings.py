@@ -13,6 +13,7 @@ loudly with `ImproperlyConfigured` rather than falling back to something unsafe.
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -280,6 +281,21 @@ AXES_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy: only its X-Forwarded-For is believed (boardsite/signin_limits.py).
+BOARDSITE_TRUSTED_PROXIES = env.list("BOARDSITE_TRUSTED_PROXIES", default=[])
+for _proxy in BOARDSITE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BOARDSITE_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(e.g. 10.0.0.5 or 10.0.0.0/24)."
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "boardsite.signin_limits.client_ip"
+# Password spraying: failures from one address over all usernames, in the same window.
+BOARDSITE_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_ADDRESS_FAILURE_LIMIT", 30,
+                                                 minimum=1)
+AXES_HANDLER = "boardsite.signin_limits.SigninLimitHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The sign-in page gets the template above; the API's token endpoint a JSON 429.
 AXES_LOCKOUT_CALLABLE = "cases.api.lockout.lockout_response"
