@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import LabResult
+from cases.tests.api.conftest import token_client
 
 DEPTH_MESSAGE = {"errors": {"detail": ["JSON nested deeper than 64 levels."]}}
 
@@ -74,3 +75,36 @@ def test_non_finite_numbers_in_case_facts_are_a_field_error(api, number):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "facts.patient.weight_kg" in errors, errors
+
+
+@pytest.mark.parametrize(("detail", "message"), [
+    ({"agent": "zoledronic_acid", "first_dose_on": "9999-12-31"},
+     "Dates must lie between 1900 and 2100."),
+    ({"agent": "zoledronic_acid", "schedule": [{"starts_on": "0001-01-01"}]},
+     "Dates must lie between 1900 and 2100."),
+    ({"agent": "zoledronic_acid", "interval_weeks": 10**18},
+     "Numbers must lie between -1,000,000 and 1,000,000."),
+    ({"agent": "zoledronic_acid", "first_dose_on": "2026-02-30"},
+     "Give dates as real calendar dates (YYYY-MM-DD)."),
+])
+def test_decision_details_are_bounded_so_signing_cannot_overflow(world, detail, message):
+    chair = token_client(world.users["chair"])
+    body = {"agenda_item": world.own.i1.pk, "items": [
+        {"code": "bta.zoledronic_acid", "rule_id": "BTA-02", "title": "Zoledronic acid",
+         "draft_detail": detail, "verdict": "accepted", "reason": ""}]}
+    response = chair.post("/api/v1/decisions/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"items.0.draft_detail": [message]}}
+
+
+def test_a_first_dose_in_2100_still_signs(world):
+    chair = token_client(world.users["chair"])
+    body = {"agenda_item": world.own.i1.pk, "items": [
+        {"code": "bta.zoledronic_acid", "rule_id": "BTA-02", "title": "Zoledronic acid",
+         "draft_detail": {"agent": "zoledronic_acid", "first_dose_on": "2100-12-31",
+                          "interval_weeks": 12},
+         "verdict": "accepted", "reason": ""}]}
+    recorded = chair.post("/api/v1/decisions/", body, format="json")
+    assert recorded.status_code == 201, recorded.content
+    signed = chair.post(f"/api/v1/decisions/{recorded.json()['id']}/sign/")
+    assert signed.status_code == 200, signed.content
