@@ -24,4 +24,4 @@ EXPOSE 8000
 
 # Migrations and collectstatic run when the web container starts (docker-compose.yml).
 CMD ["gunicorn", "boardsite.wsgi", "--workers", "2", "--bind", "0.0.0.0:8000", \
-     "--access-logfile", "-"]
+     "--config", "python:boardsite.gunicorn_conf"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from boardsite import accounts_testing
 from cases.choices import BoardRole, Specialty
 from cases.services import board_member_add
 from cases.tests.factories import BoardFactory, PatientFactory, PrimaryCancerFactory, UserFactory
@@ -66,3 +67,12 @@ def patient(board):
     patient = PatientFactory(board=board)
     PrimaryCancerFactory(patient=patient)
     return patient
+
+
+@pytest.fixture
+def verified_login():
+    """Sign a test client in as a user who passed every factor of the sign-in: the
+    session is logged in and, for chairs and administrators, marked verified by the
+    second factor (`boardsite.accounts.testing.verified_login`). Use it instead of
+    `client.force_login` for anyone the site asks for a second factor."""
+    return accounts_testing.verified_login

@@ -43,9 +43,8 @@ import datetime as dt, random
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from cases.models import Board, Patient
-from cases.services import board_member_add
+from cases.services import api_token_issue, board_member_add
 import pgtrigger
 
 n = int(__import__("os").environ["BENCH_PATIENTS"])
@@ -64,7 +63,7 @@ with pgtrigger.ignore("cases.Patient:insert_insert"):
                     sex=rng.choice(["female", "male"]), ecog=rng.choice([None, 0, 1, 2, 3]))
             for i in range(start, min(n, start + 5000))
         ])
-print(Token.objects.create(user=user).key)
+print(api_token_issue(user=user)[1])
 """
 
 

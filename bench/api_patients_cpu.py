@@ -81,14 +81,17 @@ def main() -> None:
                         help="with --profile: pyinstrument (if installed) instead of cProfile")
     args = parser.parse_args()
 
-    from rest_framework.authtoken.models import Token
+    from django.contrib.auth import get_user_model
 
-    token = Token.objects.select_related("user").get(user__username="bench")
+    from cases.services import api_token_issue
+
+    bench_user = get_user_model().objects.get(username="bench")
+    _, key = api_token_issue(user=bench_user)
     app = WSGIHandler()
     urls = {
         "plain": ("/bench/plain-patients/", {}),
-        "api": ("/api/v1/patients/", {"HTTP_AUTHORIZATION": f"Token {token.key}"}),
-        "session": ("/api/v1/patients/", {"HTTP_COOKIE": _session_cookie(token.user)}),
+        "api": ("/api/v1/patients/", {"HTTP_AUTHORIZATION": f"Token {key}"}),
+        "session": ("/api/v1/patients/", {"HTTP_COOKIE": _session_cookie(bench_user)}),
     }
 
     def call(name):

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from boardsite.accounts_testing import verified_login
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardsite.settings")
 os.environ.setdefault("BOARDSITE_ENV", "development")
@@ -84,7 +86,7 @@ def _run(runs: int) -> None:
     meeting, _ = meeting_with_cases(board, 40, lesions=2, labs=16)
     _, (big_case,) = meeting_with_cases(board, 1, lesions=10, labs=200, days_ahead=4)
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for name, url in (
         ("agenda page, 40 cases", reverse("cases:agenda", args=[meeting.pk])),

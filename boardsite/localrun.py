@@ -107,8 +107,8 @@ def _serve() -> int:
     python = shlex.quote(sys.executable)
     processes = {
         "web": f"{python} -m gunicorn boardsite.wsgi --workers 2 --worker-class sync "
-        f"--bind {WEB_HOST}:{WEB_PORT} --access-logfile - --graceful-timeout 5 "
-        "--no-control-socket",
+        f"--bind {WEB_HOST}:{WEB_PORT} --config python:boardsite.gunicorn_conf "
+        "--graceful-timeout 5 --no-control-socket",
         "worker": f"{python} -m celery -A boardsite worker -c 2 --loglevel INFO",
         "beat": f"{python} -m celery -A boardsite beat --loglevel INFO "
         f"--schedule {shlex.quote(str(VAR_DIR / 'celerybeat-schedule'))}",

@@ -13,6 +13,7 @@ loudly with `ImproperlyConfigured` rather than falling back to something unsafe.
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -83,7 +84,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: expiring, stored as a digest (cases/api/authentication.py).
+    "knox",
+    # Second factor: authenticator apps (TOTP) and recovery codes (boardsite/second_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -103,10 +109,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every response past the static files (patient data).
+    "boardsite.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Chairs and administrators pass a second factor before any page (and anyone who
+    # has set one up); boardsite/second_factor.py.
+    "boardsite.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -248,6 +259,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: revokes the user's API tokens whenever the password changes.
+    {"NAME": "cases.passwords.RevokeApiTokensOnChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -260,11 +273,29 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Boardsite"
+
 # django-axes: lock a username + address after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy: only its X-Forwarded-For is believed (boardsite/signin_limits.py).
+BOARDSITE_TRUSTED_PROXIES = env.list("BOARDSITE_TRUSTED_PROXIES", default=[])
+for _proxy in BOARDSITE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BOARDSITE_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(e.g. 10.0.0.5 or 10.0.0.0/24)."
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "boardsite.signin_limits.client_ip"
+# Password spraying: failures from one address over all usernames, in the same window.
+BOARDSITE_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_ADDRESS_FAILURE_LIMIT", 30,
+                                                 minimum=1)
+AXES_HANDLER = "boardsite.signin_limits.SigninLimitHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The sign-in page gets the template above; the API's token endpoint a JSON 429.
 AXES_LOCKOUT_CALLABLE = "cases.api.lockout.lockout_response"
@@ -314,7 +345,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with a WWW-Authenticate
     # header rather than 403 (session auth has no challenge to offer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication in one hand-written query (cases/api/authentication.py).
+        # knox's TokenAuthentication in one hand-written query (cases/api/authentication.py).
         "cases.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -330,11 +361,21 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in as well as out: one request format to document, validate and fuzz.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # ... with a size and depth limit and no non-finite numbers (cases/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["cases.api.parsers.BoundedJSONParser"],
     # Cursor pagination: no COUNT(*) over the whole table per page (performance-notes).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
+# API tokens (django-rest-knox): SHA-512 digests only; they expire after this long and
+# are revoked on sign-out and on any password change.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=_env_int("BOARDSITE_API_TOKEN_HOURS", 10, minimum=1)),
+    "AUTO_REFRESH": False,
+}
+# The largest API request body (bytes); larger is a 400 in the API's error format.
+BOARDSITE_API_MAX_BODY_BYTES = _env_int("BOARDSITE_API_MAX_BODY_BYTES", 1024 * 1024,
+                                        minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Boardsite API",
     "DESCRIPTION": "Case management for bone-metastasis multidisciplinary tumour boards.",

@@ -1,10 +1,9 @@
 """Top-level URL map: pages per app, the API under /api/v1/, the OpenAPI schema."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boardsite import views
+from boardsite import accounts_views, views
 
 urlpatterns = [
     # The API first: a request is matched against these in order, and a miss in the
@@ -14,7 +13,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", accounts_views.account, name="account"),
+    path("accounts/password/", accounts_views.password_change, name="password_change"),
+    path("accounts/two-factor/setup/", accounts_views.two_factor_setup,
+         name="two_factor_setup"),
+    path("accounts/two-factor/verify/", accounts_views.two_factor_verify,
+         name="two_factor_verify"),
+    path("accounts/two-factor/recovery-codes/", accounts_views.recovery_codes_renew,
+         name="recovery_codes_renew"),
     path("admin/", admin.site.urls),
     path("", include("front.urls")),
     path("recommendations/", include("recommendations.urls")),

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
+from boardsite import second_factor
+
 #: Set at sign-in and kept after the session ends, so the sign-in page can tell
 #: "your session timed out" apart from a first visit. It holds no data.
 SEEN_COOKIE = "boardsite_signed_in_before"
@@ -38,6 +40,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        second_factor.note_sign_in(self.request, form.get_user())
         response.set_cookie(
             SEEN_COOKIE, "1", max_age=60 * 60 * 24 * 30, httponly=True, samesite="Lax",
             secure=settings.SESSION_COOKIE_SECURE,

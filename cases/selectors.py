@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -244,3 +245,15 @@ def upcoming_meetings_for_patient(*, user, patient: Patient) -> list[Meeting]:
         .exclude(agenda_items__patient=patient)
         .order_by("starts_at")[:10]
     )
+
+
+def second_factor_required(*, user) -> bool:
+    """Chairs (they sign decisions) and administrators (they manage accounts and read
+    the audit trail) must sign in with a second factor; everyone else may. One query."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return get_user_model().objects.filter(pk=user.pk).filter(
+        Q(groups__name="administrator") | Q(board_memberships__role=BoardRole.CHAIR)
+    ).exists()

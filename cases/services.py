@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
 from cases.models import (
@@ -121,8 +121,47 @@ def user_set_password(*, user, password: str) -> None:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     with transaction.atomic():
+        # Saving the new password revokes the API tokens (cases.passwords).
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+
+
+def user_change_own_password(*, user, old_password: str, new_password: str) -> None:
+    """A signed-in user changes their own password: the current one must be right and
+    the new one pass the site's validators, field by field. Like an administrator's
+    reset, it revokes every API token of the user; the caller keeps the browser session
+    it was made from (`update_session_auth_hash`) while every other session ends."""
+    errors: dict[str, list[str]] = {}
+    if not user.check_password(old_password):
+        errors["old_password"] = ["Your current password is not right."]
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        errors["new_password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(new_password)
+    with transaction.atomic():
+        # Saving the new password revokes the API tokens (cases.passwords).
+        user.save(update_fields=["password"])
+
+
+def api_token_issue(*, user) -> tuple[AuthToken, str]:
+    """A new API token for the user, valid for ``REST_KNOX['TOKEN_TTL']``. Returns the
+    stored row (a digest only) and the token itself, which exists nowhere else: it is
+    shown once. Expired tokens of the user are deleted on the way."""
+    with transaction.atomic():
+        AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+        return AuthToken.objects.create(user=user)
+
+
+def api_tokens_revoke(*, user, token: AuthToken | None = None) -> int:
+    """Revoke one API token of the user (signing out of the API), or all of them
+    (signing out of the site, a password change). Returns how many were revoked."""
+    tokens = AuthToken.objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    deleted, _ = tokens.delete()
+    return deleted
 
 
 def user_update(*, user, first_name: str | None = None, last_name: str | None = None,

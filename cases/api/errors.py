@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, serializers
@@ -75,6 +75,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus Django validation and integrity errors, in one format."""
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own limit, if something reads the body before the API's parser.
+        exc = exceptions.ParseError("The request body is too large.")
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [CONFLICT_MESSAGE]})
     response = drf_exception_handler(exc, context)

@@ -7,6 +7,7 @@ one error format of `cases.api.errors`. Views may still document more codes.
 
 from __future__ import annotations
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -36,3 +37,10 @@ class BoardsiteAutoSchema(AutoSchema):
                 code,
             )
         return responses
+
+
+class TokenScheme(KnoxTokenScheme):
+    """knox's scheme (``Authorization: Token <token>``) for its one-query subclass;
+    drf-spectacular matches authentication extensions by exact class."""
+
+    target_class = "cases.api.authentication.TokenAuthentication"

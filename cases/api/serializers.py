@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from cases import scoping
+from cases.api.bounded import validate_bounded_json
 from cases.api.fields import ScopedPrimaryKeyRelatedField
 from cases.choices import ANALYTE_UNITS, BoardRole, DecisionItemVerdict, Specialty
 from cases.models import (
@@ -392,6 +393,10 @@ class DecisionItemSerializer(serializers.ModelSerializer):
         fields = ["position", "code", "rule_id", "title", "detail", "draft_detail", "verdict",
                   "reason"]
         read_only_fields = ["position"]
+
+    def validate_draft_detail(self, value):
+        # Its dates and counts schedule the reminders at signing (cases/api/bounded.py).
+        return validate_bounded_json(value)
 
 
 class DecisionSerializer(serializers.ModelSerializer):

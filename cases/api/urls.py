@@ -26,5 +26,6 @@ router.register("agenda-items", views.AgendaItemViewSet, basename="agendaitem")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
+    path("auth/logout/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
     *router.urls,
 ]

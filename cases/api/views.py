@@ -15,7 +15,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -44,12 +43,15 @@ from cases.models import (
     SurgicalProcedure,
     SystemicTherapy,
 )
+from cases.second_factor import check_code, has_second_factor
+from cases.selectors import second_factor_required
 
 User = get_user_model()
 
 _TAG_RECORD = "clinical record"
 _TAG_MEETING = "meetings"
 _TAG_ADMIN = "administration"
+OTP_MESSAGE = "Enter the current code of your authenticator app, or an unused recovery code."
 
 
 # --- Authentication -------------------------------------------------------------------
@@ -58,14 +60,22 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False,
                                      style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="The code of your authenticator app (or a recovery code): required "
+        "for chairs, administrators and anyone who set up two-factor sign-in.")
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. "
+                                  "Shown once: only a digest of it is stored.")
+    expiry = serializers.DateTimeField(help_text="When the token stops working; sign in "
+                                       "again for a new one.")
 
 
 class TokenObtainView(APIView):
-    """Exchange a username and password for an API token (one per user).
+    """Exchange a username and password for an API token that expires (each call gives
+    a new one; signing out of the site or changing the password revokes them all).
 
     Throttled like the sign-in page by django-axes: after too many failures for a
     username from an address, it answers 429 for the cool-off period.
@@ -91,13 +101,32 @@ class TokenObtainView(APIView):
         form.is_valid(raise_exception=True)
         # django-axes needs Django's own request: it counts failures on it and the
         # AxesMiddleware turns a lockout into the 429 (cases.api.lockout).
-        user = authenticate(request=request._request, **form.validated_data)
+        user = authenticate(request=request._request, username=form.validated_data["username"],
+                            password=form.validated_data["password"])
         if user is None or not user.is_active:
             raise ValidationError(
                 {"non_field_errors": ["Unable to sign in with these credentials."]}
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if has_second_factor(user):
+            if check_code(user, form.validated_data.get("otp", "")) is None:
+                raise ValidationError({"otp": [OTP_MESSAGE]})
+        elif second_factor_required(user=user):
+            raise ValidationError({"otp": [
+                "Your role needs two-factor sign-in: set up an authenticator app in the "
+                "browser (Account page) first."]})
+        auth_token, token = services.api_token_issue(user=user)
+        return Response({"token": token, "expiry": auth_token.expiry})
+
+
+class TokenRevokeView(APIView):
+    """Sign out of the API: the token sent with this request stops working at once."""
+
+    @extend_schema(tags=["authentication"], request=None,
+                   responses={204: OpenApiResponse(description="The token is revoked.")})
+    def post(self, request):
+        if request.auth is not None:
+            services.api_tokens_revoke(user=request.user, token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Patients and the clinical record -------------------------------------------------

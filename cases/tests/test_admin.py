@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.choices import DecisionItemVerdict
 from cases.models import Decision, Lesion, PatientAccess
 from cases.services import (
@@ -33,7 +34,7 @@ def decision(board, patient, coordinator, chair):
 
 
 def test_the_patient_list_shows_the_hospital_number_but_no_name(client, administrator, patient):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     page = client.get("/admin/cases/patient/").content.decode()
     assert patient.hospital_number in page
     assert patient.family_name not in page
@@ -43,7 +44,7 @@ def test_the_patient_list_shows_the_hospital_number_but_no_name(client, administ
 def test_search_by_hospital_number_is_exact(client, administrator, board):
     wanted = PatientFactory(board=board, hospital_number="HN1234")
     other = PatientFactory(board=board, hospital_number="HN12345")
-    client.force_login(administrator)
+    verified_login(client, administrator)
     exact = client.get("/admin/cases/patient/", {"q": "HN1234"})
     assert list(exact.context["cl"].result_list) == [wanted]
     partial = client.get("/admin/cases/patient/", {"q": "HN123"})
@@ -52,7 +53,7 @@ def test_search_by_hospital_number_is_exact(client, administrator, board):
 
 
 def test_opening_a_patient_records_the_read(client, administrator, patient):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.get(f"/admin/cases/patient/{patient.pk}/change/")
     assert response.status_code == 200
     assert list(PatientAccess.objects.values_list("user_id", "patient_ids", "action")) == [
@@ -65,7 +66,7 @@ def test_staff_who_are_not_superusers_see_only_their_boards(client, chair, patie
     chair.save()
     chair.user_permissions.add(Permission.objects.get(codename="view_patient"))
     stranger = PatientFactory(board=other_board)
-    client.force_login(chair)
+    verified_login(client, chair)
     listed = list(client.get("/admin/cases/patient/").context["cl"].result_list)
     assert listed == [patient]
     assert client.get(f"/admin/cases/patient/{stranger.pk}/change/").status_code == 302
@@ -82,7 +83,7 @@ def test_the_read_audit_list_shows_staff_only_their_boards_patients(client, chai
                           action="list", path="/patients/")
     record_patient_access(user=outsider, patient_ids=[stranger.pk], action="view",
                           path=f"/patients/{stranger.pk}/")
-    client.force_login(chair)
+    verified_login(client, chair)
     page = client.get("/admin/cases/patientaccess/")
     listed = list(page.context["cl"].result_list)
     # The read that showed only another board's patient is not listed, and of the mixed
@@ -102,7 +103,7 @@ def test_the_read_audit_list_finds_the_reads_of_a_hospital_number(client, admini
     record_patient_access(user=chair, patient_ids=[other.pk, wanted.pk], action="list",
                           path="/patients/")
     record_patient_access(user=chair, patient_ids=[other.pk], action="view", path="/x/")
-    client.force_login(administrator)
+    verified_login(client, administrator)
     page = client.get("/admin/cases/patientaccess/", {"q": wanted.hospital_number})
     assert [a.action for a in page.context["cl"].result_list] == ["list"]
     everyone = client.get("/admin/cases/patientaccess/").context["cl"].result_list
@@ -112,7 +113,7 @@ def test_the_read_audit_list_finds_the_reads_of_a_hospital_number(client, admini
 def test_a_signed_decision_cannot_be_changed_in_the_admin(client, administrator, decision,
                                                           chair):
     signed = decision_sign(decision=decision, chair=chair)
-    client.force_login(administrator)
+    verified_login(client, administrator)
     page = client.get(f"/admin/cases/decision/{signed.pk}/change/")
     assert page.status_code == 200
     assert 'name="outcome_summary"' not in page.content.decode()
@@ -123,7 +124,7 @@ def test_a_signed_decision_cannot_be_changed_in_the_admin(client, administrator,
 
 def test_the_sign_action_refuses_a_superuser_who_is_not_the_chair(client, administrator,
                                                                  decision):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.post("/admin/cases/decision/", {
         "action": "sign_decisions", "_selected_action": [decision.pk]}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
@@ -135,7 +136,7 @@ def test_the_sign_action_refuses_a_superuser_who_is_not_the_chair(client, admini
 
 def test_the_verify_action_reports_a_matching_hash(client, administrator, decision, chair):
     decision_sign(decision=decision, chair=chair)
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.post("/admin/cases/decision/", {
         "action": "verify_decisions", "_selected_action": [decision.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
@@ -206,7 +207,7 @@ def test_an_inline_row_deleted_in_the_admin_leaves_a_delete_event_naming_the_use
     import pghistory.models
 
     kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
-    client.force_login(administrator)
+    verified_login(client, administrator)
     url = f"/admin/cases/patient/{patient.pk}/change/"
     form = _FormValues()
     form.feed(client.get(url).content.decode())
@@ -232,7 +233,7 @@ def test_a_row_deleted_from_its_admin_page_or_list_goes_through_the_service(
     import pghistory.models
 
     kept, deleted = SpinalLesionFactory(patient=patient), SpinalLesionFactory(patient=patient)
-    client.force_login(administrator)
+    verified_login(client, administrator)
     if how == "delete page":
         response = client.post(f"/admin/cases/lesion/{deleted.pk}/delete/", {"post": "yes"})
     else:

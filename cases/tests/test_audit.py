@@ -11,6 +11,7 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from django.db.utils import DatabaseError
 from pghistory.models import Events
 
+from boardsite.accounts_testing import verified_login
 from cases import services
 from cases.models import Decision, DecisionItem, LabResult, Lesion, Patient, PatientAccess
 from cases.tests.factories import (
@@ -114,7 +115,7 @@ def test_audit_page_shows_who_viewed_and_who_changed(client, administrator, spin
     api = token_client(spine_surgeon)
     api.get(f"/api/v1/patients/{patient.pk}/")
     api.patch(f"/api/v1/patients/{patient.pk}/", {"nodal_metastases": True}, format="json")
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.get(f"/audit/patients/{patient.pk}/")
     assert response.status_code == 200
     audit = response.context["audit"]
@@ -132,7 +133,7 @@ def test_audit_page_shows_changes_to_lesions_and_decisions(client, administrator
                                                            patient):
     lesion = SpinalLesionFactory(patient=patient)
     Lesion.objects.filter(pk=lesion.pk).update(alignment="subluxation")
-    client.force_login(administrator)
+    verified_login(client, administrator)
     changes = client.get(f"/audit/patients/{patient.pk}/").context["audit"].changes
     kinds = {(c.model, c.label) for c in changes}
     assert {("Lesion", "insert"), ("Lesion", "update"), ("Decision", "insert"),
@@ -141,14 +142,14 @@ def test_audit_page_shows_changes_to_lesions_and_decisions(client, administrator
 
 @pytest.mark.parametrize("persona", ["coordinator", "chair", "spine_surgeon", "outsider"])
 def test_audit_page_is_for_administrators_only(client, request, patient, persona):
-    client.force_login(request.getfixturevalue(persona))
+    verified_login(client, request.getfixturevalue(persona))
     assert client.get(f"/audit/patients/{patient.pk}/").status_code == 403
     assert client.get("/audit/").status_code == 403
     assert PatientAccess.objects.count() == 0
 
 
 def test_audit_index_finds_a_patient_by_hospital_number(client, administrator, patient):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.get("/audit/", {"q": patient.hospital_number})
     assert response.status_code == 302
     assert response["Location"] == f"/audit/patients/{patient.pk}/"
@@ -171,5 +172,5 @@ def test_audit_page_runs_in_a_fixed_number_of_queries(client, administrator, spi
             assert client.get(f"/audit/patients/{patient.pk}/").status_code == 200
         return len(ctx.captured_queries)
 
-    client.force_login(administrator)
+    verified_login(client, administrator)
     assert page_queries(2) == page_queries(20)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.choices import DecisionItemVerdict, MeetingStatus
 from cases.models import AgendaItem, Decision, Meeting, PatientAccess
 from cases.services import agenda_item_add
@@ -22,7 +23,7 @@ from recommendations.models import DraftPlan
 @pytest.mark.parametrize("name", ["agenda", "agenda_print"])
 def test_outsider_gets_404_for_the_meeting_pages(client, board, outsider, name):
     meeting, _items = meeting_with_cases(board, 1)
-    client.force_login(outsider)
+    verified_login(client, outsider)
     assert client.get(reverse(f"cases:{name}", args=[meeting.pk])).status_code == 404
     assert PatientAccess.objects.count() == 0
 
@@ -30,7 +31,7 @@ def test_outsider_gets_404_for_the_meeting_pages(client, board, outsider, name):
 @pytest.mark.parametrize("name", ["case_review", "decision"])
 def test_outsider_gets_404_for_the_case_pages(client, board, outsider, name):
     _meeting, items = meeting_with_cases(board, 1)
-    client.force_login(outsider)
+    verified_login(client, outsider)
     assert client.get(reverse(f"cases:{name}", args=[items[0].pk])).status_code == 404
     assert PatientAccess.objects.count() == 0
     assert DraftPlan.objects.count() == 0
@@ -38,7 +39,7 @@ def test_outsider_gets_404_for_the_case_pages(client, board, outsider, name):
 
 def test_outsider_gets_404_for_the_patient_and_finds_nobody(client, board, outsider):
     patient = add_patient(board, lesions=0, labs=0, family_name="Hidden")
-    client.force_login(outsider)
+    verified_login(client, outsider)
     assert client.get(reverse("cases:patient_detail", args=[patient.pk])).status_code == 404
     response = client.get(reverse("cases:patient_search") + "?q=Hidden")
     assert response.status_code == 200
@@ -49,7 +50,7 @@ def test_outsider_gets_404_for_the_patient_and_finds_nobody(client, board, outsi
 
 def test_outsider_cannot_post_a_decision_and_nothing_changes(client, board, outsider):
     _meeting, items = meeting_with_cases(board, 1)
-    client.force_login(outsider)
+    verified_login(client, outsider)
     response = client.post(reverse("cases:decision", args=[items[0].pk]),
                            {"action": "save", "outcome_summary": "x"})
     assert response.status_code == 404
@@ -66,7 +67,7 @@ def test_anonymous_user_is_sent_to_sign_in(client, board):
 
 def test_specialist_cannot_lock_the_agenda_and_nothing_changes(client, board, spine_surgeon):
     meeting, _items = meeting_with_cases(board, 1)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     response = client.post(reverse("cases:agenda_lock", args=[meeting.pk]))
     assert response.status_code == 403
     meeting.refresh_from_db()
@@ -78,7 +79,7 @@ def test_specialist_cannot_lock_the_agenda_and_nothing_changes(client, board, sp
 
 
 def test_coordinator_creates_a_meeting(client, board, coordinator, chair):
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     starts = timezone.localtime(timezone.now() + dt.timedelta(days=7)).replace(
         second=0, microsecond=0)
     response = client.post(reverse("cases:meeting_create"), {
@@ -96,7 +97,7 @@ def test_coordinator_creates_a_meeting(client, board, coordinator, chair):
 def test_meeting_in_the_past_is_refused_and_the_form_keeps_the_values(
     client, board, coordinator
 ):
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.post(reverse("cases:meeting_create"), {
         "board": board.pk, "starts_at": "2020-01-01T09:00", "duration_minutes": 60,
         "location": "Room with a view",
@@ -111,7 +112,7 @@ def test_meeting_in_the_past_is_refused_and_the_form_keeps_the_values(
 def test_meeting_list_splits_upcoming_and_past(client, board, coordinator):
     meeting_with_cases(board, 0, days_ahead=4)
     past = Meeting.objects.create(board=board, starts_at=timezone.now() - dt.timedelta(days=9))
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     html = client.get(reverse("cases:meeting_list")).content.decode()
     upcoming_part, past_part = html.split("<h3>Past</h3>")
     assert upcoming_part.count('href="/meetings/') - html.count('href="/meetings/new/') - 1 == 1
@@ -121,7 +122,7 @@ def test_meeting_list_splits_upcoming_and_past(client, board, coordinator):
 def test_add_a_case_by_hospital_number(client, board, coordinator, spine_surgeon):
     meeting, _items = meeting_with_cases(board, 0)
     patient = add_patient(board, lesions=1, labs=2)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": patient.hospital_number.lower(),
         "question": "Fixation before radiotherapy?",
@@ -136,7 +137,7 @@ def test_add_a_case_by_hospital_number(client, board, coordinator, spine_surgeon
 
 def test_unknown_hospital_number_keeps_what_was_typed(client, board, coordinator):
     meeting, _items = meeting_with_cases(board, 0)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": "NOPE123", "question": "A carefully typed question",
     })
@@ -151,7 +152,7 @@ def test_unknown_hospital_number_keeps_what_was_typed(client, board, coordinator
 def test_patient_of_another_board_cannot_be_added(client, board, other_board, coordinator):
     meeting, _items = meeting_with_cases(board, 0)
     stranger = add_patient(other_board, lesions=0, labs=0)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": stranger.hospital_number, "question": "?",
     })
@@ -162,7 +163,7 @@ def test_patient_of_another_board_cannot_be_added(client, board, other_board, co
 def test_urgent_case_goes_first_and_moves_keep_it_there(client, board, coordinator):
     meeting, items = meeting_with_cases(board, 2)
     urgent = add_patient(board, lesions=1, labs=2)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     client.post(reverse("cases:agenda_item_add", args=[meeting.pk]), {
         "hospital_number": urgent.hospital_number, "question": "Cord compression?",
         "urgent": "on",
@@ -182,7 +183,7 @@ def test_urgent_case_goes_first_and_moves_keep_it_there(client, board, coordinat
 
 def test_lock_then_adding_is_refused(client, board, coordinator):
     meeting, _items = meeting_with_cases(board, 1)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     client.post(reverse("cases:agenda_lock", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.LOCKED
@@ -202,7 +203,7 @@ def test_agenda_shows_ready_cases_and_what_to_chase_for_the_others(
     meeting, (ready,) = meeting_with_cases(board, 1, complete=True)
     chase = agenda_item_add(meeting=meeting, question="Fixation?",
                             patient=add_patient(board, lesions=2, labs=8))
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     html = client.get(reverse("cases:agenda", args=[meeting.pk])).content.decode()
     ready_row = html.split(f'id="item-{ready.pk}"')[1].split("</li>")[0]
     chase_row = html.split(f'id="item-{chase.pk}"')[1].split('<div class="agenda-side">')[0]
@@ -221,7 +222,7 @@ def test_agenda_shows_ready_cases_and_what_to_chase_for_the_others(
 
 def test_attendance_confirmation(client, board, coordinator, spine_surgeon):
     meeting, _items = meeting_with_cases(board, 1)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     client.post(reverse("cases:attendance_confirm", args=[meeting.pk]), {"confirmed": "1"})
     assert meeting.attendances.get(user=spine_surgeon).confirmed is True
     client.post(reverse("cases:attendance_confirm", args=[meeting.pk]), {"confirmed": "0"})
@@ -233,11 +234,11 @@ def test_attendance_confirmation(client, board, coordinator, spine_surgeon):
 
 def test_every_patient_shown_is_recorded(client, board, coordinator, spine_surgeon):
     meeting, items = meeting_with_cases(board, 3)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     client.get(reverse("cases:agenda", args=[meeting.pk]))
     listed = PatientAccess.objects.get(action="list", user=coordinator)
     assert sorted(listed.patient_ids) == sorted(i.patient_id for i in items)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     client.get(reverse("cases:case_review", args=[items[1].pk]))
     viewed = PatientAccess.objects.get(action="view", user=spine_surgeon)
     assert (viewed.patient_ids, viewed.path) == (
@@ -249,7 +250,7 @@ def test_every_patient_shown_is_recorded(client, board, coordinator, spine_surge
 
 def test_case_page_shows_engine_scores_charts_and_timeline(client, board, spine_surgeon):
     _meeting, items = meeting_with_cases(board, 1, lesions=2, labs=16)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     html = client.get(reverse("cases:case_review", args=[items[0].pk])).content.decode()
     draft = DraftPlan.objects.get(agenda_item=items[0])
     sins = draft.output["scores"]["sins"][0]
@@ -271,7 +272,7 @@ def test_case_page_shows_engine_scores_charts_and_timeline(client, board, spine_
 
 def test_pages_carry_no_inline_style_or_script(client, board, chair):
     meeting, items = meeting_with_cases(board, 2)
-    client.force_login(chair)
+    verified_login(client, chair)
     for url in [reverse("cases:agenda", args=[meeting.pk]),
                 reverse("cases:case_review", args=[items[0].pk]),
                 reverse("cases:decision", args=[items[0].pk]),
@@ -302,7 +303,7 @@ def _decision_post(draft, verdicts: dict[int, tuple[str, str, str]], *, action="
 
 def _case_with_draft(client, board, user):
     _meeting, items = meeting_with_cases(board, 1)
-    client.force_login(user)
+    verified_login(client, user)
     client.get(reverse("cases:decision", args=[items[0].pk]))
     draft = DraftPlan.objects.get(agenda_item=items[0])
     assert len(draft.output["items"]) >= 2
@@ -406,7 +407,7 @@ def test_search_by_name_and_hospital_number(client, board, coordinator):
     wanted = add_patient(board, lesions=0, labs=0, given_name="Ada", family_name="Lovelace",
                          hospital_number="RX100200")
     add_patient(board, lesions=0, labs=0, given_name="Alan", family_name="Turing")
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     for query in ["lovel", "ada love", "rx1002"]:
         html = client.get(reverse("cases:patient_search"), {"q": query}).content.decode()
         assert f'href="/patients/{wanted.pk}/"' in html, query
@@ -417,7 +418,7 @@ def test_search_by_name_and_hospital_number(client, board, coordinator):
 def test_patient_page_refers_to_an_open_meeting(client, board, coordinator):
     meeting, _items = meeting_with_cases(board, 0)
     patient = add_patient(board, lesions=0, labs=0)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     html = client.get(reverse("cases:patient_detail", args=[patient.pk])).content.decode()
     assert "Add to a meeting" in html
     response = client.post(reverse("cases:patient_refer", args=[patient.pk]),

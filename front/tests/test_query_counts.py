@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from boardsite.accounts_testing import verified_login
 from cases.tests.views.builders import add_labs, add_patient, meeting_with_cases
 
 #: Query budgets, counted once and pinned: a change here must be a deliberate one.
@@ -31,7 +32,7 @@ def test_agenda_page_query_count_does_not_grow_with_cases(
     client, board, coordinator, django_assert_num_queries, cases
 ):
     meeting, _items = meeting_with_cases(board, cases)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     url = reverse("cases:agenda", args=[meeting.pk])
     # First visit evaluates every draft (bulk insert); later visits compare facts versions
     # and read no facts.
@@ -47,7 +48,7 @@ def test_printable_agenda_query_count_does_not_grow_with_cases(
     client, board, coordinator, django_assert_num_queries, cases
 ):
     meeting, _items = meeting_with_cases(board, cases)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     _get(client, reverse("cases:agenda", args=[meeting.pk]))
     with django_assert_num_queries(AGENDA_WARM):
         response = _get(client, reverse("cases:agenda_print", args=[meeting.pk]))
@@ -59,7 +60,7 @@ def test_case_page_query_count_does_not_grow_with_lesions_or_labs(
     client, board, spine_surgeon, django_assert_num_queries, lesions, labs
 ):
     _meeting, items = meeting_with_cases(board, 1, lesions=lesions, labs=labs)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     url = reverse("cases:case_review", args=[items[0].pk])
     _get(client, url)
     with django_assert_num_queries(CASE_PAGE_WARM):
@@ -72,7 +73,7 @@ def test_decision_page_query_count_does_not_grow(
     client, board, chair, django_assert_num_queries, lesions, labs
 ):
     _meeting, items = meeting_with_cases(board, 1, lesions=lesions, labs=labs)
-    client.force_login(chair)
+    verified_login(client, chair)
     url = reverse("cases:decision", args=[items[0].pk])
     _get(client, url)
     with django_assert_num_queries(DECISION_PAGE_WARM):
@@ -85,7 +86,7 @@ def test_patient_search_query_count_does_not_grow_with_results(
 ):
     for _ in range(patients):
         add_patient(board, lesions=0, labs=0, family_name="Searchable")
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     with django_assert_num_queries(SEARCH):
         response = _get(client, reverse("cases:patient_search") + "?q=searchab")
     assert response.content.decode().count("SEARCHABLE, ") == patients
@@ -104,7 +105,7 @@ def test_patient_page_query_count_does_not_grow_with_history(
         decision = decision_record(agenda_item=item, recorded_by=coordinator, items=[
             {"title": "Radiotherapy 8 Gy", "verdict": "added"}])
         decision_sign(decision=decision, chair=chair)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     with django_assert_num_queries(PATIENT_PAGE):
         response = _get(client, reverse("cases:patient_detail", args=[patient.pk]))
     assert response.content.decode().count("Decision v1") == meetings
@@ -116,7 +117,7 @@ def test_meeting_list_query_count_does_not_grow_with_meetings(
 ):
     for index in range(meetings):
         meeting_with_cases(board, 0, days_ahead=2 + index)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     with django_assert_num_queries(MEETING_LIST):
         response = _get(client, reverse("cases:meeting_list"))
     assert len(set(re.findall(r'href="/meetings/(\d+)/"', response.content.decode()))) == meetings

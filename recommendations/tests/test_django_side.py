@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from boardsite.accounts_testing import verified_login
 from cases.choices import AgendaItemStatus
 from cases.services import decision_record, decision_sign
 from cases.tests.factories import (
@@ -247,7 +248,7 @@ def test_refresh_api_for_a_meeting_needs_the_coordinator(meeting, api, coordinat
 
 
 def test_rules_page_lists_the_catalogue(client, oncologist):
-    client.force_login(oncologist)
+    verified_login(client, oncologist)
     response = client.get("/recommendations/rules/")
     assert response.status_code == 200
     assert b"SINS-07" in response.content

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.services import agenda_item_add, meeting_create
 from cases.tests.factories import LabResultFactory, PatientFactory, PrimaryCancerFactory
 from recommendations.services import drafts_refresh_for_meeting
@@ -94,7 +95,7 @@ def test_only_the_coordinator_or_chair_circulates(meeting, oncologist):
 
 def test_agenda_page_lock_asks_for_missing_data_and_circulate_sends(client, meeting,
                                                                     coordinator):
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.post(reverse("cases:agenda_lock", args=[meeting.pk]))
     assert response.status_code == 302
     assert list(Reminder.objects.filter(kind=ReminderKind.MISSING_DATA_REQUEST)
@@ -109,7 +110,7 @@ def test_agenda_page_lock_asks_for_missing_data_and_circulate_sends(client, meet
 def test_the_patient_page_shows_the_reminder_history(client, meeting, coordinator):
     meeting_preparation_schedule(meeting=meeting)
     request = Reminder.objects.filter(kind=ReminderKind.MISSING_DATA_REQUEST).first()
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     response = client.get(reverse("cases:patient_detail", args=[request.patient_id]))
     assert response.status_code == 200
     assert response.content.decode().count(request.title) == 2

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.services import meeting_create
 from reminders.choices import ReminderKind, ReminderStatus
 from reminders.models import Reminder
@@ -215,7 +216,7 @@ def test_smtp_550_fails_the_reminder_and_shows_it_to_coordinators(
     assert smtp.reminder_ids() == []
     assert [r.pk for r in overdue_and_failed_for_coordinator(coordinator)] == [reminder.pk]
     client = Client()
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     page = client.get(reverse("reminders:board")).content.decode()
     assert "Imaging re-assessment 0" in page and "SMTP 550: SMTPDataError" in page
 

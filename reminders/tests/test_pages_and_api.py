@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from boardsite.accounts_testing import verified_login
 from cases.models import PatientAccess
 from cases.tests.factories import PatientFactory
 from reminders.choices import ReminderStatus
@@ -33,7 +34,7 @@ def add(n, *, board, patient, user=None, role="", status=ReminderStatus.PENDING,
 @pytest.fixture
 def logged_in(client):
     def login(user):
-        client.force_login(user)
+        verified_login(client, user)
         return client
     return login
 

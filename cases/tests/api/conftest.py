@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
@@ -191,17 +190,19 @@ def shared_world(django_db_setup, django_db_blocker):
             outsider=member(other_board, "outsider", BoardRole.SPECIALIST, Specialty.RADIOLOGY),
             administrator=UserFactory(username="admin", is_staff=True, is_superuser=True),
         )
-        for user in shared.users.values():
-            Token.objects.get_or_create(user=user)
         yield shared
         transaction.set_rollback(True)
+
+
+def api_token(user) -> str:
+    """A new API token of the user (knox keeps only its digest, so one per call)."""
+    return services.api_token_issue(user=user)[1]
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

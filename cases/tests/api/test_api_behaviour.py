@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from boardsite.accounts_testing import verified_login
 from cases.models import Lesion, PatientAccess
 from cases.tests.api.conftest import token_client
 from cases.tests.factories import LongBoneLesionFactory, PatientFactory, SpinalLesionFactory
@@ -135,7 +136,7 @@ def test_api_delete_goes_through_the_service_and_leaves_a_delete_event_naming_th
 
 def test_session_authenticated_write_carries_the_user_too(spine_surgeon, patient):
     client = APIClient(enforce_csrf_checks=False)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     response = client.patch(f"/api/v1/patients/{patient.pk}/", {"nodal_metastases": True},
                             format="json")
     assert response.status_code == 200
@@ -146,7 +147,7 @@ def test_session_authenticated_write_carries_the_user_too(spine_surgeon, patient
 
 def test_session_write_without_csrf_token_is_refused(spine_surgeon, patient):
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     response = client.patch(f"/api/v1/patients/{patient.pk}/", {"nodal_metastases": True},
                             format="json")
     assert response.status_code == 403

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.tests.api.conftest import token_client
+from cases.tests.api.conftest import api_token
 
 MAX_EXAMPLES = 10
 STATS: Counter = Counter()
@@ -69,13 +69,11 @@ schema = _load_schema()
 
 
 def _call_as(case, user):
-    from rest_framework.authtoken.models import Token
-
     if STATS.get("_last") != case.operation.label:
         STATS["operations"] += 1
         STATS["_last"] = case.operation.label
     STATS["cases"] += 1
-    token = token_client(user) and Token.objects.get(user=user).key
+    token = api_token(user)
     response = case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         checks=[content_type_conformance, response_schema_conformance, status_code_conformance],

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from boardsite.accounts_testing import verified_login
 from cases.tests.api.conftest import token_client
 from cases.tests.factories import UserFactory
 
@@ -107,7 +109,7 @@ def test_malformed_username_and_missing_password_are_refused(administrator):
 def test_administrator_changes_and_closes_an_account(administrator, spine_surgeon):
     surgeon_api = token_client(spine_surgeon)
     surgeon_session = APIClient()
-    surgeon_session.force_login(spine_surgeon)
+    verified_login(surgeon_session, spine_surgeon)
     for client in (surgeon_api, surgeon_session):
         assert client.get("/api/v1/patients/").status_code == 200
     response = token_client(administrator).patch(
@@ -212,13 +214,11 @@ def test_the_password_hash_never_leaves_the_api(administrator):
 
 def test_administrator_sets_a_new_password_and_the_old_credentials_stop(
         administrator, spine_surgeon, client):
-    from rest_framework.authtoken.models import Token
-
     spine_surgeon.set_password(STRONG)
     spine_surgeon.save()
     old_token = token_client(spine_surgeon)
     assert old_token.get("/api/v1/patients/").status_code == 200
-    client.force_login(spine_surgeon)
+    verified_login(client, spine_surgeon)
     assert client.get("/reminders/").status_code == 200
     new = "basalt lantern meadow 7702"
     response = token_client(administrator).post(
@@ -226,7 +226,7 @@ def test_administrator_sets_a_new_password_and_the_old_credentials_stop(
     assert response.status_code == 204
     spine_surgeon.refresh_from_db()
     assert spine_surgeon.check_password(new) and not spine_surgeon.check_password(STRONG)
-    assert not Token.objects.filter(user=spine_surgeon).exists()
+    assert not AuthToken.objects.filter(user=spine_surgeon).exists()
     assert old_token.get("/api/v1/patients/").status_code == 401
     assert client.get("/reminders/").status_code == 302  # the session ended: to sign-in
     signed_in = APIClient().post("/api/v1/auth/token/",

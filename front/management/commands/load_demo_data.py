@@ -42,6 +42,10 @@ class Command(BaseCommand):
             width = max(len(username) for username, _, _ in report.new_logins)
             for username, role, secret in report.new_logins:
                 self.stdout.write(f"  {username:<{width}}  {secret}  {role}")
+            self.stdout.write(
+                "Chairs and administrators set up an authenticator app (two-factor "
+                "sign-in) the first time they sign in; the page shows how (README)."
+            )
         if report.existing_users:
             self.stdout.write(
                 f"Demo users already exist ({', '.join(report.existing_users)}); their "

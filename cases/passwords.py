@@ -1,0 +1,28 @@
+"""A password change ends the API tokens of the account, however it is made.
+
+Passwords change in several places: an administrator's reset (API and admin), the
+self-service page, ``manage.py changepassword`` and ``createsuperuser``. Rather than a
+signal, this uses the one seam Django calls from all of them: after
+``user.set_password()`` the next ``user.save()`` calls ``password_changed()`` on each
+configured password validator (`django.contrib.auth.password_validation`). Sessions
+need nothing: Django already ends every session whose stored password hash no longer
+matches.
+"""
+
+from __future__ import annotations
+
+from knox.models import AuthToken
+
+
+class RevokeApiTokensOnChange:
+    """Listed in ``AUTH_PASSWORD_VALIDATORS``; never refuses a password."""
+
+    def validate(self, password, user=None) -> None:
+        return None
+
+    def password_changed(self, password, user=None) -> None:
+        if user is not None and user.pk is not None:
+            AuthToken.objects.filter(user_id=user.pk).delete()
+
+    def get_help_text(self) -> str:
+        return "Changing your password also ends your API tokens."
