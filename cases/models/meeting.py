@@ -47,6 +47,7 @@ class Meeting(models.Model):
         return self.agenda_locked_at is not None
 
 
+@audited()
 class Attendance(models.Model):
     """A board member invited to a meeting: whether they confirmed and attended."""
 
@@ -131,6 +132,10 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
+    # HMAC-SHA256 of the same canonical content, under a key kept outside the database
+    # (cases/signing.py): the hash alone can be recomputed by whoever rewrites the row.
+    signature_key_id = models.CharField(max_length=32, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["agenda_item_id", "version"]
