@@ -164,6 +164,8 @@ DATABASES = {"default": _db}
 # Unset: one role does everything (a developer's own database).
 DATABASE_OWNER: dict | None = None
 DATABASE_APP_ROLE = ""
+# The app role's own credentials, kept when `migrate` or the tests switch to the owner.
+DATABASE_APP = {key: _db.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
 if env.str("DATABASE_OWNER_URL", default=""):
     try:
         DATABASE_OWNER = env.db_url("DATABASE_OWNER_URL")

@@ -95,3 +95,16 @@ def use_owner_connection(*, using: str = "default") -> bool:
         if key in owner:
             connection.settings_dict[key] = owner[key]
     return True
+
+
+def app_role_conninfo(*, using: str = "default") -> dict:
+    """psycopg connection arguments for the app role on the database `using` points at
+    now (the test database during tests): what the tamper tests connect with."""
+    app = settings.DATABASE_APP
+    conninfo = {
+        "dbname": connections[using].settings_dict["NAME"],
+        "user": app["USER"], "password": app["PASSWORD"] or None,
+        "host": (app.get("OPTIONS") or {}).get("host") or app["HOST"] or None,
+        "port": app["PORT"] or None,
+    }
+    return {key: value for key, value in conninfo.items() if value is not None}
