@@ -192,17 +192,17 @@ if env.str("DATABASE_OWNER_URL", default=""):
 
 
 def _signing_keys() -> dict[str, bytes]:
-    raw = env.str("BOARDSITE_SIGNING_KEYS", default="")
+    entries = env.str("BOARDSITE_SIGNING_KEYS", default="").split(",")
     path = env.str("BOARDSITE_SIGNING_KEYS_FILE", default="")
     if path:
         try:
-            raw = Path(path).read_text()
+            entries = Path(path).read_text().splitlines()  # a line may be a # comment
         except OSError as exc:
             raise ImproperlyConfigured(
                 f"BOARDSITE_SIGNING_KEYS_FILE cannot be read: {exc.strerror}."
             ) from None
     keys: dict[str, bytes] = {}
-    for entry in raw.replace("\n", ",").replace("\r", ",").split(","):
+    for entry in entries:
         entry = entry.strip()
         if not entry or entry.startswith("#"):
             continue

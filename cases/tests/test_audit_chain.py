@@ -210,3 +210,21 @@ def _second_patient(board):
     patient = PatientFactory(board=board)
     PrimaryCancerFactory(patient=patient)
     return patient
+
+
+def test_the_verify_endpoint_uses_the_mac(signed, chair):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(chair)
+    url = f"/api/v1/decisions/{signed.pk}/verify/"
+    assert api.get(url).json() == {"id": signed.pk, "content_sha256": signed.content_sha256,
+                                   "verified": True}
+    fresh = Decision.objects.get(pk=signed.pk)
+    fresh.outcome_summary = "Surgery."
+    forged = hashlib.sha256(decision_canonical_content(fresh).encode()).hexdigest()
+    _as_owner_bypassing_triggers(
+        "UPDATE cases_decision SET outcome_summary = 'Surgery.', content_sha256 = %s "
+        "WHERE id = %s", [forged, signed.pk])
+    assert api.get(url).json() == {"id": signed.pk, "content_sha256": forged,
+                                   "verified": False}
