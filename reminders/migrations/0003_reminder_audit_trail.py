@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_decision_mac_audit_chain_access_trackers'),
+        ('cases', '0008_decision_mac_audit_chain_access_trackers'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('reminders', '0002_fewer_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0014_decision_mac_audit_chain_access_trackers'),
         ('authtoken', '0004_alter_tokenproxy_options'),
-        ('cases', '0006_patientaccess_one_row_per_read'),
+        ('cases', '0007_facts_version'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_decision_mac_audit_chain_access_trackers'),
+        ('cases', '0008_decision_mac_audit_chain_access_trackers'),
     ]
 
     operations = [
