@@ -10,8 +10,17 @@ import pytest
 
 from boardsite import accounts_testing
 from cases.choices import BoardRole, Specialty
+from cases.dbroles import use_owner_connection
 from cases.services import board_member_add
 from cases.tests.factories import BoardFactory, PatientFactory, PrimaryCancerFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created, migrated and used as the owner role (when one is
+    configured); tests that need the app role connect as it themselves
+    (cases/tests/test_tamper.py)."""
+    use_owner_connection()
 
 
 @pytest.fixture

@@ -42,6 +42,10 @@ LOAD_SCRIPT = r"""
 import datetime as dt, random
 import django
 django.setup()
+# Bulk loading and TRUNCATE are the owner's (cases/dbroles.py), not the app role's.
+from cases.dbroles import use_owner_connection  # noqa: E402
+
+use_owner_connection()
 from django.contrib.auth import get_user_model
 from cases.models import Board, Patient
 from cases.services import api_token_issue, board_member_add

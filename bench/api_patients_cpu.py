@@ -33,6 +33,10 @@ os.environ.setdefault("BOARDSITE_LOG_LEVEL", "WARNING")
 import django  # noqa: E402
 
 django.setup()
+# Bulk loading and TRUNCATE are the owner's (cases/dbroles.py), not the app role's.
+from cases.dbroles import use_owner_connection  # noqa: E402
+
+use_owner_connection()
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402

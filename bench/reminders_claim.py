@@ -45,6 +45,10 @@ def main() -> None:
     import django
 
     django.setup()
+    # Bulk loading and TRUNCATE are the owner's (cases/dbroles.py), not the app role's.
+    from cases.dbroles import use_owner_connection  # noqa: E402
+
+    use_owner_connection()
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone

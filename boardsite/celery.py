@@ -27,6 +27,13 @@ app.conf.beat_schedule = {
         "schedule": _dispatch_every,
         "options": {"expires": max(_dispatch_every * 0.9, 1.0)},
     },
+    # Seals the audit rows written since the last run into the audit chain
+    # (cases/audit_chain.py); the chain's head goes to the log as an outside anchor.
+    "seal-audit-chain": {
+        "task": "cases.audit_chain_seal",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Agenda circulation and missing-data requests for the coming week's meetings.
     "prepare-upcoming-meetings": {
         "task": "reminders.prepare_meetings",

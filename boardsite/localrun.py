@@ -22,7 +22,13 @@ import sys
 import time
 from collections.abc import Sequence
 
-from boardsite.localservices import BASE_DIR, VAR_DIR, development_secret_key, local_services
+from boardsite.localservices import (
+    BASE_DIR,
+    VAR_DIR,
+    development_secret_key,
+    development_signing_keys,
+    local_services,
+)
 
 WEB_HOST, WEB_PORT = "127.0.0.1", 8000
 MAIL_HOST, MAIL_PORT = "127.0.0.1", 1025
@@ -43,6 +49,8 @@ def prepare_environment(environ: dict[str, str] | os._Environ[str] = os.environ)
     environ.setdefault("PYTHONUNBUFFERED", "1")
     if not environ.get("DJANGO_SECRET_KEY"):
         environ["DJANGO_SECRET_KEY"] = development_secret_key(VAR_DIR)
+    if not environ.get("BOARDSITE_SIGNING_KEYS") and not environ.get("BOARDSITE_SIGNING_KEYS_FILE"):
+        environ["BOARDSITE_SIGNING_KEYS_FILE"] = str(development_signing_keys(VAR_DIR))
 
 
 def run_child(command: Sequence[str]) -> int:
@@ -121,8 +129,10 @@ def _serve() -> int:
         else:
             mail_note = f"something already listens on {MAIL_HOST}:{MAIL_PORT}; email goes there"
     manager = Manager()
+    # Web, worker and beat connect as the app role only; the owner's URL is migrate's.
+    serving_env = {k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"}
     for name, command in processes.items():
-        manager.add_process(name, command, env=dict(os.environ), cwd=str(BASE_DIR))
+        manager.add_process(name, command, env=serving_env, cwd=str(BASE_DIR))
     _say(
         f"serving on http://{WEB_HOST}:{WEB_PORT}/ (demo logins are printed above); "
         f"{mail_note}. Ctrl-C stops everything."

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 DATABASE_NAME = "boardsite"
+# The two roles (cases/dbroles.py): the owner runs migrations, the app role serves.
+OWNER_ROLE, APP_ROLE = "boardsite_owner", "boardsite_app"
 STARTUP_TIMEOUT_SECONDS = 15.0
 
 
@@ -84,6 +86,7 @@ class EmbeddedPostgres:
     server: PostgresServer
     url: str
     started_here: bool
+    owner_url: str = ""
     stopped: bool = False
 
     def stop(self) -> bool:
@@ -141,9 +144,19 @@ def start_postgres(data_dir: Path, *, database: str = DATABASE_NAME) -> Embedded
         raise LocalServiceError(f"embedded PostgreSQL in {data_dir} has no unix socket")
     port = info.port or 5432
     _ensure_database(str(info.socket_dir), port, database)
+    from boardsite.dbsetup import Role, ensure_roles
+
+    ensure_roles(
+        superuser_conninfo={"host": str(info.socket_dir), "port": port, "user": "postgres",
+                            "dbname": "postgres"},
+        database=database, owner=Role(OWNER_ROLE, None), app=Role(APP_ROLE, None),
+        test_database=os.environ.get("DATABASE_TEST_NAME", "test_boardsite"),
+    )
     # django-environ puts ?host=… into OPTIONS, which psycopg takes as the socket dir.
-    url = f"postgres://postgres@:{port}/{database}?host={info.socket_dir}"
-    return EmbeddedPostgres(data_dir=data_dir, server=server, url=url, started_here=not was_running)
+    url = f"postgres://{APP_ROLE}@:{port}/{database}?host={info.socket_dir}"
+    owner_url = f"postgres://{OWNER_ROLE}@:{port}/{database}?host={info.socket_dir}"
+    return EmbeddedPostgres(data_dir=data_dir, server=server, url=url, owner_url=owner_url,
+                            started_here=not was_running)
 
 
 def _ensure_database(socket_dir: str, port: int, database: str) -> None:
@@ -328,6 +341,20 @@ def development_secret_key(var_dir: Path = VAR_DIR) -> str:
     return key
 
 
+def development_signing_keys(var_dir: Path = VAR_DIR) -> Path:
+    """The local signing key file (`id=secret`, 0600) for BOARDSITE_SIGNING_KEYS_FILE:
+    generated once, outside the database, like the secret key."""
+    path = Path(var_dir) / "signing_keys"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w") as key_file:
+        key_file.write(f"dev{time.strftime('%Y%m%d')}={secrets.token_urlsafe(48)}\n")
+    return path
+
+
 @dataclass
 class LocalServices:
     """What :func:`local_services` started (or joined); ``stop()`` leaves all of it."""
@@ -371,6 +398,7 @@ def ensure_services(
             started = time.monotonic()
             services.postgres = start_postgres(var_dir / "postgres")
             environ["DATABASE_URL"] = services.postgres.url
+            environ["DATABASE_OWNER_URL"] = services.postgres.owner_url
             _say(log, "PostgreSQL", services.postgres.started_here, started, var_dir / "postgres")
         if not environ.get("REDIS_URL"):
             started = time.monotonic()

@@ -167,6 +167,79 @@ _db["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 600)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("TEST", {})["NAME"] = env.str("DATABASE_TEST_NAME", default="test_boardsite")
 DATABASES = {"default": _db}
+
+# Two roles (cases/dbroles.py): DATABASE_URL is the least-privilege role web, worker and
+# beat connect as; DATABASE_OWNER_URL, when set, is the role that owns the tables.
+# `migrate` and the test set-up switch to it, then grant the app role exactly what it
+# needs (no UPDATE/DELETE on the audit tables, no ownership, so no DISABLE TRIGGER).
+# Unset: one role does everything (a developer's own database).
+DATABASE_OWNER: dict | None = None
+DATABASE_APP_ROLE = ""
+# The app role's own credentials, kept when `migrate` or the tests switch to the owner.
+DATABASE_APP = {key: _db.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
+if env.str("DATABASE_OWNER_URL", default=""):
+    try:
+        DATABASE_OWNER = env.db_url("DATABASE_OWNER_URL")
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_OWNER_URL is not a valid database URL: {exc}"
+        ) from None
+    if DATABASE_OWNER.get("NAME") != _db.get("NAME"):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL and DATABASE_URL must name the same database."
+        )
+    DATABASE_APP_ROLE = _db.get("USER") or ""
+    if not DATABASE_APP_ROLE or DATABASE_APP_ROLE == DATABASE_OWNER.get("USER"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name the app role and DATABASE_OWNER_URL a different, "
+            "owning role."
+        )
+
+# --- Signing keys ----------------------------------------------------------------------
+# HMAC-SHA256 keys for signed decisions and the audit chain (cases/signing.py), kept
+# outside the database: `id=secret` pairs, comma-separated in BOARDSITE_SIGNING_KEYS or
+# one per line in the file BOARDSITE_SIGNING_KEYS_FILE. The first key signs; the others
+# only verify what they signed before a rotation.
+
+
+def _signing_keys() -> dict[str, bytes]:
+    entries = env.str("BOARDSITE_SIGNING_KEYS", default="").split(",")
+    path = env.str("BOARDSITE_SIGNING_KEYS_FILE", default="")
+    if path:
+        try:
+            entries = Path(path).read_text().splitlines()  # a line may be a # comment
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"BOARDSITE_SIGNING_KEYS_FILE cannot be read: {exc.strerror}."
+            ) from None
+    keys: dict[str, bytes] = {}
+    for entry in entries:
+        entry = entry.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        key_id, sep, secret = entry.partition("=")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not key_id or len(key_id) > 32 or not key_id.isalnum():
+            raise ImproperlyConfigured(
+                "Each signing key is written id=secret, with a short letters-and-digits id."
+            )
+        if len(secret) < 32:
+            raise ImproperlyConfigured(f"Signing key {key_id!r} is shorter than 32 characters.")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"Signing key {key_id!r} is listed twice.")
+        keys[key_id] = secret.encode("utf-8")
+    return keys
+
+
+SIGNING_KEYS = _signing_keys()
+if not SIGNING_KEYS:
+    if not IS_DEVELOPMENT:
+        raise ImproperlyConfigured(
+            "No signing key: set BOARDSITE_SIGNING_KEYS (id=secret) or "
+            "BOARDSITE_SIGNING_KEYS_FILE. Signed decisions and the audit chain need one."
+        )
+    # The local runner normally passes the key it keeps in var/signing_keys.
+    SIGNING_KEYS = {"dev": b"development-only-not-secret-" + b"k" * 40}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, Celery ------------------------------------------------------------------

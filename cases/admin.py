@@ -61,14 +61,41 @@ def _message_for(error: ValidationError) -> str:
 
 # --- Scoping --------------------------------------------------------------------------
 
+def _choices_for(user, model) -> QuerySet | None:
+    """What a non-superuser may pick for a relation to `model`: the rows of their own
+    boards, as in the API. None: not a board-scoped model."""
+    boards = scoping.boards_for(user).values("pk")
+    if model is Board:
+        return Board.objects.filter(pk__in=boards)
+    if model is Patient:
+        return Patient.objects.filter(board__in=boards)
+    if model is Meeting:
+        return Meeting.objects.filter(board__in=boards)
+    if model is AgendaItem:
+        return AgendaItem.objects.filter(meeting__board__in=boards)
+    if model is Lesion:
+        return Lesion.objects.filter(patient__board__in=boards)
+    if model is Decision:
+        return Decision.objects.filter(agenda_item__meeting__board__in=boards)
+    return None
+
+
 class BoardScopedAdmin(admin.ModelAdmin):
-    """Limits a non-superuser's admin lists to the boards they belong to.
+    """Limits a non-superuser's admin lists to the boards they belong to, and what they
+    may pick in a relation (a patient, a meeting, a lesion…) to those boards' rows: a
+    patient of another board is refused field by field, typed ID or not.
 
     `board_path` is the lookup from this model to its board ("board", "patient__board",
-    "meeting__board", ...). Superusers administer every board.
+    "meeting__board", ...). Superusers administer every board; for them too the
+    models' own rules hold (an agenda item's patient is under its meeting's board).
+
+    `patient_path` is the lookup from this model to the patient IDs a page of it shows:
+    opening a row and listing rows are recorded as reads (`PatientAccess`) of those
+    patients. None: the model shows no patient data.
     """
 
     board_path: str = "patient__board"
+    patient_path: str | None = "patient_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
@@ -77,6 +104,45 @@ class BoardScopedAdmin(admin.ModelAdmin):
         return queryset.filter(
             **{f"{self.board_path}__in": scoping.boards_for(request.user).values("pk")}
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and "queryset" not in kwargs:
+            choices = _choices_for(request.user, db_field.related_model)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and "queryset" not in kwargs:
+            choices = _choices_for(request.user, db_field.related_model)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _record_read(self, request, pks, action: str) -> None:
+        if self.patient_path is None or not pks:
+            return
+        ids = self.get_queryset(request).filter(pk__in=pks).exclude(
+            **{f"{self.patient_path}__isnull": True}
+        ).values_list(self.patient_path, flat=True)
+        services.record_patient_access(user=request.user, patient_ids=sorted(set(ids)),
+                                       action=action, path=request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Only a page that actually showed the record counts as a read.
+        if response.status_code == 200 and str(object_id).isdigit():
+            self._record_read(request, [int(object_id)], PatientAccess.Action.VIEW)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}) or {}
+        changelist = changelist.get("cl")
+        if response.status_code == 200 and changelist is not None:
+            self._record_read(request, [obj.pk for obj in changelist.result_list],
+                              PatientAccess.Action.LIST)
+        return response
 
 
 class ServiceSavedAdmin(BoardScopedAdmin):
@@ -140,6 +206,7 @@ class LabResultInline(admin.TabularInline):
 @admin.register(Patient)
 class PatientAdmin(ServiceSavedAdmin):
     board_path = "board"
+    patient_path = "pk"
     # Identifiers a clerk needs to find the row; names and dates of birth stay on the
     # change page behind the login.
     list_display = ["id", "hospital_number", "board", "updated_at"]
@@ -169,22 +236,6 @@ class PatientAdmin(ServiceSavedAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "board" and not request.user.is_superuser:
-            kwargs["queryset"] = scoping.boards_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # Only a page that actually showed the record counts as a read.
-        if response.status_code == 200 and str(object_id).isdigit() and (
-            self.get_queryset(request).filter(pk=object_id).exists()
-        ):
-            services.record_patient_access(
-                user=request.user, patient_ids=[int(object_id)],
-                action=PatientAccess.Action.VIEW, path=request.path,
-            )
-        return response
 
 
 class PatientRowAdmin(ServiceSavedAdmin):
@@ -270,6 +321,7 @@ class BoardMembershipInline(admin.TabularInline):
 @admin.register(Board)
 class BoardAdmin(BoardScopedAdmin):
     board_path = "pk"
+    patient_path = None
     list_display = ["id", "name", "default_location"]
     search_fields = ["name"]
     inlines = [BoardMembershipInline]
@@ -290,6 +342,7 @@ class BoardAdmin(BoardScopedAdmin):
 @admin.register(BoardMembership)
 class BoardMembershipAdmin(BoardScopedAdmin):
     board_path = "board"
+    patient_path = None
     list_display = ["id", "board", "user", "role", "specialty"]
     list_filter = ["board", "role", "specialty"]
     list_select_related = ["board", "user"]
@@ -333,6 +386,8 @@ class AgendaItemInline(admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(BoardScopedAdmin):
     board_path = "board"
+    # The agenda inline lists the patients on it.
+    patient_path = "agenda_items__patient_id"
     list_display = ["id", "board", "starts_at", "status", "agenda_locked_at"]
     list_filter = ["board", "status"]
     list_select_related = ["board"]
@@ -434,6 +489,7 @@ class DecisionAdmin(BoardScopedAdmin):
     immutable (PostgreSQL refuses changes), so nothing here edits one."""
 
     board_path = "agenda_item__meeting__board"
+    patient_path = "agenda_item__patient_id"
     list_display = ["id", "agenda_item_id", "version", "is_signed", "signed_at", "amends_id"]
     list_filter = ["agenda_item__meeting__board"]
     search_fields = ["=agenda_item__patient__hospital_number"]
@@ -446,6 +502,11 @@ class DecisionAdmin(BoardScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A decision's page is for reading (no Save buttons): signing and checking are
+        # the list's actions, which need the list's change permission (obj None).
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Unsigned drafts are replaced through decision_record; signed ones are kept
@@ -469,7 +530,7 @@ class DecisionAdmin(BoardScopedAdmin):
             else:
                 self.message_user(request, f"Decision #{decision.pk}: signed.")
 
-    @admin.action(description="Verify the SHA-256 of the selected decisions")
+    @admin.action(description="Verify the signature of the selected decisions")
     def verify_decisions(self, request, queryset) -> None:
         for decision in queryset.select_related("agenda_item"):
             if not decision.is_signed:
@@ -477,10 +538,10 @@ class DecisionAdmin(BoardScopedAdmin):
                                   messages.WARNING)
             elif services.decision_verify(decision):
                 self.message_user(request, f"Decision #{decision.pk}: content matches its "
-                                  "SHA-256.")
+                                  "signature.")
             else:
                 self.message_user(request, f"Decision #{decision.pk}: content does NOT match "
-                                  "its SHA-256.", messages.ERROR)
+                                  "its signature.", messages.ERROR)
 
 
 # --- Read audit (read-only) -----------------------------------------------------------

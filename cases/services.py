@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
+from cases import signing
 from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
 from cases.models import (
     AgendaItem,
@@ -436,10 +437,11 @@ def decision_sign(*, decision: Decision, chair) -> Decision:
         )
     decision.signed_by = chair
     decision.signed_at = timezone.now()
-    decision.content_sha256 = hashlib.sha256(
-        decision_canonical_content(decision).encode("utf-8")
-    ).hexdigest()
-    decision.save(update_fields=["signed_by", "signed_at", "content_sha256"])
+    content = decision_canonical_content(decision).encode("utf-8")
+    decision.content_sha256 = hashlib.sha256(content).hexdigest()
+    decision.signature_key_id, decision.signature = signing.mac(content)
+    decision.save(update_fields=["signed_by", "signed_at", "content_sha256",
+                                 "signature_key_id", "signature"])
     AgendaItem.objects.filter(pk=decision.agenda_item_id).update(
         status=AgendaItemStatus.DECIDED
     )
@@ -447,9 +449,18 @@ def decision_sign(*, decision: Decision, chair) -> Decision:
 
 
 def decision_verify(decision: Decision) -> bool:
-    """True if the stored hash matches the decision's content now."""
-    expected = hashlib.sha256(decision_canonical_content(decision).encode("utf-8")).hexdigest()
-    return bool(decision.content_sha256) and expected == decision.content_sha256
+    """True if the decision is signed and both its SHA-256 and its keyed MAC match the
+    content now. The MAC is what proves it: the hash can be recomputed by anyone who
+    rewrites the row, the MAC only with the signing key, which is not in the database.
+    A decision signed under a key ID that is no longer configured does not verify."""
+    if not decision.is_signed:
+        return False
+    content = decision_canonical_content(decision).encode("utf-8")
+    return (
+        hashlib.sha256(content).hexdigest() == decision.content_sha256
+        and signing.verify(content, key_id=decision.signature_key_id,
+                           expected=decision.signature)
+    )
 
 
 @transaction.atomic

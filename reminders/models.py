@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,18 @@ from cases.models import AgendaItem, Board, Decision, DecisionItem, Meeting, Pat
 from reminders.choices import OPEN_STATUSES, ReminderKind, ReminderStatus
 
 
+# Who is to be told, and what people did with it (snooze, done, cancel), is audited;
+# the dispatcher's own bookkeeping (claims, attempts, sent) is not: it would add a row
+# per delivery attempt (bench/reminders_delivery.py) and grants no one anything.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pgtrigger.AnyChange(
+        "responsible_user", "responsible_role", "title", "detail", "due_on",
+        "snoozed_until", "done_at", "done_by", "cancelled_at", "cancelled_by",
+        "cancel_reason",
+    )),
+    pghistory.DeleteEvent(),
+)
 class Reminder(models.Model):
     """One follow-up reminder: what is due, for which case, for whom, and when — and
     where its delivery stands.

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.integration
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL"}}
     env.update(extra)
     return env
 
@@ -78,11 +79,14 @@ def test_embedded_postgres_keeps_data_across_a_restart(tmp_path):
     first = start_postgres(data_dir)
     try:
         assert first.started_here is True
-        assert first.url.startswith("postgres://postgres@:")
+        # Two roles: the app role serves, the owner (which created this table) migrates.
+        assert first.url.startswith("postgres://boardsite_app@:")
+        assert first.owner_url.startswith("postgres://boardsite_owner@:")
         assert first.url.endswith(f"/boardsite?host={data_dir}")
+        assert first.owner_url.endswith(f"/boardsite?host={data_dir}")
         # The URL works the way settings.py uses it: django-environ, Django, psycopg.
         query_through_django(
-            first.url,
+            first.owner_url,
             """
             cursor.execute("CREATE TABLE board_note (body text)")
             cursor.execute("INSERT INTO board_note VALUES ('spine MDT, week 12')")
@@ -96,9 +100,9 @@ def test_embedded_postgres_keeps_data_across_a_restart(tmp_path):
     second = start_postgres(data_dir)
     try:
         assert second.started_here is True
-        assert second.url == first.url
+        assert (second.url, second.owner_url) == (first.url, first.owner_url)
         out = query_through_django(
-            second.url,
+            second.owner_url,
             """
             cursor.execute("SELECT body FROM board_note")
             print(cursor.fetchall())

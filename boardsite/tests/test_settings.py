@@ -81,7 +81,41 @@ def test_deploy_check_passes_with_production_settings():
         BOARDSITE_ENV="production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="boardsite.example.org",
+        BOARDSITE_SIGNING_KEYS=f"k1={secrets.token_urlsafe(48)}",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_signing_key():
+    result = run_python(
+        ["manage.py", "check"],
+        BOARDSITE_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="boardsite.example.org",
+        BOARDSITE_SIGNING_KEYS="",
+        BOARDSITE_SIGNING_KEYS_FILE="",
+    )
+    assert result.returncode != 0
+    assert ("ImproperlyConfigured: No signing key: set BOARDSITE_SIGNING_KEYS (id=secret) or "
+            "BOARDSITE_SIGNING_KEYS_FILE.") in result.stderr
+
+
+def test_signing_keys_come_from_a_file_and_the_first_one_signs(tmp_path):
+    keys = tmp_path / "signing_keys"
+    keys.write_text(f"new2027={'n' * 40}\n# retired, still verifies\nold2026={'o' * 40}\n")
+    result = run_python(
+        ["-c", "import django; django.setup(); from django.conf import settings; "
+               "from cases.signing import current_key_id; "
+               "print(list(settings.SIGNING_KEYS), current_key_id())"],
+        BOARDSITE_SIGNING_KEYS_FILE=str(keys),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['new2027', 'old2026'] new2027"
+
+
+def test_a_short_signing_key_is_refused():
+    result = run_python(["manage.py", "check"], BOARDSITE_SIGNING_KEYS="k1=short")
+    assert result.returncode != 0
+    assert "Signing key 'k1' is shorter than 32 characters." in result.stderr

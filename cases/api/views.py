@@ -503,7 +503,8 @@ class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(tags=[_TAG_MEETING], responses={200: s.DecisionVerifySerializer})
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
-        """Recompute the SHA-256 of the canonical content and compare with the stored one."""
+        """Recompute the SHA-256 and the keyed MAC of the canonical content: `verified` is
+        true only when the MAC (which needs the key, not in the database) matches."""
         decision = self.get_object()
         self._record([decision], "view")
         return Response({"id": decision.pk, "content_sha256": decision.content_sha256,

@@ -1,6 +1,7 @@
 """The clinical record and the meeting. One module per part of the clinic's world."""
 
-from cases.models.access import PatientAccess
+from cases.models import access_audit  # noqa: F401 - event models of users and tokens
+from cases.models.access import AuditChainLink, PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
@@ -15,6 +16,7 @@ from cases.models.treatments import (
 
 __all__ = [
     "AgendaItem",
+    "AuditChainLink",
     "Attendance",
     "Board",
     "BoardMembership",

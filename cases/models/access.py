@@ -62,3 +62,34 @@ class PatientAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Access #{self.pk}"
+
+
+class AuditChainLink(models.Model):
+    """One audit row (a pghistory event or a `PatientAccess`) sealed into the chain.
+
+    Each link carries the MAC of the link before it, so a deleted or rewritten audit
+    row, or a deleted or rewritten link, breaks the chain where it happened
+    (`manage.py audit_verify`). The MAC is keyed (cases/signing.py): whoever can write
+    SQL cannot forge a link without the key, which is not in the database. Links are
+    appended by `cases.audit_chain.audit_chain_seal` (every minute, from beat); the app
+    role may only INSERT and SELECT here, like the audit tables themselves.
+    """
+
+    source = models.CharField(max_length=100, help_text="Model label of the audit row.")
+    row_id = models.BigIntegerField()
+    row_sha256 = models.CharField(max_length=64)
+    previous_mac = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=32)
+    mac = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "row_id"], name="audit_row_sealed_once"),
+            # One successor per link: two sealers cannot fork the chain.
+            models.UniqueConstraint(fields=["previous_mac"], name="audit_chain_has_no_forks"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit link #{self.pk}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.choices import BoardRole, Specialty
+from cases.models._audit import audited
 
 
 class Board(models.Model):
@@ -29,6 +30,7 @@ class Board(models.Model):
         return self.name
 
 
+@audited()
 class BoardMembership(models.Model):
     """One user's seat on a board: their role there and the specialty they bring."""
 

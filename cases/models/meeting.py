@@ -47,6 +47,7 @@ class Meeting(models.Model):
         return self.agenda_locked_at is not None
 
 
+@audited()
 class Attendance(models.Model):
     """A board member invited to a meeting: whether they confirmed and attended."""
 
@@ -65,6 +66,24 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance #{self.pk} at meeting #{self.meeting_id}"
+
+
+_AGENDA_ITEM_RULES = """
+    IF (SELECT board_id FROM cases_patient WHERE id = NEW.patient_id)
+       IS DISTINCT FROM (SELECT board_id FROM cases_meeting WHERE id = NEW.meeting_id) THEN
+        RAISE EXCEPTION 'agenda item %: the patient is not under the meeting''s board', NEW.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM cases_decision d WHERE d.agenda_item_id = NEW.id AND d.signed_at IS NOT NULL
+    ) AND (NEW.status <> 'decided' OR NEW.patient_id <> OLD.patient_id
+           OR NEW.meeting_id <> OLD.meeting_id) THEN
+        RAISE EXCEPTION 'agenda item % has a signed decision: it stays decided, with its '
+            'patient and meeting', NEW.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+"""
 
 
 @audited()
@@ -96,9 +115,42 @@ class AgendaItem(models.Model):
                 fields=["meeting", "patient"], name="patient_once_per_meeting"
             ),
         ]
+        triggers = [
+            # The same rules as clean(), for writes that skip it (raw SQL, bulk update).
+            pgtrigger.Trigger(
+                name="agenda_item_matches_board_and_decision",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=_AGENDA_ITEM_RULES,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Agenda item #{self.pk}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.meeting_id and self.patient_id and (
+            Patient.objects.filter(pk=self.patient_id).values_list("board_id", flat=True)
+            .first() != Meeting.objects.filter(pk=self.meeting_id)
+            .values_list("board_id", flat=True).first()
+        ):
+            errors["patient"] = "This patient is not under this meeting's board."
+        if self.pk and Decision.objects.filter(agenda_item_id=self.pk,
+                                               signed_at__isnull=False).exists():
+            before = AgendaItem.objects.filter(pk=self.pk).values(
+                "patient_id", "meeting_id").first() or {}
+            if self.status != AgendaItemStatus.DECIDED:
+                errors["status"] = ("The board's decision on this case is signed, so it "
+                                    "stays Decided. To change the decision, amend it.")
+            if before.get("patient_id") not in (None, self.patient_id):
+                errors["patient"] = ("The board's decision on this case is signed: the "
+                                     "patient cannot change.")
+            if before.get("meeting_id") not in (None, self.meeting_id):
+                errors["meeting"] = ("The board's decision on this case is signed: the "
+                                     "meeting cannot change.")
+        if errors:
+            raise ValidationError(errors)
 
 
 # A signed decision is the board's record: PostgreSQL itself refuses to change or
@@ -131,6 +183,10 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
+    # HMAC-SHA256 of the same canonical content, under a key kept outside the database
+    # (cases/signing.py): the hash alone can be recomputed by whoever rewrites the row.
+    signature_key_id = models.CharField(max_length=32, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["agenda_item_id", "version"]

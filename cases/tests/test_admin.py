@@ -140,7 +140,7 @@ def test_the_verify_action_reports_a_matching_hash(client, administrator, decisi
     response = client.post("/admin/cases/decision/", {
         "action": "verify_decisions", "_selected_action": [decision.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        f"Decision #{decision.pk}: content matches its SHA-256."]
+        f"Decision #{decision.pk}: content matches its signature."]
 
 
 class _FormValues(HTMLParser):

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 
 from cases.choices import AgendaItemStatus, DecisionItemVerdict
@@ -192,6 +193,9 @@ def test_database_url() -> str:
     PostgreSQL of ./bin/test listens on a unix socket (OPTIONS["host"]), the machine's
     on TCP; both are kept as the settings have them."""
     s = connection.settings_dict
+    if settings.DATABASE_APP_ROLE:
+        # Workers connect as the app role, as in production (the tests run as the owner).
+        s = {**s, **settings.DATABASE_APP}
     user = s.get("USER") or "postgres"
     password = f":{quote(s['PASSWORD'], safe='')}" if s.get("PASSWORD") else ""
     port = s.get("PORT") or 5432
@@ -214,7 +218,7 @@ class Worker:
         self.dir = tempfile.mkdtemp(prefix="reminders-worker-")
         self.log = Path(self.dir) / "worker.log"
         self.env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"},
             "DATABASE_URL": test_database_url(),
             "REDIS_URL": redis_url,
             "BOARDSITE_ENV": "development",
