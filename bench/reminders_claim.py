@@ -50,7 +50,7 @@ def main() -> None:
     from django.utils import timezone
 
     from reminders.models import Reminder
-    from reminders.services import DISPATCH_BATCH_SIZE, reminders_claim_due
+    from reminders.delivery import DISPATCH_BATCH_SIZE, reminders_claim_due
 
     args.limit = args.limit or DISPATCH_BATCH_SIZE
 

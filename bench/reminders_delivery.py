@@ -191,7 +191,7 @@ def run(args, smtp: SmtpSink, db_url: str, redis_port: int, redis_pid: int
     from boardsite.celery import app
     from cases.models import Board, Patient
     from reminders.models import Reminder
-    from reminders.services import dispatch_due
+    from reminders.delivery import dispatch_due
     from reminders.tasks import enqueue_deliveries
 
     count = args.count

@@ -22,7 +22,8 @@ from cases.services import meeting_create
 from reminders.choices import ReminderKind, ReminderStatus
 from reminders.models import Reminder
 from reminders.selectors import overdue_and_failed_for_coordinator
-from reminders.services import decision_sign_and_schedule, dispatch_due, reminders_claim_due
+from reminders.delivery import dispatch_due, reminders_claim_due
+from reminders.services import decision_sign_and_schedule
 from reminders.tasks import enqueue_deliveries
 from reminders.tests.conftest import broker, local, make_decision, wait_until, zoledronic_item
 from reminders.tests.test_delivery import all_text, identifiers_of
