@@ -19,8 +19,8 @@ from cases.tests.factories import AgendaItemFactory, UserFactory
 from recommendations.models import DraftPlan
 from reminders import delivery
 from reminders.choices import DeliveryStatus, ReminderKind, ReminderStatus
-from reminders.models import Delivery, Reminder
 from reminders.delivery import reminder_deliver, reminders_claim_due
+from reminders.models import Delivery, Reminder
 from reminders.services import decision_sign_and_schedule, meeting_preparation_schedule
 from reminders.tests.conftest import make_decision, zoledronic_item
 
@@ -345,3 +345,30 @@ def test_a_timeout_after_data_waits_for_the_retry_and_keeps_the_message_id(
         "oncologist@hospital.example": [expected, expected]}
     [copy] = Delivery.objects.filter(reminder=reminder)
     assert (copy.status, copy.attempts) == (DeliveryStatus.SENT, 2)
+
+
+def test_a_copy_left_in_flight_by_a_dead_worker_waits_for_the_retry(
+        settings, board, oncologist, patient):
+    settings.REMINDERS_CLAIM_TIMEOUT_SECONDS = 600
+    settings.REMINDERS_RETRY_BASE_SECONDS = 60
+    now = timezone.now()
+    in_flight, untouched = (Reminder.objects.create(
+        kind=ReminderKind.IMAGING_REASSESSMENT, board=board, patient=patient,
+        responsible_user=oncologist, title="Imaging re-assessment", due_on=now.date(),
+        due_at=now, next_attempt_at=now, idempotency_key=f"dead:{n}",
+        status=ReminderStatus.CLAIMED, claimed_at=now - dt.timedelta(seconds=601))
+        for n in range(2))
+    copy = Delivery.objects.create(reminder=in_flight, address=oncologist.email,
+                                   status=DeliveryStatus.SENDING, attempts=1,
+                                   sending_since=now - dt.timedelta(seconds=601))
+    assert delivery.reminders_reclaim_stale(now=now) == 2
+    copy.refresh_from_db()
+    assert (copy.status, copy.attempts, copy.last_error) == (
+        DeliveryStatus.PENDING, 1, delivery.MAYBE_DELIVERED)
+    in_flight.refresh_from_db()
+    untouched.refresh_from_db()
+    # Maybe delivered: the normal retry delay, not at once; nothing in flight: at once.
+    assert (in_flight.status, in_flight.next_attempt_at) == (
+        ReminderStatus.PENDING, now + dt.timedelta(seconds=60))
+    assert (untouched.status, untouched.next_attempt_at, untouched.last_error) == (
+        ReminderStatus.PENDING, now, delivery.CLAIM_EXPIRED)
