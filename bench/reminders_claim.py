@@ -49,8 +49,8 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from reminders.models import Reminder
     from reminders.delivery import DISPATCH_BATCH_SIZE, reminders_claim_due
+    from reminders.models import Reminder
 
     args.limit = args.limit or DISPATCH_BATCH_SIZE
 

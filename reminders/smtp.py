@@ -13,6 +13,7 @@ smtplib's.
 from __future__ import annotations
 
 import contextlib
+import functools
 import smtplib
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class _SMTP(_DataNoted, smtplib.SMTP):
 class _SMTPSSL(_DataNoted, smtplib.SMTP_SSL):
     pass
 
+
+#: Django's own address check, remembered: the sender is the same on every message and
+#: the recipients recur (it parses each address with the email package, ≈ 0.2 ms).
+_sanitized = functools.lru_cache(maxsize=4096)(sanitize_address)
 
 #: Errors that are the server's answer (a reply code): the conversation is still in step.
 _ANSWERS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
@@ -86,8 +91,8 @@ class DeliveryBackend(EmailBackend):
                 email_message.outcome = Outcome(error=exc)
                 return False
         encoding = email_message.encoding or "utf-8"
-        from_email = sanitize_address(email_message.from_email, encoding)
-        recipients = [sanitize_address(a, encoding) for a in email_message.recipients()]
+        from_email = _sanitized(email_message.from_email, encoding)
+        recipients = [_sanitized(a, encoding) for a in email_message.recipients()]
         raw = email_message.message().as_bytes(linesep="\r\n")
         self.connection.data_started = False
         try:
