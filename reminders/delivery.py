@@ -195,8 +195,8 @@ def _start(reminder_ids: Sequence[int], now: datetime, outcomes: dict[int, str]
         .select_related("responsible_user", "meeting")
         .filter(pk__in=reminder_ids).order_by("pk")
     )
-    for reminder_id in reminder_ids:
-        outcomes[reminder_id] = "missing"
+    found = {reminder.pk for reminder in reminders}
+    outcomes.update((i, "missing") for i in reminder_ids if i not in found)
     claimed = []
     for reminder in reminders:
         if reminder.status == ReminderStatus.CLAIMED:
@@ -213,7 +213,7 @@ def _start(reminder_ids: Sequence[int], now: datetime, outcomes: dict[int, str]
             _finish_reminder(reminder.pk, now, status=ReminderStatus.DONE, done_at=now,
                              last_error=str(reason))
             outcomes[reminder.pk] = "done:nothing-to-send"
-    claimed = [r for r in claimed if outcomes[r.pk] == "missing"]
+    claimed = [r for r in claimed if r.pk not in outcomes]
     if not claimed:
         return []
 
