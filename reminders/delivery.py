@@ -305,7 +305,7 @@ def _send(messages: list) -> None:
             except Exception as exc:  # noqa: BLE001 — classified in step 3
                 message.outcome = Outcome(error=exc)
         return
-    backend.deadline = time.monotonic() + settings.REMINDERS_CLAIM_TIMEOUT_SECONDS / 2
+    backend.deadline = time.monotonic() + _batch_seconds()
     for _pass in range(2):
         try:
             backend.open()
@@ -317,6 +317,15 @@ def _send(messages: list) -> None:
         messages = [m for m in messages if _safe_to_resend(m.outcome)]
         if not messages:
             return
+
+
+def _batch_seconds() -> float:
+    """How long a batch may keep starting messages: half the claim timeout (so the
+    reclaim never takes a live batch's reminders) and half the task's soft time limit
+    (so the task ends and records its outcomes before Celery interrupts it)."""
+    limits = [settings.REMINDERS_CLAIM_TIMEOUT_SECONDS,
+              getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", None)]
+    return min(limit for limit in limits if limit) / 2
 
 
 def _safe_to_resend(outcome: Outcome) -> bool:

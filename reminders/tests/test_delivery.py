@@ -372,3 +372,24 @@ def test_a_copy_left_in_flight_by_a_dead_worker_waits_for_the_retry(
         ReminderStatus.PENDING, now + dt.timedelta(seconds=60))
     assert (untouched.status, untouched.next_attempt_at, untouched.last_error) == (
         ReminderStatus.PENDING, now, delivery.CLAIM_EXPIRED)
+
+
+def test_a_batch_past_its_time_leaves_the_rest_pending_untried(
+        smtp, settings, board, oncologist, patient):
+    settings.REMINDERS_CLAIM_TIMEOUT_SECONDS = 1  # a batch may start messages for 0.5 s
+    now = timezone.now() - dt.timedelta(minutes=1)
+    first, second = (Reminder.objects.create(
+        kind=ReminderKind.IMAGING_REASSESSMENT, board=board, patient=patient,
+        responsible_user=oncologist, title="Imaging re-assessment", due_on=now.date(),
+        due_at=now, next_attempt_at=now, idempotency_key=f"late:{n}") for n in range(2))
+    smtp.slow_reply_once = 0.8  # the first message's "250" comes after the deadline
+    claim_all(ahead=dt.timedelta(0))
+    before = timezone.now()
+    assert delivery.reminders_deliver(reminder_ids=[first.pk, second.pk]) == {
+        first.pk: "sent", second.pk: "retry"}
+    [copy] = Delivery.objects.filter(reminder=second)
+    assert (copy.status, copy.attempts, copy.last_error) == (DeliveryStatus.PENDING, 0, "")
+    second.refresh_from_db()
+    assert second.status == ReminderStatus.PENDING
+    assert before <= second.next_attempt_at <= timezone.now()  # due again at once
+    assert [m["X-Boardsite-Reminder"] for m in smtp.messages] == [str(first.public_id)]
