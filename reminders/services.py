@@ -29,6 +29,7 @@ from django.utils import timezone
 from cases import services as cases_services
 from cases.choices import BoardRole, DecisionItemVerdict, MeetingStatus
 from cases.models import AgendaItem, Decision, Meeting
+from recommendations.selectors import current_drafts
 from reminders import delivery
 from reminders.choices import LIVE_STATUSES, ReminderKind, ReminderStatus
 from reminders.models import Reminder
@@ -201,8 +202,6 @@ def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = Non
     (when the agenda is built) and the day before. Idempotent; call it whenever the
     agenda changes (the periodic sweep does). Rows for a date or a case that no longer
     applies are cancelled."""
-    from recommendations.selectors import current_drafts
-
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     result = ScheduleResult()
