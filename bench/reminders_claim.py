@@ -53,8 +53,8 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from reminders.delivery import DISPATCH_BATCH_SIZE, reminders_claim_due
     from reminders.models import Reminder
-    from reminders.services import DISPATCH_BATCH_SIZE, reminders_claim_due
 
     args.limit = args.limit or DISPATCH_BATCH_SIZE
 

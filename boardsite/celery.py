@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardsite.settings")
 
@@ -42,18 +41,3 @@ app.conf.beat_schedule = {
     },
 }
 
-
-@worker_init.connect
-def warm_up_before_fork(**_kwargs) -> None:
-    """In the worker's main process, before the prefork pool forks: load what every
-    reminder delivery needs (URL map, compiled templates, the delivery statement), so
-    the pool processes inherit it instead of each paying for it on its first task.
-    Touches no database or network connection (those must not cross a fork)."""
-    from django.apps import apps
-
-    if not apps.ready:  # Celery's Django fixup sets Django up before this signal
-        return
-    from reminders import emails, services
-
-    emails.warm_up()
-    services.delivery_warm_up()

@@ -408,7 +408,15 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = _env_int("EMAIL_PORT", 1025, minimum=1)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+# In production the relay is reached over TLS unless told otherwise: STARTTLS by
+# default, or implicit TLS (port 465) with EMAIL_USE_SSL. Reminders carry no patient
+# data, but who is reminded of what, and the link, are still nobody else's business.
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", not IS_DEVELOPMENT and not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS) exclude each other; "
+        "set one of them.")
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Boardsite <boardsite@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -38,3 +38,15 @@ OPEN_STATUSES = (
 )
 #: Statuses a newer decision may still cancel (a sent or done reminder is history).
 LIVE_STATUSES = (ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.FAILED)
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where one recipient's copy of a reminder stands."""
+
+    PENDING = "pending", "Waiting to be sent"
+    # Committed before the SMTP conversation starts: a row still "sending" after the
+    # claim timeout may or may not have arrived, so it is retried after the normal
+    # delay with the same Message-ID, never at once.
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from cases.choices import BoardRole
 from cases.models import AgendaItem, Board, Decision, DecisionItem, Meeting, Patient
-from reminders.choices import OPEN_STATUSES, ReminderKind, ReminderStatus
+from reminders.choices import OPEN_STATUSES, DeliveryStatus, ReminderKind, ReminderStatus
 
 
 # Who is to be told, and what people did with it (snooze, done, cancel), is audited;
@@ -151,3 +151,47 @@ class Reminder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class Delivery(models.Model):
+    """One recipient's copy of one sending of a reminder: exactly once per recipient.
+
+    A reminder addressed to a role has several recipients; each has a row of its own
+    with its own status and attempts, so a refusal for one of them retries only that
+    one. `round` is the reminder's `sent_count` when the row was made (a snoozed
+    reminder that was already sent goes out again as a new round, with new rows).
+    `public_id` is the message's Message-ID (`<public_id@host>`), the same on every
+    attempt, so a receiving system can drop the copy a retry after an ambiguous
+    failure may produce.
+    """
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="deliveries",
+                                 db_index=False)
+    round = models.PositiveSmallIntegerField(default=0)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+", db_index=False)
+    address = models.EmailField()
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reminder_id", "round", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "round", "address"],
+                                    name="delivery_once_per_recipient"),
+        ]
+        indexes = [
+            # Finding copies a dead worker left in flight (the reclaim).
+            models.Index(fields=["sending_since"], name="delivery_sending_since",
+                         condition=Q(status=DeliveryStatus.SENDING)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery #{self.pk} of reminder #{self.reminder_id} ({self.status})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases import scoping
 from cases.choices import BoardRole
 from reminders.choices import OPEN_STATUSES, ReminderStatus
-from reminders.models import Reminder
+from reminders.models import Delivery, Reminder
 
 _RELATED = ("patient", "board", "meeting", "responsible_user", "agenda_item")
 
@@ -81,3 +81,9 @@ def reminder_for(user, public_id) -> Reminder:
         return reminders_visible_to(user).get(public_id=public_id)
     except (Reminder.DoesNotExist, ValueError, TypeError):
         raise Http404("No such reminder.") from None
+
+
+def deliveries_of(reminder: Reminder) -> list[Delivery]:
+    """Each recipient's copy of a reminder, newest sending first (the caller has fetched
+    the reminder through `reminder_for`, so it is one of the user's boards)."""
+    return list(Delivery.objects.filter(reminder=reminder).order_by("-round", "address"))

@@ -1,4 +1,5 @@
-"""Writes of the reminders app: scheduling, acting on a reminder, dispatch and delivery.
+"""Writes of the reminders app: scheduling and acting on a reminder (dispatch and
+delivery, the sending half, are `reminders.delivery`).
 
 Every function is keyword-only and runs in a transaction. Pages, the API and the Celery
 tasks validate input and call one of these.
@@ -10,30 +11,26 @@ tasks validate input and call one of these.
 - `meeting_preparation_schedule` / `meetings_prepare_upcoming` — agenda circulation
   and missing-data requests.
 - `reminder_mark_done`, `reminder_snooze`, `reminder_cancel`.
-- `dispatch_due` (claims due rows, enqueues after commit) and `reminder_deliver`
-  (locks the row, sends once, marks it).
+- `reminder_retry` — a failed reminder (and its failed copies) back to pending.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import smtplib
-import socket
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cases import services as cases_services
 from cases.choices import BoardRole, DecisionItemVerdict, MeetingStatus
 from cases.models import AgendaItem, Decision, Meeting
-from reminders import emails
+from recommendations.selectors import current_drafts
+from reminders import delivery
 from reminders.choices import LIVE_STATUSES, ReminderKind, ReminderStatus
 from reminders.models import Reminder
 from reminders.schedules import item_view, specs_for_decision
@@ -205,8 +202,6 @@ def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = Non
     (when the agenda is built) and the day before. Idempotent; call it whenever the
     agenda changes (the periodic sweep does). Rows for a date or a case that no longer
     applies are cancelled."""
-    from recommendations.selectors import current_drafts
-
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     result = ScheduleResult()
@@ -353,240 +348,6 @@ def reminder_cancel(*, reminder: Reminder, user, reason: str) -> Reminder:
     return reminder
 
 
-# --- Dispatch ----------------------------------------------------------------------------
-
-def reminders_reclaim_stale(*, now: datetime | None = None) -> int:
-    """Rows claimed longer ago than the claim timeout whose delivery is not running
-    (a running delivery holds the row lock, so SKIP LOCKED leaves it alone) go back to
-    pending: the worker that claimed them died or lost the message."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(status=ReminderStatus.CLAIMED, claimed_at__lt=cutoff)
-            .values_list("id", flat=True)
-        )
-        if ids:
-            Reminder.objects.filter(pk__in=ids).update(
-                status=ReminderStatus.PENDING, next_attempt_at=now, claimed_at=None,
-                last_error="Claim expired: the delivery did not finish; sending again.",
-            )
-    if ids:
-        logger.warning("reclaimed %d stale reminder claims", len(ids))
-    return len(ids)
-
-
-def reminders_claim_due(*, now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due rows (must run inside a transaction). Rows another
-    dispatcher holds are skipped, never waited for or taken twice."""
-    ids = list(
-        Reminder.objects.select_for_update(skip_locked=True)
-        .filter(status=ReminderStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:limit]
-    )
-    if ids:
-        Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.CLAIMED,
-                                                   claimed_at=now)
-    return ids
-
-
-#: Rows per claim. The claim's UPDATE costs ≈ 0.05 ms per row at 1M rows; 100 keeps
-#: each claim (and the time its row locks are held) under 10 ms (bench/reminders_claim.py).
-DISPATCH_BATCH_SIZE = 100
-
-
-def dispatch_due(*, enqueue: Callable[[Sequence[int]], None], now: datetime | None = None,
-                 batch_size: int = DISPATCH_BATCH_SIZE, max_rows: int = 100_000) -> int:
-    """Claim every due row, batch by batch, and hand each batch's IDs to `enqueue`
-    after that batch's transaction commits. Returns the number claimed."""
-    reminders_reclaim_stale(now=now)
-    total = 0
-    while total < max_rows:
-        moment = now or timezone.now()
-        with transaction.atomic():
-            ids = reminders_claim_due(now=moment, limit=batch_size)
-            if ids:
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
-        total += len(ids)
-        if len(ids) < batch_size:
-            break
-    return total
-
-
-# --- Delivery -----------------------------------------------------------------------------
-
-def _retry_delay(attempts: int) -> timedelta:
-    base = settings.REMINDERS_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
-
-
-def _smtp_code(exc: BaseException) -> int | None:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        # Any temporary refusal makes the whole send worth retrying.
-        return min(codes, key=lambda c: 0 if 400 <= c < 500 else 1) if codes else None
-    return getattr(exc, "smtp_code", None)
-
-
-def _classify(exc: BaseException) -> tuple[bool, str]:
-    """(transient?, error text without patient data)."""
-    code = _smtp_code(exc)
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return True, "SMTP server disconnected"
-    if code is not None:
-        text = f"SMTP {code}: {type(exc).__name__}"
-        return 400 <= code < 500, text
-    if isinstance(exc, ConnectionError | socket.timeout | TimeoutError | OSError):
-        return True, f"Connection error: {type(exc).__name__}"
-    raise exc  # a programming error: let the task fail loudly, the row stays claimed
-
-
-@functools.cache
-def _delivery_read() -> tuple[str, list[str], list[str], list[str]]:
-    """The one statement a delivery reads with: the reminder row (locked — only it, `FOR
-    UPDATE OF r`: thousands of reminders share a patient or a clinician) with the
-    recipient's address and the patient's identifiers for the guard, in one round trip
-    (the ORM's `select_related` compile alone cost ≈ 1.3 ms of CPU per delivery).
-    Returns the SQL and the attribute names of the reminder, patient and primary-cancer
-    columns it selects, each in its model's field order (what `Model.from_db` wants)."""
-    from cases.models import Patient, PrimaryCancer
-
-    meta = Reminder._meta
-    user_meta = meta.get_field("responsible_user").related_model._meta
-    patient, primary = Patient._meta, PrimaryCancer._meta
-    patient_fields = [f for f in patient.concrete_fields if f.attname in _PATIENT_FIELDS]
-    primary_fields = [f for f in primary.concrete_fields if f.attname in _PRIMARY_FIELDS]
-    columns = [f'r."{f.column}"' for f in meta.concrete_fields]
-    columns.append(f'u."{user_meta.get_field("email").column}"')
-    columns += [f'p."{f.column}"' for f in patient_fields]
-    columns += [f'pc."{f.column}"' for f in primary_fields]
-    sql = (
-        f'SELECT {", ".join(columns)} FROM "{meta.db_table}" r '  # noqa: S608 — names from _meta
-        f'LEFT JOIN "{user_meta.db_table}" u ON u."{user_meta.pk.column}" = '
-        f'r."{meta.get_field("responsible_user").column}" '
-        f'LEFT JOIN "{patient.db_table}" p ON p."{patient.pk.column}" = '
-        f'r."{meta.get_field("patient").column}" '
-        f'LEFT JOIN "{primary.db_table}" pc ON pc."{primary.get_field("patient").column}" = '
-        f'p."{patient.pk.column}" '
-        f'WHERE r."{meta.pk.column}" = %s FOR UPDATE OF r'
-    )
-    return (sql, [f.attname for f in meta.concrete_fields],
-            [f.attname for f in patient_fields], [f.attname for f in primary_fields])
-
-
-#: What the identifier guard (`emails.patient_identifiers`) reads.
-_PATIENT_FIELDS = ("id", "hospital_number", "given_name", "family_name", "date_of_birth")
-_PRIMARY_FIELDS = ("id", "patient_id", "histology", "site")
-
-
-def _reminder_for_delivery(reminder_id: int) -> Reminder | None:
-    """The reminder, locked, with just what its email needs attached (the responsible
-    user's address, the patient's identifiers): model instances built from one row, so
-    `emails.build_message` reads them as it would ORM-loaded ones."""
-    from cases.models import Patient, PrimaryCancer
-
-    sql, attnames, patient_attnames, primary_attnames = _delivery_read()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [reminder_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    n, n_patient = len(attnames), len(patient_attnames)
-    reminder = Reminder.from_db(connection.alias, attnames, row[:n])
-    email = row[n]
-    patient_values = row[n + 1:n + 1 + n_patient]
-    primary_values = row[n + 1 + n_patient:]
-    if reminder.responsible_user_id is not None:
-        user_model = Reminder._meta.get_field("responsible_user").related_model
-        reminder.responsible_user = user_model.from_db(
-            connection.alias, ["id", "email"], [reminder.responsible_user_id, email])
-    if reminder.patient_id is not None:
-        patient = Patient.from_db(connection.alias, patient_attnames, patient_values)
-        primary_id = primary_values[primary_attnames.index("id")]
-        if primary_id is None:  # no primary recorded: cache "none", no query
-            Patient.primary.related.set_cached_value(patient, None)
-        else:
-            patient.primary = PrimaryCancer.from_db(connection.alias, primary_attnames,
-                                                    primary_values)
-        reminder.patient = patient
-    return reminder
-
-
-def delivery_warm_up() -> None:
-    """Build the delivery statement once (the worker does it before forking)."""
-    _delivery_read()
-
-
-def _reminder_finish(reminder_id: int, now: datetime, **values) -> None:
-    """The outcomes other than "sent" (rare): an UPDATE of just the fields that changed
-    (the reminder was built from one row; a full `save()` is never needed)."""
-    Reminder.objects.filter(pk=reminder_id).update(updated_at=now, **values)
-
-
-@transaction.atomic
-def reminder_deliver(*, reminder_id: int) -> str:
-    """Send one claimed reminder exactly once.
-
-    The row is locked for the whole send: a duplicate task for the same row waits, then
-    finds it sent and returns. Transient SMTP failures put the row back to pending with
-    a later `next_attempt_at` (the dispatcher retries it; no Celery countdown);
-    permanent ones mark it failed, which coordinators see.
-    """
-    reminder = _reminder_for_delivery(reminder_id)
-    if reminder is None:
-        return "missing"
-    if reminder.status != ReminderStatus.CLAIMED:
-        return f"skipped:{reminder.status}"
-    now = timezone.now()
-    try:
-        prepared = emails.build_message(reminder=reminder)
-    except emails.NothingToSend as reason:
-        _reminder_finish(reminder.pk, now, status=ReminderStatus.DONE, done_at=now,
-                         last_error=str(reason))
-        return "done:nothing-to-send"
-    except emails.CannotSend as exc:
-        _reminder_finish(reminder.pk, now, status=ReminderStatus.FAILED,
-                         attempts=reminder.attempts + 1, last_error=str(exc))
-        logger.warning("reminder %s failed permanently: %s", reminder.pk, exc)
-        return "failed"
-    attempts = reminder.attempts + 1
-    try:
-        emails.send(prepared)
-    except Exception as exc:  # noqa: BLE001 — classified below; unknown errors re-raise
-        transient, text = _classify(exc)
-        if transient and attempts < settings.REMINDERS_MAX_ATTEMPTS:
-            _reminder_finish(reminder.pk, now, status=ReminderStatus.PENDING,
-                             attempts=attempts, last_error=text, claimed_at=None,
-                             next_attempt_at=now + _retry_delay(attempts))
-            outcome = "retry"
-        else:
-            _reminder_finish(reminder.pk, now, status=ReminderStatus.FAILED,
-                             attempts=attempts, last_error=text)
-            outcome = "failed"
-        logger.warning("reminder %s: %s (%s)", reminder.pk, outcome, text)
-        return outcome
-    with connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [ReminderStatus.SENT, now, attempts, now, reminder.pk])
-    return "sent"
-
-
-#: The hot path's write, as one plain statement (the ORM `save(update_fields=…)` cost
-#: ≈ 0.6 ms of CPU per delivery).
-#:
-#: Its commit waits for the WAL flush like every other (`synchronous_commit` on), so a
-#: reminder marked sent stays sent even if the PostgreSQL server crashes. Not waiting was
-#: measured (bench/reminders_delivery.py, idle machine, 5 runs each): 10,000 in 25.1 s
-#: instead of 26.7 s — not worth widening the window in which a database crash makes a
-#: reminder go out twice (today: between the SMTP server's "250" and this commit).
-_MARK_SENT = (
-    f'UPDATE "{Reminder._meta.db_table}" SET "status" = %s, "sent_at" = %s, '  # noqa: S608
-    '"sent_count" = "sent_count" + 1, "last_error" = \'\', "attempts" = %s, '
-    '"updated_at" = %s WHERE "id" = %s'
-)
-
-
 @transaction.atomic
 def reminder_retry(*, reminder: Reminder, user) -> Reminder:
     """Someone fixed the cause of a permanent failure (a clinician's address, say): send
@@ -601,5 +362,6 @@ def reminder_retry(*, reminder: Reminder, user) -> Reminder:
     reminder.claimed_at = None
     reminder.next_attempt_at = timezone.now()
     reminder.save()
+    delivery.deliveries_reset_failed(reminder=reminder)
     return reminder
 

@@ -64,6 +64,7 @@ def detail(request, public_id):
                               action=PatientAccess.Action.VIEW, path=request.path)
     return render(request, "reminders/detail.html", {
         "reminder": reminder, "patient_url": patient_url(reminder.patient_id),
+        "deliveries": selectors.deliveries_of(reminder),
         "snooze_form": SnoozeForm(), "cancel_form": CancelForm(),
         "can_act": request.user.has_perm("cases.act_on_reminder", reminder),
     })

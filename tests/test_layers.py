@@ -43,24 +43,8 @@ ENGINE_FORBIDDEN = {"django", "rest_framework", "celery", "kombu"} | {
 
 #: Exceptions, each with its reason. An entry nothing needs any more fails the last
 #: test, so the list can only shrink.
-LAYER_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # Publishing many delivery tasks in one go needs the Celery app object itself;
-    # Celery's documented pattern is `from proj.celery import app`.
-    ("reminders.tasks", "boardsite.celery"): "the tasks publish with the project's Celery app",
-}
-# reminders/emails.py, services.py, tasks.py and boardsite/celery.py are being rewritten
-# in parallel by the reminder-delivery work, which untangles the emails <-> services
-# cycle; delete each entry as its import goes (the last test says which).
-_DELIVERY = "reminder delivery: emails <-> services cycle, rewritten separately"
-FUNCTION_LEVEL_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("boardsite.celery", "reminders"): _DELIVERY,
-    ("reminders.tasks", "boardsite.celery"): _DELIVERY,
-    ("reminders.emails", "cases.models"): _DELIVERY,
-    ("reminders.emails", "recommendations.selectors"): _DELIVERY,
-    ("reminders.emails", "reminders.services"): _DELIVERY,
-    ("reminders.services", "recommendations.selectors"): _DELIVERY,
-    ("reminders.services", "cases.models"): _DELIVERY,
-}
+LAYER_EXCEPTIONS: dict[tuple[str, str], str] = {}
+FUNCTION_LEVEL_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

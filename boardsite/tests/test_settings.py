@@ -75,6 +75,33 @@ def test_bad_environment_fails_with_improperly_configured(overrides, message):
     assert message in result.stderr
 
 
+def settings_value(name: str, **overrides: str | None) -> str:
+    result = run_python(["-c", f"import django; django.setup(); from django.conf import "
+                               f"settings; print(settings.{name})"], **overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+PRODUCTION = {"BOARDSITE_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+
+
+@pytest.mark.parametrize(("overrides", "tls", "ssl"), [
+    (PRODUCTION, "True", "False"),
+    ({**PRODUCTION, "EMAIL_USE_TLS": "false"}, "False", "False"),
+    ({**PRODUCTION, "EMAIL_USE_SSL": "true"}, "False", "True"),
+    ({}, "False", "False"),  # development: the local mail catcher speaks plain SMTP
+], ids=["production", "production-opt-out", "production-implicit-tls", "development"])
+def test_smtp_uses_tls_by_default_in_production(overrides, tls, ssl):
+    assert settings_value("EMAIL_USE_TLS", **overrides) == tls
+    assert settings_value("EMAIL_USE_SSL", **overrides) == ssl
+
+
+def test_starttls_and_implicit_tls_together_are_refused():
+    result = django_setup(EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
+    assert result.returncode == 1
+    assert "EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS) exclude" in result.stderr
+
+
 def test_deploy_check_passes_with_production_settings():
     result = run_python(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],

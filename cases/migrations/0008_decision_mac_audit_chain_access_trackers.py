@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0014_decision_mac_audit_chain_access_trackers'),
-        ('authtoken', '0004_alter_tokenproxy_options'),
         ('cases', '0007_facts_version'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -67,18 +66,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='TokenEvent',
-            fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='Created')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
             name='UserEvent',
             fields=[
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
@@ -124,17 +111,6 @@ class Migration(migrations.Migration):
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
             ],
-        ),
-        migrations.CreateModel(
-            name='TrackedToken',
-            fields=[
-            ],
-            options={
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
-            },
-            bases=('authtoken.token',),
         ),
         migrations.CreateModel(
             name='TrackedUserGroup',
@@ -264,16 +240,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name='tokenevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='tokenevent',
-            name='user',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='User'),
-        ),
-        migrations.AddField(
             model_name='userevent',
             name='pgh_context',
             field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
@@ -313,14 +279,6 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='trackeduser',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_userevent" ("date_joined", "email", "first_name", "id", "is_active", "is_staff", "is_superuser", "last_login", "last_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "username") VALUES (OLD."date_joined", OLD."email", OLD."first_name", OLD."id", OLD."is_active", OLD."is_staff", OLD."is_superuser", OLD."last_login", OLD."last_name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."username"); RETURN NULL;', hash='29143fff21bca39313997eb7aef137cbbf25caea', operation='DELETE', pgid='pgtrigger_delete_delete_e9c9e', table='auth_user', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='trackedtoken',
-            trigger=pgtrigger.compiler.Trigger(name='issue_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_tokenevent" ("created", "pgh_context_id", "pgh_created_at", "pgh_label", "user_id") VALUES (NEW."created", _pgh_attach_context(), NOW(), \'issue\', NEW."user_id"); RETURN NULL;', hash='9aec4bfc87bc97475c731d7b54db64006cbb3fef', operation='INSERT', pgid='pgtrigger_issue_insert_c0bb8', table='authtoken_token', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='trackedtoken',
-            trigger=pgtrigger.compiler.Trigger(name='revoke_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_tokenevent" ("created", "pgh_context_id", "pgh_created_at", "pgh_label", "user_id") VALUES (OLD."created", _pgh_attach_context(), NOW(), \'revoke\', OLD."user_id"); RETURN NULL;', hash='2de8f84992f77a8f96f58ea4c223b70e47b00cce', operation='DELETE', pgid='pgtrigger_revoke_delete_66ec6', table='authtoken_token', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='trackedusergroup',

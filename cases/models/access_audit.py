@@ -1,5 +1,5 @@
 """Audit trail of what grants or changes access: user accounts, their role groups and
-their API tokens (memberships and attendance are `audited` where they are defined).
+their API tokens (knox's; memberships and attendance are `audited` where they are defined).
 
 These models belong to other apps (auth, the token app), so they are tracked through
 proxy models declared here: the triggers then live in `cases`' migrations. No secret is
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pghistory
 import pgtrigger
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 User = get_user_model()
 
@@ -62,7 +62,9 @@ def token_tracker(*, secret_fields: list[str], pk_is_secret: bool):
     )
 
 
-@token_tracker(secret_fields=["key"], pk_is_secret=True)
-class TrackedToken(Token):
+# knox keeps only a digest of each token, but it is the row's primary key and the
+# token's lookup prefix is half of what a client presents: neither goes into an event.
+@token_tracker(secret_fields=["digest", "token_key"], pk_is_secret=True)
+class TrackedToken(AuthToken):
     class Meta:
         proxy = True

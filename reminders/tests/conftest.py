@@ -86,12 +86,18 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = 
 
 class RecordingHandler:
     """An SMTP server's handler that stores what it accepted and can be told to answer
-    with given codes, or to stall at RCPT until released (to kill a worker mid-send)."""
+    with given codes, to stall at RCPT until released (to kill a worker mid-send), to
+    refuse one recipient at RCPT, or to keep a message and answer its DATA only after
+    `slow_reply_once` seconds (a slow "250": the client may time out or die first)."""
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
         self.raw: list[bytes] = []
         self.data_replies: deque[str] = deque()
+        self.rcpt_replies: dict[str, deque[str]] = {}
+        self.slow_reply_once = 0.0
+        self.slow_reply_started = threading.Event()
+        self.received_at: list[float] = []
         self.stall_rcpt = threading.Event()
         self.rcpt_stalled = threading.Event()
         self.release_rcpt = threading.Event()
@@ -104,6 +110,11 @@ class RecordingHandler:
             self.rcpt_stalled.set()
             while not self.release_rcpt.is_set():
                 await asyncio.sleep(0.05)
+        with self.lock:
+            replies = self.rcpt_replies.get(address)
+            reply = replies.popleft() if replies else None
+        if reply is not None:
+            return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -119,11 +130,24 @@ class RecordingHandler:
             self.messages.append(
                 email.message_from_bytes(envelope.content, policy=email.policy.default)
             )
+            self.received_at.append(time.monotonic())
+            slow, self.slow_reply_once = self.slow_reply_once, 0.0
+        if slow:  # kept (as a real server would have), answered late
+            self.slow_reply_started.set()
+            await asyncio.sleep(slow)
         return "250 Message accepted for delivery"
 
     def reminder_ids(self) -> list[str]:
         with self.lock:
             return [m["X-Boardsite-Reminder"] for m in self.messages]
+
+    def message_ids_by_recipient(self) -> dict[str, list[str]]:
+        """Every copy's Message-ID, per recipient, in the order received."""
+        found: dict[str, list[str]] = {}
+        with self.lock:
+            for message in self.messages:
+                found.setdefault(str(message["To"]), []).append(str(message["Message-ID"]))
+        return found
 
 
 @pytest.fixture

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from boardsite.accounts_testing import verified_login
 from cases.services import meeting_create
-from reminders.choices import ReminderKind, ReminderStatus
-from reminders.models import Reminder
+from reminders.choices import DeliveryStatus, ReminderKind, ReminderStatus
+from reminders.delivery import dispatch_due, reminders_claim_due
+from reminders.models import Delivery, Reminder
 from reminders.selectors import overdue_and_failed_for_coordinator
-from reminders.services import decision_sign_and_schedule, dispatch_due, reminders_claim_due
+from reminders.services import decision_sign_and_schedule
 from reminders.tasks import enqueue_deliveries
 from reminders.tests.conftest import broker, local, make_decision, wait_until, zoledronic_item
 from reminders.tests.test_delivery import all_text, identifiers_of
@@ -99,7 +100,7 @@ def test_signed_decision_to_inbox_through_worker_and_beat(
     assert subjects[-2:] == [
         f"Boardsite: Dental examination before the first dose of a bone-targeted agent - due "
         f"{sign_day.isoformat()}",
-        f"Boardsite: Serum creatinine and calcium before zoledronic acid dose 1 of 2 - due "
+        "Boardsite: Serum creatinine and calcium before the next zoledronic acid dose - due "
         f"{sign_day.isoformat()}",
     ]
     for message, raw in zip(smtp.messages, smtp.raw, strict=True):
@@ -126,6 +127,33 @@ def test_worker_killed_mid_delivery_and_restarted(start_worker, own_redis, smtp_
     assert statuses()[ReminderStatus.CLAIMED] >= 1
     start_worker(redis_url=own_redis.url, smtp_port=smtp_server.port)
     assert_each_sent_exactly_once(smtp, reminders)
+
+
+def test_slow_250_and_the_worker_killed_resends_once_later_with_the_same_message_id(
+        start_worker, own_redis, smtp_server, smtp, board, oncologist, patient):
+    """The server has the message but its "250" is slow; the worker is SIGKILLed before
+    it hears it. The copy stays "sending" (maybe delivered): no resend at once — the
+    reclaim after the claim timeout schedules the normal retry, which carries the same
+    Message-ID, so the recipient's system keeps one message."""
+    [reminder] = make_due(1, board=board, patient=patient, user=oncologist)
+    smtp.slow_reply_once = 5.0
+    first = start_worker(redis_url=own_redis.url, smtp_port=smtp_server.port, concurrency=1)
+    assert smtp.slow_reply_started.wait(timeout=30)
+    first.kill()  # SIGKILL, main process and pool child, before the "250" arrives
+    killed_at = time.monotonic()
+    [copy] = Delivery.objects.filter(reminder=reminder)
+    assert (copy.status, copy.attempts) == (DeliveryStatus.SENDING, 1)
+    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.CLAIMED
+    start_worker(redis_url=own_redis.url, smtp_port=smtp_server.port)
+    wait_until(lambda: Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SENT,
+               timeout=60, what="the retry")
+    time.sleep(2)  # beat keeps dispatching: nothing more may go out
+    expected = f"<{copy.public_id}@127.0.0.1>"
+    assert smtp.message_ids_by_recipient() == {"oncologist@hospital.example": [expected] * 2}
+    # Not at once: only after the claim timeout (3 s) and the retry delay (1 s).
+    assert smtp.received_at[1] - killed_at >= 3
+    copy.refresh_from_db()
+    assert (copy.status, copy.attempts) == (DeliveryStatus.SENT, 2)
 
 
 def test_redis_stopped_during_dispatch_and_restarted(start_worker, own_redis, smtp_server,

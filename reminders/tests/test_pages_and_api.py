@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from boardsite.accounts_testing import verified_login
 from cases.models import PatientAccess
 from cases.tests.factories import PatientFactory
-from reminders.choices import ReminderStatus
-from reminders.models import Reminder
+from reminders.choices import DeliveryStatus, ReminderStatus
+from reminders.models import Delivery, Reminder
 
 
 def add(n, *, board, patient, user=None, role="", status=ReminderStatus.PENDING,
@@ -205,3 +205,21 @@ def test_send_a_failed_reminder_again_from_the_page_and_the_api(logged_in, api, 
     assert api(oncologist).post(url).json()["status"] == "pending"
     response = api(oncologist).post(url)
     assert response.status_code == 400 and "status" in str(response.json())
+
+
+def test_the_reminder_page_shows_each_recipients_email(logged_in, board, coordinator, patient):
+    [reminder] = add(1, board=board, patient=patient, role="coordinator",
+                     status=ReminderStatus.PENDING)
+    Delivery.objects.create(reminder=reminder, address="a@hospital.example",
+                            status=DeliveryStatus.SENT, attempts=1,
+                            sent_at=dt.datetime(2030, 1, 2, 9, tzinfo=dt.UTC))
+    Delivery.objects.create(reminder=reminder, address="b@hospital.example",
+                            status=DeliveryStatus.PENDING, attempts=1,
+                            last_error="SMTP 450: SMTPRecipientsRefused")
+    page = logged_in(coordinator).get(reverse("reminders:detail", args=[reminder.public_id]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert ("<tr><td>a@hospital.example</td><td>Sent</td><td>1</td><td>2030-01-02 09:00</td>"
+            "<td></td></tr>") in html
+    assert ("<tr><td>b@hospital.example</td><td>Waiting to be sent</td><td>1</td><td></td>"
+            "<td>SMTP 450: SMTPRecipientsRefused</td></tr>") in html

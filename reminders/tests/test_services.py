@@ -17,6 +17,7 @@ from cases.services import decision_amend, decision_record, meeting_create
 from cases.tests.factories import AgendaItemFactory
 from recommendations.models import DraftPlan
 from reminders.choices import ReminderKind, ReminderStatus
+from reminders.delivery import reminders_claim_due, reminders_reclaim_stale
 from reminders.models import Reminder
 from reminders.services import (
     decision_sign_and_schedule,
@@ -25,8 +26,6 @@ from reminders.services import (
     reminder_mark_done,
     reminder_retry,
     reminder_snooze,
-    reminders_claim_due,
-    reminders_reclaim_stale,
     schedule_for_decision,
 )
 from reminders.tests.conftest import local, make_decision, zoledronic_item
