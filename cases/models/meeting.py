@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from cases.actions import KIND_LABELS
 from cases.choices import (
     AgendaItemStatus,
     DecisionItemVerdict,
@@ -131,6 +132,10 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
+    #: What the signed hash covers: 1 = the items' words only (decisions signed before
+    #: typed actions existed, kept verifying as signed), 2 = the words and each item's
+    #: typed action.
+    content_format = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["agenda_item_id", "version"]
@@ -202,6 +207,15 @@ class DecisionItem(models.Model):
     )
     verdict = models.CharField(max_length=10, choices=DecisionItemVerdict.choices)
     reason = models.TextField(blank=True)
+    action_kind = models.CharField(
+        max_length=20, choices=[(k, v) for k, v in KIND_LABELS.items()], blank=True,
+        help_text="Blank for a rejected item: it asks for nothing.",
+    )
+    action = models.JSONField(
+        default=dict, blank=True,
+        help_text="The typed action (cases.actions.action_clean's output); reminders "
+        "are derived from this alone.",
+    )
 
     class Meta:
         ordering = ["decision_id", "position", "id"]
