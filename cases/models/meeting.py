@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from cases.actions import KIND_LABELS
+from cases.actions import KIND_LABELS, action_summary
 from cases.choices import (
     AgendaItemStatus,
     DecisionItemVerdict,
@@ -238,6 +238,11 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"Decision item #{self.pk} ({self.verdict})"
+
+    @property
+    def action_text(self) -> str:
+        """What the action asks, in words ("" for a rejected item)."""
+        return action_summary(self.action) if self.action_kind else ""
 
     def clean(self) -> None:
         if self.verdict in (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED) and not (
