@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import services as cases_services
@@ -39,6 +40,7 @@ from reminders.choices import (
     LIVE_STATUSES,
     OPEN_STATUSES,
     ActionStatus,
+    NotDoneReason,
     ReminderKind,
     ReminderStatus,
 )
@@ -436,6 +438,86 @@ def reminder_cancel(*, reminder: Reminder, user, reason: str) -> Reminder:
     reminder.cancelled_at, reminder.cancelled_by = timezone.now(), user
     reminder.save()
     return reminder
+
+
+# --- The closed loop: what happened to each signed action ------------------------------
+
+def _follow_up_locked(follow_up: ActionFollowUp, user) -> ActionFollowUp:
+    if not user.has_perm("cases.act_on_reminder", follow_up):
+        raise PermissionDenied("Only members of this board record what was done.")
+    row = ActionFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if row.status == ActionStatus.SUPERSEDED:
+        raise ValidationError({"status": "An amendment replaced this action; record it on "
+                                         "the amended decision."})
+    return row
+
+
+@transaction.atomic
+def action_mark_done(*, follow_up: ActionFollowUp, user, done_on: date) -> ActionFollowUp:
+    """The action was carried out on `done_on`, recorded by `user`. Its reminders still
+    open are done with it."""
+    row = _follow_up_locked(follow_up, user)
+    today = local_date(timezone.now())
+    if done_on > today:
+        raise ValidationError({"done_on": "The date it was done cannot be in the future."})
+    if done_on < row.signed_on - timedelta(days=366):
+        raise ValidationError({"done_on": "Give a date after the board's decision."})
+    row.status, row.done_on, row.done_by = ActionStatus.DONE, done_on, user
+    row.not_done_reason, row.not_done_text = "", ""
+    row.save()
+    Reminder.objects.filter(decision_item_id=row.decision_item_id,
+                            status__in=LIVE_STATUSES).update(
+        status=ReminderStatus.DONE, done_at=timezone.now(), done_by=user,
+        updated_at=timezone.now())
+    return row
+
+
+@transaction.atomic
+def action_mark_not_done(*, follow_up: ActionFollowUp, user, reason: str, text: str = ""
+                         ) -> ActionFollowUp:
+    """The action will not be carried out, for a structured reason (and words for
+    "other"). Its reminders still waiting are cancelled with that reason."""
+    row = _follow_up_locked(follow_up, user)
+    if reason not in NotDoneReason.values:
+        raise ValidationError({"reason": "Choose why it was not done."})
+    if reason == NotDoneReason.OTHER and not text.strip():
+        raise ValidationError({"text": "Say why it was not done."})
+    row.status, row.done_on, row.done_by = ActionStatus.NOT_DONE, None, None
+    row.not_done_reason, row.not_done_text = reason, text.strip()[:2000]
+    row.save()
+    label = NotDoneReason(reason).label
+    Reminder.objects.filter(decision_item_id=row.decision_item_id,
+                            status__in=LIVE_STATUSES).update(
+        status=ReminderStatus.CANCELLED, cancelled_at=timezone.now(), cancelled_by=user,
+        cancel_reason=f"Action not done: {label}" + (f" ({row.not_done_text})"
+                                                      if row.not_done_text else ""),
+        updated_at=timezone.now())
+    return row
+
+
+@transaction.atomic
+def case_back_on_agenda(*, agenda_item: AgendaItem, meeting: Meeting, user) -> AgendaItem:
+    """Put a case whose signed actions are overdue or not done on a meeting's agenda, in
+    one step, with the question saying which actions."""
+    if not user.has_perm("cases.act_on_reminder", agenda_item):
+        raise PermissionDenied("Only members of this board put its cases on an agenda.")
+    if meeting.board_id != agenda_item.meeting.board_id:
+        raise ValidationError({"meeting": "Choose a meeting of the same board."})
+    today = local_date(timezone.now())
+    rows = list(ActionFollowUp.objects.filter(agenda_item=agenda_item).filter(
+        Q(status=ActionStatus.NOT_DONE) | Q(status=ActionStatus.PLANNED, due_on__lt=today)
+    ).order_by("due_on", "id"))
+    if not rows:
+        raise ValidationError({"agenda_item": "This case has no overdue or not-done action."})
+    lines = []
+    for r in rows:
+        state = (f"not done: {r.get_not_done_reason_display()}"
+                 if r.status == ActionStatus.NOT_DONE else f"overdue since {r.due_on}")
+        lines.append(f"- {r.summary} ({state})")
+    question = "Review the signed plan: actions overdue or not done.\n" + "\n".join(lines)
+    return cases_services.agenda_item_add(meeting=meeting, patient=agenda_item.patient,
+                                          question=question[:4000],
+                                          presenting_clinician=agenda_item.presenting_clinician)
 
 
 # --- Dispatch ----------------------------------------------------------------------------
