@@ -28,7 +28,6 @@ BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "bench_decision_actions")
 
 
 def actions(today):
-    due = (today + timedelta(days=30)).isoformat()
     courses = [
         {"kind": "medication", "verb": "start", "agent": "zoledronic_acid", "dose": "4",
          "unit": "mg", "route": "iv", "interval_weeks": 4, "doses": 13},
