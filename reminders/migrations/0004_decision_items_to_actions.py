@@ -61,7 +61,7 @@ def _items_to_actions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_decision_actions"),
+        ("cases", "0008_decision_actions"),
         ("reminders", "0003_action_follow_up"),
     ]
 

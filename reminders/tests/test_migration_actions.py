@@ -19,8 +19,8 @@ from cases.services import decision_verify
 from cases.tests.factories import AgendaItemFactory, MeetingFactory
 from reminders.models import ActionFollowUp
 
-BEFORE = [("cases", "0006_patientaccess_one_row_per_read"), ("reminders", "0002_fewer_indexes")]
-AFTER = [("cases", "0007_decision_actions"), ("reminders", "0004_decision_items_to_actions")]
+BEFORE = [("cases", "0007_facts_version"), ("reminders", "0002_fewer_indexes")]
+AFTER = [("cases", "0008_decision_actions"), ("reminders", "0004_decision_items_to_actions")]
 
 
 def _old_hash(decision, items) -> str:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_patientaccess_one_row_per_read'),
+        ('cases', '0007_facts_version'),
     ]
 
     operations = [
