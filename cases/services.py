@@ -21,6 +21,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from cases import signing
+from cases.actions import ActionError, action_clean, other_action
 from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
 from cases.models import (
     AgendaItem,
@@ -328,9 +329,12 @@ def attendance_set(*, meeting: Meeting, user, confirmed: bool | None = None,
 
 # --- Decisions ------------------------------------------------------------------------
 
-def _validate_decision_items(items: Sequence[dict[str, Any]]) -> None:
+def _validate_decision_items(items: Sequence[dict[str, Any]], *, on) -> list[dict[str, Any]]:
+    """Check every item; return each one's validated action ({} for a rejected item).
+    Errors are keyed ``items.<n>.<field>`` (an action's fields as ``action_<field>``)."""
     errors: dict[str, list[str]] = {}
     verdicts = set(DecisionItemVerdict.values)
+    cleaned: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         prefix = f"items.{index}"
         if item.get("verdict") not in verdicts:
@@ -342,8 +346,22 @@ def _validate_decision_items(items: Sequence[dict[str, Any]]) -> None:
             errors[f"{prefix}.title"] = ["Every item needs a title."]
         if item.get("verdict") == DecisionItemVerdict.ADDED and item.get("code"):
             errors[f"{prefix}.code"] = ["An item the board added has no engine code."]
+        if item.get("verdict") == DecisionItemVerdict.REJECTED:
+            cleaned.append({})
+            continue
+        raw = item.get("action")
+        if not raw:
+            cleaned.append(other_action(str(item.get("detail") or item.get("title") or "")))
+            continue
+        try:
+            cleaned.append(action_clean(raw, on=on))
+        except ActionError as error:
+            for field_name, messages in error.errors.items():
+                errors[f"{prefix}.action_{field_name}"] = messages
+            cleaned.append({})
     if errors:
         raise ValidationError(errors)
+    return cleaned
 
 
 @transaction.atomic
@@ -352,10 +370,13 @@ def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dic
                     draft_plan_ref: int | None = None) -> Decision:
     """Create or replace the unsigned decision on an agenda item.
 
-    `items` are dicts with code, rule_id, title, detail, draft_detail, verdict, reason.
-    A signed decision is never touched here: change it with `decision_amend`.
+    `items` are dicts with code, rule_id, title, detail, draft_detail, verdict, reason
+    and action (the typed fields, `cases.actions`; an item without one is an "other"
+    action in its own words). Bad input changes nothing (field errors
+    ``items.<n>.<field>``). A signed decision is never touched here: change it with
+    `decision_amend`.
     """
-    _validate_decision_items(items)
+    actions = _validate_decision_items(items, on=timezone.localdate())
     agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
     decision = (
         agenda_item.decisions.filter(signed_at__isnull=True).order_by("-version").first()
@@ -380,8 +401,9 @@ def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dic
             title=item["title"], detail=item.get("detail", "") or "",
             draft_detail=item.get("draft_detail") or {},
             verdict=item["verdict"], reason=item.get("reason", "") or "",
+            action_kind=action.get("kind", ""), action=action,
         )
-        for position, item in enumerate(items, start=1)
+        for position, (item, action) in enumerate(zip(items, actions, strict=True), start=1)
     ])
     if agenda_item.status in (AgendaItemStatus.REFERRED, AgendaItemStatus.READY):
         agenda_item.status = AgendaItemStatus.DISCUSSED
@@ -391,10 +413,15 @@ def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dic
 
 def decision_canonical_content(decision: Decision) -> str:
     """The signed content as canonical JSON (sorted keys, no whitespace): what the
-    SHA-256 covers. Anyone can recompute it to show the record was not altered."""
+    SHA-256 covers. Anyone can recompute it to show the record was not altered.
+
+    Format 2 (every decision recorded since typed actions exist) also covers each item's
+    action; format 1 decisions were signed without one and hash as they were signed."""
+    with_actions = decision.content_format >= 2
     items = [
         {"position": i.position, "code": i.code, "rule_id": i.rule_id, "title": i.title,
-         "detail": i.detail, "verdict": i.verdict, "reason": i.reason}
+         "detail": i.detail, "verdict": i.verdict, "reason": i.reason,
+         **({"action": i.action} if with_actions else {})}
         for i in decision.items.order_by("position", "id")
     ]
     content = {
@@ -411,6 +438,7 @@ def decision_canonical_content(decision: Decision) -> str:
         "signed_by_id": decision.signed_by_id,
         "signed_at": decision.signed_at.isoformat() if decision.signed_at else None,
         "items": items,
+        **({"content_format": decision.content_format} if with_actions else {}),
     }
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -483,7 +511,8 @@ def decision_amend(*, decision: Decision, recorded_by, reason: str) -> Decision:
     DecisionItem.objects.bulk_create([
         DecisionItem(decision=amendment, position=i.position, code=i.code, rule_id=i.rule_id,
                      title=i.title, detail=i.detail, draft_detail=i.draft_detail,
-                     verdict=i.verdict, reason=i.reason)
+                     verdict=i.verdict, reason=i.reason, action_kind=i.action_kind,
+                     action=i.action)
         for i in decision.items.all()
     ])
     return amendment

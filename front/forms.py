@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases import actions as action_types
 from cases.choices import DecisionItemVerdict
 from cases.models import Meeting, Patient
 from cases.selectors import patient_by_hospital_number
@@ -116,8 +117,78 @@ _DRAFT_VERDICTS = [
 _NEEDS_REASON = (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED)
 
 
-class DraftItemForm(forms.Form):
-    """The board's verdict on one item the engine proposed."""
+class ActionFieldsMixin:
+    """The typed fields of a decision item's action (`cases.actions`), named
+    ``action_<field>``: a kind selector plus the fields of the chosen kind (the posted
+    kind when bound, so switching kind and submitting shows the new kind's fields)."""
+
+    def add_action_fields(self, *, initial_action: dict[str, Any]) -> None:
+        kind = initial_action.get("kind") or "other"
+        if self.is_bound:
+            kind = self.data.get(self.add_prefix("action_kind")) or kind
+        if kind not in action_types.FIELDS:
+            kind = "other"
+        self.action_kind_shown = kind
+        self.initial_action = initial_action
+        self.fields["action_kind"] = forms.ChoiceField(
+            label=action_types.FIELD_LABELS["kind"], required=False,
+            choices=list(action_types.KIND_LABELS.items()), initial=kind)
+        for name in action_types.FIELDS[kind]:
+            label = action_types.FIELD_LABELS[name]
+            if name in action_types.FIELD_CHOICES:
+                field = forms.ChoiceField(
+                    label=label, required=False,
+                    choices=[("", "—")] + list(action_types.FIELD_CHOICES[name].items()))
+            elif name in action_types.DATE_FIELDS:
+                field = forms.CharField(label=label, required=False, max_length=10,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+            elif name in action_types.BOOL_FIELDS:
+                field = forms.BooleanField(label=label, required=False)
+            elif name in action_types.TEXT_FIELDS:
+                field = forms.CharField(label=label, required=False,
+                                        max_length=action_types.TEXT_MAX)
+            else:
+                field = forms.CharField(label=label, required=False, max_length=12,
+                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+            field.initial = initial_action.get(name) if initial_action.get("kind") == kind \
+                else None
+            self.fields[f"action_{name}"] = field
+
+    @property
+    def action_fields(self):
+        return [self[f"action_{name}"] for name in action_types.FIELDS[self.action_kind_shown]]
+
+    @property
+    def action_summary(self) -> str:
+        return action_types.action_summary(self.initial_action)
+
+    def posted_action(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if self.add_prefix("action_kind") not in self.data:
+            # A client that posts words only (no typed fields): the board's words are
+            # the action, which schedules nothing — never the draft's unmodified fields.
+            return {"kind": "other",
+                    "text": (data.get("detail") or data.get("title") or "").strip()}
+        raw = {"kind": data.get("action_kind") or self.action_kind_shown}
+        for name in action_types.FIELDS.get(raw["kind"], ()):
+            raw[name] = data.get(f"action_{name}")
+        return raw
+
+    def clean_posted_action(self) -> dict[str, Any] | None:
+        """The validated action, or None with the field errors added to this form."""
+        try:
+            return action_types.action_clean(self.posted_action(), on=timezone.localdate())
+        except action_types.ActionError as error:
+            for name, messages in error.errors.items():
+                key = f"action_{name}" if f"action_{name}" in self.fields else "action_kind"
+                for message in messages:
+                    self.add_error(key, message)
+            return None
+
+
+class DraftItemForm(ActionFieldsMixin, forms.Form):
+    """The board's verdict on one item the engine proposed, and — to modify it — the
+    typed fields of what the board decided instead."""
 
     verdict = forms.ChoiceField(choices=_DRAFT_VERDICTS, widget=forms.RadioSelect,
                                 label="Board's verdict")
@@ -129,37 +200,65 @@ class DraftItemForm(forms.Form):
     def __init__(self, *args, row: dict[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
         self.row = row
+        self.action: dict[str, Any] = dict(row.get("action") or {})
+        self.add_action_fields(initial_action=self.action)
 
     def clean(self):
         data = super().clean()
         verdict = data.get("verdict")
         if verdict in _NEEDS_REASON and not (data.get("reason") or "").strip():
             self.add_error("reason", "Give the board's reason for this change.")
-        if verdict == DecisionItemVerdict.MODIFIED and not (data.get("detail") or "").strip():
-            self.add_error("detail", "Say what the board decided instead.")
+        if verdict == DecisionItemVerdict.MODIFIED:
+            action = self.clean_posted_action()
+            if action is not None:
+                if action == self.row.get("action") and not (data.get("detail") or "").strip():
+                    self.add_error("action_kind", "Change what the board decided instead "
+                                   "(the fields below), or accept the item.")
+                self.action = action
+        elif verdict == DecisionItemVerdict.ACCEPTED:
+            self.action = dict(self.row.get("action") or {})
         return data
 
     def as_item(self) -> dict[str, Any]:
         data, row = self.cleaned_data, self.row
+        modified = data["verdict"] == DecisionItemVerdict.MODIFIED
+        detail = (data.get("detail") or "").strip() or (
+            action_types.action_summary(self.action) if modified and self.action
+            else row.get("summary", ""))
         return {
             "code": row["code"], "rule_id": row.get("rule_id", ""), "title": row["title"],
-            "detail": (data.get("detail") or "").strip() or row.get("summary", ""),
-            "draft_detail": row.get("draft_detail") or {},
+            "detail": detail, "draft_detail": row.get("draft_detail") or {},
             "verdict": data["verdict"], "reason": (data.get("reason") or "").strip(),
+            "action": self.action if data["verdict"] != DecisionItemVerdict.REJECTED else {},
         }
 
 
-class AddedItemForm(forms.Form):
-    """An item the board added that the engine did not propose. Empty rows are ignored."""
+class AddedItemForm(ActionFieldsMixin, forms.Form):
+    """An item the board added that the engine did not propose, with its typed action
+    ("other" — free text, no reminders — unless a kind is chosen). Empty rows are
+    ignored."""
 
     title = forms.CharField(label="Added item", required=False, max_length=200)
     detail = forms.CharField(label="Details", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
+    def __init__(self, *args, action: dict[str, Any] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action: dict[str, Any] = dict(action or {})
+        self.add_action_fields(initial_action=self.action or {"kind": "other"})
+
     def clean(self):
         data = super().clean()
         if (data.get("detail") or "").strip() and not (data.get("title") or "").strip():
             self.add_error("title", "Give the added item a title.")
+        if not self.is_blank:
+            raw = self.posted_action()
+            if raw["kind"] == "other" and not raw.get("text"):
+                raw["text"] = (data.get("detail") or "").strip() or (data.get("title") or "")
+                self.cleaned_data["action_text"] = raw["text"]
+            action = self.clean_posted_action()
+            if action is not None:
+                self.action = action
         return data
 
     @property
@@ -170,7 +269,7 @@ class AddedItemForm(forms.Form):
     def as_item(self) -> dict[str, Any]:
         return {"code": "", "rule_id": "", "title": self.cleaned_data["title"].strip(),
                 "detail": (self.cleaned_data.get("detail") or "").strip(),
-                "verdict": DecisionItemVerdict.ADDED, "reason": ""}
+                "verdict": DecisionItemVerdict.ADDED, "reason": "", "action": self.action}
 
 
 class DecisionMetaForm(forms.Form):
@@ -217,7 +316,8 @@ class DecisionForm:
             for i, row in enumerate(rows)
         ]
         self.added_forms = [
-            AddedItemForm(data, prefix=f"a{i}", initial=added[i] if i < len(added) else None)
+            AddedItemForm(data, prefix=f"a{i}", initial=added[i] if i < len(added) else None,
+                          action=added[i].get("action") if i < len(added) else None)
             for i in range(added_count)
         ]
         self.meta = DecisionMetaForm(

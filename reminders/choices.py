@@ -14,6 +14,12 @@ class ReminderKind(models.TextChoices):
     FBC_BEFORE_RADIUM = "fbc_before_radium", "Full blood count before radium-223"
     PAIN_REVIEW_AFTER_RT = "pain_review_after_rt", "Pain-response review after radiotherapy"
     IMAGING_REASSESSMENT = "imaging_reassessment", "Imaging re-assessment"
+    IMAGING_DUE = "imaging_due", "Imaging due"
+    LAB_DUE = "lab_due", "Blood test due"
+    REVIEW_DUE = "review_due", "Clinical review due"
+    PROCEDURE_DUE = "procedure_due", "Procedure or referral due"
+    WITHHOLD_RECHECK = "withhold_recheck", "Recheck while a medicine is withheld"
+    RESUME_REVIEW = "resume_review", "Decide whether to resume a withheld medicine"
     AFF_QUESTION = "aff_question", "Thigh / groin pain question (atypical femoral fracture)"
     AGENDA_CIRCULATION = "agenda_circulation", "Meeting agenda"
     MISSING_DATA_REQUEST = "missing_data_request", "Missing data for a case on the agenda"
@@ -50,3 +56,25 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+
+
+class ActionStatus(models.TextChoices):
+    """Where a signed action stands (the closed loop)."""
+
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    SUPERSEDED = "superseded", "Superseded by an amendment"
+
+
+class NotDoneReason(models.TextChoices):
+    PATIENT_DECLINED = "patient_declined", "Patient declined"
+    CLINICAL_CHANGE = "clinical_change", "Clinical change"
+    NOT_FIT = "not_fit", "Not fit for it"
+    LOGISTICS = "logistics", "Logistics"
+    OTHER = "other", "Other"
+
+
+#: Statuses of an action that still count for the implementation rate (superseded
+#: actions were replaced by the amendment's own).
+RATED_STATUSES = (ActionStatus.DONE, ActionStatus.NOT_DONE)

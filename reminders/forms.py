@@ -7,6 +7,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from reminders.choices import NotDoneReason
+
 SNOOZE_CHOICES = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks"), (28, "4 weeks")]
 
 
@@ -26,3 +28,13 @@ class CancelForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why the reminder is cancelled.")
         return reason
+
+
+class ActionDoneForm(forms.Form):
+    done_on = forms.DateField(label="Done on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActionNotDoneForm(forms.Form):
+    reason = forms.ChoiceField(label="Why not", choices=NotDoneReason.choices)
+    text = forms.CharField(label="Details (needed for “Other”)", required=False,
+                           max_length=2000)

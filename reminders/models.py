@@ -12,7 +12,14 @@ from django.db.models import Q
 
 from cases.choices import BoardRole
 from cases.models import AgendaItem, Board, Decision, DecisionItem, Meeting, Patient
-from reminders.choices import OPEN_STATUSES, DeliveryStatus, ReminderKind, ReminderStatus
+from reminders.choices import (
+    OPEN_STATUSES,
+    ActionStatus,
+    DeliveryStatus,
+    NotDoneReason,
+    ReminderKind,
+    ReminderStatus,
+)
 
 
 # Who is to be told, and what people did with it (snooze, done, cancel), is audited;
@@ -195,3 +202,68 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} of reminder #{self.reminder_id} ({self.status})"
+
+
+class ActionFollowUp(models.Model):
+    """The closed loop of one signed action: planned → done (when, by whom) / not done
+    (a structured reason) / superseded by an amendment.
+
+    The signed decision item itself never changes (PostgreSQL refuses it); what happened
+    to it is recorded here, one row per action of every signed version. An amendment
+    carries the state of an unchanged action over to its new row and marks the old one
+    superseded.
+    """
+
+    decision_item = models.OneToOneField(
+        DecisionItem, on_delete=models.PROTECT, related_name="follow_up"
+    )
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="+",
+                                    db_index=False)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="+",
+                              db_index=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
+    kind = models.CharField(max_length=20)
+    #: What the action asks, in words (cases.actions.action_summary), no identifier.
+    summary = models.CharField(max_length=600)
+    #: When it should have happened by: its first reminder, else its own date, else the
+    #: sign-off day.
+    due_on = models.DateField()
+    signed_on = models.DateField()
+    status = models.CharField(max_length=12, choices=ActionStatus.choices,
+                              default=ActionStatus.PLANNED)
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="+", db_index=False)
+    not_done_reason = models.CharField(max_length=20, choices=NotDoneReason.choices,
+                                       blank=True)
+    not_done_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["board", "status", "due_on"], name="followup_board_status"),
+            models.Index(fields=["patient", "due_on"], name="followup_patient"),
+            models.Index(fields=["agenda_item"], name="followup_agenda_item"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DONE)
+                | (Q(done_on__isnull=False) & Q(done_by__isnull=False)),
+                name="done_action_has_date_and_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.NOT_DONE) | ~Q(not_done_reason=""),
+                name="not_done_action_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(not_done_reason=NotDoneReason.OTHER) | ~Q(not_done_text=""),
+                name="other_reason_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action follow-up #{self.pk} ({self.status})"

@@ -24,16 +24,30 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import services as cases_services
+from cases.actions import action_summary, fingerprint
 from cases.choices import BoardRole, DecisionItemVerdict, MeetingStatus
 from cases.models import AgendaItem, Decision, Meeting
 from recommendations.selectors import current_drafts
 from reminders import delivery
-from reminders.choices import LIVE_STATUSES, ReminderKind, ReminderStatus
-from reminders.models import Reminder
-from reminders.schedules import item_view, specs_for_decision
+from reminders.choices import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    ActionStatus,
+    NotDoneReason,
+    ReminderKind,
+    ReminderStatus,
+)
+from reminders.models import ActionFollowUp, Reminder
+from reminders.schedules import (
+    MAX_REMINDERS_PER_DECISION,
+    ActionView,
+    ReminderLimitExceeded,
+    specs_for_actions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +101,67 @@ def _responsible(agenda_item: AgendaItem) -> tuple[int | None, str]:
     return None, BoardRole.COORDINATOR
 
 
+def _action_views(items) -> list[ActionView]:
+    """The signed version's actions, in order; rejected items are no action."""
+    return [
+        ActionView(index=index, action=item.action,
+                   by_board=item.verdict in (DecisionItemVerdict.MODIFIED,
+                                             DecisionItemVerdict.ADDED))
+        for index, item in enumerate(items)
+    ]
+
+
+def _own_date(action) -> date | None:
+    for key in ("due_on", "recheck_on", "start_on", "first_dose_on"):
+        if action.get(key):
+            return date.fromisoformat(action[key])
+    return None
+
+
+def _follow_ups_for(decision: Decision, items, first_due: dict[int, date], signed_on: date
+                    ) -> None:
+    """One follow-up row per action of this signed version; an amendment carries the
+    state of each unchanged action over and supersedes the earlier version's rows."""
+    previous: dict[str, ActionFollowUp] = {}
+    if decision.amends_id:
+        earlier = list(ActionFollowUp.objects.select_for_update().filter(
+            decision_id=decision.amends_id).select_related("decision_item"))
+        for row in earlier:
+            previous.setdefault(fingerprint(row.decision_item.action), row)
+    rows = []
+    for item in items:
+        if item.pk in {r.decision_item_id for r in rows}:
+            continue
+        due = first_due.get(item.pk) or _own_date(item.action) or signed_on
+        row = ActionFollowUp(
+            decision_item=item, decision=decision, agenda_item_id=decision.agenda_item_id,
+            board_id=decision.agenda_item.meeting.board_id,
+            patient_id=decision.agenda_item.patient_id, kind=item.action_kind,
+            summary=action_summary(item.action)[:600], due_on=due, signed_on=signed_on,
+        )
+        carried = previous.pop(fingerprint(item.action), None)
+        if carried is not None and carried.status != ActionStatus.SUPERSEDED:
+            row.status, row.done_on, row.done_by_id = (carried.status, carried.done_on,
+                                                       carried.done_by_id)
+            row.not_done_reason, row.not_done_text = (carried.not_done_reason,
+                                                      carried.not_done_text)
+        rows.append(row)
+    if decision.amends_id:
+        ActionFollowUp.objects.filter(decision_id=decision.amends_id).update(
+            status=ActionStatus.SUPERSEDED)
+    ActionFollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 @transaction.atomic
 def schedule_for_decision(*, decision: Decision) -> ScheduleResult:
-    """Create the reminders a signed decision needs (idempotent).
+    """Create the reminders a signed decision's actions need (idempotent), through the
+    one table of `reminders.schedules`, and the follow-up row of each action.
 
-    For an amendment, live reminders of earlier versions of the same case that the new
-    version no longer needs are cancelled with the amendment's reason, those it still
-    needs are re-pointed at it, and ones an earlier amendment cancelled come back.
+    For an amendment the reminders are rescheduled from the difference: live reminders
+    of earlier versions of the same case that the new version no longer needs are
+    cancelled with the amendment's reason, those it still needs (same kind, same day)
+    are kept — sent ones too — and re-pointed at it, and ones an earlier amendment
+    cancelled come back.
     """
     decision = Decision.objects.select_related(
         "agenda_item__meeting", "agenda_item__patient"
@@ -104,19 +172,23 @@ def schedule_for_decision(*, decision: Decision) -> ScheduleResult:
     signed_on = local_date(decision.signed_at)
     user_id, role = _responsible(agenda_item)
 
-    # Rejected items need nothing; items the board added (no code) are followed up by
-    # hand — there is nothing structured to schedule from.
-    items = [
-        item for item in decision.items.order_by("position", "id")
-        if item.code and item.verdict in (DecisionItemVerdict.ACCEPTED,
-                                          DecisionItemVerdict.MODIFIED)
-    ]
-    views = [item_view(code=i.code, rule_id=i.rule_id, title=i.title, detail=i.draft_detail)
-             for i in items]
+    items = [item for item in decision.items.order_by("position", "id") if item.action_kind]
+    try:
+        specs = specs_for_actions(_action_views(items), signed_on=signed_on)
+    except ReminderLimitExceeded as error:
+        raise ValidationError({"items": (
+            f"This decision would create {error.count} reminders; at most "
+            f"{MAX_REMINDERS_PER_DECISION} are allowed. Plan fewer doses or split the "
+            "follow-up.")}) from error
     wanted: dict[str, tuple[int, object]] = {}
-    for index, spec in specs_for_decision(views, signed_on=signed_on):
+    first_due: dict[int, date] = {}
+    for index, spec in specs:
         key = _decision_key(spec.kind, agenda_item.pk, spec.due_on)
         wanted.setdefault(key, (items[index].pk, spec))
+        first_due[items[index].pk] = min(spec.due_on, first_due.get(items[index].pk,
+                                                                     spec.due_on))
+    if not ActionFollowUp.objects.filter(decision=decision).exists():
+        _follow_ups_for(decision, items, first_due, signed_on)
 
     result = ScheduleResult()
     existing = {
@@ -311,7 +383,22 @@ def reminder_mark_done(*, reminder: Reminder, user) -> Reminder:
     reminder.status = ReminderStatus.DONE
     reminder.done_at, reminder.done_by = timezone.now(), user
     reminder.save()
+    _complete_action_if_last(reminder=reminder, user=user)
     return reminder
+
+
+def _complete_action_if_last(*, reminder: Reminder, user) -> None:
+    """The action's last open reminder done: the action is done (today, by this user)."""
+    if reminder.decision_item_id is None:
+        return
+    still_open = Reminder.objects.filter(
+        decision_item_id=reminder.decision_item_id, status__in=OPEN_STATUSES
+    ).exclude(pk=reminder.pk).exists()
+    if not still_open:
+        ActionFollowUp.objects.filter(
+            decision_item_id=reminder.decision_item_id, status=ActionStatus.PLANNED
+        ).update(status=ActionStatus.DONE, done_on=local_date(timezone.now()),
+                 done_by=user, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -346,6 +433,86 @@ def reminder_cancel(*, reminder: Reminder, user, reason: str) -> Reminder:
     reminder.cancelled_at, reminder.cancelled_by = timezone.now(), user
     reminder.save()
     return reminder
+
+
+# --- The closed loop: what happened to each signed action ------------------------------
+
+def _follow_up_locked(follow_up: ActionFollowUp, user) -> ActionFollowUp:
+    if not user.has_perm("cases.act_on_reminder", follow_up):
+        raise PermissionDenied("Only members of this board record what was done.")
+    row = ActionFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if row.status == ActionStatus.SUPERSEDED:
+        raise ValidationError({"status": "An amendment replaced this action; record it on "
+                                         "the amended decision."})
+    return row
+
+
+@transaction.atomic
+def action_mark_done(*, follow_up: ActionFollowUp, user, done_on: date) -> ActionFollowUp:
+    """The action was carried out on `done_on`, recorded by `user`. Its reminders still
+    open are done with it."""
+    row = _follow_up_locked(follow_up, user)
+    today = local_date(timezone.now())
+    if done_on > today:
+        raise ValidationError({"done_on": "The date it was done cannot be in the future."})
+    if done_on < row.signed_on - timedelta(days=366):
+        raise ValidationError({"done_on": "Give a date after the board's decision."})
+    row.status, row.done_on, row.done_by = ActionStatus.DONE, done_on, user
+    row.not_done_reason, row.not_done_text = "", ""
+    row.save()
+    Reminder.objects.filter(decision_item_id=row.decision_item_id,
+                            status__in=LIVE_STATUSES).update(
+        status=ReminderStatus.DONE, done_at=timezone.now(), done_by=user,
+        updated_at=timezone.now())
+    return row
+
+
+@transaction.atomic
+def action_mark_not_done(*, follow_up: ActionFollowUp, user, reason: str, text: str = ""
+                         ) -> ActionFollowUp:
+    """The action will not be carried out, for a structured reason (and words for
+    "other"). Its reminders still waiting are cancelled with that reason."""
+    row = _follow_up_locked(follow_up, user)
+    if reason not in NotDoneReason.values:
+        raise ValidationError({"reason": "Choose why it was not done."})
+    if reason == NotDoneReason.OTHER and not text.strip():
+        raise ValidationError({"text": "Say why it was not done."})
+    row.status, row.done_on, row.done_by = ActionStatus.NOT_DONE, None, None
+    row.not_done_reason, row.not_done_text = reason, text.strip()[:2000]
+    row.save()
+    label = NotDoneReason(reason).label
+    Reminder.objects.filter(decision_item_id=row.decision_item_id,
+                            status__in=LIVE_STATUSES).update(
+        status=ReminderStatus.CANCELLED, cancelled_at=timezone.now(), cancelled_by=user,
+        cancel_reason=f"Action not done: {label}" + (f" ({row.not_done_text})"
+                                                      if row.not_done_text else ""),
+        updated_at=timezone.now())
+    return row
+
+
+@transaction.atomic
+def case_back_on_agenda(*, agenda_item: AgendaItem, meeting: Meeting, user) -> AgendaItem:
+    """Put a case whose signed actions are overdue or not done on a meeting's agenda, in
+    one step, with the question saying which actions."""
+    if not user.has_perm("cases.act_on_reminder", agenda_item):
+        raise PermissionDenied("Only members of this board put its cases on an agenda.")
+    if meeting.board_id != agenda_item.meeting.board_id:
+        raise ValidationError({"meeting": "Choose a meeting of the same board."})
+    today = local_date(timezone.now())
+    rows = list(ActionFollowUp.objects.filter(agenda_item=agenda_item).filter(
+        Q(status=ActionStatus.NOT_DONE) | Q(status=ActionStatus.PLANNED, due_on__lt=today)
+    ).order_by("due_on", "id"))
+    if not rows:
+        raise ValidationError({"agenda_item": "This case has no overdue or not-done action."})
+    lines = []
+    for r in rows:
+        state = (f"not done: {r.get_not_done_reason_display()}"
+                 if r.status == ActionStatus.NOT_DONE else f"overdue since {r.due_on}")
+        lines.append(f"- {r.summary} ({state})")
+    question = "Review the signed plan: actions overdue or not done.\n" + "\n".join(lines)
+    return cases_services.agenda_item_add(meeting=meeting, patient=agenda_item.patient,
+                                          question=question[:4000],
+                                          presenting_clinician=agenda_item.presenting_clinician)
 
 
 @transaction.atomic

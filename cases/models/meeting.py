@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from cases.actions import KIND_LABELS, action_summary
 from cases.choices import (
     AgendaItemStatus,
     DecisionItemVerdict,
@@ -187,6 +188,10 @@ class Decision(models.Model):
     # (cases/signing.py): the hash alone can be recomputed by whoever rewrites the row.
     signature_key_id = models.CharField(max_length=32, blank=True)
     signature = models.CharField(max_length=64, blank=True)
+    #: What the signed hash covers: 1 = the items' words only (decisions signed before
+    #: typed actions existed, kept verifying as signed), 2 = the words and each item's
+    #: typed action.
+    content_format = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["agenda_item_id", "version"]
@@ -258,6 +263,15 @@ class DecisionItem(models.Model):
     )
     verdict = models.CharField(max_length=10, choices=DecisionItemVerdict.choices)
     reason = models.TextField(blank=True)
+    action_kind = models.CharField(
+        max_length=20, choices=[(k, v) for k, v in KIND_LABELS.items()], blank=True,
+        help_text="Blank for a rejected item: it asks for nothing.",
+    )
+    action = models.JSONField(
+        default=dict, blank=True,
+        help_text="The typed action (cases.actions.action_clean's output); reminders "
+        "are derived from this alone.",
+    )
 
     class Meta:
         ordering = ["decision_id", "position", "id"]
@@ -280,6 +294,11 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"Decision item #{self.pk} ({self.verdict})"
+
+    @property
+    def action_text(self) -> str:
+        """What the action asks, in words ("" for a rejected item)."""
+        return action_summary(self.action) if self.action_kind else ""
 
     def clean(self) -> None:
         if self.verdict in (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED) and not (

@@ -17,7 +17,7 @@ AGENDA_COLD = 26
 CASE_PAGE_WARM = 21
 DECISION_PAGE_WARM = 16
 SEARCH = 7
-PATIENT_PAGE = 13
+PATIENT_PAGE = 15  # + the signed actions and their state (board scope, one list)
 MEETING_LIST = 8
 
 

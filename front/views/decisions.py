@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
@@ -16,6 +17,7 @@ from cases.choices import DecisionItemVerdict
 from front.forms import AmendForm, DecisionForm
 from front.views.common import audit, error_text, require_perm
 from front.views.drafts import DraftView, draft_view
+from recommendations.actions import action_for_item
 from recommendations.selectors import draft_of_item
 from recommendations.services import draft_refresh
 from reminders.services import decision_sign_and_schedule
@@ -29,10 +31,18 @@ def _draft_by_ref(item, ref):
     return draft_of_item(agenda_item=item, draft_id=draft_id)
 
 
+def _draft_action(item: dict, on) -> dict:
+    """The typed action a draft item proposes (the one code → action mapping)."""
+    return action_for_item(code=item.get("code", ""), detail=item.get("detail") or {},
+                           title=item.get("title", ""), on=on)
+
+
 def _rows_from_draft(view: DraftView | None) -> list[dict]:
     if view is None:
         return []
+    today = timezone.localdate()
     return [{
+        "action": _draft_action(i, today),
         "code": i.get("code", ""), "rule_id": i.get("rule_id", ""), "title": i.get("title", ""),
         "summary": i.get("summary", ""), "rationale": i.get("rationale", ""),
         "urgency": i.get("urgency", ""), "urgency_label": i.get("urgency_label", ""),
@@ -47,7 +57,8 @@ def _rows_from_decision(decision, view: DraftView | None):
     rows, added = [], []
     for entry in decision.items.all():
         if entry.verdict == DecisionItemVerdict.ADDED:
-            added.append({"title": entry.title, "detail": entry.detail})
+            added.append({"title": entry.title, "detail": entry.detail,
+                          "action": entry.action})
             continue
         draft_item = by_code.get(entry.code, {})
         rows.append({
@@ -59,6 +70,9 @@ def _rows_from_decision(decision, view: DraftView | None):
             "urgency_label": draft_item.get("urgency_label", ""),
             "sources": draft_item.get("sources", []),
             "draft_detail": entry.draft_detail,
+            "action": entry.action or _draft_action(draft_item or {
+                "code": entry.code, "detail": entry.draft_detail, "title": entry.title},
+                timezone.localdate()),
             "initial": {"verdict": entry.verdict, "detail": entry.detail,
                         "reason": entry.reason},
         })

@@ -15,7 +15,7 @@ from cases import selectors, services
 from cases.models import PatientAccess
 from front.forms import AddToMeetingForm
 from front.views.common import audit, require_perm
-from reminders.selectors import reminder_history_for_patient
+from reminders.selectors import follow_ups_for_patient, reminder_history_for_patient
 
 
 @login_required
@@ -47,6 +47,7 @@ def _patient_context(request, patient, *, add_form=None) -> dict:
         "age": patient.age_on(timezone.localdate()), "history": history,
         "add_form": add_form if meetings else None,
         "patient_reminders": reminder_history_for_patient(user=request.user, patient=patient),
+        "patient_actions": follow_ups_for_patient(user=request.user, patient=patient),
     }
 
 

@@ -48,12 +48,15 @@ def fast_password_hashing(settings):
 
 # --- A decision to sign ------------------------------------------------------------------
 
-def zoledronic_item(**detail) -> dict:
+def zoledronic_item(*, verdict=DecisionItemVerdict.ACCEPTED, reason="", **action) -> dict:
+    """The engine's zoledronic acid item with its typed action (fields override)."""
     return {
-        "code": "bta.zoledronic_acid", "rule_id": "BTA-02",
+        "code": "BTA-ZOLEDRONIC-DOSE", "rule_id": "BTA-03",
         "title": "Zoledronic acid 4 mg IV over at least 15 minutes",
-        "draft_detail": {"agent": "zoledronic_acid", "dose_mg": 4.0, **detail},
-        "verdict": DecisionItemVerdict.ACCEPTED,
+        "draft_detail": {"agent": "zoledronic_acid", "dose_mg": 4.0},
+        "verdict": verdict, "reason": reason,
+        "action": {"kind": "medication", "verb": "start", "agent": "zoledronic_acid",
+                   "dose": "4", "unit": "mg", "route": "iv", **action},
     }
 
 

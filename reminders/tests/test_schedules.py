@@ -1,261 +1,221 @@
-"""The schedule table (reminders/schedules.py): one test per trigger, with exact dates."""
+"""The action → reminder table (`reminders.schedules.TABLE`), one test per row, the rows
+that schedule nothing, how a decision's actions combine, the documented maximum, and a
+property test: every reminder traces to an action that asks for it."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cases.actions import AGENT_LABELS, AGENT_LIMITS, action_clean
 from reminders.choices import ReminderKind
 from reminders.schedules import (
-    FLARE_CAVEAT,
-    TRIGGERS,
-    item_view,
-    specs_for_decision,
-    specs_for_item,
+    MAX_REMINDERS_PER_DECISION,
+    TABLE,
+    ActionView,
+    ReminderLimitExceeded,
+    rows_matching,
+    specs_for_actions,
 )
 
 SIGNED = date(2025, 3, 3)  # a Monday
 
 
-def specs(code="", rule_id="", title="", **detail):
-    return specs_for_item(item_view(code=code, rule_id=rule_id, title=title, detail=detail),
-                          signed_on=SIGNED)
+def zol(**fields):
+    return {"kind": "medication", "verb": "start", "agent": "zoledronic_acid", "dose": "4",
+            "unit": "mg", "route": "iv", **fields}
 
 
-def by_kind(found, kind):
-    return [(s.due_on, s.event_on) for s in found if s.kind == kind]
+def specs(*actions, by_board=False):
+    views = [ActionView(index=i, action=a, by_board=by_board) for i, a in enumerate(actions)]
+    return [(i, s.kind, s.due_on.isoformat()) for i, s in
+            specs_for_actions(views, signed_on=SIGNED)]
 
 
-def test_the_table_has_one_row_per_trigger_of_section_9():
-    assert [t.reference for t in TRIGGERS] == [
-        "BTA-02, BTA-04", "BTA-08", "BTA-06", "RAD-02, RAD-03", "RT-06", "IMG-02", "BTA-09",
+def test_every_row_is_tested_here():
+    assert len(TABLE) == 9
+
+
+# --- One test per row -----------------------------------------------------------------------
+
+def test_zoledronic_started_creatinine_before_every_dose_and_dental_first():
+    assert specs(zol(doses=3, interval_weeks=4, first_dose_on="2025-03-17")) == [
+        (0, "renal_before_zoledronic", "2025-03-14"),
+        (0, "renal_before_zoledronic", "2025-04-11"),
+        (0, "renal_before_zoledronic", "2025-05-09"),
+        (0, "dental_before_bta", "2025-03-03"),
     ]
 
 
-def test_zoledronic_acid_every_4_weeks_creatinine_3_days_before_every_dose_for_a_year():
-    found = specs("bta.zoledronic_acid", "BTA-02", "Zoledronic acid 4 mg IV",
-                  agent="zoledronic_acid", interval_weeks=4)
-    first = date(2025, 3, 17)  # default start: two weeks after the board
-    renal = by_kind(found, ReminderKind.RENAL_BEFORE_ZOLEDRONIC)
-    assert renal == [(first + timedelta(weeks=4 * k) - timedelta(days=3),
-                      first + timedelta(weeks=4 * k)) for k in range(13)]
-    assert renal[-1] == (date(2026, 2, 13), date(2026, 2, 16))
-    assert found[0].title == "Serum creatinine and calcium before zoledronic acid dose 1 of 13"
-
-
-def test_zoledronic_acid_every_12_weeks_with_the_boards_start_and_dose_count():
-    found = specs("bta.zoledronic_acid", "BTA-02", "Zoledronic acid",
-                  agent="zoledronic_acid", interval_weeks=12, doses=4,
-                  first_dose_on="2025-03-10")
-    assert by_kind(found, ReminderKind.RENAL_BEFORE_ZOLEDRONIC) == [
-        (date(2025, 3, 7), date(2025, 3, 10)),
-        (date(2025, 5, 30), date(2025, 6, 2)),
-        (date(2025, 8, 22), date(2025, 8, 25)),
-        (date(2025, 11, 14), date(2025, 11, 17)),
+def test_a_changed_interval_schedules_the_doses_at_the_new_interval():
+    assert specs(zol(verb="continue", doses=2, interval_weeks=12,
+                     first_dose_on="2025-03-17")) == [
+        (0, "renal_before_zoledronic", "2025-03-14"),
+        (0, "renal_before_zoledronic", "2025-06-06"),
     ]
 
 
-def test_any_bone_targeted_agent_dental_examination_two_weeks_before_the_first_dose():
-    for agent in ("zoledronic_acid", "denosumab", "pamidronate", "ibandronate"):
-        found = specs(f"bta.{agent}", "BTA-01", agent, agent=agent, first_dose_on="2025-04-01")
-        assert by_kind(found, ReminderKind.DENTAL_BEFORE_BTA) == [
-            (date(2025, 3, 18), date(2025, 4, 1))
-        ], agent
-
-
-def test_dental_examination_is_due_at_once_when_the_first_dose_is_close():
-    found = specs("bta.denosumab", "BTA-06", "Denosumab", agent="denosumab",
-                  first_dose_on="2025-03-07")
-    assert by_kind(found, ReminderKind.DENTAL_BEFORE_BTA) == [(SIGNED, date(2025, 3, 7))]
-
-
-def test_denosumab_calcium_before_first_dose_two_weeks_after_and_before_later_doses():
-    found = specs("bta.denosumab", "BTA-06", "Denosumab 120 mg SC every 4 weeks",
-                  agent="denosumab", doses=3, first_dose_on="2025-03-17")
-    assert by_kind(found, ReminderKind.CALCIUM_DENOSUMAB) == [
-        (date(2025, 3, 14), date(2025, 3, 17)),
-        (date(2025, 3, 31), date(2025, 3, 17)),
-        (date(2025, 4, 11), date(2025, 4, 14)),
-        (date(2025, 5, 9), date(2025, 5, 12)),
+def test_denosumab_calcium_before_each_dose_and_two_weeks_after_the_first():
+    action = {"kind": "medication", "verb": "start", "agent": "denosumab", "doses": 2,
+              "interval_weeks": 4, "first_dose_on": "2025-03-17"}
+    assert specs(action) == [
+        (0, "dental_before_bta", "2025-03-03"),
+        (0, "calcium_denosumab", "2025-03-14"),
+        (0, "calcium_denosumab", "2025-03-31"),
+        (0, "calcium_denosumab", "2025-04-11"),
     ]
-    assert by_kind(found, ReminderKind.RENAL_BEFORE_ZOLEDRONIC) == []
 
 
-def test_radium_223_full_blood_count_before_each_of_six_doses():
-    found = specs("radioisotope.radium_223", "RAD-02", "Radium-223 55 kBq/kg",
-                  agent="radium_223", first_dose_on="2025-03-17")
-    assert by_kind(found, ReminderKind.FBC_BEFORE_RADIUM) == [
-        (date(2025, 3, 14), date(2025, 3, 17)),
-        (date(2025, 4, 11), date(2025, 4, 14)),
-        (date(2025, 5, 9), date(2025, 5, 12)),
-        (date(2025, 6, 6), date(2025, 6, 9)),
-        (date(2025, 7, 4), date(2025, 7, 7)),
-        (date(2025, 8, 1), date(2025, 8, 4)),
+def test_radium_full_blood_count_before_each_of_at_most_six_doses():
+    action = {"kind": "medication", "verb": "start", "agent": "radium_223",
+              "first_dose_on": "2025-03-17"}
+    result = specs(action)
+    assert [k for _, k, _ in result] == ["fbc_before_radium"] * 6
+    assert result[0][2] == "2025-03-14" and result[-1][2] == "2025-08-01"
+
+
+def test_long_term_bta_asks_the_thigh_question_every_12_weeks():
+    result = specs(zol(verb="continue", doses=13, first_dose_on="2025-03-17"))
+    aff = [d for _, k, d in result if k == ReminderKind.AFF_QUESTION]
+    assert aff == ["2025-06-09", "2025-09-01", "2025-11-24", "2026-02-16"]
+    assert not [k for _, k, _ in specs(zol(doses=3)) if k == ReminderKind.AFF_QUESTION]
+
+
+def test_withhold_recheck_and_resume_review_and_no_dose_reminders():
+    withhold = {"kind": "medication", "verb": "withhold", "agent": "zoledronic_acid",
+                "recheck_on": "2025-03-24", "resume_criteria": "creatinine within 10 %"}
+    # The engine's other zoledronic items, still accepted, are overruled by the withhold.
+    assert specs(zol(doses=13), withhold, zol(interval_weeks=4)) == [
+        (1, "withhold_recheck", "2025-03-24"),
+        (1, "resume_review", "2025-03-31"),
     ]
-    assert [s.kind for s in found] == [ReminderKind.FBC_BEFORE_RADIUM] * 6
 
 
-@pytest.mark.parametrize(("detail", "last_fraction", "review"), [
-    ({"dose_gy": 8, "fractions": 1, "start_on": "2025-03-10"}, date(2025, 3, 10),
-     date(2025, 4, 7)),
-    # 20 Gy in 5 from a Monday: Friday
-    ({"dose_gy": 20, "fractions": 5, "start_on": "2025-03-10"}, date(2025, 3, 14),
-     date(2025, 4, 11)),
-    # 30 Gy in 10 from a Wednesday, weekdays only: Tuesday of the third week
-    ({"dose_gy": 30, "fractions": 10, "start_on": "2025-03-12"}, date(2025, 3, 25),
-     date(2025, 4, 22)),
-    ({"dose_gy": 8, "fractions": 1}, date(2025, 3, 10), date(2025, 4, 7)),  # default start
+def test_radiotherapy_pain_review_four_weeks_after_the_last_fraction():
+    rt = {"kind": "radiotherapy", "dose_gy": "20", "fractions": 5, "start_on": "2025-03-06"}
+    # Thu, Fri, Mon, Tue, Wed → last fraction 2025-03-12; review 28 days later.
+    assert specs(rt) == [(0, "pain_review_after_rt", "2025-04-09")]
+
+
+def test_procedure_due_on_its_date_or_by_urgency_and_dental_review_as_dental():
+    assert specs({"kind": "procedure", "procedure": "fixation", "urgency": "urgent"}) == [
+        (0, "procedure_due", "2025-03-10")]
+    assert specs({"kind": "procedure", "procedure": "decompression",
+                  "urgency": "emergency"}) == [(0, "procedure_due", "2025-03-03")]
+    dental = {"kind": "procedure", "procedure": "dental_review", "due_on": "2025-03-20"}
+    # The decision's own dental review replaces the medicine's default dental reminder.
+    assert specs(zol(doses=1, first_dose_on="2025-04-07"), dental) == [
+        (0, "renal_before_zoledronic", "2025-04-04"),
+        (1, "dental_before_bta", "2025-03-20"),
+    ]
+
+
+def test_investigations_with_a_due_date():
+    assert specs(
+        {"kind": "investigation", "investigation": "imaging", "modality": "mri",
+         "due_on": "2025-03-17"},
+        {"kind": "investigation", "investigation": "lab", "test": "PSA",
+         "due_on": "2025-04-01"},
+        {"kind": "investigation", "investigation": "review", "test": "pain review",
+         "due_on": "2025-04-02"},
+    ) == [(0, "imaging_due", "2025-03-17"), (1, "lab_due", "2025-04-01"),
+          (2, "review_due", "2025-04-02")]
+
+
+# --- Nothing ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", [
+    {"kind": "other", "text": "Discuss at the next meeting"},
+    {"kind": "medication", "verb": "stop", "agent": "zoledronic_acid"},
+    {"kind": "medication", "verb": "start", "agent": "dexamethasone", "dose": "16"},
+    {"kind": "medication", "verb": "start", "agent": "calcium_vitamin_d"},
+    {"kind": "medication", "verb": "start", "agent": "analgesic"},
+    {"kind": "medication", "verb": "start", "agent": "sr89_sm153", "doses": 1},
+    {"kind": "investigation", "investigation": "lab", "test": "creatinine",
+     "with_doses": True},
 ])
-def test_radiotherapy_pain_review_four_weeks_after_the_last_fraction(detail, last_fraction,
-                                                                     review):
-    found = specs("rt.single_fraction_8gy", "RT-01", "8 Gy in a single fraction", **detail)
-    assert by_kind(found, ReminderKind.PAIN_REVIEW_AFTER_RT) == [(review, last_fraction)]
-    assert len(found) == 1
+def test_actions_that_schedule_nothing(action):
+    assert specs(action) == []
+    assert rows_matching(action) == []
 
 
-@pytest.mark.parametrize(("detail", "due"), [
-    ({"interval_weeks": 12}, date(2025, 5, 26)),
-    ({"interval_months": 3}, date(2025, 6, 3)),
-    ({}, date(2025, 5, 26)),  # "e.g. 3 months" when the board gave no interval
-])
-def test_imaging_reassessment_at_the_boards_interval_with_the_flare_caveat(detail, due):
-    found = specs("follow_up.imaging_reassessment", "IMG-02", "Imaging re-assessment",
-                  **detail)
-    assert by_kind(found, ReminderKind.IMAGING_REASSESSMENT) == [(due, due)]
-    assert FLARE_CAVEAT in found[0].detail
+def test_board_values_win_when_items_of_one_course_are_merged():
+    engine = ActionView(index=0, action=zol(interval_weeks=4, doses=2,
+                                            first_dose_on="2025-03-17"))
+    board = ActionView(index=1, action=zol(interval_weeks=12), by_board=True)
+    result = specs_for_actions([engine, board], signed_on=SIGNED)
+    assert [(i, s.due_on.isoformat()) for i, s in result
+            if s.kind == ReminderKind.RENAL_BEFORE_ZOLEDRONIC] == [
+        (0, "2025-03-14"), (0, "2025-06-06")]
 
 
-def test_long_term_bta_asks_the_aff_question_at_each_twelve_weekly_review():
-    found = specs("bta.denosumab", "BTA-06", "Denosumab", agent="denosumab",
-                  first_dose_on="2025-03-17")
-    assert by_kind(found, ReminderKind.AFF_QUESTION) == [
-        (date(2025, 6, 9), date(2025, 6, 9)), (date(2025, 9, 1), date(2025, 9, 1)),
-        (date(2025, 11, 24), date(2025, 11, 24)), (date(2026, 2, 16), date(2026, 2, 16)),
-    ]
+def test_no_decision_exceeds_the_documented_maximum():
+    many = [{"kind": "investigation", "investigation": "lab", "test": f"test {n}",
+             "due_on": (SIGNED + timedelta(days=n)).isoformat()}
+            for n in range(MAX_REMINDERS_PER_DECISION + 1)]
+    with pytest.raises(ReminderLimitExceeded) as caught:
+        specs(*many)
+    assert caught.value.count == MAX_REMINDERS_PER_DECISION + 1
+    assert len(specs(*many[:MAX_REMINDERS_PER_DECISION])) == MAX_REMINDERS_PER_DECISION
 
 
-def test_short_bta_course_is_not_long_term_and_asks_no_aff_question():
-    found = specs("bta.zoledronic_acid", "BTA-02", "Zoledronic acid",
-                  agent="zoledronic_acid", doses=3)
-    assert by_kind(found, ReminderKind.AFF_QUESTION) == []
-    assert len(by_kind(found, ReminderKind.RENAL_BEFORE_ZOLEDRONIC)) == 3
+# --- Property: every reminder traces to an action that asks for it ----------------------
+
+_dates = st.dates(min_value=SIGNED, max_value=SIGNED + timedelta(days=400)).map(
+    date.isoformat)
+_medication = st.fixed_dictionaries({
+    "kind": st.just("medication"),
+    "verb": st.sampled_from(["start", "continue", "withhold", "stop"]),
+    "agent": st.sampled_from(sorted(AGENT_LABELS)),
+}, optional={"doses": st.integers(1, 6), "first_dose_on": _dates,
+             "interval_weeks": st.sampled_from([4, 12])})
+_other = st.fixed_dictionaries({"kind": st.just("other"),
+                                "text": st.text("abc", min_size=1, max_size=20)})
+_rt = st.fixed_dictionaries({"kind": st.just("radiotherapy"), "dose_gy": st.just("8"),
+                             "fractions": st.integers(1, 10)})
+_imaging = st.fixed_dictionaries({"kind": st.just("investigation"),
+                                  "investigation": st.just("imaging"),
+                                  "modality": st.just("ct"), "due_on": _dates})
+_raw_action = st.one_of(_medication, _other, _rt, _imaging)
 
 
-@pytest.mark.parametrize(("code", "rule_id", "title", "detail"), [
-    ("bta.zoledronic_acid.withhold", "BTA-04", "Withhold zoledronic acid", {}),
-    ("bta.zoledronic_acid_not_recommended", "BTA-07", "Zoledronic acid not recommended",
-     {"agent": "zoledronic_acid"}),
-    ("BTA-CALCIUM-VITAMIN-D", "BTA-05", "Calcium 500 mg + vitamin D 400 IU daily",
-     {"agents": ["zoledronic_acid"]}),
-    ("FU-BONE-MARKERS-OPTIONAL", "IMG-03", "Bone turnover markers (optional)",
-     {"analytes": ["alp", "ntx"], "optional": True}),
-    ("BTA-AFF-IMAGE-BOTH-FEMORA", "BTA-09", "Image both femora", {"bilateral": True}),
-    ("img.ct_first_line", "IMG-01", "CT as first-line investigation", {}),
-    ("mscc.mri_whole_spine_24h", "MSCC-01", "Whole-spine MRI within 24 hours", {}),
-])
-def test_items_that_plan_no_treatment_schedule_nothing(code, rule_id, title, detail):
-    assert specs(code, rule_id, title, **detail) == []
+def _valid(raw):
+    if raw.get("verb") == "withhold":
+        raw = {**raw, "recheck_on": "2025-03-20", "resume_criteria": "counts recovered"}
+    if raw.get("agent") == "radium_223" and raw.get("interval_weeks"):
+        raw = {**raw, "interval_weeks": 4}
+    if raw.get("doses"):
+        raw = {**raw, "doses": min(raw["doses"], AGENT_LIMITS[raw["agent"]].max_doses)}
+    if raw.get("agent") == "sr89_sm153" and raw.get("interval_weeks") == 4:
+        raw = {**raw, "interval_weeks": 12}
+    return action_clean(raw, on=SIGNED)
 
 
-def test_agent_is_recognised_from_the_code_when_detail_does_not_name_it():
-    found = specs("bta.denosumab_120mg", "BTA-06", "Denosumab 120 mg", doses=1,
-                  first_dose_on="2025-03-17")
-    assert [s.kind for s in found] == [
-        ReminderKind.DENTAL_BEFORE_BTA, ReminderKind.CALCIUM_DENOSUMAB,
-        ReminderKind.CALCIUM_DENOSUMAB,
-    ]
-
-
-# --- A decision as the engine drafts it (codes of recommendations/engine/catalogue.py) ---
-
-def view(code, rule_id, title, **detail):
-    return item_view(code=code, rule_id=rule_id, title=title, detail=detail)
-
-
-ENGINE_ZOLEDRONIC = [
-    view("BTA-START", "BTA-01", "Start a bone-targeted agent",
-         candidate_agents=["zoledronic_acid", "denosumab"], indication="breast"),
-    view("BTA-ZOLEDRONIC-INFUSION", "BTA-02", "Zoledronic acid: infusion over ≥ 15 min",
-         agent="zoledronic_acid", interval_weeks=4, alternative_interval_weeks=12),
-    view("BTA-ZOLEDRONIC-DOSE", "BTA-03", "Zoledronic acid dose (renally adjusted)",
-         agent="zoledronic_acid", dose_mg=3.5, interval_weeks=4, doses=3),
-    view("BTA-ZOLEDRONIC-CREATININE-CHECK", "BTA-04", "Serum creatinine before every dose",
-         agent="zoledronic_acid", analytes=["creatinine", "calcium"], days_before=3,
-         interval_weeks=4),
-    view("BTA-CALCIUM-VITAMIN-D", "BTA-05", "Calcium 500 mg + vitamin D 400 IU daily",
-         agents=["zoledronic_acid"]),
-    view("BTA-DENTAL-EXAM-FIRST", "BTA-08", "Dental examination before the first dose",
-         before_first_dose=True, blocks_start=True),
-    view("FU-IMAGING-REASSESSMENT", "FU-01", "Imaging re-assessment", follow_up_weeks=12,
-         flare_caveat=True, set_by="board"),
-    view("RT-SINGLE-8GY", "RT-01", "Radiotherapy 8 Gy single fraction", dose_gy=8,
-         fractions=1, follow_up_weeks=4, lesion_id="L1"),
-    view("RT-SINGLE-8GY", "RT-01", "Radiotherapy 8 Gy single fraction", dose_gy=8,
-         fractions=1, follow_up_weeks=4, lesion_id="L2"),
-]
-
-
-def test_an_engine_drafted_plan_gives_each_reminder_once_from_the_merged_items():
-    found = [(i, s.kind, s.due_on) for i, s in specs_for_decision(ENGINE_ZOLEDRONIC,
-                                                                   signed_on=SIGNED)]
-    assert found == [
-        # three doses (BTA-03), every 4 weeks (BTA-02), 3 days before (BTA-04)
-        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 3, 14)),
-        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 4, 11)),
-        (0, ReminderKind.RENAL_BEFORE_ZOLEDRONIC, date(2025, 5, 9)),
-        # once, though both BTA-START and the dental item ask for it
-        (0, ReminderKind.DENTAL_BEFORE_BTA, date(2025, 3, 3)),
-        (6, ReminderKind.IMAGING_REASSESSMENT, date(2025, 5, 26)),
-        # both lesions' single fractions on 10 March: one review four weeks later
-        (7, ReminderKind.PAIN_REVIEW_AFTER_RT, date(2025, 4, 7)),
-    ]
-
-
-def test_engine_rt_response_review_uses_its_own_due_date():
-    found = specs("RT-RESPONSE-REVIEW-4W", "RT-06", "Pain-response review 4 weeks after RT",
-                  due_date="2025-04-02", anchor_date="2025-03-05", follow_up_weeks=4)
-    assert by_kind(found, ReminderKind.PAIN_REVIEW_AFTER_RT) == [
-        (date(2025, 4, 2), date(2025, 3, 5))
-    ]
-
-
-def test_engine_radium_schedule_counts_only_the_doses_remaining():
-    found = specs_for_decision([
-        view("RA223-ELIGIBLE", "RAD-01", "Radium-223 eligible", agent="radium_223"),
-        view("RA223-55KBQ-Q4W-X6", "RAD-02", "Radium-223 55 kBq/kg every 4 weeks × 6",
-             agent="radium_223", interval_weeks=4, doses=6, doses_given=2,
-             doses_remaining=4),
-        view("RA223-FBC-BEFORE-EACH-DOSE", "RAD-03", "Full blood count before each dose",
-             agent="radium_223", interval_weeks=4, doses=6, doses_given=2),
-    ], signed_on=SIGNED)
-    assert [(i, s.due_on) for i, s in found] == [
-        (1, date(2025, 3, 14)), (1, date(2025, 4, 11)), (1, date(2025, 5, 9)),
-        (1, date(2025, 6, 6)),
-    ]
-
-
-def test_continuing_an_agent_needs_no_dental_examination_before_a_first_dose():
-    found = specs_for_decision([
-        view("BTA-CONTINUE", "BTA-01", "Continue the bone-targeted agent",
-             agent="denosumab", interval_weeks=4),
-    ], signed_on=SIGNED)
-    kinds = {s.kind for _, s in found}
-    assert ReminderKind.DENTAL_BEFORE_BTA not in kinds
-    assert kinds == {ReminderKind.CALCIUM_DENOSUMAB, ReminderKind.AFF_QUESTION}
-
-
-def test_the_engines_dental_item_alone_asks_for_the_examination():
-    found = specs("BTA-DENTAL-EXAM-FIRST", "BTA-08", "Dental examination before the first dose",
-                  before_first_dose=True)
-    assert by_kind(found, ReminderKind.DENTAL_BEFORE_BTA) == [(SIGNED, date(2025, 3, 17))]
-    assert len(found) == 1
-
-
-def test_the_engines_aff_question_item_asks_at_each_review_of_the_year():
-    found = specs("BTA-AFF-THIGH-PAIN-QUESTION", "BTA-09",
-                  "Ask about thigh, hip or groin pain at each review", at="each review")
-    assert by_kind(found, ReminderKind.AFF_QUESTION) == [
-        (date(2025, 6, 9), date(2025, 6, 9)), (date(2025, 9, 1), date(2025, 9, 1)),
-        (date(2025, 11, 24), date(2025, 11, 24)), (date(2026, 2, 16), date(2026, 2, 16)),
-    ]
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_raw_action, st.booleans()), min_size=1, max_size=8))
+def test_every_reminder_traces_to_a_giving_or_dated_action(pairs):
+    actions = [_valid(raw) for raw, _ in pairs]
+    views = [ActionView(index=i, action=a, by_board=b) for i, (a, (_, b)) in
+             enumerate(zip(actions, pairs, strict=True))]
+    held = {a["agent"] for a in actions
+            if a["kind"] == "medication" and a["verb"] in ("withhold", "stop")}
+    for index, spec in specs_for_actions(views, signed_on=SIGNED):
+        source = actions[index]
+        assert source["kind"] != "other"
+        assert spec.due_on >= SIGNED
+        if source["kind"] == "medication":
+            if source["verb"] == "withhold":
+                assert spec.kind in (ReminderKind.WITHHOLD_RECHECK, ReminderKind.RESUME_REVIEW)
+            else:
+                # A dose reminder: never for a medicine withheld or stopped in this decision.
+                assert source["verb"] in ("start", "continue")
+                assert source["agent"] not in held
+                assert source["agent"] in ("zoledronic_acid", "denosumab", "radium_223")
+        elif source["kind"] == "radiotherapy":
+            assert spec.kind == ReminderKind.PAIN_REVIEW_AFTER_RT
+        else:
+            assert spec.kind == ReminderKind.IMAGING_DUE
+            assert spec.due_on.isoformat() == source["due_on"]

@@ -34,14 +34,18 @@ LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 
 IMAGING = {
-    "code": "follow_up.imaging_reassessment", "rule_id": "IMG-02",
-    "title": "Imaging re-assessment", "draft_detail": {"interval_weeks": 12},
+    "code": "FU-IMAGING-REASSESSMENT", "rule_id": "FU-01",
+    "title": "Imaging re-assessment", "draft_detail": {"follow_up_weeks": 12},
     "verdict": DecisionItemVerdict.ACCEPTED,
+    "action": {"kind": "investigation", "investigation": "imaging", "modality": "bone_scan",
+               "region": "skeleton", "due_on": "2025-05-26"},
 }
 DENOSUMAB = {
-    "code": "bta.denosumab", "rule_id": "BTA-06", "title": "Denosumab 120 mg SC",
-    "draft_detail": {"agent": "denosumab", "doses": 2}, "verdict": DecisionItemVerdict.MODIFIED,
+    "code": "BTA-DENOSUMAB-120MG", "rule_id": "BTA-06", "title": "Denosumab 120 mg SC",
+    "draft_detail": {"agent": "denosumab"}, "verdict": DecisionItemVerdict.MODIFIED,
     "reason": "Renal function borderline: denosumab instead.",
+    "action": {"kind": "medication", "verb": "start", "agent": "denosumab", "dose": "120",
+               "unit": "mg", "route": "sc", "interval_weeks": 4, "doses": 2},
 }
 
 
@@ -64,7 +68,7 @@ def test_signing_schedules_in_the_same_transaction(signed_at, board, chair, coor
     assert signed.is_signed
     assert keys(Reminder.objects.all()) == [
         ("dental_before_bta", "2025-03-03", "pending"),
-        ("imaging_reassessment", "2025-05-26", "pending"),
+        ("imaging_due", "2025-05-26", "pending"),
         ("renal_before_zoledronic", "2025-03-14", "pending"),
         ("renal_before_zoledronic", "2025-04-11", "pending"),
     ]
@@ -72,7 +76,7 @@ def test_signing_schedules_in_the_same_transaction(signed_at, board, chair, coor
     assert reminder.responsible_user == oncologist
     assert reminder.patient == patient and reminder.board == board
     assert reminder.decision == signed
-    assert reminder.decision_item.code == "bta.zoledronic_acid"
+    assert reminder.decision_item.code == "BTA-ZOLEDRONIC-DOSE"
     assert reminder.due_at == dt.datetime(2025, 3, 3, 9, tzinfo=UTC)
     assert reminder.next_attempt_at == reminder.due_at
     assert reminder.idempotency_key == (
@@ -156,7 +160,7 @@ def test_amendment_cancels_what_no_longer_applies_adds_the_new_and_keeps_the_res
         ("calcium_denosumab", "2025-03-31", "pending"),
         ("calcium_denosumab", "2025-04-11", "pending"),
         ("dental_before_bta", "2025-03-03", "pending"),  # same first dose: kept
-        ("imaging_reassessment", "2025-05-26", "pending"),  # kept
+        ("imaging_due", "2025-05-26", "pending"),  # kept
         ("renal_before_zoledronic", "2025-03-14", "cancelled"),
         ("renal_before_zoledronic", "2025-04-11", "cancelled"),
     ]
@@ -296,7 +300,7 @@ def test_claim_takes_only_due_pending_rows_and_reclaim_frees_stale_ones(
     assert reminders_reclaim_stale(now=now + dt.timedelta(seconds=599)) == 0
     assert reminders_reclaim_stale(now=now + dt.timedelta(seconds=601)) == 2
     assert sorted(Reminder.objects.filter(status="pending").values_list("kind", flat=True)) \
-        == ["dental_before_bta", "imaging_reassessment", "renal_before_zoledronic",
+        == ["dental_before_bta", "imaging_due", "renal_before_zoledronic",
             "renal_before_zoledronic"]
 
 
@@ -317,9 +321,13 @@ def test_each_reminder_is_due_once_at_0900_local_on_its_date_across_dst(
         settings, board, chair, coordinator, oncologist, patient,
         signed_on, first_dose, dst_day, utc_hour_that_day):
     settings.TIME_ZONE = "Europe/London"
-    radium = {"code": "radioisotope.radium_223", "rule_id": "RAD-02", "title": "Radium-223",
-              "draft_detail": {"agent": "radium_223", "first_dose_on": first_dose},
-              "verdict": DecisionItemVerdict.ACCEPTED}
+    radium = {"code": "RA223-55KBQ-Q4W-X6", "rule_id": "RAD-02", "title": "Radium-223",
+              "draft_detail": {"agent": "radium_223"},
+              "verdict": DecisionItemVerdict.ACCEPTED,
+              "action": {"kind": "medication", "verb": "start", "agent": "radium_223",
+                         "dose": "55", "unit": "kbq_per_kg", "route": "iv",
+                         "interval_weeks": 4, "first_dose_on": first_dose.isoformat()
+                         if hasattr(first_dose, "isoformat") else first_dose}}
     with time_machine.travel(local(signed_on, 12), tick=False):
         decision = make_decision(board=board, patient=patient, recorded_by=coordinator,
                                  presenting_clinician=oncologist, items=[radium])

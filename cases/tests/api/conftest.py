@@ -73,7 +73,9 @@ DECISION_ITEMS = [
 SIGNED_ITEMS = [
     {"code": "bta.zoledronic_acid", "rule_id": "BTA-02",
      "title": "Zoledronic acid 4 mg IV over at least 15 minutes",
-     "draft_detail": {"agent": "zoledronic_acid", "dose_mg": 4.0}, "verdict": "accepted"},
+     "draft_detail": {"agent": "zoledronic_acid", "dose_mg": 4.0}, "verdict": "accepted",
+     "action": {"kind": "medication", "verb": "start", "agent": "zoledronic_acid",
+                "dose": "4", "unit": "mg", "route": "iv"}},
     *DECISION_ITEMS,
 ]
 
