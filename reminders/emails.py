@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
 from cases.choices import PrimarySite
+from recommendations import vocabulary
 from reminders.choices import ReminderKind
 
 
@@ -152,8 +153,12 @@ def _missing_lines(reminder, identifiers: list[str]) -> list[str]:
     lines, withheld = [], 0
     for entry in entries:
         if isinstance(entry, dict):
-            line = str(entry.get("field", "")).strip()
-            why = str(entry.get("why", "")).strip()
+            # Words, never the engine's fact path (`recommendations.vocabulary`).
+            line = vocabulary.field_label(str(entry.get("field", "")))
+            line = line[:1].upper() + line[1:]
+            who = vocabulary.SUPPLIER_LABELS.get(str(entry.get("supplied_by") or ""), "")
+            why = vocabulary.plain_text(str(entry.get("why", "")).strip())
+            line = f"{line} (ask {who})" if who else line
             line = f"{line} - {why}" if why else line
         else:
             line = str(entry)

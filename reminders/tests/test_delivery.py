@@ -157,7 +157,7 @@ def test_missing_data_request_lists_the_fields_and_is_skipped_once_ready(
     assert reminder_deliver(reminder_id=built.pk) == "sent"
     [message] = [m for m in smtp.messages if m["X-Boardsite-Reminder"] == str(built.public_id)]
     text = all_text(message, smtp.raw[smtp.messages.index(message)])
-    assert "- patient.weight_kg - Needed for creatinine clearance." in text
+    assert "- Current weight - Needed for creatinine clearance." in text
     assert "- 1 further item(s): see the case page." in text
     for identifier in identifiers_of(patient):
         assert not re.search(re.escape(identifier), text, re.IGNORECASE), identifier
