@@ -121,8 +121,9 @@ CONFLICTS: dict[int, str] = {
 }
 _CONFLICT = re.compile(r"\b[Cc]onflict (\d+)\b")
 _ISO_IN_TEXT = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-#: Over-precise mg/dL in the engine's sentences (1.0407 mg/dL): to the laboratory's 2 dp.
-_LONG_MG_DL = re.compile(r"\b(\d+\.\d{3,}) mg/dL")
+#: Over-precise numbers in the engine's sentences (1.0407 mg/dL, a change of +0.5995):
+#: to the laboratory's 2 decimals.
+_LONG_MG_DL = re.compile(r"(?<![\d.])(\d+\.\d{3,})(?= mg/dL)|(?<![\d.])(\d+\.\d{4,})(?![\d.])")
 #: Enum values without an underscore that can only be codes in running text.
 _BARE_CODES = {"lt3m": "less than 3 months", "3to12m": "3–12 months",
                "gt12m": "more than 12 months", "umol/L": "µmol/L", "10^9/L": "×10⁹/L"}
@@ -141,7 +142,7 @@ def plain_text(text: str) -> str:
     if "_" in text:
         text = _TOKEN.sub(lambda m: _token_words(m.group(0)), text)
     text = _ISO_IN_TEXT.sub(lambda m: _safe_date(m.group(1)), text)
-    text = _LONG_MG_DL.sub(lambda m: f"{float(m.group(1)):.2f} mg/dL", text)
+    text = _LONG_MG_DL.sub(lambda m: f"{float(m.group(1) or m.group(2)):.2f}", text)
     text = _BARE.sub(lambda m: _BARE_CODES[m.group(1)], text)
     return _CONFLICT.sub(_conflict_words, text)
 
@@ -190,9 +191,9 @@ FIELD_LABELS: dict[str, str] = {
     "ecog_date": "date of the ECOG assessment",
     "expected_survival": "expected survival",
     "pain.worst_nrs": "worst pain score (NRS 0–10)",
-    "pain.uncontrolled": "whether pain is controlled",
+    "pain.uncontrolled": "whether pain is uncontrolled",
     "pain.new_thigh_hip_groin_pain": "whether there is new thigh, hip or groin pain",
-    "neurology.deficit": "neurological examination",
+    "neurology.deficit": "whether there is a neurological deficit",
     "neurology.suspected_cord_compression": "whether cord compression is suspected",
     "neurology.cord_compression_on_imaging": "whether imaging shows cord compression",
     "neurology.onset_date": "date the neurological symptoms began",
@@ -240,8 +241,8 @@ FIELD_LABELS: dict[str, str] = {
     "baseline_creatinine.unit": "unit",
     "baseline_creatinine.taken_at": "date taken",
     "bone_targeted_agents.*.agent": "bone-targeted agent",
-    "bone_targeted_agents.*.dose_mg": "dose (mg)",
-    "bone_targeted_agents.*.interval_weeks": "interval (weeks)",
+    "bone_targeted_agents.*.dose_mg": "dose",
+    "bone_targeted_agents.*.interval_weeks": "interval",
     "bone_targeted_agents.*.start": "start",
     "bone_targeted_agents.*.stop": "stop",
     "bone_targeted_agents.*.withheld_since": "withheld since",
@@ -252,7 +253,7 @@ FIELD_LABELS: dict[str, str] = {
     "systemic_therapies.*.planned": "planned",
     "radiotherapy_courses.*.lesion_id": "lesion",
     "radiotherapy_courses.*.site": "site",
-    "radiotherapy_courses.*.dose_gy": "dose (Gy)",
+    "radiotherapy_courses.*.dose_gy": "dose",
     "radiotherapy_courses.*.fractions": "fractions",
     "radiotherapy_courses.*.technique": "technique",
     "radiotherapy_courses.*.start": "start",
@@ -647,6 +648,11 @@ _FACT_LISTS = (
     ("radioisotope_courses", "Radioisotopes"),
     ("imaging", "Imaging"),
 )
+_FACT_UNITS = {
+    "weight_kg": " kg", "age_years": " years", "prior_rt_dose_gy": " Gy", "dose_gy": " Gy",
+    "dose_mg": " mg", "interval_weeks": " weeks", "paraplegia_duration_hours": " hours",
+    "collapse_percent": " %", "body_involvement_percent": " %",
+}
 _TOP_FACTS = ("ecog", "ecog_date", "expected_survival", "bone_disease_extent")
 
 
@@ -657,7 +663,7 @@ def fact_value(name: str, value: Any, ctx: Context | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        return number_text(value)
+        return number_text(value) + _FACT_UNITS.get(name, "")
     text = str(value)
     if name in _FACT_DATE_FIELDS and _ISO_DATE.fullmatch(text):
         return date_text(text)

@@ -180,9 +180,41 @@ def test_engine_sentences_in_words():
     assert V.plain_text("only 4 mg — conflict 7).") == (
         "only 4 mg — sources disagree — the source document has no renal dosing or "
         "withhold rule for zoledronic acid; the label's applies).")
+    assert V.plain_text("latest 1.5 mg/dL (change +0.5995): rise ≥ 0.5 mg/dL") == (
+        "latest 1.5 mg/dL (change +0.60): rise ≥ 0.5 mg/dL")
+    assert V.plain_text("SC.24 trial, 2026.5") == "SC.24 trial, 2026.5"
     assert V.plain_text("Conflict 4: CT-first does not apply.") == (
         "Sources disagree — the source document puts CT first, while NICE uses whole-spine "
         "MRI for the spine and suspected cord compression: CT-first does not apply.")
+
+
+def test_the_facts_the_engine_read_in_words():
+    facts = {
+        "patient": {"sex": "male", "weight_kg": 76.0, "on_dialysis": False, "age_years": None},
+        "pain": {"uncontrolled": True},
+        "ecog": 2,
+        "lesions": [{"id": "6", "bone": "vertebra", "vertebral_level": "T12",
+                     "spinal_pain": "none", "posterolateral": "none", "collapse_percent": 60.0,
+                     "bone_scan_uptake": None}],
+        "labs": [{"analyte": "creatinine", "value": 92.04, "unit": "umol/L",
+                  "taken_at": "2026-12-01"}],
+        "bone_targeted_agents": [{"agent": "zoledronic_acid", "dose_mg": 4.0,
+                                  "interval_weeks": 4, "start": "2026-07-05", "stop": None}],
+    }
+    assert V.facts_sections(facts, CTX) == [
+        ("Patient", [("Sex", "Male"), ("Current weight", "76 kg"),
+                     ("Whether the patient is on dialysis", "no"),
+                     ("ECOG performance status", "2")]),
+        ("Pain", [("Whether pain is uncontrolled", "yes")]),
+        ("Lesion: T12 vertebra", [("Bone", "Vertebra"), ("Vertebral level", "T12"),
+                                  ("Type of spinal pain", "Pain-free"),
+                                  ("Posterolateral involvement", "None"),
+                                  ("Vertebral body collapse (%)", "60 %")]),
+        ("Laboratory", [("Creatinine", "92 µmol/L (1 Dec 2026)")]),
+        ("Bone-targeted agents", [("Zoledronic acid",
+                                   "dose: 4 mg; interval: 4 weeks; "
+                                   "start: 5 Jul 2026")]),
+    ]
 
 
 def test_each_citation_keeps_its_own_words_and_the_document_is_quoted_once():
