@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.choices import LabAnalyte, LabUnit
+from cases.plausibility import Verdict, lab_verdict, plausible_range_text
+
 
 def not_in_future(value) -> None:
     today = timezone.localdate()
@@ -24,3 +27,40 @@ def percentage(value) -> None:
             code="percentage_range",
             params={"value": value},
         )
+
+
+def plausible_lab_value(analyte: str, unit: str, value) -> None:
+    """Refuse a laboratory value outside the possible range of `cases.plausibility`
+    (a typing or unit error). A merely implausible value passes: it is stored, flagged
+    and left out of every computation."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return  # the field's own validation reports it
+    if not analyte or not unit:
+        return
+    if lab_verdict(analyte, unit, number) is Verdict.IMPOSSIBLE:
+        raise ValidationError(
+            "%(analyte)s %(value)s %(unit)s is not possible (the possible range is "
+            "%(range)s %(unit)s); check the number and the unit.",
+            code="impossible_lab_value",
+            params={
+                "value": _plain_number(value),
+                "unit": _label(LabUnit, unit),
+                "analyte": _label(LabAnalyte, analyte),
+                "range": plausible_range_text(analyte, unit, possible=True),
+            },
+        )
+
+
+def _plain_number(value) -> str:
+    """Decimal('99999.000') → '99999'; Decimal('0.150') → '0.15'."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value

@@ -40,6 +40,8 @@ class LabChart:
     points: list[Point]
     thresholds: list[Threshold] = field(default_factory=list)
     note: str = ""
+    #: Implausible values of the record, not plotted (each as a sentence).
+    excluded: list[str] = field(default_factory=list)
 
     @property
     def latest(self) -> Point | None:

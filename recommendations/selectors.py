@@ -119,7 +119,9 @@ def lesion_facts(lesion: Lesion) -> f.Lesion:
 def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
     """Map one patient (with the prefetches of `_patient_queryset`) onto CaseFacts."""
     primary = getattr(patient, "primary", None)
-    labs = list(patient.labs.all())
+    # An implausible value stays in the record, flagged, but nothing is computed from
+    # it (`cases.plausibility`): the engine then asks for the analyte again.
+    labs = [lab for lab in patient.labs.all() if not lab.is_implausible]
     paraplegia_onset = patient.paraplegic_since.date() if patient.paraplegic_since else None
     return f.CaseFacts(
         patient=f.Patient(

@@ -33,8 +33,9 @@ from cases.choices import (
 from cases.models._audit import audited
 from cases.models._facts_version import bumps_facts_version
 from cases.models.patient import Patient
+from cases.plausibility import Verdict, lab_verdict
 from cases.units import convert
-from cases.validators import not_in_future, percentage
+from cases.validators import not_in_future, percentage, plausible_lab_value
 
 _SPINAL_BONES = {Bone.VERTEBRA, Bone.SACRUM}
 
@@ -235,6 +236,22 @@ class LabResult(models.Model):
                 "unit": f"{self.get_analyte_display()} is reported in "
                 f"{' or '.join(allowed)}, not {self.unit}."
             })
+        if self.value is None or self.value < 0:
+            return  # the field's own validators report it
+        try:
+            plausible_lab_value(self.analyte, self.unit, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.error_list}) from None
+
+    @property
+    def plausibility(self) -> Verdict:
+        """PLAUSIBLE, or IMPLAUSIBLE: stored as recorded, flagged on the pages and left
+        out of the engine's facts (`cases.plausibility`)."""
+        return lab_verdict(self.analyte, self.unit, float(self.value))
+
+    @property
+    def is_implausible(self) -> bool:
+        return self.plausibility is not Verdict.PLAUSIBLE
 
     def value_in(self, unit: str) -> Decimal:
         """This value converted to `unit` (raises `cases.units.UnitError` if impossible)."""

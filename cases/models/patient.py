@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from cases.choices import (
     ECOG,
@@ -25,6 +26,7 @@ from cases.models._facts_version import (
     patient_facts_version,
 )
 from cases.models.board import Board
+from cases.plausibility import date_of_birth_problem
 from cases.validators import not_in_future
 
 
@@ -154,6 +156,12 @@ class Patient(models.Model):
             and self.weight_measured_on < self.date_of_birth
         ):
             errors["weight_measured_on"] = "The weight cannot predate the date of birth."
+        today = timezone.localdate()
+        # A future date is the field validator's (not_in_future); this is the age bound.
+        if self.date_of_birth is not None and self.date_of_birth <= today:
+            problem = date_of_birth_problem(self.date_of_birth, today=today)
+            if problem:
+                errors["date_of_birth"] = problem
         if self.paraplegic_since is not None and self.paraplegic is False:
             errors["paraplegic_since"] = "A paraplegia onset is given but paraplegic is No."
         if errors:

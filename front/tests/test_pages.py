@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from boardsite.accounts_testing import verified_login
 from cases.choices import DecisionItemVerdict, MeetingStatus
-from cases.models import AgendaItem, Decision, Meeting, PatientAccess
+from cases.models import AgendaItem, Decision, LabResult, Meeting, PatientAccess
 from cases.services import agenda_item_add
 from cases.tests.views.builders import add_patient, meeting_with_cases
 from recommendations.models import DraftPlan
@@ -425,3 +426,24 @@ def test_patient_page_refers_to_an_open_meeting(client, board, coordinator):
                            {"meeting": meeting.pk, "question": "Denosumab or zoledronic acid?"})
     assert response.status_code == 302
     assert AgendaItem.objects.get().question == "Denosumab or zoledronic acid?"
+
+
+def test_an_implausible_creatinine_is_flagged_not_plotted_and_the_draft_asks_again(
+        client, board, spine_surgeon):
+    _meeting, items = meeting_with_cases(board, 1, labs=0)
+    patient = items[0].patient
+    LabResult.objects.create(patient=patient, analyte="creatinine", value=Decimal("80"),
+                             unit="umol/L", taken_at=timezone.now() - dt.timedelta(days=20))
+    LabResult.objects.create(patient=patient, analyte="creatinine", value=Decimal("15"),
+                             unit="umol/L", taken_at=timezone.now() - dt.timedelta(days=1))
+    client.force_login(spine_surgeon)
+    html = client.get(reverse("cases:case_review", args=[items[0].pk])).content.decode()
+    day = timezone.localdate() - dt.timedelta(days=1)
+    assert (f"Implausible value: 15 µmol/L on {day.day} {day:%b %Y} is outside the plausible "
+            "range (20–2500 µmol/L): not used; recheck.") in html
+    # The chart is in the board's unit and holds only the plausible value.
+    assert "1 values from" in html
+    assert "latest 80 µmol/L." in html
+    draft = DraftPlan.objects.get(agenda_item=items[0])
+    assert [lab["value"] for lab in draft.facts["labs"] if lab["analyte"] == "creatinine"] == [
+        80.0]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.choices import ANALYTE_UNITS, LabAnalyte, LabUnit, PrimarySite
+from cases.plausibility import plausible_range_text
 from cases.units import UnitError, convert
 from front.charts import LabChart, Point, Span, Threshold, treatment_timeline
 from front.views.common import audit
@@ -41,27 +42,55 @@ def _lab_charts(record: selectors.CaseRecord) -> list[LabChart]:
     the Cockcroft–Gault clearance of every creatinine value."""
     patient = record.patient
     series: dict[str, list[Point]] = {key: [] for key, _t, _th in _CHARTS}
+    excluded: dict[str, list[str]] = {key: [] for key, _t, _th in _CHARTS}
+    units = _chart_units(record.labs)
     for lab in record.labs:
         if lab.analyte not in series:
             continue
-        canonical = ANALYTE_UNITS[lab.analyte][0]
-        try:
-            value = convert(lab.analyte, lab.value, lab.unit, canonical)
-        except UnitError:
-            continue
         day = timezone.localdate(lab.taken_at)
         original = f"{lab.value.normalize():f} {_UNIT_LABELS.get(lab.unit, lab.unit)}"
+        if lab.is_implausible:
+            # Stored as recorded, never plotted or computed from (cases.plausibility).
+            excluded[lab.analyte].append(
+                f"{original} on {day:%-d %b %Y} is outside the plausible range "
+                f"({plausible_range_text(lab.analyte, lab.unit)} "
+                f"{_UNIT_LABELS.get(lab.unit, lab.unit)}): not used; recheck."
+            )
+            continue
+        try:
+            value = convert(lab.analyte, lab.value, lab.unit, units[lab.analyte])
+        except UnitError:
+            continue
         series[lab.analyte].append(Point(day, float(value), original))
         clearance = creatinine_clearance(patient=patient, lab=lab, day=day)
         if clearance is not None:
             series["crcl"].append(Point(day, clearance, f"{clearance:g} mL/min"))
     charts = []
     for key, title, thresholds in _CHARTS:
-        unit = "mL/min" if key == "crcl" else _UNIT_LABELS[ANALYTE_UNITS[key][0]]
+        unit = "mL/min" if key == "crcl" else _UNIT_LABELS[units[key]]
         note = "" if key != "crcl" or patient.weight_kg else "Needs the patient's weight."
         charts.append(LabChart(key=key, title=title, unit=unit, points=series[key],
-                               thresholds=list(thresholds), note=note))
+                               thresholds=list(thresholds), note=note,
+                               excluded=excluded.get(key, [])))
     return charts
+
+
+#: Charts whose thresholds are written in the analyte's canonical unit keep it.
+_CANONICAL_ONLY = frozenset(key for key, _t, thresholds in _CHARTS if thresholds)
+
+
+def _chart_units(labs) -> dict[str, str]:
+    """Each analyte's chart unit: the unit its latest value was recorded in (the
+    board's own unit: a µmol/L laboratory sees µmol/L), or the canonical unit where the
+    chart draws thresholds."""
+    units = {key: ANALYTE_UNITS[key][0] for key, _t, _th in _CHARTS if key != "crcl"}
+    latest: dict[str, object] = {}
+    for lab in labs:
+        if lab.analyte in units and lab.analyte not in _CANONICAL_ONLY and (
+                lab.analyte not in latest or lab.taken_at >= latest[lab.analyte]):
+            latest[lab.analyte] = lab.taken_at
+            units[lab.analyte] = lab.unit
+    return units
 
 
 def _spans(record: selectors.CaseRecord) -> list[Span]:

@@ -1,7 +1,8 @@
 """A draft plan as the pages show it.
 
 Reads only the `DraftPlan.output` JSON (`recommendations.engine.io.plan_to_json`) and
-reshapes it for templates: scores are the engine's, never recomputed here.
+reshapes it for templates: scores are the engine's, never recomputed here. Every word a
+person reads comes from `recommendations.vocabulary` (no raw key, enum value or fact path).
 """
 
 from __future__ import annotations
@@ -10,68 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.choices import Specialty
+from recommendations import vocabulary
+from recommendations.engine.catalogue import CODES
 
-_SUPPLIER_LABELS = {
-    "radiology": "Radiology",
-    "medical_oncology": "Medical oncology",
-    "radiation_oncology": "Radiation oncology",
-    "nursing": "Nursing",
-    "laboratory": "Laboratory",
-    "dentistry": "Dentistry",
-    "surgery": "Surgery",
-    "nuclear_medicine": "Nuclear medicine",
-    "coordination": "MDT coordination",
-}
-_URGENCY_LABELS = {
-    "emergency": "Urgent — do not wait for the next meeting",
-    "before_next_meeting": "Before the next meeting",
-    "routine": "Routine",
-}
 _SEVERITY_ORDER = {"contraindication": 0, "warning": 1, "caution": 2, "info": 3}
-_SINS_CATEGORY_LABELS = {
-    "stable": "Stable",
-    "potentially_unstable": "Potentially unstable",
-    "unstable": "Unstable",
-}
-_MIRELS_CATEGORY_LABELS = {"low": "Low risk", "borderline": "Borderline", "high": "High risk"}
 
 
 def specialty_label(value: str) -> str:
-    try:
-        return Specialty(value).label
-    except ValueError:
-        return value.replace("_", " ").capitalize()
-
-
-#: Plain words for the engine's fact paths a coordinator chases most often.
-_FIELD_LABELS = {
-    "ecog": "ECOG performance status",
-    "pain.worst_nrs": "worst pain score (NRS 0–10)",
-    "pain.uncontrolled": "whether pain is controlled",
-    "baseline_creatinine": "creatinine before the first zoledronic acid dose",
-    "primary.prior_mcrpc_lines": "number of prior mCRPC treatment lines",
-    "primary.castration_status": "castration status",
-    "primary.receptor_status": "receptor status",
-    "bone_disease_extent": "extent of bone disease (oligometastatic or multiple)",
-    "expected_survival": "expected survival",
-    "patient.weight_kg": "current weight",
-    "dental.last_exam_date": "date of the last dental examination",
-    "neurology.deficit": "neurological examination",
-}
-
-
-def _humanise_field(path: str) -> str:
-    """`lesions.0.collapse_percent` → "collapse percent" (the lesion is named apart);
-    `labs.creatinine` → "creatinine (lab)"."""
-    if path in _FIELD_LABELS:
-        return _FIELD_LABELS[path]
-    parts = path.split(".")
-    if parts[0] == "lesions" and len(parts) >= 3:
-        return " ".join(parts[2:]).replace("_", " ")
-    if parts[0] == "labs" and len(parts) == 2:
-        return f"{parts[1].replace('_', ' ')} (lab value)"
-    return " — ".join(p.replace("_", " ") for p in parts)
+    return vocabulary.specialty_label(value)
 
 
 @dataclass
@@ -107,12 +54,14 @@ class DraftView:
     clearance: dict[str, Any] | None = None
     zoledronic_dose: dict[str, Any] | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The facts the engine read, in words (`vocabulary.facts_sections`).
+    facts_sections: list[Any] = field(default_factory=list)
 
     @property
     def lesion_scores(self) -> list[tuple[str, Score]]:
         """Every score with the lesion's label from the facts the engine read."""
         labels = _lesion_labels(self.facts)
-        return [(labels.get(lesion_id, f"lesion {lesion_id}"), score)
+        return [(labels.get(lesion_id, "a recorded lesion"), score)
                 for lesion_id, scores in self.scores_by_lesion.items() for score in scores]
 
     @property
@@ -133,13 +82,28 @@ def _lesion_labels(facts: dict[str, Any]) -> dict[str, str]:
             or les.get("bone", "") for les in facts.get("lesions", []) or []}
 
 
+#: Plan codes → their catalogue titles, for details that name another item.
+_CODE_TITLES = {code: info.title for code, (info, _rule) in CODES.items()}
+
+
+def _creatinine_unit(facts: dict[str, Any]) -> str | None:
+    """The unit the case's latest creatinine was recorded in (the board's unit)."""
+    units = [lab.get("unit") for lab in facts.get("labs") or []
+             if lab.get("analyte") == "creatinine" and lab.get("unit")]
+    if units:
+        return units[-1]
+    base = facts.get("baseline_creatinine") or {}
+    return base.get("unit")
+
+
 def _score(kind: str, raw: dict[str, Any]) -> Score:
     lo, hi = int(raw.get("total_min", 0)), int(raw.get("total_max", 0))
     total = raw.get("total")
     if total is None and lo == hi:
         total = lo
     category = raw.get("category") or ""
-    labels = _SINS_CATEGORY_LABELS if kind == "sins" else _MIRELS_CATEGORY_LABELS
+    labels = (vocabulary.SINS_CATEGORY_LABELS if kind == "sins"
+              else vocabulary.MIRELS_CATEGORY_LABELS)
     if category:
         category_label = labels.get(category, category)
     else:
@@ -171,31 +135,41 @@ def draft_view(draft) -> DraftView | None:
     if draft is None:
         return None
     out: dict[str, Any] = draft.output or {}
+    facts = draft.facts or {}
+    labels = _lesion_labels(facts)
+    ctx = vocabulary.Context(lesion_labels=labels, code_titles=_CODE_TITLES,
+                             creatinine_unit=_creatinine_unit(facts))
     items = []
     for item in out.get("items", []):
         detail = item.get("detail") or {}
+        references, statements = vocabulary.source_lines(item.get("sources") or [])
         items.append({
             **item,
-            "summary": detail.get("summary") or detail.get("text") or "",
-            "detail_pairs": [
-                (k.replace("_", " "), v) for k, v in detail.items()
-                if k not in ("text", "summary") and isinstance(v, str | int | float)
-                and not isinstance(v, bool) and v != ""
-            ],
-            "urgency_label": _URGENCY_LABELS.get(item.get("urgency", ""), item.get("urgency")),
+            "title": vocabulary.plain_text(item.get("title", "")),
+            "rationale": vocabulary.plain_text(item.get("rationale", "")),
+            "summary": vocabulary.plain_text(detail.get("summary") or detail.get("text") or ""),
+            "detail_pairs": vocabulary.detail_pairs(detail, ctx),
+            "urgency_label": vocabulary.URGENCY_LABELS.get(item.get("urgency", ""), ""),
+            "section_label": vocabulary.SECTION_LABELS.get(item.get("section", ""), ""),
+            "lesion_label": ctx.lesion(item["lesion_id"]) if item.get("lesion_id") else "",
+            "references": references,
+            "statements": statements,
         })
-    flags = sorted(out.get("flags", []),
-                   key=lambda f: _SEVERITY_ORDER.get(f.get("severity", "info"), 9))
-    facts = draft.facts or {}
-    labels = _lesion_labels(facts)
+    flags = [
+        {**f, "message": vocabulary.plain_text(f.get("message", "")),
+         "severity_label": vocabulary.SEVERITY_LABELS.get(f.get("severity", ""), "Flag")}
+        for f in sorted(out.get("flags", []),
+                        key=lambda f: _SEVERITY_ORDER.get(f.get("severity", "info"), 9))
+    ]
     missing = []
     for m in out.get("missing_data", []):
         supplier = m.get("supplied_by") or m.get("who") or ""
         missing.append({
             **m,
-            "what": _humanise_field(m.get("field", "")),
+            "what": vocabulary.field_label(m.get("field", "")),
+            "why": vocabulary.plain_text(m.get("why", "")),
             "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
-            "supplier_label": _SUPPLIER_LABELS.get(supplier, supplier.replace("_", " ")),
+            "supplier_label": vocabulary.SUPPLIER_LABELS.get(supplier, "the team"),
         })
     required = [
         {**r, "label": specialty_label(r.get("specialty", ""))}
@@ -213,14 +187,16 @@ def draft_view(draft) -> DraftView | None:
         engine_version=draft.engine_version,
         as_of=draft.as_of,
         urgency=urgency,
-        urgency_label=_URGENCY_LABELS.get(urgency, urgency),
+        urgency_label=vocabulary.URGENCY_LABELS.get(urgency, ""),
         items=items,
         flags=flags,
-        notes=out.get("notes", []),
+        notes=[{**n, "message": vocabulary.plain_text(n.get("message", ""))}
+               for n in out.get("notes", [])],
         missing=missing,
         required_specialties=required,
         scores_by_lesion=scores,
         clearance=computed.get("creatinine_clearance"),
         zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,
+        facts_sections=vocabulary.facts_sections(facts, ctx),
     )

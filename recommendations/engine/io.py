@@ -18,6 +18,10 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import PydanticCustomError
 
+# The one plausibility table of the record (Django-free, standard library only; see
+# its docstring for why it lives in ``cases``).
+from cases.plausibility import Verdict, lab_usable, lab_verdict, plausible_range_text
+
 from . import facts as F
 from .catalogue import RULES
 from .common import Source
@@ -283,6 +287,13 @@ def _check_lab(lab: LabIn, path: str, err: dict[str, list[str]]) -> None:
         )
     if lab.analyte is F.LabAnalyte.CREATININE and lab.value <= 0:
         err.setdefault(f"{path}.value", []).append("must be greater than 0")
+    elif lab.unit in allowed and lab_verdict(lab.analyte, lab.unit, lab.value) is (
+        Verdict.IMPOSSIBLE
+    ):
+        err.setdefault(f"{path}.value", []).append(
+            f"{lab.value:g} {lab.unit} is not a possible {lab.analyte} value (possible: "
+            f"{plausible_range_text(lab.analyte, lab.unit, possible=True)} {lab.unit})"
+        )
 
 
 def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]:
@@ -471,7 +482,20 @@ def facts_from_json(data: dict[str, Any], *, as_of: date | None = None) -> F.Cas
     sem = _semantic_errors(model, as_of)
     if sem:
         raise FactsValidationError(sem)
-    return _to_facts(model)
+    return _to_facts(_without_implausible_labs(model))
+
+
+def _without_implausible_labs(m: CaseFactsIn) -> CaseFactsIn:
+    """The facts without the labs ``cases.plausibility`` calls implausible: possible but
+    not to be computed from, so the engine asks for the analyte again (a recheck) rather
+    than dosing from it. The same table gates the record (`LabResult.clean`) and the
+    Django facts selector, so a stored draft's facts never hold such a value."""
+    b = m.baseline_creatinine
+    keep_b = b is None or lab_usable(b.analyte, b.unit, b.value)
+    labs = [lab for lab in m.labs if lab_usable(lab.analyte, lab.unit, lab.value)]
+    if keep_b and len(labs) == len(m.labs):
+        return m
+    return m.model_copy(update={"labs": labs, "baseline_creatinine": b if keep_b else None})
 
 
 def _jsonable(value: Any) -> Any:

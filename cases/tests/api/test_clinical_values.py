@@ -127,3 +127,28 @@ def test_a_correction_that_breaks_a_rule_leaves_the_row_unchanged(api, patient):
     assert response.status_code == 400
     lesion.refresh_from_db()
     assert lesion.collapse_percent == 20
+
+
+# Plausibility (`cases.plausibility`): the same table as the model's and the engine's.
+
+def test_an_impossible_lab_value_is_refused_by_the_api(api, patient):
+    body = {"patient": patient.pk, "analyte": "calcium", "value": "25", "unit": "mmol/L",
+            "taken_at": (timezone.now() - dt.timedelta(hours=2)).isoformat()}
+    response = api.post("/api/v1/labs/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"value": [
+        "Calcium (adjusted) 25 mmol/L is not possible (the possible range is 0.5–6 mmol/L); "
+        "check the number and the unit."]}}
+    assert LabResult.objects.count() == 0
+
+
+def test_a_date_of_birth_in_year_1_is_refused_by_the_api(api, board):
+    body = {"board": board.pk, "hospital_number": "H-YEAR-1", "given_name": "A",
+            "family_name": "B", "date_of_birth": "0001-01-01", "sex": "male"}
+    response = api.post("/api/v1/patients/", body, format="json")
+    assert response.status_code == 400
+    age = timezone.localdate().year - 1 - (timezone.localdate().timetuple()[1:3] < (1, 1))
+    assert response.json() == {"errors": {"date_of_birth": [
+        f"This date of birth gives an age of {age} years; above 120 it is taken to be a "
+        "typing error."]}}
+    assert not Patient.objects.filter(hospital_number="H-YEAR-1").exists()
