@@ -6,7 +6,9 @@ drf-spectacular-sidecar under /static/ — so it runs under the CSP (`'self'` on
 inline script) and with no CDN.
 """
 
+from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
@@ -26,10 +28,12 @@ urlpatterns = [
 ]
 
 
+@csrf_exempt
 def _not_found(request, *args, **kwargs):
-    """Any other path under /api/: a 404 in the API's error format, not an HTML page."""
-    from django.http import JsonResponse
+    """Any other path under /api/: a 404 in the API's error format, not an HTML page.
 
+    Exempt from CSRF: it changes nothing, and a POST to a mistyped API path must get
+    this 404, not Django's HTML CSRF page (API clients send tokens, not CSRF cookies)."""
     return JsonResponse({"errors": {"detail": ["Not found."]}}, status=404)
 
 

@@ -32,6 +32,17 @@ def test_another_boards_patient_is_404_in_the_error_format(outsider, patient):
     assert response.json() == {"errors": {"detail": ["No Patient matches the given query."]}}
 
 
+def test_a_post_to_an_unknown_api_path_is_a_404_in_the_error_format_not_a_csrf_page(coordinator):
+    # Schemathesis found it: "null" for an integer path parameter matches no route, and
+    # the catch-all under /api/ is a plain Django view, which CSRF checked before.
+    client = APIClient(enforce_csrf_checks=True)
+    verified_login(client, coordinator)
+    response = client.post("/api/v1/reminders/actions/null/done/", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"errors": {"detail": ["Not found."]}}
+
+
 def test_naming_another_boards_patient_in_a_body_looks_like_a_missing_one(outsider, patient):
     body = {"patient": patient.pk, "analyte": "calcium", "value": "2.3", "unit": "mmol/L",
             "taken_at": timezone.now().isoformat()}
