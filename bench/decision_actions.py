@@ -22,6 +22,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from boardsite.accounts_testing import verified_login
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "bench_decision_actions")
@@ -141,7 +143,7 @@ def main() -> None:
                     signed_on=today))
         ActionFollowUp.objects.bulk_create(rows[:args.open], batch_size=2000)
         client = Client()
-        client.force_login(chair)
+        verified_login(client, chair)
         url = f"/reminders/follow-through/{board.pk}/"
         page_timings, counts = [], set()
         client.get(url)  # warm templates

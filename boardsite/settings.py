@@ -477,6 +477,7 @@ SPECTACULAR_SETTINGS = {
         "AgendaItemStatusEnum": "cases.choices.AgendaItemStatus",
         "RadiotherapyTechniqueEnum": "cases.choices.RadiotherapyTechnique",
         "BoardRoleEnum": "cases.choices.BoardRole",
+        "NotDoneReasonEnum": "reminders.choices.NotDoneReason",
     },
 }
 

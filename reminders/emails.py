@@ -78,6 +78,32 @@ KIND_PHRASES: dict[str, tuple[str, str]] = {
         "Ask about new thigh, hip or groin pain at the review visit",
         "New pain: image both femora for an atypical femoral fracture.",
     ),
+    # The board's own actions: no drug, test or region named (any of them could hint at
+    # the diagnosis); the reminder's page behind the login says which.
+    ReminderKind.IMAGING_DUE: (
+        "Imaging due",
+        "Arrange the imaging the board asked for; the details are on Boardsite.",
+    ),
+    ReminderKind.LAB_DUE: (
+        "Blood test due",
+        "Arrange the blood test the board asked for; the details are on Boardsite.",
+    ),
+    ReminderKind.REVIEW_DUE: (
+        "Clinical review due",
+        "Review the patient as the board asked; the details are on Boardsite.",
+    ),
+    ReminderKind.PROCEDURE_DUE: (
+        "Procedure or referral due",
+        "Check that the procedure or referral the board asked for has happened.",
+    ),
+    ReminderKind.WITHHOLD_RECHECK: (
+        "Recheck while a medicine is withheld",
+        "Do the recheck the board asked for while the medicine is withheld.",
+    ),
+    ReminderKind.RESUME_REVIEW: (
+        "Decide whether to resume a withheld medicine",
+        "Review the recheck and decide whether the medicine can be resumed.",
+    ),
     ReminderKind.AGENDA_CIRCULATION: (
         "Agenda of the board meeting",
         "The agenda is on Boardsite; a calendar invitation is attached.",

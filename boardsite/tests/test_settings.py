@@ -82,7 +82,8 @@ def settings_value(name: str, **overrides: str | None) -> str:
     return result.stdout.strip()
 
 
-PRODUCTION = {"BOARDSITE_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+PRODUCTION = {"BOARDSITE_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+              "BOARDSITE_SIGNING_KEYS": f"k1={secrets.token_urlsafe(48)}"}
 
 
 @pytest.mark.parametrize(("overrides", "tls", "ssl"), [

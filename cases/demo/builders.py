@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cases import services
-from cases.choices import AgendaItemStatus, MeetingStatus, SurvivalBand
+from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus, SurvivalBand
 from cases.demo import cohort
 from cases.demo.cohort import Ago
 from cases.models import (
@@ -256,7 +256,9 @@ def _meeting(board: Board, key: str, starts_at: dt.datetime) -> Meeting | None:
 
 def load_past_meeting(spec: dict[str, Any], board: Board, users: dict[str, Any],
                       dates: _Dates, report: LoadReport,
-                      sign: Callable[..., Any] = services.decision_sign) -> Meeting | None:
+                      sign: Callable[..., Any] = services.decision_sign,
+                      action_for: Callable[..., dict[str, Any]] | None = None
+                      ) -> Meeting | None:
     meeting = _meeting(board, spec["key"], dates.meeting_start(-spec["weeks_ago"]))
     if meeting is None:
         return None
@@ -267,7 +269,18 @@ def load_past_meeting(spec: dict[str, Any], board: Board, users: dict[str, Any],
                                         presenting_clinician=users[presenter])
         items.append((item, summary, lines))
     services.agenda_lock(meeting=meeting)
+    on = timezone.localtime(meeting.starts_at).date()
     for item, summary, lines in items:
+        if action_for is not None:
+            # The board's items carry the typed action their engine code maps to, as
+            # the decision page pre-fills them; rejected items get none.
+            lines = [
+                {**line, "action": action_for(code=line["code"], detail=None,
+                                              title=line["title"], on=on)}
+                if line.get("code") and line["verdict"] != DecisionItemVerdict.REJECTED
+                else line
+                for line in lines
+            ]
         decision = services.decision_record(
             agenda_item=item, recorded_by=users["coordinator"], outcome_summary=summary,
             items=lines,
@@ -310,13 +323,16 @@ def load_upcoming_meeting(board: Board, users: dict[str, Any], dates: _Dates,
 @transaction.atomic
 def load_demo_data(*, today: dt.date | None = None,
                    progress: Callable[[str], None] | None = None,
-                   sign: Callable[..., Any] = services.decision_sign) -> LoadReport:
+                   sign: Callable[..., Any] = services.decision_sign,
+                   action_for: Callable[..., dict[str, Any]] | None = None) -> LoadReport:
     """Load the demo boards, users, cohort and meetings; skip whatever is already there.
 
     `today` anchors every relative date (default: today in the board's time zone).
     `sign(decision=, chair=)` signs the past meetings' decisions: the management command
     passes the signing that also schedules the follow-up reminders (`cases` sits below
-    `reminders` and never imports it).
+    `reminders` and never imports it). `action_for(code=, detail=, title=, on=)` gives
+    each accepted or modified item its typed action (the command passes the engine
+    mapping, `recommendations.actions.action_for_item`); without it they are "other".
     """
     dates = _Dates(today or timezone.localdate())
     report = LoadReport()
@@ -331,7 +347,7 @@ def load_demo_data(*, today: dt.date | None = None,
 
     main = boards[cohort.MAIN_BOARD]
     for spec in cohort.PAST_MEETINGS:
-        load_past_meeting(spec, main, users, dates, report, sign=sign)
+        load_past_meeting(spec, main, users, dates, report, sign=sign, action_for=action_for)
     upcoming = load_upcoming_meeting(main, users, dates, report)
     say(f"Meetings: {report.meetings_created} created "
         f"({report.decisions_signed} decisions signed).")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.choices import AgendaItemStatus, DecisionItemVerdict
 from cases.models import AgendaItem, Lesion, PatientAccess
 from cases.services import (
@@ -65,7 +66,7 @@ def _agenda_form(item, **changes):
 
 def test_staff_cannot_put_a_patient_of_another_board_on_an_agenda_item(client, staff, item,
                                                                        stranger):
-    client.force_login(staff)
+    verified_login(client, staff)
     response = client.post(f"/admin/cases/agendaitem/{item.pk}/change/",
                            _agenda_form(item, patient=stranger.pk))
     assert response.status_code == 200
@@ -75,7 +76,7 @@ def test_staff_cannot_put_a_patient_of_another_board_on_an_agenda_item(client, s
 
 
 def test_a_superuser_cannot_either(client, administrator, item, stranger):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.post(f"/admin/cases/agendaitem/{item.pk}/change/",
                            _agenda_form(item, patient=stranger.pk))
     assert response.context["adminform"].form.errors == {
@@ -86,7 +87,7 @@ def test_a_superuser_cannot_either(client, administrator, item, stranger):
 def test_staff_cannot_move_a_lesion_to_a_patient_of_another_board(client, staff, patient,
                                                                   stranger):
     lesion = SpinalLesionFactory(patient=patient)
-    client.force_login(staff)
+    verified_login(client, staff)
     page = client.get(f"/admin/cases/lesion/{lesion.pk}/change/")
     form = page.context["adminform"].form
     data = {name: ("" if value is None else value) for name, value in form.initial.items()
@@ -102,7 +103,7 @@ def test_staff_cannot_move_a_lesion_to_a_patient_of_another_board(client, staff,
 def test_the_status_of_a_signed_case_cannot_contradict_its_decision(client, administrator,
                                                                     signed_item):
     assert signed_item.status == AgendaItemStatus.DECIDED
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.post(f"/admin/cases/agendaitem/{signed_item.pk}/change/",
                            _agenda_form(signed_item, status=AgendaItemStatus.REFERRED))
     assert response.context["adminform"].form.errors == {"status": [
@@ -142,7 +143,7 @@ def test_an_unsigned_case_still_moves_freely(item):
 
 def test_the_signed_decision_page_is_read_only(client, administrator, signed_item):
     decision = signed_item.decisions.get()
-    client.force_login(administrator)
+    verified_login(client, administrator)
     page = client.get(f"/admin/cases/decision/{decision.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -164,7 +165,7 @@ def test_admin_pages_with_patient_data_record_the_read(client, administrator, si
         "list": ["/admin/cases/lesion/", "/admin/cases/agendaitem/", "/admin/cases/decision/",
                  "/admin/cases/meeting/", "/admin/cases/patient/"],
     }[page]
-    client.force_login(administrator)
+    verified_login(client, administrator)
     for url in urls:
         assert client.get(url).status_code == 200
     action = "view" if page == "change" else "list"
@@ -173,6 +174,6 @@ def test_admin_pages_with_patient_data_record_the_read(client, administrator, si
 
 
 def test_a_board_list_shows_no_patient_and_records_nothing(client, administrator, board):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     assert client.get("/admin/cases/board/").status_code == 200
     assert PatientAccess.objects.count() == 0

@@ -9,6 +9,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from boardsite.accounts_testing import verified_login
 from cases.models import Decision
 from cases.tests.views.builders import meeting_with_cases
 from recommendations.models import DraftPlan
@@ -34,7 +35,7 @@ def _post(draft, *, action="save", modified: dict[str, str] | None = None,
 
 def _case(client, board, chair):
     _meeting, items = meeting_with_cases(board, 1)
-    client.force_login(chair)
+    verified_login(client, chair)
     html = client.get(reverse("cases:decision", args=[items[0].pk])).content.decode()
     return items[0], DraftPlan.objects.get(agenda_item=items[0]), html
 

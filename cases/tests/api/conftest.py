@@ -108,6 +108,11 @@ def build_board_world(board, *, chair, recorder, attendee) -> BoardWorld:
                                         outcome_summary="Radiotherapy")
     signed = services.decision_record(agenda_item=i2, recorded_by=recorder, items=SIGNED_ITEMS,
                                       outcome_summary="Zoledronic acid")
+    from reminders.models import ActionFollowUp
+
+    def _first_follow_up(decision):
+        return ActionFollowUp.objects.filter(decision=decision).order_by("id").first()
+
     # The other apps' rows of the same case: its draft plan and the reminders the
     # signed decision schedules.
     from recommendations.services import draft_refresh
@@ -124,7 +129,8 @@ def build_board_world(board, *, chair, recorder, attendee) -> BoardWorld:
     return BoardWorld(board, p1, p2, p3, p4, primary, spinal, long_lesion, imaging, lab, bta,
                       systemic, rt, surgery, meeting, i1, i2, i4, unsigned, signed, attendance,
                       membership, extra={"draft": draft, "reminder": reminder,
-                                             "failed_reminder": failed_reminder})
+                                             "failed_reminder": failed_reminder,
+                                             "follow_up": _first_follow_up(signed)})
 
 
 @dataclass

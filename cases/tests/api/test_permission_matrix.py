@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,6 +256,15 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("post", "/api/v1/reminders/{id}/cancel/"): Op(
         "detail", MEMBERS, lambda w: w.extra["reminder"], lookup="public_id",
         body=lambda w: {"reason": "Given elsewhere"}),
+    # The closed loop of the signed actions (any member of the board records it)
+    ("get", "/api/v1/reminders/follow-through/{board_id}/"): Op(
+        "detail", MEMBERS, lambda w: w.board),
+    ("post", "/api/v1/reminders/actions/{id}/done/"): Op(
+        "detail", MEMBERS, lambda w: w.extra["follow_up"],
+        body=lambda w: {"done_on": _today().isoformat()}),
+    ("post", "/api/v1/reminders/actions/{id}/not-done/"): Op(
+        "detail", MEMBERS, lambda w: w.extra["follow_up"],
+        body=lambda w: {"reason": "logistics"}),
 }
 
 
@@ -333,8 +343,8 @@ def test_permission_matrix(shared_world: World, db, method, path, role, target):
     user = None if role == "anonymous" else world.users[role]
     client = token_client(user)
     url = path
-    if "{id}" in path:
-        url = path.replace("{id}", str(getattr(op.target(w), op.lookup)))
+    if "{" in path:  # {id}, {board_id}: the one row the operation is about
+        url = re.sub(r"\{\w+\}", str(getattr(op.target(w), op.lookup)), path)
     url += op.query
     body = op.body(w) if op.body else None
     if op.kind == "public":

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from cases.demo.builders import load_demo_data, meetings_to_come
+from recommendations.actions import action_for_item
 from recommendations.services import drafts_refresh_for_meeting
 from reminders.services import decision_sign_and_schedule
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             progress=lambda message: self.stdout.write(message),
             # The past decisions schedule their follow-up, as a chair's signature does.
             sign=decision_sign_and_schedule,
+            action_for=action_for_item,
         )
         # Draft plans (and with them readiness and urgency) for the meetings to come.
         for meeting in meetings_to_come():
