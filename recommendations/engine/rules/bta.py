@@ -85,7 +85,7 @@ def dmab_considered(ctx: Context, prior: Prior) -> bool:
             "Start a bone-targeted agent",
             "Indicated and none running: start zoledronic acid or denosumab (agent by renal "
             "function; dental examination first).",
-            ("candidate_agents", "indication", "evidence"),
+            ("candidate_agents", "indication", "evidence", "recommended_agent", "alternatives"),
         ),
         item_code(
             "BTA-CONTINUE",
@@ -388,7 +388,7 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "BTA-ZOLEDRONIC-CREATININE-CHECK",
             "Serum creatinine (and calcium) before every dose",
             "Reminder-bearing: creatinine and calcium a few days before each infusion.",
-            ("agent", "analytes", "before_each_dose", "days_before", "interval_weeks"),
+            ("agent", "analytes", "before_each_dose", "days_before", "interval_weeks", "withheld"),
         ),
         item_code(
             "BTA-ZOLEDRONIC-RESUME",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import sources as src
-from ..common import JSONValue, Section, Supplier, Urgency
+from ..common import JSONValue, Section, Supplier, Urgency, day_count
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
 from .base import Finding, Item, Missing, Prior, item_code, rule
@@ -85,7 +85,9 @@ def _paraplegia(ctx: Context) -> Criterion:
         # Day-resolution onset: ≥ 3 calendar days is certainly > 48 h, ≤ 1 day is
         # certainly ≤ 48 h; 2 days could be either, so the hours are asked for.
         if days >= 3:
-            return criterion(False, f"paraplegic since {since} ({days} days)")
+            return criterion(
+                False, f"paraplegic since {since} ({day_count(n.paraplegia_onset, ctx.as_of)})"
+            )
         if days <= 1:
             return criterion(True, f"paraplegic since {since} (≤ 48 h)")
         return criterion(None, f"paraplegic since {since} (2 calendar days: 24–72 h)")

@@ -462,12 +462,10 @@ VECTORS: list[dict[str, Any]] = [
             "ecog": 0,
             "lesions": [spine(level="L2", spinal_pain="occasional")],
         },
-        "present": ["RT-SBRT-CONSIDER", "RT-SINGLE-8GY"],
-        "detail": {
-            "RT-SBRT-CONSIDER": {
-                "reference_schedule": {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}
-            }
-        },
+        # One prescription per lesion: 8 Gy/1, with SBRT grouped as its alternative.
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-SBRT-CONSIDER"],
+        "alternatives": {"RT-SINGLE-8GY": ["RT-SBRT-CONSIDER"]},
     },
     {
         "id": "rt-sbrt-oligometastatic",
@@ -562,7 +560,9 @@ VECTORS: list[dict[str, Any]] = [
                 )
             ],
         },
-        "present": ["RT-REIRRADIATION", "RT-SBRT-CONSIDER"],
+        "present": ["RT-REIRRADIATION"],
+        "absent": ["RT-SBRT-CONSIDER"],
+        "alternatives": {"RT-REIRRADIATION": ["RT-SBRT-CONSIDER"]},
     },
     {
         "id": "rt-sbrt-reirradiation-under-5-months",
@@ -802,6 +802,25 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}},
     },
     {
+        "id": "assess-lesion-facts-inconsistent",
+        # L2 recorded twice, fractured and not: one flag for the coordinator, no plan for L2.
+        "facts": {
+            "lesions": [
+                spine(
+                    lid="A",
+                    level="L2",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    pathological_fracture=True,
+                ),
+                spine(lid="B", level="L2", spinal_pain="occasional"),
+            ]
+        },
+        "present": ["DATA-LESION-FACTS-INCONSISTENT"],
+        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY"],
+        "missing": ["lesions.0.pathological_fracture", "lesions.1.pathological_fracture"],
+    },
+    {
         "id": "augmentation-four-levels",
         "facts": {
             "lesions": [
@@ -829,6 +848,14 @@ VECTORS: list[dict[str, Any]] = [
     # ------------------------------------------------------------ BTA
     {
         "id": "bta-breast-start-both",
+        # One agent recommended (zoledronic acid, CrCl ≥ 30); denosumab as its alternative,
+        # so no denosumab monitoring or stopping warning while it is not drafted.
+        "absent": [
+            "BTA-DENOSUMAB-120MG",
+            "BTA-DENOSUMAB-CALCIUM-CHECKS",
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+        ],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
         "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
         "present": [
             "BTA-START",
@@ -836,9 +863,6 @@ VECTORS: list[dict[str, Any]] = [
             "BTA-ZOLEDRONIC-INFUSION",
             "BTA-ZOLEDRONIC-CREATININE-CHECK",
             "BTA-CALCIUM-VITAMIN-D",
-            "BTA-DENOSUMAB-120MG",
-            "BTA-DENOSUMAB-CALCIUM-CHECKS",
-            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
             "BTA-DENTAL-EXAM-FIRST",
             "BTA-ACUTE-PHASE-REACTION",
             "IMG-FLARE-CAVEAT",
@@ -854,15 +878,9 @@ VECTORS: list[dict[str, Any]] = [
                 "interval_weeks": 4,
                 "alternative_interval_weeks": 12,
             },
-            "BTA-DENOSUMAB-120MG": {
-                "agent": "denosumab",
-                "dose_mg": 120,
-                "interval_weeks": 4,
-                "alternative_to": "BTA-ZOLEDRONIC-DOSE",
-            },
+            "BTA-START": {"recommended_agent": "zoledronic_acid"},
             "BTA-CALCIUM-VITAMIN-D": {"calcium_mg_daily": 500, "vitamin_d_iu_daily": 400},
             "BTA-ZOLEDRONIC-INFUSION": {"infusion_minutes_min": 15, "hydrate_before": True},
-            "BTA-DENOSUMAB-CALCIUM-CHECKS": {"follow_up_weeks": [0, 2]},
             "BTA-DENTAL-EXAM-FIRST": {"blocks_start": True},
         },
     },
@@ -925,13 +943,30 @@ VECTORS: list[dict[str, Any]] = [
                 "weight_date": RECENT,
                 "on_dialysis": True,
             },
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
         },
-        "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK"],
+        "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK", "BTA-DENOSUMAB-NO-ABRUPT-STOP"],
     },
     {
         "id": "bta-hypocalcaemia-correct-first",
-        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")],
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
+        },
         "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+    },
+    {
+        "id": "bta-hypocalcaemia-denosumab-only-alternative",
+        # Denosumab only an alternative: its hypocalcaemia flag travels with the
+        # alternative as a caveat, not as a flag about a drug not drafted.
+        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
+        "absent": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST", "BTA-DENOSUMAB-120MG"],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
     },
     {
         "id": "bta-calcium-missing",
@@ -946,8 +981,11 @@ VECTORS: list[dict[str, Any]] = [
         },
         "crcl": None,
         "missing": ["labs.creatinine"],
-        "absent": ["BTA-ZOLEDRONIC-DOSE"],
-        "present": ["BTA-DENOSUMAB-120MG"],
+        # Zoledronic acid still drafted (infusion; dose once a fresh creatinine is in),
+        # denosumab its alternative.
+        "absent": ["BTA-ZOLEDRONIC-DOSE", "BTA-DENOSUMAB-120MG"],
+        "present": ["BTA-ZOLEDRONIC-INFUSION"],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
     },
     {
         "id": "bta-creatinine-31-days-stale",
@@ -1082,7 +1120,10 @@ VECTORS: list[dict[str, Any]] = [
         "id": "bta-renal-normal-baseline-rise-0.5-withhold",
         "facts": zol_renal(1.0, 1.5),
         "renal_action": "withhold",
-        "present": ["BTA-ZOLEDRONIC-WITHHOLD"],
+        # The withhold supersedes continue and the regimen: one recheck item remains.
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD", "BTA-ZOLEDRONIC-CREATININE-CHECK"],
+        "absent": ["BTA-CONTINUE", "BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-INFUSION"],
+        "detail": {"BTA-ZOLEDRONIC-CREATININE-CHECK": {"withheld": True}},
     },
     {
         "id": "bta-renal-normal-baseline-rise-0.49-give",
@@ -1331,7 +1372,8 @@ VECTORS: list[dict[str, Any]] = [
             ],
         ),
         "present": ["RA223-HOLD-ANC-LATER-DOSE"],
-        "absent": ["RA223-STOP-NO-RECOVERY"],
+        # No FBC reminder for a dose that is on hold.
+        "absent": ["RA223-STOP-NO-RECOVERY", "RA223-FBC-BEFORE-EACH-DOSE"],
     },
     {
         "id": "ra223-later-dose-platelets-low-no-recovery",
@@ -1342,6 +1384,49 @@ VECTORS: list[dict[str, Any]] = [
                     "agent": "radium_223",
                     "doses_given": 3,
                     "first_dose": "2025-02-01",
+                    "last_dose": "2025-04-01",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-PLATELETS-LATER-DOSE", "RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-no-recovery-56-days-to-count",
+        # 6–8 weeks counted from the last dose to the date of the low count.
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.2, "10^9/L", "2025-05-27"),
+                lab("platelets", 49, "10^9/L", "2025-05-27"),
+            ],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 3,
+                    "first_dose": "2025-02-04",
+                    "last_dose": "2025-04-01",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-PLATELETS-LATER-DOSE"],
+        "absent": ["RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-no-recovery-57-days-to-count",
+        # 6–8 weeks counted from the last dose to the date of the low count.
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.2, "10^9/L", "2025-05-28"),
+                lab("platelets", 49, "10^9/L", "2025-05-28"),
+            ],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 3,
+                    "first_dose": "2025-02-04",
                     "last_dose": "2025-04-01",
                 }
             ],
