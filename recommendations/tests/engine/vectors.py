@@ -370,6 +370,7 @@ VECTORS: list[dict[str, Any]] = [
         },
         "present": ["SURG-FIXATION-FRACTURE"],
         "missing": ["ecog", "expected_survival"],
+        "detail": {"SURG-FIXATION-FRACTURE": {"provisional_if": "expected survival ≥ 3 months"}},
     },
     {
         "id": "surgery-poor-ps",
@@ -910,9 +911,25 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "bta-other-solid-survival-unknown",
+        # Unknown survival: the likely branch drafted provisionally with its prerequisites.
         "facts": {"expected_survival": None},
         "missing": ["expected_survival"],
-        "absent": ["BTA-START"],
+        "present": [
+            "BTA-START",
+            "BTA-DENTAL-EXAM-FIRST",
+            "BTA-ZOLEDRONIC-DOSE",
+            "BTA-ZOLEDRONIC-CREATININE-CHECK",
+        ],
+        "detail": {"BTA-START": {"provisional_if": "life expectancy ≥ 3 months"}},
+    },
+    {
+        "id": "bta-clearance-inputs-asked-together",
+        # Creatinine and weight missing: both asked in one round.
+        "facts": {
+            "patient": {"sex": "male", "age_years": 70, "weight_kg": None, "weight_date": None},
+            "labs": [{"analyte": "calcium", "value": 2.35, "unit": "mmol/L", "taken_at": RECENT}],
+        },
+        "missing": ["labs.creatinine", "patient.weight_kg"],
     },
     {
         "id": "bta-crcl-under-30-denosumab",
