@@ -473,9 +473,18 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         and zol_baseline.creatinine_mg_dl is not None
         and latest_creatinine is not None
     ):
+        base_lab, latest_lab = facts.baseline_creatinine, labs[LabAnalyte.CREATININE].latest
         renal = zoledronic_renal_check(
             baseline_mg_dl=zol_baseline.creatinine_mg_dl,
             latest_mg_dl=latest_creatinine,
+            recorded_umol_l=(
+                (float(base_lab.value), float(latest_lab.value))
+                if base_lab is not None
+                and latest_lab is not None
+                and base_lab.unit is LabUnit.UMOL_L
+                and latest_lab.unit is LabUnit.UMOL_L
+                else None
+            ),
             withheld=any(
                 c.withheld_since is not None
                 for c in bta_active

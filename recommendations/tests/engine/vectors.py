@@ -123,7 +123,9 @@ ZOL_RUNNING = {
 }
 
 
-def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[str, Any]:
+def zol_renal(
+    baseline: float, latest: float, withheld: bool = False, unit: str = "mg/dL"
+) -> dict[str, Any]:
     course: dict[str, Any] = {
         "agent": "zoledronic_acid",
         "dose_mg": 4.0,
@@ -135,8 +137,8 @@ def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[st
     return {
         "primary": {"site": "breast", "receptor_status": "hr+/her2-"},
         "patient": {"sex": "male", "age_years": 60, "weight_kg": 90.0, "weight_date": RECENT},
-        "baseline_creatinine": lab("creatinine", baseline, "mg/dL", "2025-01-02"),
-        "labs": [lab("creatinine", latest, "mg/dL"), CA_OK],
+        "baseline_creatinine": lab("creatinine", baseline, unit, "2025-01-02"),
+        "labs": [lab("creatinine", latest, unit), CA_OK],
         "bone_targeted_agents": [course],
     }
 
@@ -1155,12 +1157,37 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "bta-renal-abnormal-baseline-rise-1.0-withhold",
-        "facts": zol_renal(1.4, 2.4),
+        "facts": zol_renal(1.5, 2.5),
         "renal_action": "withhold",
     },
     {
         "id": "bta-renal-abnormal-baseline-rise-0.9-give",
-        "facts": zol_renal(1.4, 2.3),
+        "facts": zol_renal(1.5, 2.4),
+        "renal_action": "give",
+    },
+    {
+        # Exactly 1.4 mg/dL is undefined in the label (< 1.4 normal, > 1.4 abnormal): the
+        # stricter 0.5 rise applies and the explanation says the baseline is undefined.
+        "id": "bta-renal-baseline-exactly-1.4-undefined",
+        "facts": zol_renal(1.4, 1.9),
+        "renal_action": "withhold",
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD"],
+    },
+    {
+        "id": "bta-renal-baseline-exactly-1.4-rise-0.49-give",
+        "facts": zol_renal(1.4, 1.89),
+        "renal_action": "give",
+    },
+    {
+        # Both values in µmol/L: the label's 44 µmol/L rise, not 0.5 mg/dL after conversion
+        # (44 / 88.4 = 0.4977 would be missed).
+        "id": "bta-renal-umol-rise-44-withhold",
+        "facts": zol_renal(80, 124, unit="umol/L"),
+        "renal_action": "withhold",
+    },
+    {
+        "id": "bta-renal-umol-rise-43-give",
+        "facts": zol_renal(80, 123, unit="umol/L"),
         "renal_action": "give",
     },
     {
