@@ -824,6 +824,21 @@ VECTORS: list[dict[str, Any]] = [
         "missing": ["lesions.0.pathological_fracture", "lesions.1.pathological_fracture"],
     },
     {
+        "id": "mscc-imaging-only-no-routine-dexamethasone",
+        # NG234 1.8.7: compression on imaging without neurological symptoms or signs.
+        "facts": {
+            "neurology": {
+                "deficit": False,
+                "suspected_cord_compression": False,
+                "cord_compression_on_imaging": True,
+            },
+            "lesions": [spine(level="T7", epidural_extension=True)],
+        },
+        "present": ["MSCC-DEXAMETHASONE-NOT-ROUTINE"],
+        "absent": ["MSCC-DEXAMETHASONE-16MG"],
+        "urgency": "emergency",
+    },
+    {
         "id": "augmentation-four-levels",
         "facts": {
             "lesions": [
