@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TypeAlias
 
@@ -88,3 +89,10 @@ class Source:
     @property
     def secondary(self) -> bool:
         return self.evidence is Evidence.SECONDARY
+
+
+def day_count(start: date, end: date) -> str:
+    """A day count that names both dates it is the difference of ("9 days from 2025-05-01
+    to 2025-05-10"), so a reader (and the invariant test) can check it."""
+    n = (end - start).days
+    return f"{n} day{'' if n == 1 else 's'} from {start.isoformat()} to {end.isoformat()}"

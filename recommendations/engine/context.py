@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from .common import day_count
 from .facts import (
     ANALYTE_UNITS,
     BoneTargetedAgent,
@@ -136,7 +137,7 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
             analyte,
             latest,
             None,
-            f"stale: latest {latest.taken_at.isoformat()} is {age} days old (window {limit} days)",
+            f"stale: latest {day_count(latest.taken_at, as_of)} old (window {limit} days)",
         )
     if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
@@ -316,10 +317,8 @@ def _fresh(
     """A value with its recording date, dropped (and why) when older than ``window`` days."""
     if value is None:
         return None, "absent"
-    if recorded is not None and (days := (as_of - recorded).days) > window:
-        return None, (
-            f"stale: recorded {recorded.isoformat()}, {days} days old (window {window} days)"
-        )
+    if recorded is not None and (as_of - recorded).days > window:
+        return None, (f"stale: recorded {day_count(recorded, as_of)} old (window {window} days)")
     return value, None
 
 
@@ -474,9 +473,18 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         and zol_baseline.creatinine_mg_dl is not None
         and latest_creatinine is not None
     ):
+        base_lab, latest_lab = facts.baseline_creatinine, labs[LabAnalyte.CREATININE].latest
         renal = zoledronic_renal_check(
             baseline_mg_dl=zol_baseline.creatinine_mg_dl,
             latest_mg_dl=latest_creatinine,
+            recorded_umol_l=(
+                (float(base_lab.value), float(latest_lab.value))
+                if base_lab is not None
+                and latest_lab is not None
+                and base_lab.unit is LabUnit.UMOL_L
+                and latest_lab.unit is LabUnit.UMOL_L
+                else None
+            ),
             withheld=any(
                 c.withheld_since is not None
                 for c in bta_active

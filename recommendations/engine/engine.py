@@ -9,6 +9,7 @@ from .common import SEVERITY_RANK, URGENCY_RANK, Urgency
 from .context import build_context
 from .facts import CaseFacts, Specialty
 from .plan import ENGINE_VERSION, DraftPlan, MissingData, RequiredSpecialty
+from .reconcile import reconcile
 from .rules.base import Missing, Prior, Quorum
 from .rules.bta import zol_considered
 
@@ -24,7 +25,8 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
     for rule in RULES:
         prior.run(rule, ctx)
 
-    items = sorted(prior.items, key=lambda i: URGENCY_RANK[i.urgency])
+    plan = reconcile(ctx, prior.items, prior.flags)
+    items = sorted(plan.items, key=lambda i: URGENCY_RANK[i.urgency])
     if ctx.mscc:
         urgency = Urgency.EMERGENCY
     elif items:
@@ -43,7 +45,7 @@ def evaluate(facts: CaseFacts, *, as_of: date) -> DraftPlan:
         zoledronic_dose=ctx.zol_band if zol else None,
         renal_check=ctx.renal_check,
         items=tuple(items),
-        flags=tuple(sorted(prior.flags, key=lambda f: SEVERITY_RANK[f.severity])),
+        flags=tuple(sorted(plan.flags, key=lambda f: SEVERITY_RANK[f.severity])),
         notes=tuple(prior.notes),
         missing_data=_merge_missing(prior.missing),
         required_specialties=_merge_quorum(prior.quorum),

@@ -608,6 +608,11 @@ NORMAL_BASELINE_BELOW_MG_DL = 1.4
 RISE_FROM_NORMAL_MG_DL = 0.5
 RISE_FROM_ABNORMAL_MG_DL = 1.0
 RESUME_WITHIN_FRACTION = 0.10
+#: The label's own µmol/L figures, applied when both values were recorded in µmol/L: a
+#: 44 µmol/L rise is 0.4977 mg/dL once converted and would be missed against 0.5.
+NORMAL_BASELINE_BELOW_UMOL_L = 124.0
+RISE_FROM_NORMAL_UMOL_L = 44.0
+RISE_FROM_ABNORMAL_UMOL_L = 88.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,7 +621,9 @@ class RenalCheck:
 
     baseline_mg_dl: float
     latest_mg_dl: float
-    baseline_normal: bool
+    #: ``None``: baseline exactly at the label's cut-off (1.4 mg/dL / 124 µmol/L), which
+    #: the label leaves undefined (it defines only < and >).
+    baseline_normal: bool | None
     rise_mg_dl: float
     withhold_threshold_mg_dl: float
     resume_limit_mg_dl: float
@@ -626,30 +633,59 @@ class RenalCheck:
 
 
 def zoledronic_renal_check(
-    *, baseline_mg_dl: float, latest_mg_dl: float, withheld: bool
+    *,
+    baseline_mg_dl: float,
+    latest_mg_dl: float,
+    withheld: bool,
+    recorded_umol_l: tuple[float, float] | None = None,
 ) -> RenalCheck:
-    normal = baseline_mg_dl < NORMAL_BASELINE_BELOW_MG_DL
-    threshold = RISE_FROM_NORMAL_MG_DL if normal else RISE_FROM_ABNORMAL_MG_DL
-    rise = round(latest_mg_dl - baseline_mg_dl, 4)
+    """``recorded_umol_l``: (baseline, latest) as recorded, when both are in µmol/L; the
+    thresholds are then applied in µmol/L (the label gives both units)."""
+    if recorded_umol_l is not None:
+        b, latest, unit = recorded_umol_l[0], recorded_umol_l[1], "µmol/L"
+        cut, low, high = (
+            NORMAL_BASELINE_BELOW_UMOL_L,
+            RISE_FROM_NORMAL_UMOL_L,
+            RISE_FROM_ABNORMAL_UMOL_L,
+        )
+    else:
+        b, latest, unit = baseline_mg_dl, latest_mg_dl, "mg/dL"
+        cut, low, high = (
+            NORMAL_BASELINE_BELOW_MG_DL,
+            RISE_FROM_NORMAL_MG_DL,
+            RISE_FROM_ABNORMAL_MG_DL,
+        )
+    normal: bool | None = None if b == cut else b < cut
+    # Exactly at the cut-off the label is silent: the stricter (smaller) rise applies and
+    # the explanation says so; the board decides.
+    threshold = high if normal is False else low
+    rise = round(latest - b, 4)
+    rise_mg_dl = round(latest_mg_dl - baseline_mg_dl, 4)
+    limit_rec = round(b * (1 + RESUME_WITHIN_FRACTION), 4)
     limit = round(baseline_mg_dl * (1 + RESUME_WITHIN_FRACTION), 4)
+    status = (
+        f"exactly {cut:g} {unit}: undefined in the label (< {cut:g} normal, > {cut:g} "
+        f"abnormal); the stricter rise applies"
+        if normal is None
+        else ("normal" if normal else "abnormal")
+    )
     base = (
-        f"baseline {baseline_mg_dl:g} mg/dL ({'normal' if normal else 'abnormal'}, "
-        f"withhold at a rise ≥ {threshold:g}), latest {latest_mg_dl:g} mg/dL "
-        f"(change {rise:+g})"
+        f"baseline {b:g} {unit} ({status}, withhold at a rise ≥ {threshold:g}), latest "
+        f"{latest:g} {unit} (change {rise:+g})"
     )
     if withheld:
-        if latest_mg_dl <= limit:
+        if latest <= limit_rec:
             action = RenalAction.RESUME
             text = (
-                f"{base}: back within 10 % of baseline (≤ {limit:g}) — resume at the "
+                f"{base}: back within 10 % of baseline (≤ {limit_rec:g}) — resume at the "
                 "pre-interruption dose"
             )
         else:
             action = RenalAction.KEEP_WITHHOLDING
-            text = f"{base}: not yet within 10 % of baseline (≤ {limit:g}) — keep withholding"
+            text = f"{base}: not yet within 10 % of baseline (≤ {limit_rec:g}) — keep withholding"
     elif rise >= threshold:
         action = RenalAction.WITHHOLD
-        text = f"{base}: rise ≥ {threshold:g} mg/dL — withhold the dose"
+        text = f"{base}: rise ≥ {threshold:g} {unit} — withhold the dose"
     else:
         action = RenalAction.GIVE
         text = f"{base}: below the withhold threshold"
@@ -657,8 +693,10 @@ def zoledronic_renal_check(
         baseline_mg_dl=baseline_mg_dl,
         latest_mg_dl=latest_mg_dl,
         baseline_normal=normal,
-        rise_mg_dl=rise,
-        withhold_threshold_mg_dl=threshold,
+        rise_mg_dl=rise_mg_dl,
+        withhold_threshold_mg_dl=(
+            threshold if recorded_umol_l is None else round(threshold / UMOL_PER_MG_DL, 4)
+        ),
         resume_limit_mg_dl=limit,
         action=action,
         explanation=text,

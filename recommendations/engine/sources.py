@@ -284,6 +284,12 @@ CT_LONG = Source(
     DOC_CT,
     V,
 )
+CONSISTENCY = Source(
+    "Boardsite data-quality rule (one site, one set of facts): contradictory lesion facts "
+    "are returned to the coordinator",
+    None,
+    V,
+)
 MDT = Source(
     "Source document MDT composition; case-feature mapping is Boardsite's (rules reference §8)",
     DOC_MDT,

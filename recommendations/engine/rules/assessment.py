@@ -6,10 +6,10 @@ from collections.abc import Collection, Iterator
 from datetime import date
 
 from .. import sources as src
-from ..common import Section, Source, Supplier
-from ..context import IMAGING_RECENT_DAYS, Context
+from ..common import Section, Severity, Source, Supplier
+from ..context import IMAGING_RECENT_DAYS, Context, LesionView
 from ..facts import ImagingModality
-from .base import Finding, Item, Missing, Prior, item_code, rule
+from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 
 
 def _recent(ctx: Context, modalities: Collection[ImagingModality]) -> date | None:
@@ -136,4 +136,58 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-RULES = (assessment_triad, first_line_imaging)
+def inconsistent_lesions(ctx: Context) -> tuple[tuple[LesionView, ...], ...]:
+    """Groups of lesions recorded at the same vertebral level of the same bone whose
+    fracture facts contradict each other (one fractured, one not)."""
+    by_level: dict[tuple[str, str], list[LesionView]] = {}
+    for v in ctx.lesions:
+        level = v.lesion.vertebral_level
+        if level is not None:
+            by_level.setdefault((str(v.lesion.bone), str(level)), []).append(v)
+    return tuple(
+        tuple(group)
+        for group in by_level.values()
+        if len(group) > 1 and {g.lesion.pathological_fracture for g in group} >= {True, False}
+    )
+
+
+@rule(
+    id="ASSESS-02",
+    section=Section.ASSESSMENT,
+    title="One site, one set of facts",
+    checks="Two lesions at one vertebral level, one with and one without a pathological "
+    "fracture → a data-inconsistency flag for the coordinator; the engine drafts no "
+    "non-emergency plan for that level until the facts agree.",
+    sources=(src.CONSISTENCY,),
+    codes=(
+        flag_code(
+            "DATA-LESION-FACTS-INCONSISTENT",
+            Severity.WARNING,
+            "Contradictory lesion facts at one level",
+            "Fracture and no fracture recorded for the same level: the coordinator checks the "
+            "record before the board plans that level.",
+        ),
+    ),
+)
+def lesion_consistency(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    for group in inconsistent_lesions(ctx):
+        names = ", ".join(
+            f"{g.name} ({'fracture' if g.lesion.pathological_fracture else 'no fracture'})"
+            for g in group
+        )
+        yield Flagged(
+            "DATA-LESION-FACTS-INCONSISTENT",
+            f"Contradictory facts for one level: {names}. Only emergency items are drafted "
+            "for it until the record is corrected.",
+            group[0].id,
+        )
+        for g in group:
+            yield Missing(
+                g.path("pathological_fracture"),
+                f"{names}: fracture or not? (ASSESS-02)",
+                Supplier.RADIOLOGY,
+                g.id,
+            )
+
+
+RULES = (assessment_triad, first_line_imaging, lesion_consistency)

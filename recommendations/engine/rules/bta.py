@@ -85,13 +85,20 @@ def dmab_considered(ctx: Context, prior: Prior) -> bool:
             "Start a bone-targeted agent",
             "Indicated and none running: start zoledronic acid or denosumab (agent by renal "
             "function; dental examination first).",
-            ("candidate_agents", "indication", "evidence"),
+            (
+                "candidate_agents",
+                "indication",
+                "evidence",
+                "recommended_agent",
+                "alternatives",
+                "provisional_if",
+            ),
         ),
         item_code(
             "BTA-CONTINUE",
             "Continue the bone-targeted agent",
             "Indicated and running: continue, with the agent's monitoring.",
-            ("agent", "dose_mg", "interval_weeks", "indication"),
+            ("agent", "dose_mg", "interval_weeks", "indication", "provisional_if"),
         ),
         flag_code(
             "BTA-NO-SRE-BENEFIT-CSPC",
@@ -116,6 +123,7 @@ def dmab_considered(ctx: Context, prior: Prior) -> bool:
 )
 def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
+    provisional_if: str | None = None
     site = f.primary.site
     if site is None:
         yield Missing(
@@ -160,12 +168,15 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
     else:
         sv = f.expected_survival
         if sv is None:
+            # Unknown survival is not a reason for silence: the likely branch is drafted,
+            # marked provisional, so its prerequisites (dental examination, renal dose, ONJ
+            # risks) are prepared while the oncologist supplies the estimate.
             yield Missing(
                 "expected_survival",
                 f"{site} primary: a BTA is indicated with life expectancy ≥ 3 months (BTA-01)",
                 Supplier.MEDICAL_ONCOLOGY,
             )
-            return
+            provisional_if = "life expectancy ≥ 3 months"
         if sv is SurvivalBand.LESS_THAN_3_MONTHS:
             yield Flagged(
                 "BTA-NOT-INDICATED-SHORT-SURVIVAL",
@@ -179,6 +190,8 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
             f"{site} primary (solid tumour) with bone metastases and life expectancy ≥ 3 months",
             "[I,B]",
         )
+        if sv is None:
+            why = f"{site} primary (solid tumour) with bone metastases, if {provisional_if}"
 
     if ctx.bta_active:
         c = ctx.bta_active[0]
@@ -191,7 +204,9 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "dose_mg": c.dose_mg,
                 "interval_weeks": c.interval_weeks,
                 "indication": why,
-                "summary": f"Continue {c.agent}",
+                "provisional_if": provisional_if,
+                "summary": f"Continue {c.agent}"
+                + (f" (provisional: if {provisional_if})" if provisional_if else ""),
             },
         )
         return
@@ -210,7 +225,10 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "candidate_agents": candidates,
             "indication": why,
             "evidence": ev,
-            "summary": "Start a bone-targeted agent: " + " or ".join(candidates),
+            "provisional_if": provisional_if,
+            "summary": "Start a bone-targeted agent: "
+            + " or ".join(candidates)
+            + (f" (provisional: if {provisional_if})" if provisional_if else ""),
         },
     )
 
@@ -276,11 +294,16 @@ def _clearance_missing(ctx: Context) -> Iterator[Finding]:
     cl = ctx.zol_baseline
     if cl is None:
         if not ctx.zol_active:
-            yield Missing(
-                "labs.creatinine",
-                f"zoledronic acid dose by creatinine clearance (BTA-03): {ctx.crcl_problem}",
-                Supplier.NURSING,
-            )
+            why = "Cockcroft–Gault for the zoledronic acid dose (BTA-03)"
+            yield Missing("labs.creatinine", f"{why}: {ctx.crcl_problem}", Supplier.NURSING)
+            # Every other missing input of the same computation in the same round.
+            if ctx.weight_kg is None:
+                extra = f" ({ctx.weight_problem})" if ctx.weight_problem else ""
+                yield Missing("patient.weight_kg", f"{why}{extra}", Supplier.NURSING)
+            if ctx.age_years is None:
+                yield Missing("patient.date_of_birth", why, Supplier.COORDINATION)
+            if ctx.facts.patient.sex is None:
+                yield Missing("patient.sex", why, Supplier.COORDINATION)
         return
     for m in cl.missing:
         path, who = {
@@ -388,7 +411,7 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "BTA-ZOLEDRONIC-CREATININE-CHECK",
             "Serum creatinine (and calcium) before every dose",
             "Reminder-bearing: creatinine and calcium a few days before each infusion.",
-            ("agent", "analytes", "before_each_dose", "days_before", "interval_weeks"),
+            ("agent", "analytes", "before_each_dose", "days_before", "interval_weeks", "withheld"),
         ),
         item_code(
             "BTA-ZOLEDRONIC-RESUME",

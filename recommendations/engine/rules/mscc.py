@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import sources as src
-from ..common import JSONValue, Section, Supplier, Urgency
+from ..common import JSONValue, Section, Severity, Supplier, Urgency, day_count
 from ..context import Context
 from ..facts import PrimarySite, SurvivalBand
-from .base import Finding, Item, Missing, Prior, item_code, rule
+from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
 RADIOSENSITIVE_SITES = frozenset({PrimarySite.LYMPHOMA, PrimarySite.MYELOMA, PrimarySite.GERM_CELL})
@@ -85,7 +85,9 @@ def _paraplegia(ctx: Context) -> Criterion:
         # Day-resolution onset: ≥ 3 calendar days is certainly > 48 h, ≤ 1 day is
         # certainly ≤ 48 h; 2 days could be either, so the hours are asked for.
         if days >= 3:
-            return criterion(False, f"paraplegic since {since} ({days} days)")
+            return criterion(
+                False, f"paraplegic since {since} ({day_count(n.paraplegia_onset, ctx.as_of)})"
+            )
         if days <= 1:
             return criterion(True, f"paraplegic since {since} (≤ 48 h)")
         return criterion(None, f"paraplegic since {since} (2 calendar days: 24–72 h)")
@@ -188,10 +190,20 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
     id="MSCC-02",
     section=Section.MSCC,
     title="Dexamethasone 16 mg at once",
-    checks="MSCC → dexamethasone 16 mg (oral or IV) now, continued until surgery or RT, "
-    "then tapered; stopped if MSCC is excluded.",
+    checks="MSCC with neurological symptoms or signs (a deficit or suspected MSCC) → "
+    "dexamethasone 16 mg (oral or IV) now, continued until surgery or RT, then tapered; "
+    "stopped if MSCC is excluded. Compression on imaging without neurological symptoms or "
+    "signs → not given routinely unless part of the RT regimen (NG234 1.8.1, 1.8.7; the "
+    "reference had no condition).",
     sources=(src.NICE_DEXA,),
     codes=(
+        flag_code(
+            "MSCC-DEXAMETHASONE-NOT-ROUTINE",
+            Severity.INFO,
+            "Dexamethasone not routine without neurological signs",
+            "Cord compression on imaging without neurological symptoms or signs: no routine "
+            "dexamethasone unless part of the radiotherapy regimen (NG234 1.8.7).",
+        ),
         item_code(
             "MSCC-DEXAMETHASONE-16MG",
             "Dexamethasone 16 mg now",
@@ -201,6 +213,21 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
     ),
 )
 def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    n = ctx.facts.neurology
+    # A recorded onset date is the onset of neurological symptoms: symptomatic.
+    if (
+        ctx.mscc
+        and n.deficit is False
+        and not n.suspected_cord_compression
+        and n.onset_date is None
+    ):
+        yield Flagged(
+            "MSCC-DEXAMETHASONE-NOT-ROUTINE",
+            f"{_trigger(ctx)} without neurological symptoms or signs: dexamethasone is not "
+            "given routinely unless it is part of the radiotherapy regimen (NICE NG234 1.8.7, "
+            "secondary source).",
+        )
+        return
     if ctx.mscc:
         yield Item(
             "MSCC-DEXAMETHASONE-16MG",

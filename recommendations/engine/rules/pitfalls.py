@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier
+from ..common import Section, Severity, Supplier, day_count
 from ..context import Context
 from ..facts import SystemicTherapyKind
 from .base import Finding, Flagged, Missing, Prior, flag_code, rule
@@ -43,7 +43,8 @@ def delayed_referral(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if days >= 1:
         yield Flagged(
             "PIT-DELAYED-REFERRAL",
-            f"Neurological symptoms since {onset.isoformat()} ({days} day(s)): delayed referral "
+            f"Neurological symptoms since {onset.isoformat()} ({day_count(onset, ctx.as_of)}): "
+            "delayed referral "
             "worsens outcome — do not wait for the next meeting.",
         )
 

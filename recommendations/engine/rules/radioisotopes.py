@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier
+from ..common import Section, Severity, Supplier, day_count
 from ..context import Context
 from ..facts import (
     BoneDiseaseExtent,
@@ -259,13 +259,26 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
             )
             low.append("platelets")
         last = course.last_dose if course else None
-        if low and last is not None and (ctx.as_of - last).days > NO_RECOVERY_STOP_DAYS:
+        # "No recovery within 6–8 weeks" is a property of the low count, so the window runs
+        # from the last dose to the date that count was taken, not to the meeting.
+        taken = [
+            lab.taken_at
+            for analyte, name in ((LabAnalyte.ANC, "ANC"), (LabAnalyte.PLATELETS, "platelets"))
+            if name in low and (lab := ctx.labs[analyte].latest) is not None
+        ]
+        counted_on = min(taken) if taken else None
+        if (
+            low
+            and last is not None
+            and counted_on is not None
+            and (counted_on - last).days > NO_RECOVERY_STOP_DAYS
+        ):
             a.exclusions.append(
                 (
                     "RAD-03",
                     "RA223-STOP-NO-RECOVERY",
-                    f"{' and '.join(low)} not recovered {(ctx.as_of - last).days} days after "
-                    f"the last dose ({last.isoformat()}; limit 6–8 weeks): stop radium-223",
+                    f"{' and '.join(low)} not recovered {day_count(last, counted_on)} "
+                    "(last dose to the low count; limit 6–8 weeks): stop radium-223",
                 )
             )
     return a

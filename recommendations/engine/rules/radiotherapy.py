@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import sources as src
-from ..common import Detail, JSONValue, Section, Severity, Supplier, Urgency
+from ..common import (
+    Detail,
+    JSONValue,
+    Section,
+    Severity,
+    Supplier,
+    Urgency,
+    day_count,
+)
 from ..context import Context, LesionView, add_months
 from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
 from .base import (
@@ -170,6 +178,7 @@ def _unknown_features(v: LesionView) -> list[str]:
                 "fractions",
                 "technique",
                 "follow_up_weeks",
+                "alternatives",
                 "provisional",
                 "pending",
             ),
@@ -235,13 +244,13 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "RT-POSTOP-MULTIFRACTION",
             "Post-operative radiotherapy (multi-fraction)",
             "After surgical fixation or spine surgery: 20 Gy/5 or 30 Gy/10.",
-            ("lesion_id", "schedules", "follow_up_weeks", "after"),
+            ("lesion_id", "schedules", "follow_up_weeks", "after", "alternatives"),
         ),
         item_code(
             "RT-MULTIFRACTION-COMPLICATED",
             "Multi-fraction radiotherapy (complicated metastasis)",
             "Painful complicated metastasis not going to surgery: 20 Gy/5 or 30 Gy/10.",
-            ("lesion_id", "schedules", "follow_up_weeks", "complications"),
+            ("lesion_id", "schedules", "follow_up_weeks", "complications", "alternatives"),
             (src.ESMO_COMPLICATED,),
         ),
     ),
@@ -314,7 +323,7 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "RT-MSCC",
             "Radiotherapy for cord compression",
             "MSCC without decompression: 8/1, 16/2, 20/5 or 30/10 with dexamethasone.",
-            ("lesion_id", "schedules", "with", "conditional", "follow_up_weeks"),
+            ("lesion_id", "schedules", "with", "conditional", "follow_up_weeks", "alternatives"),
         ),
     ),
 )
@@ -378,6 +387,7 @@ def _reirradiation_sbrt_ok(ctx: Context, v: LesionView) -> bool:
                 "document_criteria",
                 "astro_criteria",
                 "follow_up_weeks",
+                "alternatives",
             ),
         ),
     ),
@@ -473,7 +483,14 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "RT-REIRRADIATION",
             "Re-irradiation",
             "Painful previously irradiated site, > 4 weeks after RT.",
-            ("lesion_id", "previous", "schedules", "sbrt_reirradiation_from", "follow_up_weeks"),
+            (
+                "lesion_id",
+                "previous",
+                "schedules",
+                "sbrt_reirradiation_from",
+                "follow_up_weeks",
+                "alternatives",
+            ),
         ),
         flag_code(
             "RT-REIRRADIATION-TOO-EARLY",
@@ -519,7 +536,8 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
         if days <= REIRRADIATION_AFTER_DAYS:
             yield Flagged(
                 "RT-REIRRADIATION-TOO-EARLY",
-                f"{v.name}: painful {days} days after RT ({last.describe()}); response is "
+                f"{v.name}: painful {day_count(last.end, ctx.as_of)} after RT ({last.describe()}); "
+                "response is "
                 "assessed about 4 weeks after RT — re-irradiation only if pain persists beyond "
                 "that.",
                 v.id,
@@ -533,7 +551,8 @@ def reirradiation(ctx: Context, prior: Prior) -> Iterator[Finding]:
         spine = v.is_spinal
         yield Item(
             "RT-REIRRADIATION",
-            f"{v.name}: pain {days} days after RT ({last.describe()}), i.e. more than 4 weeks: "
+            f"{v.name}: pain {day_count(last.end, ctx.as_of)} after RT ({last.describe()}), "
+            "i.e. more than 4 weeks: "
             "re-irradiation (ASTRO 2024"
             + ("; spine options 8/1, 20/5, 24/6, 20/8" if spine else "")
             + ")"

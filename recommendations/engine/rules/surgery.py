@@ -60,6 +60,11 @@ def _has_surgery(v: LesionView, kinds: frozenset[SurgeryKind]) -> bool:
     return any(s.kind in kinds for s in v.surgeries)
 
 
+def _survival_condition(ctx: Context) -> str | None:
+    """Surgery, like a BTA (BTA-01), is drafted provisionally while survival is unknown."""
+    return "expected survival ≥ 3 months" if ctx.facts.expected_survival is None else None
+
+
 def _survival_short(ctx: Context) -> bool:
     return ctx.facts.expected_survival is SurvivalBand.LESS_THAN_3_MONTHS
 
@@ -78,13 +83,13 @@ def _survival_short(ctx: Context) -> bool:
             "SURG-FIXATION-FRACTURE",
             "Fixation of pathological fracture",
             "Pathological fracture: surgical fixation, then post-operative RT (RT-02).",
-            ("lesion_id", "then"),
+            ("lesion_id", "then", "provisional_if"),
         ),
         item_code(
             "SURG-PROPHYLACTIC-FIXATION",
             "Prophylactic fixation (Mirels ≥ 9)",
             "Impending fracture, Mirels ≥ 9: prophylactic fixation before RT.",
-            ("lesion_id", "mirels", "then"),
+            ("lesion_id", "mirels", "then", "provisional_if"),
         ),
         item_code(
             "SURG-ORTHO-OPINION-MIRELS-8",
@@ -129,6 +134,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 {
                     "lesion_id": v.id,
                     "then": "post-operative radiotherapy (RT-02)",
+                    "provisional_if": _survival_condition(ctx),
                     "summary": (
                         f"Fixation of pathological fracture ({v.name}), then post-operative RT"
                     ),
@@ -157,6 +163,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "lesion_id": v.id,
                     "mirels": m.total_min,
                     "then": "post-operative radiotherapy (RT-02)",
+                    "provisional_if": _survival_condition(ctx),
                     "summary": f"Prophylactic fixation of {v.name} before radiotherapy",
                 },
                 Urgency.BEFORE_NEXT_MEETING,
@@ -194,7 +201,7 @@ def fixation(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "SURG-SPINE-STABILISATION",
             "Spinal stabilisation (SINS ≥ 13)",
             "Unstable spine: stabilisation if operable, then post-operative RT.",
-            ("lesion_id", "sins", "then"),
+            ("lesion_id", "sins", "then", "provisional_if"),
         ),
         item_code(
             "SURG-SPINE-CONSULT",
@@ -233,6 +240,7 @@ def spinal_instability(ctx: Context, prior: Prior) -> Iterator[Finding]:
                     "lesion_id": v.id,
                     "sins": s.total_min,
                     "then": "post-operative radiotherapy (RT-02)",
+                    "provisional_if": _survival_condition(ctx),
                     "summary": f"Spinal stabilisation at {v.name}, then post-operative RT",
                 },
                 Urgency.BEFORE_NEXT_MEETING,

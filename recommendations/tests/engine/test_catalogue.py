@@ -31,6 +31,7 @@ def test_every_reference_rule_id_is_implemented() -> None:
             "MIR-02",
             "CRCL-01",
             "ASSESS-01",
+            "ASSESS-02",
             "IMG-01",
             "IMG-02",
             "IMG-03",
@@ -51,7 +52,7 @@ def test_every_reference_rule_id_is_implemented() -> None:
 def test_rule_counts_by_section() -> None:
     assert rule_counts_by_section() == {
         "scores": 4,
-        "assessment": 2,
+        "assessment": 3,
         "mscc": 3,
         "surgery": 5,
         "radiotherapy": 6,
@@ -62,7 +63,7 @@ def test_rule_counts_by_section() -> None:
         "follow_up": 3,
         "quorum": 1,
     }
-    assert sum(rule_counts_by_section().values()) == len(RULES) == 45
+    assert sum(rule_counts_by_section().values()) == len(RULES) == 46
     assert len(list_rules(Section.BTA)) == 10
 
 

@@ -378,8 +378,11 @@ RENAL_TABLE = [
     (0.9, 1.4, False, RenalAction.WITHHOLD, True),  # float trap: 1.4 − 0.9 = 0.4999…
     (1.39, 1.88, False, RenalAction.GIVE, True),
     (1.39, 1.89, False, RenalAction.WITHHOLD, True),
-    (1.4, 2.39, False, RenalAction.GIVE, False),
-    (1.4, 2.4, False, RenalAction.WITHHOLD, False),
+    # Exactly 1.4: undefined in the label (None); the stricter 0.5 rise applies.
+    (1.4, 1.89, False, RenalAction.GIVE, None),
+    (1.4, 1.9, False, RenalAction.WITHHOLD, None),
+    (1.41, 2.4, False, RenalAction.GIVE, False),
+    (1.41, 2.41, False, RenalAction.WITHHOLD, False),
     (2.0, 3.0, False, RenalAction.WITHHOLD, False),
     (1.0, 0.8, False, RenalAction.GIVE, True),
     (1.0, 1.1, True, RenalAction.RESUME, True),
@@ -391,9 +394,34 @@ RENAL_TABLE = [
 
 @pytest.mark.parametrize(("baseline", "latest", "withheld", "action", "normal"), RENAL_TABLE)
 def test_withhold_resume(
-    baseline: float, latest: float, withheld: bool, action: RenalAction, normal: bool
+    baseline: float, latest: float, withheld: bool, action: RenalAction, normal: bool | None
 ) -> None:
     r = zoledronic_renal_check(baseline_mg_dl=baseline, latest_mg_dl=latest, withheld=withheld)
     assert r.action is action
     assert r.baseline_normal is normal
-    assert r.withhold_threshold_mg_dl == (0.5 if normal else 1.0)
+    assert r.withhold_threshold_mg_dl == (1.0 if normal is False else 0.5)
+    assert ("undefined in the label" in r.explanation) is (normal is None)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "action", "normal"),
+    [
+        (80.0, 124.0, RenalAction.WITHHOLD, True),  # +44 µmol/L; 0.4977 mg/dL converted
+        (80.0, 123.0, RenalAction.GIVE, True),
+        (124.0, 168.0, RenalAction.WITHHOLD, None),  # exactly 124: undefined, stricter 44
+        (130.0, 217.0, RenalAction.GIVE, False),
+        (130.0, 218.0, RenalAction.WITHHOLD, False),  # +88 µmol/L
+    ],
+)
+def test_withhold_in_micromol(
+    baseline: float, latest: float, action: RenalAction, normal: bool | None
+) -> None:
+    r = zoledronic_renal_check(
+        baseline_mg_dl=round(baseline / 88.4, 4),
+        latest_mg_dl=round(latest / 88.4, 4),
+        withheld=False,
+        recorded_umol_l=(baseline, latest),
+    )
+    assert r.action is action
+    assert r.baseline_normal is normal
+    assert "µmol/L" in r.explanation

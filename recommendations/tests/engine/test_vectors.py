@@ -57,6 +57,11 @@ def test_vector(vec: dict[str, Any]) -> None:
         assert s not in firm and s not in prov
     for s in vec.get("provisional", []):
         assert s in prov and s not in firm
+    for code, alt_codes in vec.get("alternatives", {}).items():
+        item = next(i for i in plan.items if i.code == code)
+        alts = item.detail.get("alternatives")
+        assert isinstance(alts, list), f"{code} has no alternatives"
+        assert [a["code"] for a in alts if isinstance(a, dict)] == alt_codes
     for code, expected in vec.get("detail", {}).items():
         item = next(i for i in plan.items if i.code == code)
         for key, value in expected.items():
@@ -70,6 +75,7 @@ def test_every_rule_is_exercised_by_a_vector() -> None:
         facts, as_of = vector_facts(vec)
         plan = evaluate(facts, as_of=as_of)
         seen.update(CODES[c][1].id for c in vec.get("present", []))
+        seen.update(CODES[c][1].id for alts in vec.get("alternatives", {}).values() for c in alts)
         fields = set(vec.get("missing", []))
         for m in plan.missing_data:
             if m.field in fields:

@@ -123,7 +123,9 @@ ZOL_RUNNING = {
 }
 
 
-def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[str, Any]:
+def zol_renal(
+    baseline: float, latest: float, withheld: bool = False, unit: str = "mg/dL"
+) -> dict[str, Any]:
     course: dict[str, Any] = {
         "agent": "zoledronic_acid",
         "dose_mg": 4.0,
@@ -135,8 +137,8 @@ def zol_renal(baseline: float, latest: float, withheld: bool = False) -> dict[st
     return {
         "primary": {"site": "breast", "receptor_status": "hr+/her2-"},
         "patient": {"sex": "male", "age_years": 60, "weight_kg": 90.0, "weight_date": RECENT},
-        "baseline_creatinine": lab("creatinine", baseline, "mg/dL", "2025-01-02"),
-        "labs": [lab("creatinine", latest, "mg/dL"), CA_OK],
+        "baseline_creatinine": lab("creatinine", baseline, unit, "2025-01-02"),
+        "labs": [lab("creatinine", latest, unit), CA_OK],
         "bone_targeted_agents": [course],
     }
 
@@ -370,6 +372,7 @@ VECTORS: list[dict[str, Any]] = [
         },
         "present": ["SURG-FIXATION-FRACTURE"],
         "missing": ["ecog", "expected_survival"],
+        "detail": {"SURG-FIXATION-FRACTURE": {"provisional_if": "expected survival ≥ 3 months"}},
     },
     {
         "id": "surgery-poor-ps",
@@ -462,12 +465,10 @@ VECTORS: list[dict[str, Any]] = [
             "ecog": 0,
             "lesions": [spine(level="L2", spinal_pain="occasional")],
         },
-        "present": ["RT-SBRT-CONSIDER", "RT-SINGLE-8GY"],
-        "detail": {
-            "RT-SBRT-CONSIDER": {
-                "reference_schedule": {"dose_gy": 24, "fractions": 2, "trial": "SC.24 (spine)"}
-            }
-        },
+        # One prescription per lesion: 8 Gy/1, with SBRT grouped as its alternative.
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-SBRT-CONSIDER"],
+        "alternatives": {"RT-SINGLE-8GY": ["RT-SBRT-CONSIDER"]},
     },
     {
         "id": "rt-sbrt-oligometastatic",
@@ -562,7 +563,9 @@ VECTORS: list[dict[str, Any]] = [
                 )
             ],
         },
-        "present": ["RT-REIRRADIATION", "RT-SBRT-CONSIDER"],
+        "present": ["RT-REIRRADIATION"],
+        "absent": ["RT-SBRT-CONSIDER"],
+        "alternatives": {"RT-REIRRADIATION": ["RT-SBRT-CONSIDER"]},
     },
     {
         "id": "rt-sbrt-reirradiation-under-5-months",
@@ -802,6 +805,40 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}},
     },
     {
+        "id": "assess-lesion-facts-inconsistent",
+        # L2 recorded twice, fractured and not: one flag for the coordinator, no plan for L2.
+        "facts": {
+            "lesions": [
+                spine(
+                    lid="A",
+                    level="L2",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    pathological_fracture=True,
+                ),
+                spine(lid="B", level="L2", spinal_pain="occasional"),
+            ]
+        },
+        "present": ["DATA-LESION-FACTS-INCONSISTENT"],
+        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY"],
+        "missing": ["lesions.0.pathological_fracture", "lesions.1.pathological_fracture"],
+    },
+    {
+        "id": "mscc-imaging-only-no-routine-dexamethasone",
+        # NG234 1.8.7: compression on imaging without neurological symptoms or signs.
+        "facts": {
+            "neurology": {
+                "deficit": False,
+                "suspected_cord_compression": False,
+                "cord_compression_on_imaging": True,
+            },
+            "lesions": [spine(level="T7", epidural_extension=True)],
+        },
+        "present": ["MSCC-DEXAMETHASONE-NOT-ROUTINE"],
+        "absent": ["MSCC-DEXAMETHASONE-16MG"],
+        "urgency": "emergency",
+    },
+    {
         "id": "augmentation-four-levels",
         "facts": {
             "lesions": [
@@ -829,6 +866,14 @@ VECTORS: list[dict[str, Any]] = [
     # ------------------------------------------------------------ BTA
     {
         "id": "bta-breast-start-both",
+        # One agent recommended (zoledronic acid, CrCl ≥ 30); denosumab as its alternative,
+        # so no denosumab monitoring or stopping warning while it is not drafted.
+        "absent": [
+            "BTA-DENOSUMAB-120MG",
+            "BTA-DENOSUMAB-CALCIUM-CHECKS",
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+        ],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
         "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
         "present": [
             "BTA-START",
@@ -836,9 +881,6 @@ VECTORS: list[dict[str, Any]] = [
             "BTA-ZOLEDRONIC-INFUSION",
             "BTA-ZOLEDRONIC-CREATININE-CHECK",
             "BTA-CALCIUM-VITAMIN-D",
-            "BTA-DENOSUMAB-120MG",
-            "BTA-DENOSUMAB-CALCIUM-CHECKS",
-            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
             "BTA-DENTAL-EXAM-FIRST",
             "BTA-ACUTE-PHASE-REACTION",
             "IMG-FLARE-CAVEAT",
@@ -854,15 +896,9 @@ VECTORS: list[dict[str, Any]] = [
                 "interval_weeks": 4,
                 "alternative_interval_weeks": 12,
             },
-            "BTA-DENOSUMAB-120MG": {
-                "agent": "denosumab",
-                "dose_mg": 120,
-                "interval_weeks": 4,
-                "alternative_to": "BTA-ZOLEDRONIC-DOSE",
-            },
+            "BTA-START": {"recommended_agent": "zoledronic_acid"},
             "BTA-CALCIUM-VITAMIN-D": {"calcium_mg_daily": 500, "vitamin_d_iu_daily": 400},
             "BTA-ZOLEDRONIC-INFUSION": {"infusion_minutes_min": 15, "hydrate_before": True},
-            "BTA-DENOSUMAB-CALCIUM-CHECKS": {"follow_up_weeks": [0, 2]},
             "BTA-DENTAL-EXAM-FIRST": {"blocks_start": True},
         },
     },
@@ -892,9 +928,25 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "bta-other-solid-survival-unknown",
+        # Unknown survival: the likely branch drafted provisionally with its prerequisites.
         "facts": {"expected_survival": None},
         "missing": ["expected_survival"],
-        "absent": ["BTA-START"],
+        "present": [
+            "BTA-START",
+            "BTA-DENTAL-EXAM-FIRST",
+            "BTA-ZOLEDRONIC-DOSE",
+            "BTA-ZOLEDRONIC-CREATININE-CHECK",
+        ],
+        "detail": {"BTA-START": {"provisional_if": "life expectancy ≥ 3 months"}},
+    },
+    {
+        "id": "bta-clearance-inputs-asked-together",
+        # Creatinine and weight missing: both asked in one round.
+        "facts": {
+            "patient": {"sex": "male", "age_years": 70, "weight_kg": None, "weight_date": None},
+            "labs": [{"analyte": "calcium", "value": 2.35, "unit": "mmol/L", "taken_at": RECENT}],
+        },
+        "missing": ["labs.creatinine", "patient.weight_kg"],
     },
     {
         "id": "bta-crcl-under-30-denosumab",
@@ -925,13 +977,30 @@ VECTORS: list[dict[str, Any]] = [
                 "weight_date": RECENT,
                 "on_dialysis": True,
             },
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
         },
-        "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK"],
+        "present": ["BTA-DENOSUMAB-HYPOCALCAEMIA-RISK", "BTA-DENOSUMAB-NO-ABRUPT-STOP"],
     },
     {
         "id": "bta-hypocalcaemia-correct-first",
-        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")],
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
+        },
         "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+    },
+    {
+        "id": "bta-hypocalcaemia-denosumab-only-alternative",
+        # Denosumab only an alternative: its hypocalcaemia flag travels with the
+        # alternative as a caveat, not as a flag about a drug not drafted.
+        "facts": {"primary": {"site": "breast"}, "labs": [CRE_OK, lab("calcium", 8.0, "mg/dL")]},
+        "absent": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST", "BTA-DENOSUMAB-120MG"],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
     },
     {
         "id": "bta-calcium-missing",
@@ -946,8 +1015,11 @@ VECTORS: list[dict[str, Any]] = [
         },
         "crcl": None,
         "missing": ["labs.creatinine"],
-        "absent": ["BTA-ZOLEDRONIC-DOSE"],
-        "present": ["BTA-DENOSUMAB-120MG"],
+        # Zoledronic acid still drafted (infusion; dose once a fresh creatinine is in),
+        # denosumab its alternative.
+        "absent": ["BTA-ZOLEDRONIC-DOSE", "BTA-DENOSUMAB-120MG"],
+        "present": ["BTA-ZOLEDRONIC-INFUSION"],
+        "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
     },
     {
         "id": "bta-creatinine-31-days-stale",
@@ -1082,7 +1154,10 @@ VECTORS: list[dict[str, Any]] = [
         "id": "bta-renal-normal-baseline-rise-0.5-withhold",
         "facts": zol_renal(1.0, 1.5),
         "renal_action": "withhold",
-        "present": ["BTA-ZOLEDRONIC-WITHHOLD"],
+        # The withhold supersedes continue and the regimen: one recheck item remains.
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD", "BTA-ZOLEDRONIC-CREATININE-CHECK"],
+        "absent": ["BTA-CONTINUE", "BTA-ZOLEDRONIC-DOSE", "BTA-ZOLEDRONIC-INFUSION"],
+        "detail": {"BTA-ZOLEDRONIC-CREATININE-CHECK": {"withheld": True}},
     },
     {
         "id": "bta-renal-normal-baseline-rise-0.49-give",
@@ -1097,12 +1172,37 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "bta-renal-abnormal-baseline-rise-1.0-withhold",
-        "facts": zol_renal(1.4, 2.4),
+        "facts": zol_renal(1.5, 2.5),
         "renal_action": "withhold",
     },
     {
         "id": "bta-renal-abnormal-baseline-rise-0.9-give",
-        "facts": zol_renal(1.4, 2.3),
+        "facts": zol_renal(1.5, 2.4),
+        "renal_action": "give",
+    },
+    {
+        # Exactly 1.4 mg/dL is undefined in the label (< 1.4 normal, > 1.4 abnormal): the
+        # stricter 0.5 rise applies and the explanation says the baseline is undefined.
+        "id": "bta-renal-baseline-exactly-1.4-undefined",
+        "facts": zol_renal(1.4, 1.9),
+        "renal_action": "withhold",
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD"],
+    },
+    {
+        "id": "bta-renal-baseline-exactly-1.4-rise-0.49-give",
+        "facts": zol_renal(1.4, 1.89),
+        "renal_action": "give",
+    },
+    {
+        # Both values in µmol/L: the label's 44 µmol/L rise, not 0.5 mg/dL after conversion
+        # (44 / 88.4 = 0.4977 would be missed).
+        "id": "bta-renal-umol-rise-44-withhold",
+        "facts": zol_renal(80, 124, unit="umol/L"),
+        "renal_action": "withhold",
+    },
+    {
+        "id": "bta-renal-umol-rise-43-give",
+        "facts": zol_renal(80, 123, unit="umol/L"),
         "renal_action": "give",
     },
     {
@@ -1331,7 +1431,8 @@ VECTORS: list[dict[str, Any]] = [
             ],
         ),
         "present": ["RA223-HOLD-ANC-LATER-DOSE"],
-        "absent": ["RA223-STOP-NO-RECOVERY"],
+        # No FBC reminder for a dose that is on hold.
+        "absent": ["RA223-STOP-NO-RECOVERY", "RA223-FBC-BEFORE-EACH-DOSE"],
     },
     {
         "id": "ra223-later-dose-platelets-low-no-recovery",
@@ -1342,6 +1443,49 @@ VECTORS: list[dict[str, Any]] = [
                     "agent": "radium_223",
                     "doses_given": 3,
                     "first_dose": "2025-02-01",
+                    "last_dose": "2025-04-01",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-PLATELETS-LATER-DOSE", "RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-no-recovery-56-days-to-count",
+        # 6–8 weeks counted from the last dose to the date of the low count.
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.2, "10^9/L", "2025-05-27"),
+                lab("platelets", 49, "10^9/L", "2025-05-27"),
+            ],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 3,
+                    "first_dose": "2025-02-04",
+                    "last_dose": "2025-04-01",
+                }
+            ],
+        ),
+        "present": ["RA223-HOLD-PLATELETS-LATER-DOSE"],
+        "absent": ["RA223-STOP-NO-RECOVERY"],
+    },
+    {
+        "id": "ra223-no-recovery-57-days-to-count",
+        # 6–8 weeks counted from the last dose to the date of the low count.
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 1.2, "10^9/L", "2025-05-28"),
+                lab("platelets", 49, "10^9/L", "2025-05-28"),
+            ],
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 3,
+                    "first_dose": "2025-02-04",
                     "last_dose": "2025-04-01",
                 }
             ],
