@@ -1,0 +1,88 @@
+"""Recording the case in the browser: the status form, its rights, and the agenda's
+"what to chase" links that lead to it and back."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Patient
+from cases.services import agenda_item_add
+from cases.tests.views.builders import add_patient, meeting_with_cases
+from recommendations.models import DraftPlan
+
+
+def _chase_setup(board):
+    meeting, _ = meeting_with_cases(board, 1, complete=True)
+    patient = add_patient(board, lesions=2, labs=8)
+    item = agenda_item_add(meeting=meeting, question="Fixation?", patient=patient)
+    return meeting, patient, item
+
+
+def test_chase_item_links_to_the_exact_field_and_saving_returns_to_the_agenda(
+    client, board, chair
+):
+    meeting, patient, item = _chase_setup(board)
+    client.force_login(chair)
+    html = client.get(reverse("cases:agenda", args=[meeting.pk])).content.decode()
+    row = html.split(f'id="item-{item.pk}"')[1].split('<div class="agenda-side">')[0]
+    status_url = reverse("cases:patient_status_edit", args=[patient.pk])
+    link = f"{status_url}?item={item.pk}#id_worst_pain_nrs"
+    assert (f'<strong>Worst pain score (NRS 0–10)</strong> — ask <span class="who">Nursing'
+            in row)
+    assert f'href="{link}"' in row
+
+    form_html = client.get(link).content.decode()
+    assert 'id="id_worst_pain_nrs"' in form_html
+    response = client.post(f"{status_url}?item={item.pk}", {
+        "worst_pain_nrs": "7", "pain_uncontrolled": "false", "bone_disease_extent": "multiple",
+        "ecog": "1", "ecog_assessed_on": timezone.localdate().isoformat(),
+    })
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == reverse("cases:agenda", args=[meeting.pk]) + f"#item-{item.pk}"
+    patient.refresh_from_db()
+    assert (patient.worst_pain_nrs, patient.pain_uncontrolled, patient.ecog) == (7, False, 1)
+    client.get(response["Location"])
+    fields = {m["field"] for m in
+              DraftPlan.objects.filter(agenda_item=item).latest("created_at").output["missing_data"]}
+    assert "pain.worst_nrs" not in fields and "pain.uncontrolled" not in fields
+
+
+def test_a_bad_value_is_shown_at_the_field_and_nothing_changes(client, board, chair):
+    _, patient, item = _chase_setup(board)
+    before = Patient.objects.values("worst_pain_nrs", "ecog").get(pk=patient.pk)
+    client.force_login(chair)
+    url = reverse("cases:patient_status_edit", args=[patient.pk])
+
+    response = client.post(url, {"worst_pain_nrs": "14", "ecog": "0"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    field_group = html.split('for="id_worst_pain_nrs"')[1].split("</div>")[0]
+    assert re.search(r"less than or equal to 10", html)
+    assert 'value="14"' in field_group or 'value="14"' in html
+    assert Patient.objects.values("worst_pain_nrs", "ecog").get(pk=patient.pk) == before
+
+
+def test_a_coordinator_may_not_change_clinical_data(client, board, coordinator):
+    _, patient, _ = _chase_setup(board)
+    client.force_login(coordinator)
+    url = reverse("cases:patient_status_edit", args=[patient.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"worst_pain_nrs": "5"}).status_code == 403
+    assert Patient.objects.get(pk=patient.pk).worst_pain_nrs is None
+
+
+def test_an_outsider_gets_404(client, board, outsider):
+    _, patient, _ = _chase_setup(board)
+    client.force_login(outsider)
+
+    assert client.get(reverse("cases:patient_status_edit", args=[patient.pk])).status_code == 404
+
+
+pytestmark = pytest.mark.django_db
