@@ -54,12 +54,12 @@ def _chair_of(board):
     return models.BoardMembership.objects.get(board=board, role=BoardRole.CHAIR).user
 
 
-def _statuses(client, user, urls) -> dict[str, int]:
-    client.force_login(user)
+def _statuses(client, user, urls, login) -> dict[str, int]:
+    login(client, user)
     return {url: client.get(url).status_code for url in urls}
 
 
-def test_every_page_for_every_demo_patient(client):
+def test_every_page_for_every_demo_patient(client, verified_login):
     call_command("load_demo_data", stdout=io.StringIO())
     patients = list(models.Patient.objects.select_related("board"))
     assert len(patients) > 10  # the cohort, not an empty database
@@ -68,15 +68,18 @@ def test_every_page_for_every_demo_patient(client):
         urls = _pages_for(patient=patient)
         for item in models.AgendaItem.objects.filter(patient=patient).select_related("meeting"):
             urls += _pages_for(item=item, meeting=item.meeting)
-        statuses = _statuses(client, _chair_of(patient.board), urls)
+        statuses = _statuses(client, _chair_of(patient.board), urls, verified_login)
         failures.update({url: code for url, code in statuses.items() if code != 200})
     assert failures == {}
     list_pages = [reverse("cases:meeting_list"), reverse("cases:patient_search") + "?q=DEMO"]
     main_board = patients[0].board
-    assert _statuses(client, _chair_of(main_board), list_pages) == dict.fromkeys(list_pages, 200)
+    chair = _chair_of(main_board)
+    assert (_statuses(client, chair, list_pages, verified_login)
+            == dict.fromkeys(list_pages, 200))
     audit = _audit_pages(patients)
     administrator = get_user_model().objects.get(username=cohort.ADMIN_USERNAME)
-    assert _statuses(client, administrator, audit) == dict.fromkeys(audit, 200)
+    assert (_statuses(client, administrator, audit, verified_login)
+            == dict.fromkeys(audit, 200))
 
 
 def _empty_optional(instance: djmodels.Model) -> djmodels.Model:
@@ -93,7 +96,8 @@ def _empty_optional(instance: djmodels.Model) -> djmodels.Model:
     return instance
 
 
-def test_every_page_for_a_case_with_every_optional_field_empty(client, board, chair):
+def test_every_page_for_a_case_with_every_optional_field_empty(client, board, chair,
+                                                               verified_login):
     patient = _empty_optional(PatientFactory(board=board))
     _empty_optional(PrimaryCancerFactory(patient=patient))
     _empty_optional(SpinalLesionFactory(patient=patient))
@@ -116,13 +120,15 @@ def test_every_page_for_a_case_with_every_optional_field_empty(client, board, ch
     item = agenda_item_add(meeting=meeting, patient=patient, question="Plan?")
 
     urls = _pages_for(item=item, patient=patient, meeting=meeting)
-    assert _statuses(client, chair, urls) == dict.fromkeys(urls, 200)
+    assert _statuses(client, chair, urls, verified_login) == dict.fromkeys(urls, 200)
     audit = _audit_pages([patient])
     administrator = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    assert _statuses(client, administrator, audit) == dict.fromkeys(audit, 200)
+    assert (_statuses(client, administrator, audit, verified_login)
+            == dict.fromkeys(audit, 200))
 
 
-def test_a_bone_agent_course_without_a_start_date_is_listed_as_planned(client, board, chair):
+def test_a_bone_agent_course_without_a_start_date_is_listed_as_planned(client, board, chair,
+                                                                      verified_login):
     patient = PatientFactory(board=board)
     PrimaryCancerFactory(patient=patient)
     models.BoneTargetedAgentCourse.objects.create(
@@ -131,7 +137,7 @@ def test_a_bone_agent_course_without_a_start_date_is_listed_as_planned(client, b
     meeting = meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3),
                              location="Seminar room 2")
     item = agenda_item_add(meeting=meeting, patient=patient, question="Plan?")
-    client.force_login(chair)
+    verified_login(client, chair)
 
     response = client.get(reverse("cases:case_review", args=[item.pk]))
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from cases.models import Patient
 from cases.services import agenda_item_add
 from cases.tests.views.builders import add_patient, meeting_with_cases
+from front.record_forms import CHASE_FIELDS, STATUS_FIELDS
 from recommendations.models import DraftPlan
+from recommendations.vocabulary import FIELD_LABELS
 
 
 def _chase_setup(board):
@@ -23,10 +25,10 @@ def _chase_setup(board):
 
 
 def test_chase_item_links_to_the_exact_field_and_saving_returns_to_the_agenda(
-    client, board, chair
+    client, board, chair, verified_login
 ):
     meeting, patient, item = _chase_setup(board)
-    client.force_login(chair)
+    verified_login(client, chair)
     html = client.get(reverse("cases:agenda", args=[meeting.pk])).content.decode()
     row = html.split(f'id="item-{item.pk}"')[1].split('<div class="agenda-side">')[0]
     status_url = reverse("cases:patient_status_edit", args=[patient.pk])
@@ -52,10 +54,11 @@ def test_chase_item_links_to_the_exact_field_and_saving_returns_to_the_agenda(
     assert "pain.worst_nrs" not in fields and "pain.uncontrolled" not in fields
 
 
-def test_a_bad_value_is_shown_at_the_field_and_nothing_changes(client, board, chair):
+def test_a_bad_value_is_shown_at_the_field_and_nothing_changes(client, board, chair,
+                                                                verified_login):
     _, patient, item = _chase_setup(board)
     before = Patient.objects.values("worst_pain_nrs", "ecog").get(pk=patient.pk)
-    client.force_login(chair)
+    verified_login(client, chair)
     url = reverse("cases:patient_status_edit", args=[patient.pk])
 
     response = client.post(url, {"worst_pain_nrs": "14", "ecog": "0"})
@@ -68,9 +71,10 @@ def test_a_bad_value_is_shown_at_the_field_and_nothing_changes(client, board, ch
     assert Patient.objects.values("worst_pain_nrs", "ecog").get(pk=patient.pk) == before
 
 
-def test_a_coordinator_may_not_change_clinical_data(client, board, coordinator):
+def test_a_coordinator_may_not_change_clinical_data(client, board, coordinator,
+                                                     verified_login):
     _, patient, _ = _chase_setup(board)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     url = reverse("cases:patient_status_edit", args=[patient.pk])
 
     assert client.get(url).status_code == 403
@@ -78,11 +82,17 @@ def test_a_coordinator_may_not_change_clinical_data(client, board, coordinator):
     assert Patient.objects.get(pk=patient.pk).worst_pain_nrs is None
 
 
-def test_an_outsider_gets_404(client, board, outsider):
+def test_an_outsider_gets_404(client, board, outsider, verified_login):
     _, patient, _ = _chase_setup(board)
-    client.force_login(outsider)
+    verified_login(client, outsider)
 
     assert client.get(reverse("cases:patient_status_edit", args=[patient.pk])).status_code == 404
 
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.django_db(False)
+def test_every_chase_field_is_on_the_form_and_known_to_the_engine():
+    assert set(CHASE_FIELDS) - set(FIELD_LABELS) == set()
+    assert set(CHASE_FIELDS.values()) - set(STATUS_FIELDS) == set()
