@@ -96,3 +96,16 @@ pytestmark = pytest.mark.django_db
 def test_every_chase_field_is_on_the_form_and_known_to_the_engine():
     assert set(CHASE_FIELDS) - set(FIELD_LABELS) == set()
     assert set(CHASE_FIELDS.values()) - set(STATUS_FIELDS) == set()
+
+
+def test_the_patient_page_offers_the_status_form_to_those_who_may_edit(
+    client, board, chair, coordinator, verified_login
+):
+    _, patient, _ = _chase_setup(board)
+    url = reverse("cases:patient_detail", args=[patient.pk])
+    link = f'href="{reverse("cases:patient_status_edit", args=[patient.pk])}">Record status<'
+
+    verified_login(client, chair)
+    assert link in client.get(url).content.decode()
+    verified_login(client, coordinator)
+    assert link not in client.get(url).content.decode()
