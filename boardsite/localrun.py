@@ -2,6 +2,7 @@
 
     python -m boardsite.localrun run             # web + worker + beat on :8000
     python -m boardsite.localrun test [args…]    # pytest with the given arguments
+    python -m boardsite.localrun manage <command> [args…]   # any manage.py command
 
 Both start embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset
 (``boardsite.localservices``) and stop them again on the way out, Ctrl-C included.
@@ -151,6 +152,16 @@ def command_test(pytest_args: Sequence[str]) -> int:
     return code
 
 
+def command_manage(manage_args: Sequence[str]) -> int:
+    """``manage.py <command>`` against the same embedded servers (and Redis database) as
+    ``run``: ``changepassword``, ``demo_logins``, ``shell``… need the database that only
+    exists while the runner holds it. When ``run`` is already up, its servers are reused
+    and left running."""
+    prepare_environment()
+    with local_services(redis_db=REDIS_DB_RUN):
+        return run_child(_manage(*manage_args))
+
+
 def command_mailsink() -> int:
     """A development SMTP server that files each message as var/mail/<time>-<n>.eml."""
     import asyncio
@@ -198,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command_run()
     if command == "test":
         return command_test(args)
+    if command == "manage" and args:
+        return command_manage(args)
     if command == "mailsink" and not args:
         return command_mailsink()
     print(__doc__, file=sys.stderr)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from front.views import agenda, audit, case_review, decisions, meetings, patients
+from front.views import agenda, audit, case_review, decisions, meetings, patients, record
 
 app_name = "cases"
 
@@ -29,6 +29,7 @@ urlpatterns: list = [
          name="decision_amend"),
     path("patients/", patients.patient_search, name="patient_search"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/status/", record.patient_status_edit, name="patient_status_edit"),
     path("patients/<int:pk>/refer/", patients.patient_refer, name="patient_refer"),
     # Administrators' audit trail (front/views/audit.py).
     path("audit/", audit.audit_index, name="audit_index"),

@@ -147,6 +147,28 @@ def _ensure_user(username: str, first: str, last: str, report: LoadReport,
     return user
 
 
+def demo_logins_reset() -> list[tuple[str, str, str]]:
+    """A fresh password for every demo user that exists: (username, role, password).
+
+    Only the hash of a password is kept, so "showing the logins again" means issuing
+    new ones; users that are not there (no demo loaded yet) are skipped."""
+    labels = {username: f"{role} ({specialty.replace('_', ' ')}) — {board_name}"
+              for username, _, _, board_name, role, specialty in cohort.USERS}
+    labels[cohort.ADMIN_USERNAME] = "administrator (Django admin, no board)"
+    users = {user.username: user
+             for user in get_user_model().objects.filter(username__in=labels)}
+    logins = []
+    for username, label in labels.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        logins.append((username, label, password))
+    return logins
+
+
 def load_users_and_boards(report: LoadReport) -> tuple[dict[str, Board], dict[str, Any]]:
     boards: dict[str, Board] = {}
     for name, description in (

@@ -100,12 +100,18 @@ def _spans(record: selectors.CaseRecord) -> list[Span]:
         end = rt.ended_on or rt.started_on
         spans.append(Span("radiotherapy", rt.started_on, end, f"{rt.site} {dose}",
                           rt.get_technique_display()))
+    # A course still being planned has no start date: it has no place on a time axis,
+    # so it is listed under the chart instead (`_planned`).
     for course in record.bone_agents:
+        if course.started_on is None:
+            continue
         spans.append(Span("bta", course.started_on, course.stopped_on,
                           course.get_agent_display(),
                           f"{Decimal(course.dose_mg).normalize():f} mg every "
                           f"{course.interval_weeks} weeks"))
     for therapy in record.systemic:
+        if therapy.started_on is None:
+            continue
         spans.append(Span("systemic", therapy.started_on, therapy.stopped_on,
                           therapy.drug or therapy.get_kind_display(),
                           therapy.get_kind_display()))
@@ -113,6 +119,15 @@ def _spans(record: selectors.CaseRecord) -> list[Span]:
         spans.append(Span("surgery", surgery.performed_on, surgery.performed_on,
                           surgery.get_kind_display(), surgery.notes[:80], point=True))
     return spans
+
+
+def _planned(record: selectors.CaseRecord) -> list[str]:
+    """Courses recorded without a start date (planned, not started), in words."""
+    planned = [f"{course.get_agent_display()} (bone-targeted agent)"
+               for course in record.bone_agents if course.started_on is None]
+    planned += [therapy.drug or therapy.get_kind_display()
+                for therapy in record.systemic if therapy.started_on is None]
+    return planned
 
 
 def lesion_rows(record: selectors.CaseRecord, view: DraftView | None) -> list[dict]:
@@ -148,6 +163,7 @@ def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
         "timeline": treatment_timeline(_spans(record), today=today,
                                        marker=meeting_day if meeting_day != today else None,
                                        marker_label="meeting"),
+        "planned_treatments": _planned(record),
         "has_treatments": bool(record.radiotherapy or record.bone_agents or record.systemic
                                or record.surgeries),
         "decisions": decisions,

@@ -11,6 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
+from front.record_forms import CHASE_FIELDS
 from recommendations import vocabulary
 from recommendations.engine.catalogue import CODES
 
@@ -130,6 +133,16 @@ def _score(kind: str, raw: dict[str, Any]) -> Score:
     )
 
 
+def _fix_url(draft, path: str) -> str:
+    """The form and field that supply a missing fact; saving returns to the agenda row
+    (`?item=`). "" while no page records that fact yet."""
+    field_name = CHASE_FIELDS.get(path)
+    if field_name is None or not draft.patient_id:
+        return ""
+    url = reverse("cases:patient_status_edit", args=[draft.patient_id])
+    return f"{url}?item={draft.agenda_item_id}#id_{field_name}"
+
+
 def draft_view(draft) -> DraftView | None:
     """Reshape a `DraftPlan` row (or None) for templates."""
     if draft is None:
@@ -166,6 +179,7 @@ def draft_view(draft) -> DraftView | None:
         supplier = m.get("supplied_by") or m.get("who") or ""
         missing.append({
             **m,
+            "fix_url": _fix_url(draft, m.get("field", "")),
             "what": vocabulary.field_label(m.get("field", "")),
             "why": vocabulary.plain_text(m.get("why", "")),
             "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",

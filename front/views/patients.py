@@ -48,6 +48,7 @@ def _patient_context(request, patient, *, add_form=None) -> dict:
         "add_form": add_form if meetings else None,
         "patient_reminders": reminder_history_for_patient(user=request.user, patient=patient),
         "patient_actions": follow_ups_for_patient(user=request.user, patient=patient),
+        "can_edit_status": request.user.has_perm("cases.change_clinical_data", patient),
     }
 
 

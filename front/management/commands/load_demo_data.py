@@ -51,8 +51,8 @@ class Command(BaseCommand):
         if report.existing_users:
             self.stdout.write(
                 f"Demo users already exist ({', '.join(report.existing_users)}); their "
-                "passwords are not shown again. To reset one: "
-                "python manage.py changepassword <username>"
+                "passwords are not shown again. New ones for all: ./bin/manage demo_logins; "
+                "for one: ./bin/manage changepassword <username>"
             )
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {report.boards_created} boards, {report.patients_created} "
