@@ -357,6 +357,10 @@ def specialty_label(value: str) -> str:
 #: Every detail key of the catalogue, as the label before its value.
 DETAIL_LABELS: dict[str, str] = {
     "activity_kbq": "activity",
+    "alternatives": "alternatives",
+    "provisional_if": "provisional, only",
+    "recommended_agent": "recommended agent",
+    "withheld": "withheld",
     "after": "after",
     "agent": "agent",
     "agents": "agents",
@@ -473,7 +477,8 @@ _DATE_KEYS = frozenset({
 _CODE_KEYS = frozenset({"alternative_to", "local_treatment_codes"})
 _FIELD_NAME_KEYS = frozenset({"pending"})
 _VALUE_FIELD = {
-    "agent": None, "agents": None, "candidate_agents": None, "current_therapies": "kind",
+    "agent": None, "agents": None, "candidate_agents": None, "recommended_agent": None,
+    "current_therapies": "kind",
     "analyte": "analyte", "analytes": "analyte", "modality": "modality",
     "modalities": "modality", "primary_site": "site", "technique": "technique",
 }
@@ -548,6 +553,14 @@ def _schedule(d: dict[str, Any]) -> str:
     return f"{text} ({', '.join(rest)})" if rest else text
 
 
+def _alternative_text(alternative: dict[str, Any]) -> str:
+    """"SBRT instead, if … (caveat; caveat)." — the why, then what comes with it."""
+    why = plain_text(str(alternative.get("why") or alternative.get("title") or "")).strip()
+    caveats = [plain_text(str(c)) for c in alternative.get("caveats") or []]
+    text = why.rstrip(".") + (f" ({'; '.join(caveats)})" if caveats else "")
+    return f"{text}." if text else ""
+
+
 def detail_value(key: str, value: Any, ctx: Context) -> str:
     """One detail value in words ("" when there is nothing to say)."""
     if value is None or value == "" or value == []:
@@ -565,6 +578,10 @@ def detail_value(key: str, value: Any, ctx: Context) -> str:
                              else f"{k}: {text}")
         return "; ".join(parts)
     if isinstance(value, list | tuple):
+        if key == "alternatives":
+            # The engine's reconciliation folds the other options into the one it
+            # recommends (recommendations/engine/reconcile.py): each in its own sentence.
+            return " ".join(_alternative_text(a) for a in value if isinstance(a, dict))
         if key == "follow_up_weeks":
             return "at weeks " + " and ".join(number_text(v) for v in value)
         if key == "interval_weeks_range":

@@ -332,7 +332,7 @@ def test_a_second_run_changes_nothing_and_shows_no_password(demo):
     assert _row_counts() == before
     assert _logins(second_output) == {}
     assert "Demo users already exist" in second_output
-    assert "python manage.py changepassword <username>" in second_output
+    assert "./bin/manage changepassword <username>" in second_output
     for password in _logins(first_output).values():
         assert password not in second_output
 
