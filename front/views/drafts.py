@@ -13,6 +13,7 @@ from typing import Any
 
 from recommendations import vocabulary
 from recommendations.engine.catalogue import CODES
+from recommendations.selectors import DraftSummary
 
 _SEVERITY_ORDER = {"contraindication": 0, "warning": 1, "caution": 2, "info": 3}
 
@@ -60,9 +61,7 @@ class DraftView:
     @property
     def lesion_scores(self) -> list[tuple[str, Score]]:
         """Every score with the lesion's label from the facts the engine read."""
-        labels = _lesion_labels(self.facts)
-        return [(labels.get(lesion_id, "a recorded lesion"), score)
-                for lesion_id, scores in self.scores_by_lesion.items() for score in scores]
+        return _labelled_scores(self.scores_by_lesion, _lesion_labels(self.facts))
 
     @property
     def facts_json(self) -> str:
@@ -130,6 +129,67 @@ def _score(kind: str, raw: dict[str, Any]) -> Score:
     )
 
 
+def _missing_rows(missing_data: list[dict[str, Any]], labels: dict[str, str]) -> list[dict]:
+    """The engine's missing-data list as what to chase and from whom."""
+    rows = []
+    for m in missing_data:
+        supplier = m.get("supplied_by") or m.get("who") or ""
+        rows.append({
+            **m,
+            "what": vocabulary.field_label(m.get("field", "")),
+            "why": vocabulary.plain_text(m.get("why", "")),
+            "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
+            "supplier_label": vocabulary.SUPPLIER_LABELS.get(supplier, "the team"),
+        })
+    return rows
+
+
+def _required_rows(required: list[dict[str, Any]]) -> list[dict]:
+    return [{**r, "label": specialty_label(r.get("specialty", ""))} for r in required]
+
+
+def _scores_by_lesion(computed: dict[str, Any]) -> dict[str, list[Score]]:
+    scores: dict[str, list[Score]] = {}
+    for raw in computed.get("sins", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
+    for raw in computed.get("mirels", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
+    return scores
+
+
+def _labelled_scores(scores_by_lesion: dict[str, list[Score]],
+                     labels: dict[str, str]) -> list[tuple[str, Score]]:
+    return [(labels.get(lesion_id, "a recorded lesion"), score)
+            for lesion_id, scores in scores_by_lesion.items() for score in scores]
+
+
+@dataclass
+class AgendaDraftView:
+    """What an agenda row shows of a draft (`recommendations.selectors.DraftSummary`):
+    the same words as `DraftView` for the parts the agenda shows."""
+
+    urgency: str
+    flag_count: int
+    missing: list[dict[str, Any]]
+    required_specialties: list[dict[str, Any]]
+    lesion_scores: list[tuple[str, Score]]
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.missing
+
+
+def agenda_draft_view(summary: DraftSummary) -> AgendaDraftView:
+    labels = _lesion_labels({"lesions": summary.lesions})
+    return AgendaDraftView(
+        urgency=summary.urgency,
+        flag_count=summary.flag_count,
+        missing=_missing_rows(summary.missing_data, labels),
+        required_specialties=_required_rows(summary.required_specialties),
+        lesion_scores=_labelled_scores(_scores_by_lesion(summary.scores), labels),
+    )
+
+
 def draft_view(draft) -> DraftView | None:
     """Reshape a `DraftPlan` row (or None) for templates."""
     if draft is None:
@@ -161,26 +221,7 @@ def draft_view(draft) -> DraftView | None:
         for f in sorted(out.get("flags", []),
                         key=lambda f: _SEVERITY_ORDER.get(f.get("severity", "info"), 9))
     ]
-    missing = []
-    for m in out.get("missing_data", []):
-        supplier = m.get("supplied_by") or m.get("who") or ""
-        missing.append({
-            **m,
-            "what": vocabulary.field_label(m.get("field", "")),
-            "why": vocabulary.plain_text(m.get("why", "")),
-            "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
-            "supplier_label": vocabulary.SUPPLIER_LABELS.get(supplier, "the team"),
-        })
-    required = [
-        {**r, "label": specialty_label(r.get("specialty", ""))}
-        for r in out.get("required_specialties", [])
-    ]
     computed = out.get("scores") or {}
-    scores: dict[str, list[Score]] = {}
-    for raw in computed.get("sins", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
-    for raw in computed.get("mirels", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
     urgency = out.get("urgency") or "routine"
     return DraftView(
         draft=draft,
@@ -192,9 +233,9 @@ def draft_view(draft) -> DraftView | None:
         flags=flags,
         notes=[{**n, "message": vocabulary.plain_text(n.get("message", ""))}
                for n in out.get("notes", [])],
-        missing=missing,
-        required_specialties=required,
-        scores_by_lesion=scores,
+        missing=_missing_rows(out.get("missing_data", []), labels),
+        required_specialties=_required_rows(out.get("required_specialties", [])),
+        scores_by_lesion=_scores_by_lesion(computed),
         clearance=computed.get("creatinine_clearance"),
         zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,
