@@ -18,8 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-from boardsite.accounts_testing import verified_login
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardsite.settings")
 os.environ.setdefault("BOARDSITE_ENV", "development")
@@ -74,6 +72,7 @@ def main() -> None:
 
 
 def _run(runs: int) -> None:
+    from boardsite.accounts_testing import verified_login
     from cases.choices import BoardRole, Specialty
     from cases.services import board_member_add
     from cases.tests.factories import BoardFactory, UserFactory

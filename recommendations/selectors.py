@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.fields.json import KT, KeyTransform
 
 from cases.choices import BoneTargetedAgent as BTAChoice
 from cases.choices import LabAnalyte
@@ -331,3 +332,69 @@ def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, Fingerp
         "patient__facts_version__version",
     )
     return {item_id: Fingerprint(*rest) for item_id, *rest in rows}
+
+
+class DraftSummary(NamedTuple):
+    """What the agenda shows of a draft: readiness and what to chase, flag count,
+    scores and the specialties needed, with the lesions they name. Read as a few keys
+    of the snapshots' JSON, not the whole snapshot (items, sources and facts are most
+    of a draft's 40 KB and the agenda shows none of them)."""
+
+    draft_id: int
+    patient_id: int
+    urgency: str
+    flag_count: int
+    missing_data: list[dict[str, Any]]
+    scores: dict[str, Any]
+    required_specialties: list[dict[str, Any]]
+    #: The lesions of the facts the engine read (for their labels).
+    lesions: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, draft: DraftPlan) -> DraftSummary:
+        """The summary of a draft already in memory (one just stored)."""
+        out, facts = draft.output or {}, draft.facts or {}
+        return cls(
+            draft_id=draft.pk,
+            patient_id=draft.patient_id,
+            urgency=out.get("urgency") or "routine",
+            flag_count=draft.flag_count,
+            missing_data=out.get("missing_data") or [],
+            scores=out.get("scores") or {},
+            required_specialties=out.get("required_specialties") or [],
+            lesions=facts.get("lesions") or [],
+        )
+
+
+def draft_summaries(*, agenda_item_ids: Iterable[int]) -> dict[int, DraftSummary]:
+    """The summary of the newest draft of each agenda item, in one query; PostgreSQL
+    extracts the keys, so only those are sent and decoded."""
+    ids = list(agenda_item_ids)
+    if not ids:
+        return {}
+    rows = _newest_per_item(ids).values_list(
+        "agenda_item_id",
+        "id",
+        "patient_id",
+        # As text (->>): the snapshot field would decode a JSON string a second time.
+        KT("output__urgency"),
+        "flag_count",
+        KeyTransform("missing_data", "output"),
+        KeyTransform("scores", "output"),
+        KeyTransform("required_specialties", "output"),
+        KeyTransform("lesions", "facts"),
+    )
+    return {
+        item_id: DraftSummary(
+            draft_id=draft_id,
+            patient_id=patient_id,
+            urgency=urgency or "routine",
+            flag_count=flag_count,
+            missing_data=missing or [],
+            scores=scores or {},
+            required_specialties=required or [],
+            lesions=lesions or [],
+        )
+        for (item_id, draft_id, patient_id, urgency, flag_count, missing, scores, required,
+             lesions) in rows
+    }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +25,10 @@ from recommendations.engine import ENGINE_VERSION, CaseFacts, evaluate
 from recommendations.engine.io import facts_to_json, plan_to_json
 from recommendations.models import DraftPlan
 from recommendations.selectors import (
+    DraftSummary,
     current_drafts,
     current_fingerprints,
+    draft_summaries,
     versioned_case_facts,
 )
 
@@ -44,18 +47,27 @@ def _facts_hash(facts: CaseFacts) -> str:
     return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
-def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, DraftPlan]:
-    """Refresh the drafts of these agenda items (all of one meeting, usually).
+class RefreshResult(NamedTuple):
+    #: agenda_item_id → the snapshot stored by this refresh.
+    new: dict[int, DraftPlan]
+    #: Agenda items whose newest draft was already current (or re-stamped as current).
+    unchanged: list[int]
 
-    Fixed number of queries whatever the number of items: signed items (1), the current
-    drafts' fingerprints with the patients' facts versions (1), and the current drafts
-    in full (1). When some drafts are stale, also their facts (9), one bulk INSERT of the
-    new snapshots, one bulk UPDATE of the re-stamped ones and one of the agenda items'
-    readiness. A draft about to be replaced is never loaded.
+
+@transaction.atomic
+def drafts_bring_up_to_date(*, agenda_items: list[AgendaItem], as_of: date) -> RefreshResult:
+    """Store a new draft for each of these agenda items whose draft is stale, without
+    loading the current drafts (the caller reads what it shows: the whole snapshot for a
+    case page, `draft_summaries` for the agenda).
+
+    Fixed number of queries whatever the number of items: signed items (1) and the
+    current drafts' fingerprints with the patients' facts versions (1). When some drafts
+    are stale, also their facts (9), one bulk INSERT of the new snapshots, one bulk
+    UPDATE of the re-stamped ones and one of the agenda items' readiness. A draft about
+    to be replaced is never loaded.
     """
     if not agenda_items:
-        return {}
+        return RefreshResult({}, [])
     item_ids = [item.pk for item in agenda_items]
     signed = set(
         Decision.objects.filter(agenda_item_id__in=item_ids, signed_at__isnull=False).values_list(
@@ -119,16 +131,32 @@ def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, 
         DraftPlan.objects.bulk_update(restamped, ["facts_version"])
     if changed_items:
         AgendaItem.objects.bulk_update(changed_items, ["status", "urgent"])
-    result = {row.agenda_item_id: row for row in new_rows}
-    unchanged = [item_id for item_id in current if item_id not in result]
-    result.update(current_drafts(agenda_item_ids=unchanged))
-    return result
+    new = {row.agenda_item_id: row for row in new_rows}
+    return RefreshResult(new, [item_id for item_id in current if item_id not in new])
+
+
+def drafts_refresh(*, agenda_items: list[AgendaItem], as_of: date) -> dict[int, DraftPlan]:
+    """Refresh the drafts of these agenda items (all of one meeting, usually) and return
+    each one's current draft in full: `drafts_bring_up_to_date` and one query for the
+    drafts that were already current."""
+    new, unchanged = drafts_bring_up_to_date(agenda_items=agenda_items, as_of=as_of)
+    return {**new, **current_drafts(agenda_item_ids=unchanged)}
 
 
 def drafts_refresh_for_meeting(*, meeting: Meeting) -> dict[int, DraftPlan]:
     """Refresh every draft of a meeting's agenda; returns agenda_item_id → current draft."""
     items = list(AgendaItem.objects.filter(meeting=meeting))
     return drafts_refresh(agenda_items=items, as_of=evaluation_date(meeting))
+
+
+def meeting_draft_summaries(*, meeting: Meeting) -> dict[int, DraftSummary]:
+    """Refresh every draft of a meeting's agenda; returns agenda_item_id → what the
+    agenda shows of its current draft (`DraftSummary`), without decoding whole snapshots."""
+    items = list(AgendaItem.objects.filter(meeting=meeting))
+    new, unchanged = drafts_bring_up_to_date(agenda_items=items, as_of=evaluation_date(meeting))
+    summaries = {item_id: DraftSummary.of(row) for item_id, row in new.items()}
+    summaries.update(draft_summaries(agenda_item_ids=unchanged))
+    return summaries
 
 
 def draft_refresh(*, agenda_item: AgendaItem) -> DraftPlan | None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from front.record_forms import CHASE_FIELDS
 from recommendations import vocabulary
 from recommendations.engine.catalogue import CODES
+from recommendations.selectors import DraftSummary
 
 _SEVERITY_ORDER = {"contraindication": 0, "warning": 1, "caution": 2, "info": 3}
 
@@ -63,9 +64,7 @@ class DraftView:
     @property
     def lesion_scores(self) -> list[tuple[str, Score]]:
         """Every score with the lesion's label from the facts the engine read."""
-        labels = _lesion_labels(self.facts)
-        return [(labels.get(lesion_id, "a recorded lesion"), score)
-                for lesion_id, scores in self.scores_by_lesion.items() for score in scores]
+        return _labelled_scores(self.scores_by_lesion, _lesion_labels(self.facts))
 
     @property
     def facts_json(self) -> str:
@@ -133,14 +132,80 @@ def _score(kind: str, raw: dict[str, Any]) -> Score:
     )
 
 
-def _fix_url(draft, path: str) -> str:
+def _fix_url(*, patient_id: int | None, agenda_item_id: int | None, path: str) -> str:
     """The form and field that supply a missing fact; saving returns to the agenda row
     (`?item=`). "" while no page records that fact yet."""
     field_name = CHASE_FIELDS.get(path)
-    if field_name is None or not draft.patient_id:
+    if field_name is None or not patient_id:
         return ""
-    url = reverse("cases:patient_status_edit", args=[draft.patient_id])
-    return f"{url}?item={draft.agenda_item_id}#id_{field_name}"
+    url = reverse("cases:patient_status_edit", args=[patient_id])
+    return f"{url}?item={agenda_item_id}#id_{field_name}"
+
+
+def _missing_rows(missing_data: list[dict[str, Any]], labels: dict[str, str], *,
+                  patient_id: int | None, agenda_item_id: int | None) -> list[dict]:
+    """The engine's missing-data list as what to chase, from whom, and the form and
+    field that fix it."""
+    rows = []
+    for m in missing_data:
+        supplier = m.get("supplied_by") or m.get("who") or ""
+        rows.append({
+            **m,
+            "fix_url": _fix_url(patient_id=patient_id, agenda_item_id=agenda_item_id,
+                                path=m.get("field", "")),
+            "what": vocabulary.field_label(m.get("field", "")),
+            "why": vocabulary.plain_text(m.get("why", "")),
+            "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
+            "supplier_label": vocabulary.SUPPLIER_LABELS.get(supplier, "the team"),
+        })
+    return rows
+
+
+def _required_rows(required: list[dict[str, Any]]) -> list[dict]:
+    return [{**r, "label": specialty_label(r.get("specialty", ""))} for r in required]
+
+
+def _scores_by_lesion(computed: dict[str, Any]) -> dict[str, list[Score]]:
+    scores: dict[str, list[Score]] = {}
+    for raw in computed.get("sins", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
+    for raw in computed.get("mirels", []):
+        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
+    return scores
+
+
+def _labelled_scores(scores_by_lesion: dict[str, list[Score]],
+                     labels: dict[str, str]) -> list[tuple[str, Score]]:
+    return [(labels.get(lesion_id, "a recorded lesion"), score)
+            for lesion_id, scores in scores_by_lesion.items() for score in scores]
+
+
+@dataclass
+class AgendaDraftView:
+    """What an agenda row shows of a draft (`recommendations.selectors.DraftSummary`):
+    the same words as `DraftView` for the parts the agenda shows."""
+
+    urgency: str
+    flag_count: int
+    missing: list[dict[str, Any]]
+    required_specialties: list[dict[str, Any]]
+    lesion_scores: list[tuple[str, Score]]
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.missing
+
+
+def agenda_draft_view(summary: DraftSummary, *, agenda_item_id: int) -> AgendaDraftView:
+    labels = _lesion_labels({"lesions": summary.lesions})
+    return AgendaDraftView(
+        urgency=summary.urgency,
+        flag_count=summary.flag_count,
+        missing=_missing_rows(summary.missing_data, labels, patient_id=summary.patient_id,
+                              agenda_item_id=agenda_item_id),
+        required_specialties=_required_rows(summary.required_specialties),
+        lesion_scores=_labelled_scores(_scores_by_lesion(summary.scores), labels),
+    )
 
 
 def draft_view(draft) -> DraftView | None:
@@ -174,27 +239,7 @@ def draft_view(draft) -> DraftView | None:
         for f in sorted(out.get("flags", []),
                         key=lambda f: _SEVERITY_ORDER.get(f.get("severity", "info"), 9))
     ]
-    missing = []
-    for m in out.get("missing_data", []):
-        supplier = m.get("supplied_by") or m.get("who") or ""
-        missing.append({
-            **m,
-            "fix_url": _fix_url(draft, m.get("field", "")),
-            "what": vocabulary.field_label(m.get("field", "")),
-            "why": vocabulary.plain_text(m.get("why", "")),
-            "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
-            "supplier_label": vocabulary.SUPPLIER_LABELS.get(supplier, "the team"),
-        })
-    required = [
-        {**r, "label": specialty_label(r.get("specialty", ""))}
-        for r in out.get("required_specialties", [])
-    ]
     computed = out.get("scores") or {}
-    scores: dict[str, list[Score]] = {}
-    for raw in computed.get("sins", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
-    for raw in computed.get("mirels", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
     urgency = out.get("urgency") or "routine"
     return DraftView(
         draft=draft,
@@ -206,9 +251,10 @@ def draft_view(draft) -> DraftView | None:
         flags=flags,
         notes=[{**n, "message": vocabulary.plain_text(n.get("message", ""))}
                for n in out.get("notes", [])],
-        missing=missing,
-        required_specialties=required,
-        scores_by_lesion=scores,
+        missing=_missing_rows(out.get("missing_data", []), labels,
+                              patient_id=draft.patient_id, agenda_item_id=draft.agenda_item_id),
+        required_specialties=_required_rows(out.get("required_specialties", [])),
+        scores_by_lesion=_scores_by_lesion(computed),
         clearance=computed.get("creatinine_clearance"),
         zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,

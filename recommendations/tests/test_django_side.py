@@ -30,8 +30,17 @@ from cases.tests.factories import (
 from recommendations.engine import ENGINE_VERSION, evaluate
 from recommendations.engine.io import facts_from_json, facts_to_json, plan_to_json
 from recommendations.models import DraftPlan
-from recommendations.selectors import case_facts_for_patients, current_drafts
-from recommendations.services import draft_refresh, drafts_refresh_for_meeting
+from recommendations.selectors import (
+    DraftSummary,
+    case_facts_for_patients,
+    current_drafts,
+    draft_summaries,
+)
+from recommendations.services import (
+    draft_refresh,
+    drafts_refresh_for_meeting,
+    meeting_draft_summaries,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "engine" / "examples"
 
@@ -296,3 +305,25 @@ def test_the_openapi_document_with_the_case_facts_schema_is_valid_openapi_3_0(tm
     patient = components["PatientIn"]["properties"]
     assert patient["weight_kg"]["nullable"] is True
     assert patient["weight_kg"]["type"] == "number"
+
+
+def test_agenda_summaries_read_from_the_database_equal_the_stored_drafts(
+    meeting, django_assert_num_queries
+):
+    """The agenda reads a few keys of each snapshot in SQL; they must be the very
+    values of the snapshot (a just-stored draft is summarised in memory instead)."""
+    items = [_case(meeting), _case(meeting, weight_kg=None, weight_measured_on=None),
+             _case(meeting, suspected_cord_compression=True, neurological_deficit=True)]
+    first = meeting_draft_summaries(meeting=meeting)  # evaluates: summaries of new rows
+    drafts = current_drafts(agenda_item_ids=[item.pk for item in items])
+    with django_assert_num_queries(1):
+        read = draft_summaries(agenda_item_ids=[item.pk for item in items])
+    expected = {pk: DraftSummary.of(draft) for pk, draft in drafts.items()}
+    assert read == expected
+    assert first == expected
+    assert meeting_draft_summaries(meeting=meeting) == expected
+    assert [read[item.pk].urgency for item in items] == ["routine", "routine", "emergency"]
+    assert read[items[1].pk].missing_data == drafts[items[1].pk].output["missing_data"] != []
+    assert [les["id"] for les in read[items[0].pk].lesions] == [
+        str(pk) for pk in items[0].patient.lesions.order_by("pk").values_list("pk", flat=True)
+    ]
