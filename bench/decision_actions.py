@@ -117,7 +117,8 @@ def main() -> None:
         board_member_add(board=board, user=chair, role=BoardRole.CHAIR,
                          specialty=Specialty.MEDICAL_ONCOLOGY)
         # Unique across runs: the set-up stays in the scratch database.
-        patient = PatientFactory(board=board, hospital_number=f"B{board.pk:07d}")
+        patient = PatientFactory(board=board,
+                                 hospital_number=f"B{time.time_ns() // 1000 % 10**7:07d}")
         meeting = MeetingFactory(board=board)
     today = timezone.localdate()
     items = actions(today)
