@@ -35,7 +35,7 @@ def _profiled(call) -> None:
 
     profile = cProfile.Profile()
     profile.runcall(call)
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+    pstats.Stats(profile).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(35)
 
 
 def actions(today):
