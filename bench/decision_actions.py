@@ -95,7 +95,6 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
-    from boardsite.accounts_testing import verified_login
     from cases.choices import BoardRole, Specialty
     from cases.services import board_member_add, decision_record
     from cases.tests.factories import (
