@@ -22,8 +22,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from boardsite.accounts_testing import verified_login
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "bench_decision_actions")
@@ -95,6 +93,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
+    from boardsite.accounts_testing import verified_login
     from cases.choices import BoardRole, Specialty
     from cases.services import board_member_add, decision_record
     from cases.tests.factories import (
