@@ -47,6 +47,9 @@ AGENT_LABELS = {
 }
 UNIT_LABELS = {"mg": "mg", "kbq_per_kg": "kBq/kg", "mbq": "MBq", "iu": "IU", "other": "other unit"}
 ROUTE_LABELS = {"iv": "intravenous", "sc": "subcutaneous", "oral": "by mouth", "other": "other"}
+#: Which radionuclide a "strontium-89 / samarium-153" course is: their blood-count
+#: follow-up differs (rules-additions.md §C, RAD-06/07).
+ISOTOPE_LABELS = {"sr89": "strontium-89", "sm153": "samarium-153"}
 TECHNIQUE_LABELS = {"conventional": "conventional", "sbrt": "SBRT"}
 PROCEDURE_LABELS = {
     "fixation": "fixation",
@@ -112,7 +115,7 @@ AGENT_LIMITS: dict[str, AgentLimits] = {
 #: Every field an action may carry, per kind (order = order on the page).
 FIELDS: dict[str, tuple[str, ...]] = {
     "medication": ("verb", "agent", "dose", "unit", "route", "interval_weeks", "doses",
-                   "end_on", "first_dose_on", "recheck_on", "resume_criteria"),
+                   "end_on", "first_dose_on", "recheck_on", "resume_criteria", "isotope"),
     "radiotherapy": ("lesion", "dose_gy", "fractions", "technique", "start_on"),
     "procedure": ("procedure", "lesion", "urgency", "due_on"),
     "investigation": ("investigation", "modality", "region", "test", "due_on", "with_doses"),
@@ -123,6 +126,7 @@ FIELD_LABELS = {
     "unit": "Unit", "route": "Route", "interval_weeks": "Every (weeks)",
     "doses": "Number of doses", "end_on": "Last dose by", "first_dose_on": "First dose on",
     "recheck_on": "Recheck by", "resume_criteria": "Resume when",
+    "isotope": "Radionuclide",
     "lesion": "Lesion(s)", "dose_gy": "Total dose (Gy)", "fractions": "Fractions",
     "technique": "Technique", "start_on": "Starts on", "procedure": "Procedure or referral",
     "urgency": "Urgency", "due_on": "Due by", "investigation": "Investigation",
@@ -131,7 +135,8 @@ FIELD_LABELS = {
 }
 FIELD_CHOICES: dict[str, dict[str, str]] = {
     "kind": KIND_LABELS, "verb": VERB_LABELS, "agent": AGENT_LABELS, "unit": UNIT_LABELS,
-    "route": ROUTE_LABELS, "technique": TECHNIQUE_LABELS, "procedure": PROCEDURE_LABELS,
+    "route": ROUTE_LABELS, "isotope": ISOTOPE_LABELS, "technique": TECHNIQUE_LABELS,
+    "procedure": PROCEDURE_LABELS,
     "urgency": URGENCY_LABELS, "investigation": INVESTIGATION_LABELS,
     "modality": MODALITY_LABELS,
 }
@@ -258,6 +263,8 @@ def _check_medication(a: dict[str, Any], errors: dict[str, list[str]]) -> None:
     doses = a.get("doses")
     if doses is not None and doses > limits.max_doses and "doses" not in errors:
         errors["doses"] = [f"Number of doses: at most {limits.max_doses} for {name}."]
+    if a.get("isotope") is not None and agent != "sr89_sm153":
+        errors["isotope"] = ["Radionuclide: only for strontium-89 / samarium-153."]
     if a.get("verb") == "withhold":
         _require(a, errors, "recheck_on", "resume_criteria")
     if a.get("doses") is not None and a.get("end_on") is not None:
@@ -343,6 +350,8 @@ def action_summary(action: Mapping[str, Any]) -> str:
     if kind == "medication":
         verb = action.get("verb", "start")
         agent = AGENT_LABELS.get(action.get("agent", ""), "the medicine")
+        if action.get("isotope"):
+            agent = ISOTOPE_LABELS[action["isotope"]]
         if verb == "withhold":
             test = AGENT_LIMITS[action["agent"]].recheck_test if action.get("agent") else ""
             text = f"Withhold {agent}"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,10 +39,29 @@ def follow_through(request, board_id: int):
                           action=PatientAccess.Action.LIST, path=request.path)
     return render(request, "reminders/follow_through.html", {
         "view": view, "next_meeting": _next_meeting(view.board.pk),
-        "done_form": ActionDoneForm(initial={"done_on": view.today}),
-        "not_done_form": ActionNotDoneForm(),
         "rows_cap": selectors.FOLLOW_THROUGH_ROWS,
+        # One reverse for all rows: ".../actions/<pk>/record/" is this prefix + pk.
+        "record_base": reverse("reminders:action_record", args=[0]).removesuffix("0/record/"),
     })
+
+
+@login_required
+def action_record(request, pk: int):
+    """The controls of one action (done / not done / back on the agenda): the fragment
+    for htmx, a small page without JavaScript."""
+    follow_up = selectors.follow_up_for(request.user, pk)
+    back = request.GET.get("next", "")
+    if not (back.startswith("/") and not back.startswith("//")):
+        back = reverse("reminders:follow_through", args=[follow_up.board_id])
+    context = {
+        "r": follow_up, "today": timezone.localdate(), "next": back,
+        "not_done_form": ActionNotDoneForm(),
+        "next_meeting": _next_meeting(follow_up.board_id,
+                                      without_patient_id=follow_up.patient_id),
+    }
+    template = ("reminders/_action_record.html" if request.htmx
+                else "reminders/action_record.html")
+    return render(request, template, context)
 
 
 def _back(request, follow_up):

@@ -30,6 +30,7 @@ from typing import Any
 from cases.actions import (
     AGENT_LABELS,
     AGENT_LIMITS,
+    ISOTOPE_LABELS,
     MODALITY_LABELS,
     PROCEDURE_LABELS,
     URGENCY_DAYS,
@@ -55,6 +56,11 @@ DEFAULT_INTERVAL_WEEKS = {"zoledronic_acid": 4, "denosumab": 4, "radium_223": 4}
 #: Denosumab: calcium "within 2 weeks after" the first dose (BTA-06).
 DENOSUMAB_CALCIUM_AFTER_FIRST_DAYS = 14
 RADIUM_DOSES = 6  # RAD-02
+#: RAD-06 (Metastron label): counts "at least once every other week"; nadir at 12–16
+#: weeks, recovery by about 6 months — fortnightly from week 2 to week 26.
+SR89_FBC_FROM_WEEK, SR89_FBC_UNTIL_WEEK = 2, 26
+#: RAD-07 (Quadramet label): weekly for at least 8 weeks, starting 2 weeks after the dose.
+SM153_FBC_FROM_WEEK, SM153_FBC_UNTIL_WEEK = 2, 8
 #: How far ahead a course is scheduled when the board names no number of doses or end.
 DEFAULT_HORIZON_WEEKS = 52
 #: Pain response is assessed about 4 weeks after the last fraction (RT-06).
@@ -202,6 +208,33 @@ def _fbc_before_radium(a: ActionView, signed_on: date) -> list[Spec]:
     ) for n, day in enumerate(dates, start=1)]
 
 
+def _weeks_after_doses(a: ActionView, signed_on: date) -> list[int]:
+    """Weeks after each dose a blood count is due (RAD-06/07, rules-additions §C)."""
+    sr89 = list(range(SR89_FBC_FROM_WEEK, SR89_FBC_UNTIL_WEEK + 1, 2))
+    sm153 = list(range(SM153_FBC_FROM_WEEK, SM153_FBC_UNTIL_WEEK + 1))
+    if a.get("isotope") == "sr89":
+        return sr89
+    if a.get("isotope") == "sm153":
+        return sm153
+    # Radionuclide not recorded: both labels' checks (weekly to week 8, then fortnightly).
+    return sorted(set(sm153) | {w for w in sr89 if w > SM153_FBC_UNTIL_WEEK})
+
+
+def _fbc_after_radionuclide(a: ActionView, signed_on: date) -> list[Spec]:
+    name = ISOTOPE_LABELS.get(a.get("isotope"), "strontium-89 / samarium-153")
+    rule = {"sr89": "RAD-06", "sm153": "RAD-07"}.get(a.get("isotope"), "RAD-06, RAD-07")
+    dates = dose_dates(a, signed_on)
+    weeks = _weeks_after_doses(a, signed_on)
+    return [Spec(
+        kind=ReminderKind.LAB_DUE,
+        due_on=_not_before(day + timedelta(weeks=week), signed_on), event_on=day,
+        title=f"Full blood count {week} weeks after {name} dose {n} of {len(dates)}",
+        detail=f"Dose planned on {day.isoformat()}. Marrow suppression is expected: "
+        "check white cells and platelets; a steadily falling count matters even above "
+        f"the thresholds ({rule}).",
+    ) for n, day in enumerate(dates, start=1) for week in weeks]
+
+
 def _aff_question(a: ActionView, signed_on: date) -> list[Spec]:
     dates = dose_dates(a, signed_on)
     horizon = (dates[-1] - dates[0]).days // 7 + _interval(a)
@@ -333,6 +366,10 @@ TABLE: tuple[Row, ...] = (
         "the first)", "BTA-06", _giving("denosumab"), _calcium_denosumab),
     Row("radium-223 started or continued → full blood count before each dose (at most 6)",
         "RAD-02, RAD-03", _giving("radium_223"), _fbc_before_radium),
+    Row("strontium-89 or samarium-153 given → full blood count after each dose: Sr-89 "
+        "every 2 weeks from week 2 to week 26, Sm-153 weekly from week 2 to week 8 (both "
+        "when the radionuclide is not recorded)", "RAD-06, RAD-07",
+        _giving("sr89_sm153"), _fbc_after_radionuclide),
     Row("zoledronic acid or denosumab for 26 weeks or more → thigh/groin question every "
         "12 weeks", "BTA-09", _giving(*BTA_AGENTS), _aff_question),
     Row("any medicine withheld → recheck by the date set, then a resume review a week "
@@ -345,9 +382,9 @@ TABLE: tuple[Row, ...] = (
         "IMG-01, IMG-02, FU-01", _investigation_with_date, _investigation_due),
 )
 #: Actions no row matches, by design: medicine stopped; dexamethasone, analgesics,
-#: calcium and vitamin D, Sr-89/Sm-153 and other medicines given; checks "before each
+#: calcium and vitamin D and other medicines given; checks "before each
 #: dose" (the medicine's row schedules them); "other". Rejected items are no action.
-NOTHING = ("medicine stopped", "dexamethasone, analgesic, calcium/vitamin D, Sr-89/Sm-153 "
+NOTHING = ("medicine stopped", "dexamethasone, analgesic, calcium/vitamin D "
            "or another medicine given", "check before each dose (scheduled with the doses)",
            "other (free text)", "rejected item")
 

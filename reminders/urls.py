@@ -12,6 +12,7 @@ urlpatterns = [
     path("patient/<int:patient_id>/", views.patient_history, name="patient_history"),
     path("follow-through/<int:board_id>/", follow_through.follow_through,
          name="follow_through"),
+    path("actions/<int:pk>/record/", follow_through.action_record, name="action_record"),
     path("actions/<int:pk>/done/", follow_through.action_done, name="action_done"),
     path("actions/<int:pk>/not-done/", follow_through.action_not_done,
          name="action_not_done"),

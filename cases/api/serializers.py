@@ -11,8 +11,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import actions as action_vocab
 from cases import scoping
 from cases.api.bounded import validate_bounded_json
 from cases.api.fields import ScopedPrimaryKeyRelatedField
@@ -385,14 +387,69 @@ class AgendaItemStatusSerializer(serializers.ModelSerializer):
 
 # --- Decisions ------------------------------------------------------------------------
 
+def _action_property(name: str) -> dict:
+    label = action_vocab.FIELD_LABELS[name]
+    if name in action_vocab.FIELD_CHOICES:
+        return {"type": "string", "enum": list(action_vocab.FIELD_CHOICES[name]),
+                "description": label}
+    if name in action_vocab.DATE_FIELDS:
+        return {"type": "string", "format": "date", "description": label}
+    if name in action_vocab.INT_FIELDS:
+        low, high = action_vocab.INT_FIELDS[name]
+        return {"type": "integer", "minimum": low, "maximum": high, "description": label}
+    if name in action_vocab.DECIMAL_FIELDS:
+        return {"type": "string", "format": "decimal", "description": label}
+    if name in action_vocab.BOOL_FIELDS:
+        return {"type": "boolean", "description": label}
+    return {"type": "string", "maxLength": action_vocab.TEXT_MAX, "description": label}
+
+
+#: The schema of a typed action: every field of every kind (which ones apply depends on
+#: `kind`, see cases/actions.py `FIELDS`; the server refuses the rest field by field).
+ACTION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        name: _action_property(name)
+        for name in ("kind", *dict.fromkeys(n for names in action_vocab.FIELDS.values()
+                                            for n in names))
+    },
+    "required": ["kind"],
+    "nullable": True,
+    "description": "What the item asks to be done (typed; cases.actions). Leave it out "
+    "for an item described only in words: it is recorded as 'other' and schedules no "
+    "reminders. Bounds come from the drug labels; errors are keyed "
+    "items.<n>.action_<field>. Empty for a rejected item.",
+}
+
+
+@extend_schema_field(ACTION_SCHEMA)
+class ActionField(serializers.JSONField):
+    """An action as submitted: an object, validated by `cases.actions.action_clean` in
+    the service (one validator for the web form and the API; its errors come back as
+    ``items.<n>.action_<field>``)."""
+
+    default_error_messages = {"not_an_object": "Give the action as an object with a kind."}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        return validate_bounded_json(value)
+
+
 class DecisionItemSerializer(serializers.ModelSerializer):
     verdict = serializers.ChoiceField(choices=DecisionItemVerdict.choices)
+    action = ActionField(required=False, allow_null=True, default=None)
+    action_text = serializers.CharField(read_only=True,
+                                        help_text="What the action asks, in words.")
 
     class Meta:
         model = DecisionItem
         fields = ["position", "code", "rule_id", "title", "detail", "draft_detail", "verdict",
-                  "reason"]
-        read_only_fields = ["position"]
+                  "reason", "action", "action_kind", "action_text"]
+        read_only_fields = ["position", "action_kind"]
 
     def validate_draft_detail(self, value):
         # Its dates and counts schedule the reminders at signing (cases/api/bounded.py).

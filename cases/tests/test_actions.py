@@ -123,3 +123,15 @@ def test_the_signed_hash_covers_the_action(agenda_item, coordinator, chair):
     assert '"content_format":2' in content
     assert ('"action":{"agent":"zoledronic_acid","dose":"4","doses":2,"interval_weeks":4,'
             '"kind":"medication","route":"iv","unit":"mg","verb":"start"}') in content
+
+
+def test_a_radionuclide_is_recorded_only_for_strontium_or_samarium():
+    on = date(2025, 3, 3)
+    sm = action_clean({"kind": "medication", "verb": "start", "agent": "sr89_sm153",
+                       "isotope": "sm153"}, on=on)
+    assert action_summary(sm) == "Start samarium-153"
+    with pytest.raises(ActionError) as caught:
+        action_clean({"kind": "medication", "verb": "start", "agent": "radium_223",
+                      "isotope": "sr89"}, on=on)
+    assert caught.value.errors == {
+        "isotope": ["Radionuclide: only for strontium-89 / samarium-153."]}

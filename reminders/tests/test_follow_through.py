@@ -153,7 +153,16 @@ def test_follow_through_page_and_back_on_the_agenda_in_one_step(
     html = client.get(reverse("reminders:follow_through", args=[board.pk])).content.decode()
     assert "Not done: Not fit for it — Admitted to hospital" in html
     assert "Talk to the family first" in html
-    assert "Put back on the agenda" in html
+    # The controls come on demand, for the one row (htmx fragment, or a page without JS).
+    record = reverse("reminders:action_record", args=[row.pk])
+    assert f'hx-get="{record}"' in html and "Mark not done" not in html
+    fragment = client.get(record, headers={"HX-Request": "true"}).content.decode()
+    assert "Put back on the agenda</button>" in fragment and "<html" not in fragment
+    assert "Mark not done" not in fragment  # already recorded as not done
+    planned = ActionFollowUp.objects.filter(status="planned").first()
+    page = client.get(reverse("reminders:action_record", args=[planned.pk])).content.decode()
+    assert "<html" in page and "Mark done" in page and "Mark not done" in page
+    assert planned.summary in page
     response = client.post(reverse("reminders:back_on_agenda", args=[row.pk]))
     assert response.status_code == 302
     added = AgendaItem.objects.exclude(pk=signed.agenda_item_id).get()

@@ -36,7 +36,7 @@ def specs(*actions, by_board=False):
 
 
 def test_every_row_is_tested_here():
-    assert len(TABLE) == 9
+    assert len(TABLE) == 10
 
 
 # --- One test per row -----------------------------------------------------------------------
@@ -75,6 +75,38 @@ def test_radium_full_blood_count_before_each_of_at_most_six_doses():
     result = specs(action)
     assert [k for _, k, _ in result] == ["fbc_before_radium"] * 6
     assert result[0][2] == "2025-03-14" and result[-1][2] == "2025-08-01"
+
+
+def _sr_sm(**fields):
+    return {"kind": "medication", "verb": "start", "agent": "sr89_sm153", "doses": 1,
+            "first_dose_on": "2025-03-17", **fields}
+
+
+def test_strontium_89_full_blood_count_every_two_weeks_to_week_26():
+    # RAD-06: "at least once every other week"; nadir 12–16 weeks, recovery by ~6 months.
+    result = specs(_sr_sm(isotope="sr89"))
+    assert [k for _, k, _ in result] == ["lab_due"] * 13
+    assert [d for _, _, d in result][:3] == ["2025-03-31", "2025-04-14", "2025-04-28"]
+    assert result[-1][2] == "2025-09-15"  # 26 weeks after 2025-03-17
+
+
+def test_samarium_153_full_blood_count_weekly_from_week_2_to_week_8():
+    # RAD-07: weekly for at least 8 weeks, starting 2 weeks after the dose.
+    assert [d for _, _, d in specs(_sr_sm(isotope="sm153"))] == [
+        "2025-03-31", "2025-04-07", "2025-04-14", "2025-04-21", "2025-04-28",
+        "2025-05-05", "2025-05-12"]
+
+
+def test_radionuclide_not_recorded_gets_both_labels_checks():
+    dates = [d for _, _, d in specs(_sr_sm())]
+    assert len(dates) == 7 + 9  # weekly weeks 2–8, then fortnightly weeks 10–26
+    assert dates[6:8] == ["2025-05-12", "2025-05-26"] and dates[-1] == "2025-09-15"
+
+
+def test_each_radionuclide_dose_gets_its_own_counts():
+    result = specs(_sr_sm(isotope="sm153", doses=2, interval_weeks=12))
+    assert len(result) == 14
+    assert result[7][2] == "2025-06-23"  # 2 weeks after the second dose on 2025-06-09
 
 
 def test_long_term_bta_asks_the_thigh_question_every_12_weeks():
@@ -133,7 +165,7 @@ def test_investigations_with_a_due_date():
     {"kind": "medication", "verb": "start", "agent": "dexamethasone", "dose": "16"},
     {"kind": "medication", "verb": "start", "agent": "calcium_vitamin_d"},
     {"kind": "medication", "verb": "start", "agent": "analgesic"},
-    {"kind": "medication", "verb": "start", "agent": "sr89_sm153", "doses": 1},
+    {"kind": "medication", "verb": "stop", "agent": "sr89_sm153", "isotope": "sr89"},
     {"kind": "investigation", "investigation": "lab", "test": "creatinine",
      "with_doses": True},
 ])
@@ -213,7 +245,8 @@ def test_every_reminder_traces_to_a_giving_or_dated_action(pairs):
                 # A dose reminder: never for a medicine withheld or stopped in this decision.
                 assert source["verb"] in ("start", "continue")
                 assert source["agent"] not in held
-                assert source["agent"] in ("zoledronic_acid", "denosumab", "radium_223")
+                assert source["agent"] in ("zoledronic_acid", "denosumab", "radium_223",
+                                           "sr89_sm153")
         elif source["kind"] == "radiotherapy":
             assert spec.kind == ReminderKind.PAIN_REVIEW_AFTER_RT
         else:
