@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('auth', '0014_decision_mac_audit_chain_access_trackers'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('cases', '0007_facts_version'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
