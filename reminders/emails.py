@@ -31,6 +31,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 
+from recommendations import vocabulary
 from reminders.choices import ReminderKind
 
 
@@ -114,18 +115,9 @@ KIND_PHRASES: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Who usually supplies a missing fact (the engine's `supplied_by`, a closed set).
-SUPPLIER_PHRASES: dict[str, str] = {
-    "radiology": "Radiology",
-    "medical_oncology": "Medical oncology",
-    "radiation_oncology": "Radiation oncology",
-    "nursing": "Nursing",
-    "laboratory": "Laboratory",
-    "dentistry": "Dentistry",
-    "surgery": "Surgery",
-    "nuclear_medicine": "Nuclear medicine",
-    "coordination": "Coordination",
-}
+#: Who usually supplies a missing fact (the engine's `supplied_by`, a closed set), in the
+#: same words as the pages (`recommendations.vocabulary`): department names, no diagnosis.
+SUPPLIER_PHRASES: dict[str, str] = vocabulary.SUPPLIER_LABELS
 OTHER_SUPPLIER = "Other"
 
 
