@@ -11,6 +11,7 @@ from __future__ import annotations
 import rules
 
 from cases.choices import BoardRole
+from cases.models import Board
 from cases.scoping import membership
 
 
@@ -19,6 +20,8 @@ def board_id_of(obj) -> int | None:
     already loaded (select_related)."""
     if obj is None:
         return None
+    if isinstance(obj, Board):
+        return obj.pk
     for path in ("board_id", "meeting.board_id", "patient.board_id",
                  "agenda_item.meeting.board_id", "decision.agenda_item.meeting.board_id"):
         target = obj
@@ -62,6 +65,11 @@ rules.add_perm("cases.view_case", is_board_member)
 rules.add_perm("cases.register_patient", is_coordinator | is_specialist | is_chair)
 # Clinical data: lesions, imaging, labs, treatments, status fields.
 rules.add_perm("cases.change_clinical_data", is_specialist | is_chair)
+# Importing from the hospital's systems (FHIR bundles, HL7 v2 lab results) into a board:
+# the coordinator's job (no re-keying) and the clinicians'; asked with the Board. An
+# import may register patients and write clinical rows, which is what these roles do by
+# hand between them (register_patient, change_clinical_data).
+rules.add_perm("cases.import_records", is_coordinator | is_specialist | is_chair)
 # Meetings, agendas, attendance lists, circulation.
 rules.add_perm("cases.manage_meeting", is_coordinator | is_chair)
 # Confirming one's own attendance is any member's.

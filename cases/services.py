@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pghistory
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -23,6 +24,8 @@ from knox.models import AuthToken
 from cases import signing
 from cases.actions import ActionError, action_clean, other_action
 from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
+from cases.interop import fhir, hl7v2
+from cases.interop.plan import Parsed, Plan, apply_plan, plan_import
 from cases.models import (
     AgendaItem,
     Attendance,
@@ -30,6 +33,8 @@ from cases.models import (
     BoardMembership,
     Decision,
     DecisionItem,
+    ImportBatch,
+    ImportSource,
     Meeting,
     Patient,
     PatientAccess,
@@ -541,3 +546,76 @@ def record_patient_access(*, user, patient_ids: Iterable[int], action: str, path
     array = "{" + ",".join([str(int(i)) for i in ids]) + "}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, array, action, path[:300]])
+
+
+# --- Import from the hospital's systems ---------------------------------------------
+
+_READERS = {ImportSource.FHIR: fhir.read_bundle, ImportSource.HL7V2: hl7v2.read_oru}
+
+
+def _import_plan(*, board: Board, source: str, content: str) -> Plan:
+    if source not in _READERS:
+        raise ValidationError({"source": "Choose a FHIR bundle or an HL7 v2 message."})
+    parsed: Parsed = _READERS[source](content)
+    return plan_import(board=board, source=source, parsed=parsed)
+
+
+def _may_import(user, board: Board) -> None:
+    # `user` is None only for the management commands, run by whoever runs the server.
+    if user is not None and not user.has_perm("cases.import_records", board):
+        raise PermissionDenied("Only the board's coordinators and clinicians import records.")
+
+
+def records_import_preview(*, board: Board, user, source: str, content: str,
+                           filename: str = "") -> tuple[ImportBatch, Plan]:
+    """Read a file and say what importing it would change, resource by resource, with
+    every error and every code not imported. Nothing of the record is written; the file
+    is kept as a previewed batch for `records_import_confirm`."""
+    _may_import(user, board)
+    plan = _import_plan(board=board, source=source, content=content)
+    batch = ImportBatch.objects.create(
+        board=board, uploaded_by=user, source=source, filename=filename[:200],
+        content=content if plan.ok else "", counts=plan.counts(),
+        sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+    )
+    return batch, plan
+
+
+def records_import_confirm(*, batch: ImportBatch, user) -> Plan:
+    """Import the file that was previewed. It is compared with the record again (the
+    record may have changed since the preview) and written only if it still has no
+    errors; the returned plan says what was done."""
+    if batch.status != ImportBatch.Status.PREVIEWED or not batch.content:
+        raise ValidationError({"batch": "This file has already been imported, or its "
+                                        "preview had errors: upload it again."})
+    return records_import(board=batch.board, user=user, source=batch.source,
+                          content=batch.content, filename=batch.filename, batch=batch)
+
+
+def records_import(*, board: Board, user, source: str, content: str, filename: str = "",
+                   commit: bool = True, batch: ImportBatch | None = None) -> Plan:
+    """Import a FHIR bundle or an HL7 v2 message into `board`: all of it, or nothing.
+
+    The same file twice creates nothing new (each row is linked to its source). With
+    errors, or with `commit=False` (a dry run), nothing is written and the plan lists
+    what would change. Imports into one board run one at a time (the board row is
+    locked), so two uploads of the same file cannot both create its rows."""
+    _may_import(user, board)
+    with transaction.atomic():
+        Board.objects.select_for_update().filter(pk=board.pk).first()
+        plan = _import_plan(board=board, source=source, content=content)
+        if not plan.ok or not commit:
+            return plan
+        if batch is None:
+            batch = ImportBatch(board=board, uploaded_by=user, source=source,
+                                filename=filename[:200],
+                                sha256=hashlib.sha256(content.encode("utf-8")).hexdigest())
+        batch.save()
+        with pghistory.context(import_batch=batch.pk, import_source=source):
+            counts = apply_plan(plan, batch=batch)
+            batch.status = ImportBatch.Status.IMPORTED
+            batch.imported_at = timezone.now()
+            batch.counts = counts
+            batch.content = ""
+            batch.save()
+    return plan

@@ -4,6 +4,7 @@ from cases.models import access_audit  # noqa: F401 - event models of users and 
 from cases.models.access import AuditChainLink, PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
+from cases.models.imports import ImportBatch, ImportedResource, ImportSource
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
@@ -24,6 +25,9 @@ __all__ = [
     "Decision",
     "DecisionItem",
     "ImagingStudy",
+    "ImportBatch",
+    "ImportSource",
+    "ImportedResource",
     "LabResult",
     "Lesion",
     "Meeting",
