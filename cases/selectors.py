@@ -25,6 +25,7 @@ from cases.models import (
     Decision,
     DecisionItem,
     ImagingStudy,
+    ImportBatch,
     LabResult,
     Lesion,
     Meeting,
@@ -257,3 +258,20 @@ def second_factor_required(*, user) -> bool:
     return get_user_model().objects.filter(pk=user.pk).filter(
         Q(groups__name="administrator") | Q(board_memberships__role=BoardRole.CHAIR)
     ).exists()
+
+
+# --- Imports from the hospital's systems -----------------------------------------------
+
+def import_boards_for(*, user) -> list[Board]:
+    """The boards the user may import into (`cases.import_records`)."""
+    return [b for b in boards_for(user).order_by("name")
+            if user.has_perm("cases.import_records", b)]
+
+
+def import_batch_for(*, user, pk: int) -> ImportBatch:
+    """A previewed or imported file of one of the user's boards; 404 otherwise."""
+    try:
+        return ImportBatch.objects.select_related("board").get(
+            pk=pk, board__in=boards_for(user))
+    except ImportBatch.DoesNotExist:
+        raise Http404("No such import.") from None

@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from front.views import agenda, audit, case_review, decisions, meetings, patients, record
+from front.views import (
+    agenda,
+    audit,
+    case_review,
+    decisions,
+    imports,
+    meetings,
+    patients,
+    record,
+)
 
 app_name = "cases"
 
@@ -31,6 +40,9 @@ urlpatterns: list = [
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/status/", record.patient_status_edit, name="patient_status_edit"),
     path("patients/<int:pk>/refer/", patients.patient_refer, name="patient_refer"),
+    # Import from the hospital's systems (front/views/imports.py).
+    path("imports/", imports.import_upload, name="import_upload"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     # Administrators' audit trail (front/views/audit.py).
     path("audit/", audit.audit_index, name="audit_index"),
     path("audit/patients/<int:pk>/", audit.audit_patient, name="audit_patient"),

@@ -4,7 +4,7 @@ by `front.api.urls`: their API adds the engine's scores and the follow-up on sig
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from cases.api import views
+from cases.api import imports, views
 
 router = SimpleRouter()
 router.register("patients", views.PatientViewSet, basename="patient")
@@ -27,5 +27,6 @@ router.register("agenda-items", views.AgendaItemViewSet, basename="agendaitem")
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
     path("auth/logout/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("imports/", imports.ImportView.as_view(), name="import"),
     *router.urls,
 ]

@@ -297,8 +297,9 @@ def _refuse_duplicates(plan: Plan, rows: list[Incoming]) -> None:
             if row.hospital_number in primary_of:
                 plan.errors.append(EntryError(
                     row.entry, row.label, "code",
-                    f"A second primary cancer for one patient ({primary_of[row.hospital_number].entry}"
-                    " is the first): the record holds one per patient."))
+                    "A second primary cancer for one patient "
+                    f"({primary_of[row.hospital_number].entry} is the first): the record "
+                    "holds one per patient."))
             primary_of[row.hospital_number] = row
 
 
