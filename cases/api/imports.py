@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from cases.interop.plan import Plan
 from cases.models import ImportSource, PatientAccess
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _BoardField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return scoping.boards_for(self.context["request"].user)

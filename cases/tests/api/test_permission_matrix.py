@@ -110,6 +110,23 @@ def _surgery_body(w):
             "performed_on": str(_today() - dt.timedelta(days=3)), "notes": ""}
 
 
+def _import_body(w):
+    """A FHIR bundle with one haemoglobin for the board's first patient, imported for real
+    (the same body twice is unchanged the second time)."""
+    taken = (timezone.now() - dt.timedelta(hours=5)).replace(microsecond=0).isoformat()
+    observation = {
+        "resourceType": "Observation", "id": f"hb-{w.board.pk}", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "718-7"}]},
+        "subject": {"identifier": {"value": w.p1.hospital_number}},
+        "effectiveDateTime": taken,
+        "valueQuantity": {"value": 12.1, "system": "http://unitsofmeasure.org",
+                          "code": "g/dL"},
+    }
+    return {"board": w.board.pk, "source": "fhir", "commit": True,
+            "content": {"resourceType": "Bundle", "type": "collection",
+                        "entry": [{"resource": observation}]}}
+
+
 def _clinical(name, attr, body, *, list_rows=None):
     target = lambda w: getattr(w, attr)  # noqa: E731
     return {
@@ -127,6 +144,8 @@ def _clinical(name, attr, body, *, list_rows=None):
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("post", "/api/v1/auth/token/"): Op("public"),
     ("post", "/api/v1/auth/logout/"): Op("authenticated", success=204),
+    # Import from the hospital's systems: the board is named in the body.
+    ("post", "/api/v1/imports/"): Op("create", REGISTER, body=_import_body),
     # Patients
     ("get", "/api/v1/patients/"): Op("list", rows=lambda w: [w.p1.pk, w.p2.pk, w.p3.pk, w.p4.pk]),
     ("post", "/api/v1/patients/"): Op("create", REGISTER, body=_patient_body, success=201),
