@@ -352,11 +352,8 @@ def apply_plan(plan: Plan, *, batch) -> dict[str, int]:
     for kind in WRITE_ORDER:
         model = KIND_MODELS[kind]
         works = by_kind.get(kind, [])
-        if kind != PATIENT:
-            for _row, instance, _status, _changed in works:
-                # A new patient's rows were planned against the unsaved patient, which
-                # has its ID now.
-                instance.patient = instance.patient
+        # A new patient's rows were planned against the unsaved patient, which has its
+        # ID now: bulk_create takes the ID from the related object itself.
         new = [instance for _r, instance, status, _c in works if status == NEW]
         if new:
             model.objects.bulk_create(new)
