@@ -22,8 +22,8 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 class ImportForm(forms.Form):
     board = forms.ChoiceField()
     source = forms.ChoiceField(label="Kind of file", choices=ImportSource.choices)
-    file = forms.FileField(help_text="A FHIR R4 Bundle (.json) or an HL7 v2 ORU^R01 "
-                           "message (.hl7, .txt).")
+    file = forms.FileField(label="The file", help_text="A FHIR R4 Bundle (.json) or an HL7 "
+                           "v2 ORU^R01 message (.hl7, .txt).")
 
     def __init__(self, *args, boards, **kwargs) -> None:
         super().__init__(*args, **kwargs)
