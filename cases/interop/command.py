@@ -54,7 +54,9 @@ class ImportCommand(BaseCommand):
         for error in plan.errors:
             self.stderr.write(f"Error: {error}")
         counts = plan.counts()
-        verb = "Would import" if dry_run or not plan.ok else "Imported"
+        if not plan.ok:
+            return  # handle() says nothing was imported
+        verb = "Would import" if dry_run else "Imported"
         self.stdout.write(f"{verb}: {counts['new']} new, {counts['updated']} updated, "
                           f"{counts['unchanged']} unchanged, {counts['noted']} recognised "
                           f"with nothing to store, {counts['unknown_codes']} code(s) not "
