@@ -1,9 +1,9 @@
 """Reading HL7 v2 ORU^R01 lab results with python-hl7 (`hl7`).
 
-One message: MSH, PID (the patient, by hospital number: PID-3, the repetition of type MR
-or else the first), then OBR groups, each with its OBX results. Each numeric OBX with a
-LOINC code in `codes.LAB_CODES` becomes a lab result; the same mapping and unit rules
-as FHIR apply (OBX-6 is a UCUM code).
+One message: MSH, then per patient a PID (the patient, by hospital number: PID-3, the
+repetition of type MR or else the first) and its OBR groups, each with its OBX results.
+Each numeric OBX with a LOINC code in `codes.LAB_CODES` becomes a lab result; the same
+mapping and unit rules as FHIR apply (OBX-6 is a UCUM code).
 
 How a second import recognises a result: sending facility (MSH-4), the order (OBR-3
 filler order number, else OBR-2 placer), the LOINC code (OBX-3) and the sub-ID (OBX-4).
@@ -67,33 +67,42 @@ def read_oru(content: str | bytes) -> Parsed:
                      f"Only lab results (ORU^R01) are imported, not {kind}.")
         return parsed
     facility = _field(msh, 4) or _field(msh, 3)
-    try:
-        pid = message.segment("PID")
-    except KeyError:
+    # An ORU^R01 may carry several patients, each PID followed by its own orders and
+    # results: every OBX belongs to the PID before it.
+    number, order, ordered_at, seen_pid = "", "", None, False
+    for position, segment in enumerate(message, start=1):
+        name = str(segment[0])
+        if name == "PID":
+            seen_pid, order, ordered_at = True, "", None
+            number = _hospital_number(segment)
+            if not number:
+                parsed.error(f"segment {position}", "PID", "PID-3",
+                             "The patient has no hospital number.")
+        elif name == "OBR":
+            order = _field(segment, 3) or _field(segment, 2)
+            ordered_at = _time(_field(segment, 7))
+        elif name == "OBX" and number:
+            _result(parsed, segment, f"segment {position}", number, facility, order,
+                    ordered_at)
+        elif name == "OBX" and not seen_pid:
+            parsed.error(f"segment {position}", "OBX", "PID",
+                         "A result before any patient (PID) cannot be placed.")
+    if not seen_pid:
         parsed.error("The message", "PID", "PID", "The message names no patient (PID).")
-        return parsed
+    return parsed
+
+
+def _hospital_number(pid) -> str:
+    """PID-3: the repetition of type MR, else the first."""
     number = ""
     for repeat in range(1, 10):
         value = _field(pid, 3, 1, repeat)
         if not value:
             break
-        if _field(pid, 3, 5, repeat) == codes.HOSPITAL_NUMBER_TYPE or not number:
-            number = value
-    if not number:
-        parsed.error("The message", "PID", "PID-3", "The patient has no hospital number.")
-        return parsed
-
-    order, ordered_at = "", None
-    for position, segment in enumerate(message, start=1):
-        name = str(segment[0])
-        if name == "OBR":
-            order = _field(segment, 3) or _field(segment, 2)
-            ordered_at = _time(_field(segment, 7))
-            continue
-        if name != "OBX":
-            continue
-        _result(parsed, segment, f"segment {position}", number, facility, order, ordered_at)
-    return parsed
+        if _field(pid, 3, 5, repeat) == codes.HOSPITAL_NUMBER_TYPE:
+            return value
+        number = number or value
+    return number
 
 
 def _result(parsed: Parsed, obx, entry: str, number: str, facility: str, order: str,

@@ -102,3 +102,26 @@ def test_only_lab_results_are_read(board, coordinator, patient):
         "Only lab results (ORU^R01) are imported, not ADT^A01."]
     plan = run(board, coordinator, "hello")
     assert plan.errors[0].message.startswith("This is not an HL7 v2 message")
+
+
+def test_each_result_belongs_to_the_patient_before_it(board, coordinator, patient):
+    second = PatientFactory(board=board, hospital_number="H0099002")
+    message = "\r".join([
+        b.oru(b.obx(1, "718-7", "12.1", "g/dL")),
+        "PID|2||H0099002^^^HOSPITAL^MR||Other^Ann||19600101|F",
+        "OBR|1|PLACER-2|FILL-2|24323-8^Metabolic panel^LN|||202611300800+0000",
+        b.obx(1, "718-7", "9.4", "g/dL"),
+    ])
+    plan = run(board, coordinator, message)
+    assert plan.ok and plan.counts()["new"] == 2
+    assert patient.labs.get().value == Decimal("12.1")
+    assert second.labs.get().value == Decimal("9.4")
+
+
+def test_a_message_without_a_patient_is_refused(board, coordinator):
+    message = b.oru(b.obx(1, "718-7", "12.1", "g/dL")).split("\r")
+    del message[1]
+    plan = run(board, coordinator, "\r".join(message))
+    assert [e.message for e in plan.errors] == [
+        "A result before any patient (PID) cannot be placed.",
+        "The message names no patient (PID)."]
