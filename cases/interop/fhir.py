@@ -135,7 +135,7 @@ class _Reader:
 
     def _key(self, entry: str, label: str, resource) -> str | None:
         """Identifier first (stable across exports), else the resource's id."""
-        for identifier in resource.identifier or [] if hasattr(resource, "identifier") else []:
+        for identifier in getattr(resource, "identifier", None) or []:
             if identifier.value:
                 return f"{identifier.system or ''}|{identifier.value}"
         if resource.id:
