@@ -57,3 +57,10 @@ def test_outsiders_cannot_see_or_confirm_anothers_import(client, board, coordina
     response = _upload(client, board, b.bundle(b.patient()))
     assert "Select a valid choice" in response.content.decode()
     assert not Patient.objects.exists()
+
+
+def test_someone_on_no_board_is_told_why(client, administrator, verified_login):
+    verified_login(client, administrator)
+    response = client.get(reverse("cases:import_upload"))
+    assert response.status_code == 403
+    assert "you are not on one" in response.content.decode()

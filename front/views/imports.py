@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -51,7 +51,8 @@ def _template(request, page: str, partial: str) -> str:
 def import_upload(request):
     boards = selectors.import_boards_for(user=request.user)
     if not boards:
-        raise PermissionDenied
+        # Signed in but on no board (an administrator): say why, rather than a bare 403.
+        return render(request, "cases/import.html", {"no_boards": True}, status=403)
     form = ImportForm(request.POST or None, request.FILES or None, boards=boards)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
