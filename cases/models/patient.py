@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases.choices import (
@@ -57,7 +58,9 @@ class Patient(models.Model):
     """
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="patients")
-    hospital_number = models.CharField(max_length=32, unique=True)
+    #: Unique within the board (two hospitals' boards may use the same numbering);
+    #: `cases.services.patient_register` also refuses the same number in another case.
+    hospital_number = models.CharField(max_length=32)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[not_in_future])
@@ -130,6 +133,13 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(fields=["board", "family_name", "given_name", "id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "board", Upper("hospital_number"), name="patient_hospital_number_per_board",
+                violation_error_message="This board already has a patient with this "
+                "hospital number.",
+            ),
         ]
         triggers = patient_facts_version()
 
