@@ -53,8 +53,11 @@ def _record_pages(patient) -> list[str]:
             reverse("cases:patient_status_edit", args=[pk]),
             reverse("cases:patient_details_edit", args=[pk])]
     for slug, kind in KINDS.items():
-        urls.append(reverse("cases:record_row_new", args=[pk, slug]))
-        for row_pk in kind.model.objects.filter(patient=patient).values_list("pk", flat=True):
+        rows = kind.model.objects.filter(patient=patient)
+        if slug != "primary" or not rows.exists():
+            # (A recorded primary cancer's "new" page redirects to its edit page.)
+            urls.append(reverse("cases:record_row_new", args=[pk, slug]))
+        for row_pk in rows.values_list("pk", flat=True):
             urls += [reverse("cases:record_row_edit", args=[pk, slug, row_pk]),
                      reverse("cases:record_row_delete", args=[pk, slug, row_pk])]
     return urls

@@ -131,8 +131,8 @@ def test_lab_helper_spreads_values_over_analytes(board):
     ]
 
 
-RECORD_PAGE = 19
-RECORD_FORM = 11
+RECORD_PAGE = 17  # the patient and each table of the record in one query apiece
+RECORD_FORM = 9
 
 
 @pytest.mark.parametrize(("lesions", "labs"), [(1, 5), (10, 200)])
