@@ -22,6 +22,12 @@ _NUMBERS = {"id_worst_pain_nrs": "5", "id_prior_mcrpc_lines": "1",
             "id_compression_levels": "1"}
 
 
+_LABS = {"creatinine": ("80", "umol/L"), "platelets": ("210", "10^9/L"),
+         "anc": ("3.1", "10^9/L"), "haemoglobin": ("12.4", "g/dL"),
+         "calcium": ("2.3", "mmol/L"), "wbc": ("6.0", "10^9/L"), "albumin": ("38", "g/L"),
+         "alp": ("120", "U/L")}
+
+
 def _answer_the_focused_field(page) -> str:
     """Fill in the field the chase link put the cursor in, as the coordinator would."""
     field = page.locator(":focus")
@@ -32,6 +38,15 @@ def _answer_the_focused_field(page) -> str:
             "options => options.map(o => o.value).filter(v => v !== '')")
         # Yes / no / not known: the clinician said no; otherwise the first answer.
         field.select_option("false" if "false" in values else values[0])
+    elif page.locator("#id_analyte").count():
+        # A lab result: the value, the unit it was reported in, and when it was taken
+        # (the creatinine before the first zoledronic acid dose, for a missing baseline).
+        analyte = page.locator("#id_analyte").input_value()
+        value, unit = _LABS[analyte]
+        field.fill(value)
+        page.get_by_label("Unit").select_option(unit)
+        before_bta = timezone.localtime() - dt.timedelta(days=230)
+        page.get_by_label("Taken at").fill(before_bta.strftime("%Y-%m-%dT%H:%M"))
     else:
         field.fill(_NUMBERS.get(field_id, "1"))
     return field_id
@@ -78,7 +93,7 @@ def test_a_lesions_score_preview_follows_the_findings(open_session, board, coord
     page.get_by_role("button", name="Add a lesion").click()
     preview = page.locator("#score-preview")
     expect(preview).to_contain_text("Choose the bone")
-    page.get_by_label("Bone", exact=True).select_option("vertebra")
+    page.get_by_label("Bone:", exact=True).select_option("vertebra")
     page.get_by_label("Vertebral level").select_option("T12")
     expect(preview).to_contain_text("SINS 3–18")
     expect(preview).to_contain_text("Missing: type of spinal pain")
