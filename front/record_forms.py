@@ -188,6 +188,9 @@ class LesionForm(RecordForm):
         model = Lesion
         fields = [name for _title, names in LESION_SECTIONS for name in names]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"prior_rt_dose_gy": "Dose (Gy)", "prior_rt_fractions": "Fractions",
+                  "prior_rt_on": "Date", "prior_rt_technique": "Technique",
+                  "soft_tissue_mass": "Soft-tissue mass"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

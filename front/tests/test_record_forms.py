@@ -393,3 +393,13 @@ def test_a_treatment_row_named_by_its_place_opens_that_rows_form(client, board, 
     assert response["Location"].endswith(f"/{later.pk}/")
     assert client.get(reverse("cases:record_row_at",
                               args=[patient.pk, "bone-agent", 2])).status_code == 404
+
+
+def test_a_missing_baseline_creatinine_says_which_value_is_wanted(client, board, coordinator,
+                                                                  patient, verified_login):
+    link = _fix_url(patient_id=patient.pk, agenda_item_id=None, path="baseline_creatinine")
+    assert link == (reverse("cases:record_row_new", args=[patient.pk, "lab"])
+                    + "?analyte=creatinine&baseline=1#id_value")
+    verified_login(client, coordinator)
+    html = client.get(link).content.decode()
+    assert "The creatinine before the first zoledronic acid dose" in html

@@ -172,7 +172,12 @@ def _fix_url(*, patient_id: int | None, agenda_item_id: int | None, path: str,
     head, _, rest = path.partition(".")
     if head in ("labs", "baseline_creatinine", "baseline_creatinine_date",
                 "baseline_creatinine_clearance"):
-        analyte = "creatinine" if head.startswith("baseline") else rest.partition(".")[0]
+        if head.startswith("baseline"):
+            # The baseline is the creatinine taken on or before the first zoledronic
+            # acid dose: the form says so (a fresh value does not answer it).
+            return url("cases:record_row_new", "lab", field_name="value",
+                       extra="analyte=creatinine&baseline=1")
+        analyte = rest.partition(".")[0]
         if analyte and not analyte.isdigit():
             return url("cases:record_row_new", "lab", field_name="value",
                        extra=f"analyte={analyte}")

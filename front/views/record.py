@@ -68,7 +68,7 @@ def _return_url(request, patient) -> str:
 
 def _carry(request) -> str:
     """The query string that keeps `item` / `next` from page to page."""
-    keep = {k: request.GET[k] for k in ("item", "next") if request.GET.get(k)}
+    keep = {k: request.GET[k] for k in ("item", "next", "baseline") if request.GET.get(k)}
     return f"?{urlencode(keep)}" if keep else ""
 
 
@@ -265,6 +265,10 @@ def _row_page(request, patient, kind_slug, kind, instance, *, initial=None):
                                                             patient),
         "carry": _carry(request),
     }
+    if kind.model is LabResult and request.GET.get("baseline"):
+        context["note"] = ("The creatinine before the first zoledronic acid dose (BTA-03, "
+                           "BTA-04): give the result taken on or before the day the first "
+                           "course started, with that date.")
     if kind.model is Lesion:
         context["preview"] = _preview_of(form)
         context["preview_url"] = reverse("cases:lesion_score_preview", args=[patient.pk])
