@@ -64,12 +64,25 @@ rules.add_perm("cases.view_case", is_board_member)
 # Registering a patient and referring them to a meeting.
 rules.add_perm("cases.register_patient", is_coordinator | is_specialist | is_chair)
 # Clinical data: lesions, imaging, labs, treatments, status fields.
-rules.add_perm("cases.change_clinical_data", is_specialist | is_chair)
 # Importing from the hospital's systems (FHIR bundles, HL7 v2 lab results) into a board:
 # the coordinator's job (no re-keying) and the clinicians'; asked with the Board. An
 # import may register patients and write clinical rows, which is what these roles do by
 # hand between them (register_patient, change_clinical_data).
 rules.add_perm("cases.import_records", is_coordinator | is_specialist | is_chair)
+# Recording and correcting them is the coordinator's too. Why: on a tumour board the
+# coordinator collates the facts the clinicians supply (clinic letters, radiology and
+# lab reports, the ward's observations) — the agenda's "what to chase" list names who
+# supplies each fact, and the coordinator is the one chasing it. Making the clinician
+# re-key what they already wrote is the delay boards complain about, and a coordinator
+# who may not type it in would only pass it on by email. What keeps it honest: every
+# write is audited with the person who made it (pghistory, `cases.audit`), the facts
+# shown are the record's (nothing is interpreted by the coordinator: scores are the
+# engine's), and the board reviews the case before anything is signed.
+rules.add_perm("cases.change_clinical_data", is_coordinator | is_specialist | is_chair)
+# Deleting a row of the clinical record removes a fact the draft plan may rest on
+# (a lesion, a course of treatment): a clinical judgement, kept to specialists and
+# chairs. A coordinator corrects a mistyped row instead (the audit keeps both values).
+rules.add_perm("cases.delete_clinical_data", is_specialist | is_chair)
 # Meetings, agendas, attendance lists, circulation.
 rules.add_perm("cases.manage_meeting", is_coordinator | is_chair)
 # Confirming one's own attendance is any member's.

@@ -275,3 +275,47 @@ def import_batch_for(*, user, pk: int) -> ImportBatch:
             pk=pk, board__in=boards_for(user))
     except ImportBatch.DoesNotExist:
         raise Http404("No such import.") from None
+# --- The record, for its forms --------------------------------------------------------
+
+def patient_record(*, user, pk) -> Patient:
+    """One patient of the user's boards with every table of the clinical record
+    prefetched (the record page): ten queries whatever the number of rows."""
+    try:
+        return (
+            patients_for(user).select_related("primary", "board")
+            .prefetch_related(
+                Prefetch("lesions", queryset=Lesion.objects.order_by(
+                    "bone", "vertebral_level", "id")),
+                Prefetch("imaging", queryset=ImagingStudy.objects.order_by(
+                    "-performed_on", "-id").prefetch_related("lesions")),
+                Prefetch("labs", queryset=LabResult.objects.order_by("-taken_at", "-id")),
+                "bone_agent_courses", "systemic_therapies", "radiotherapy_courses__lesion",
+                "surgeries__lesion", "radioisotope_courses",
+            )
+            .get(pk=pk)
+        )
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such patient.") from None
+
+
+def record_row_for(*, patient: Patient, model, pk):
+    """One row of `model` recorded for this (already scoped) patient; 404 otherwise."""
+    try:
+        row = model.objects.select_related("patient", "patient__board").get(
+            pk=pk, patient=patient)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such row of this patient's record.") from None
+    return row
+
+
+def patient_lesions(*, patient: Patient) -> QuerySet[Lesion]:
+    """The patient's lesions, for the forms that link a row to one of them."""
+    return Lesion.objects.filter(patient=patient).order_by("bone", "vertebral_level", "id")
+
+
+def boards_registering(*, user) -> QuerySet[Board]:
+    """Boards where the user may register patients (coordinator, specialist, chair)."""
+    return boards_for(user).filter(
+        memberships__user=user,
+        memberships__role__in=[BoardRole.COORDINATOR, BoardRole.SPECIALIST, BoardRole.CHAIR],
+    ).distinct().order_by("name")

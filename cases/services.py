@@ -76,6 +76,90 @@ def clinical_row_delete(*, instance: models.Model) -> None:
         ) from exc
 
 
+# --- The record as the pages write it (who may is checked here too) -------------------
+
+def clinical_record_save(*, instance: models.Model, by,
+                         m2m: dict[str, Iterable[models.Model]] | None = None) -> models.Model:
+    """Record or correct one row of the clinical record for `by`: refused unless they may
+    change this patient's clinical data (`cases/rules.py`), then validated and saved like
+    `clinical_row_save`, with its many-to-many links (`m2m`, e.g. an imaging study's
+    lesions) in the same transaction. The audit trigger keeps who wrote what."""
+    if not by.has_perm("cases.change_clinical_data", instance):
+        raise PermissionDenied("Your role on this board does not record clinical data.")
+    with transaction.atomic():
+        clinical_row_save(instance=instance)
+        for name, rows in (m2m or {}).items():
+            getattr(instance, name).set(rows)
+    return instance
+
+
+def clinical_record_delete(*, instance: models.Model, by) -> None:
+    """Delete one row of the clinical record for `by` (specialists and chairs only,
+    `cases.delete_clinical_data`); the audit keeps the deleted row."""
+    if not by.has_perm("cases.delete_clinical_data", instance):
+        raise PermissionDenied("Your role on this board does not delete clinical data.")
+    clinical_row_delete(instance=instance)
+
+
+def _hospital_number_taken(patient: Patient) -> bool:
+    return (Patient.objects.filter(board_id=patient.board_id,
+                                   hospital_number__iexact=patient.hospital_number)
+            .exclude(pk=patient.pk).exists())
+
+
+def patient_register(*, patient: Patient, by, primary: models.Model | None = None) -> Patient:
+    """Register a patient on a board (and, when given, the primary cancer) for `by`.
+
+    The hospital number is unique within the board, whatever its case. Every problem of
+    the patient and of the primary cancer is reported at once, field by field (the
+    primary cancer's as ``primary.<field>``), and nothing is saved."""
+    if not by.has_perm("cases.register_patient", patient):
+        raise PermissionDenied("Your role on this board does not register patients.")
+    patient.hospital_number = patient.hospital_number.strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        patient.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if patient.hospital_number and _hospital_number_taken(patient):
+        errors.setdefault("hospital_number", []).append(
+            "This board already has a patient with this hospital number.")
+    if primary is not None:
+        try:
+            primary.full_clean(exclude=["patient"])
+        except ValidationError as exc:
+            errors.update({f"primary.{k}": v for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        patient.save()
+        if primary is not None:
+            primary.patient = patient
+            primary.save()
+    return patient
+
+
+def patient_details_change(*, patient: Patient, by) -> Patient:
+    """Correct who the patient is (names, date of birth, sex, hospital number): whoever
+    may register patients on the board. Same checks as `patient_register`."""
+    if not by.has_perm("cases.register_patient", patient):
+        raise PermissionDenied("Your role on this board does not register patients.")
+    patient.hospital_number = patient.hospital_number.strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        patient.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if patient.hospital_number and _hospital_number_taken(patient):
+        errors.setdefault("hospital_number", []).append(
+            "This board already has a patient with this hospital number.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        patient.save()
+    return patient
+
+
 # --- Boards ---------------------------------------------------------------------------
 
 @transaction.atomic

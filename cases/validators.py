@@ -6,7 +6,9 @@ terms, so a form or the API can show it next to the field.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from cases.choices import LabAnalyte, LabUnit
@@ -64,3 +66,15 @@ def _label(choices, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def viewer_link(value: str) -> None:
+    """A link to the hospital's image viewer (PACS). In production only https: the link
+    carries a study identifier and opens patient images, so it must not travel in clear
+    text; local development also accepts http (a viewer on localhost)."""
+    if not value:
+        return
+    schemes = ["http", "https"] if settings.IS_DEVELOPMENT else ["https"]
+    message = ("Give the viewer's full address, starting https://."
+               if schemes == ["https"] else "Give the viewer's full address (https://…).")
+    URLValidator(schemes=schemes, message=message, code="viewer_link")(value)

@@ -90,13 +90,15 @@ class ClinicalRowViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.Retriev
                          mixins.CreateModelMixin, mixins.UpdateModelMixin,
                          mixins.DestroyModelMixin, BoardsiteViewSet):
     """A table of the clinical record: rows of the patients on the user's boards;
-    specialists and chairs write (`cases.change_clinical_data`)."""
+    coordinators, specialists and chairs record and correct them
+    (`cases.change_clinical_data`); specialists and chairs delete
+    (`cases.delete_clinical_data`, `cases/rules.py` says why)."""
 
     perms_by_action = {
         "create": "cases.change_clinical_data",
         "update": "cases.change_clinical_data",
         "partial_update": "cases.change_clinical_data",
-        "destroy": "cases.change_clinical_data",
+        "destroy": "cases.delete_clinical_data",
     }
     model = None
 

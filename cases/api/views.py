@@ -173,8 +173,9 @@ def _clinical_viewset(model, serializer, filterset, *, ordering_fields=("id",), 
         "serializer_class": serializer,
         "filterset_class": filterset,
         "ordering_fields": ordering_fields,
-        "__doc__": f"{name.capitalize()} of patients on your boards; specialists and chairs "
-        "record and correct them. Every read is recorded (audit trail).",
+        "__doc__": f"{name.capitalize()} of patients on your boards; coordinators, "
+        "specialists and chairs record and correct them, specialists and chairs delete "
+        "them. Every read is recorded (audit trail).",
     }
     view = type(f"{model.__name__}ViewSet", (ClinicalRowViewSet,), attrs)
     return extend_schema_view(**{

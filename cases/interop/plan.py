@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases.interop import codes
@@ -194,15 +195,16 @@ def plan_import(*, board: Board, source: str, parsed: Parsed) -> Plan:
     rows = parsed.rows
     _refuse_duplicates(plan, rows)
 
-    numbers = {r.hospital_number for r in rows if r.hospital_number}
-    by_number: dict[str, Patient] = {}
-    elsewhere: set[str] = set()
-    for patient in Patient.objects.filter(hospital_number__in=numbers):
-        if patient.board_id == board.pk:
-            by_number[patient.hospital_number] = patient
-        else:
-            elsewhere.add(patient.hospital_number)
-    in_file = {r.hospital_number for r in rows if r.kind == PATIENT}
+    # Hospital numbers are unique per board, whatever the case of the letters
+    # (`patient_hospital_number_per_board`): another board's patient with the same number
+    # is another person and is never looked at.
+    numbers = {r.hospital_number.upper() for r in rows if r.hospital_number}
+    by_number: dict[str, Patient] = {
+        patient.hospital_number.upper(): patient
+        for patient in Patient.objects.annotate(number_upper=Upper("hospital_number"))
+        .filter(board=board, number_upper__in=numbers)
+    }
+    in_file = {r.hospital_number.upper() for r in rows if r.kind == PATIENT}
 
     keys = [r.source_key for r in rows if r.kind != NOTED]
     links = {
@@ -221,17 +223,11 @@ def plan_import(*, board: Board, source: str, parsed: Parsed) -> Plan:
         if row.kind == NOTED:
             plan.lines.append(PreviewLine(row.entry, row.label, row.kind, row.summary, NOTED))
             continue
-        number = row.hospital_number
-        if number in elsewhere:
-            # Hospital numbers are unique across Boardsite, so the row cannot be created
-            # here; the message does not say which board holds it.
-            plan.errors.append(EntryError(row.entry, row.label, "hospital number",
-                               f"Hospital number {number} cannot be used on this board."))
-            continue
+        number = row.hospital_number.upper()
         if number not in by_number and number not in in_file:
             plan.errors.append(EntryError(
                 row.entry, row.label, "patient",
-                f"No patient with hospital number {number} on this board"
+                f"No patient with hospital number {row.hospital_number} on this board"
                 + (", and the file does not include their Patient resource."
                    if source == ImportedResource.Source.FHIR else ": register them first.")))
             continue

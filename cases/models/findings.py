@@ -35,7 +35,7 @@ from cases.models._facts_version import bumps_facts_version
 from cases.models.patient import Patient
 from cases.plausibility import Verdict, lab_verdict
 from cases.units import convert
-from cases.validators import not_in_future, percentage, plausible_lab_value
+from cases.validators import not_in_future, percentage, plausible_lab_value, viewer_link
 
 _SPINAL_BONES = {Bone.VERTEBRA, Bone.SACRUM}
 
@@ -196,6 +196,10 @@ class ImagingStudy(models.Model):
         "healing (flare), not progression (IMG-02).",
     )
     lesions = models.ManyToManyField(Lesion, blank=True, related_name="imaging_studies")
+    viewer_url = models.URLField(
+        "viewer (PACS) link", max_length=500, blank=True, validators=[viewer_link],
+        help_text="Where the images open in the hospital's viewer; https only in production.",
+    )
 
     class Meta:
         triggers = bumps_facts_version()

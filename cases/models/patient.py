@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases.choices import (
@@ -57,7 +58,9 @@ class Patient(models.Model):
     """
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="patients")
-    hospital_number = models.CharField(max_length=32, unique=True)
+    #: Unique within the board (two hospitals' boards may use the same numbering);
+    #: `cases.services.patient_register` also refuses the same number in another case.
+    hospital_number = models.CharField(max_length=32)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[not_in_future])
@@ -131,6 +134,13 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["board", "family_name", "given_name", "id"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                "board", Upper("hospital_number"), name="patient_hospital_number_per_board",
+                violation_error_message="This board already has a patient with this "
+                "hospital number.", violation_error_code="hospital_number_taken",
+            ),
+        ]
         triggers = patient_facts_version()
 
     def __str__(self) -> str:
@@ -144,6 +154,23 @@ class Patient(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def validate_constraints(self, exclude=None) -> None:
+        """The hospital number's uniqueness within the board is a constraint on an
+        expression (any case of letters), which Django reports above the form; it is
+        the hospital number's problem, so it is reported at that field."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in general if getattr(e, "code", "") == "hospital_number_taken"]
+            if taken:
+                errors.setdefault("hospital_number", []).extend(taken)
+            rest = [e for e in general if e not in taken]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

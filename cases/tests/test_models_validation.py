@@ -251,10 +251,15 @@ def test_an_ecog_of_5_is_refused(board):
     assert errors == {"ecog": ["Value 5 is not a valid choice."]}
 
 
-def test_a_duplicate_hospital_number_is_refused(board):
-    PatientFactory(board=board, hospital_number="VAL0001")
+def test_a_duplicate_hospital_number_is_refused_within_the_board_whatever_its_case(
+    board, other_board
+):
+    PatientFactory(board=board, hospital_number="val0001")
     errors = _refused(_patient(board))
-    assert errors == {"hospital_number": ["Patient with this Hospital number already exists."]}
+    assert errors == {"hospital_number": [
+        "This board already has a patient with this hospital number."]}
+    # Another board may use the same number (another hospital's numbering).
+    _patient(other_board).full_clean()
 
 
 def test_castration_status_on_a_breast_cancer_is_refused(patient):

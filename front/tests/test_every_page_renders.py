@@ -27,6 +27,7 @@ from cases.tests.factories import (
     SpinalLesionFactory,
     UserFactory,
 )
+from front.views.record import KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,24 @@ def _pages_for(item=None, patient=None, meeting=None) -> list[str]:
                  reverse("cases:decision", args=[item.pk])]
     if patient is not None:
         urls.append(reverse("cases:patient_detail", args=[patient.pk]))
+    return urls
+
+
+def _record_pages(patient) -> list[str]:
+    """The record's pages and every form of it: new rows of each kind, and the edit and
+    delete pages of every row the patient has."""
+    pk = patient.pk
+    urls = [reverse("cases:patient_record", args=[pk]),
+            reverse("cases:patient_status_edit", args=[pk]),
+            reverse("cases:patient_details_edit", args=[pk])]
+    for slug, kind in KINDS.items():
+        rows = kind.model.objects.filter(patient=patient)
+        if slug != "primary" or not rows.exists():
+            # (A recorded primary cancer's "new" page redirects to its edit page.)
+            urls.append(reverse("cases:record_row_new", args=[pk, slug]))
+        for row_pk in rows.values_list("pk", flat=True):
+            urls += [reverse("cases:record_row_edit", args=[pk, slug, row_pk]),
+                     reverse("cases:record_row_delete", args=[pk, slug, row_pk])]
     return urls
 
 
@@ -65,13 +84,14 @@ def test_every_page_for_every_demo_patient(client, verified_login):
     assert len(patients) > 10  # the cohort, not an empty database
     failures = {}
     for patient in patients:
-        urls = _pages_for(patient=patient)
+        urls = _pages_for(patient=patient) + _record_pages(patient)
         for item in models.AgendaItem.objects.filter(patient=patient).select_related("meeting"):
             urls += _pages_for(item=item, meeting=item.meeting)
         statuses = _statuses(client, _chair_of(patient.board), urls, verified_login)
         failures.update({url: code for url, code in statuses.items() if code != 200})
     assert failures == {}
-    list_pages = [reverse("cases:meeting_list"), reverse("cases:patient_search") + "?q=DEMO"]
+    list_pages = [reverse("cases:meeting_list"), reverse("cases:patient_search") + "?q=DEMO",
+                  reverse("cases:patient_register")]
     main_board = patients[0].board
     chair = _chair_of(main_board)
     assert (_statuses(client, chair, list_pages, verified_login)
@@ -113,13 +133,14 @@ def test_every_page_for_a_case_with_every_optional_field_empty(client, board, ch
                                   fractions=1, started_on=today - dt.timedelta(days=9)),
         models.SurgicalProcedure(patient=patient, kind="fixation",
                                  performed_on=today - dt.timedelta(days=30)),
+        models.RadioisotopeCourse(patient=patient, agent="radium_223"),
     ):
         _empty_optional(row)
     meeting = meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3),
                              location="Seminar room 2")
     item = agenda_item_add(meeting=meeting, patient=patient, question="Plan?")
 
-    urls = _pages_for(item=item, patient=patient, meeting=meeting)
+    urls = _pages_for(item=item, patient=patient, meeting=meeting) + _record_pages(patient)
     assert _statuses(client, chair, urls, verified_login) == dict.fromkeys(urls, 200)
     audit = _audit_pages([patient])
     administrator = UserFactory(username="admin", is_staff=True, is_superuser=True)

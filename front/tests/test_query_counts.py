@@ -129,3 +129,32 @@ def test_lab_helper_spreads_values_over_analytes(board):
     assert sorted(set(patient.labs.values_list("analyte", flat=True))) == [
         "albumin", "alp", "anc", "calcium", "creatinine", "haemoglobin", "platelets", "wbc",
     ]
+
+
+RECORD_PAGE = 17  # the patient and each table of the record in one query apiece
+RECORD_FORM = 9
+
+
+@pytest.mark.parametrize(("lesions", "labs"), [(1, 5), (10, 200)])
+def test_record_page_query_count_does_not_grow_with_rows(
+    client, board, spine_surgeon, django_assert_num_queries, lesions, labs
+):
+    patient = add_patient(board, lesions=lesions, labs=labs)
+    verified_login(client, spine_surgeon)
+    url = reverse("cases:patient_record", args=[patient.pk])
+    with django_assert_num_queries(RECORD_PAGE):
+        response = _get(client, url)
+    assert response.content.decode().count('<tr id="lesion-') == lesions
+
+
+@pytest.mark.parametrize("lesions", [1, 10])
+def test_record_forms_query_count_does_not_grow_with_rows(
+    client, board, spine_surgeon, django_assert_num_queries, lesions
+):
+    patient = add_patient(board, lesions=lesions, labs=20)
+    lesion = patient.lesions.first()
+    verified_login(client, spine_surgeon)
+    for url in (reverse("cases:record_row_edit", args=[patient.pk, "lesion", lesion.pk]),
+                reverse("cases:record_row_new", args=[patient.pk, "imaging"])):
+        with django_assert_num_queries(RECORD_FORM):
+            _get(client, url)

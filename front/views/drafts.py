@@ -8,6 +8,7 @@ person reads comes from `recommendations.vocabulary` (no raw key, enum value or 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ class Score:
     category_label: str
     components: list[dict[str, Any]]
     complete: bool
+    #: The findings still missing, in words (the record forms' preview shows them).
+    missing_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -98,7 +101,9 @@ def _creatinine_unit(facts: dict[str, Any]) -> str | None:
     return base.get("unit")
 
 
-def _score(kind: str, raw: dict[str, Any]) -> Score:
+def score_view(kind: str, raw: dict[str, Any]) -> Score:
+    """A score as the engine computed it (a draft's, or `recommendations.scores` of one
+    lesion, the record forms' live preview), shaped for `_score.html`."""
     lo, hi = int(raw.get("total_min", 0)), int(raw.get("total_max", 0))
     total = raw.get("total")
     if total is None and lo == hi:
@@ -132,14 +137,71 @@ def _score(kind: str, raw: dict[str, Any]) -> Score:
     )
 
 
-def _fix_url(*, patient_id: int | None, agenda_item_id: int | None, path: str) -> str:
+_PATH_INDEX = re.compile(r"^(?P<list>[a-z_]+)\.(?P<index>\d+)(?:\.(?P<field>[a-z_]+))?$")
+#: Facts of the patient's identity (the details form) and of the primary cancer.
+_IDENTITY_FIELDS = {"patient.sex": "sex", "patient.date_of_birth": "date_of_birth",
+                    "patient.age_years": "date_of_birth"}
+#: The engine's field of a row → the form's field, where the names differ.
+_ROW_FIELDS = {"start": "started_on", "stop": "stopped_on", "end": "ended_on",
+               "name": "drug", "first_dose": "first_dose_on", "last_dose": "last_dose_on",
+               "prior_rt_date": "prior_rt_on", "lesion_id": "lesion"}
+
+
+def _fix_url(*, patient_id: int | None, agenda_item_id: int | None, path: str,
+             lesion_id: Any = None) -> str:
     """The form and field that supply a missing fact; saving returns to the agenda row
-    (`?item=`). "" while no page records that fact yet."""
-    field_name = CHASE_FIELDS.get(path)
-    if field_name is None or not patient_id:
+    (`?item=`). "" for a fact no form records (none today: `test_record_forms` checks
+    every path the engine can ask for)."""
+    if not patient_id or not path:
         return ""
-    url = reverse("cases:patient_status_edit", args=[patient_id])
-    return f"{url}?item={agenda_item_id}#id_{field_name}"
+    query = f"?item={agenda_item_id}" if agenda_item_id else ""
+
+    def url(name: str, *args, field_name: str = "", extra: str = "") -> str:
+        anchor = f"#id_{field_name}" if field_name else ""
+        sep = "&" if query else "?"
+        return reverse(name, args=[patient_id, *args]) + query + (
+            f"{sep}{extra}" if extra else "") + anchor
+
+    if path in CHASE_FIELDS:
+        return url("cases:patient_status_edit", field_name=CHASE_FIELDS[path])
+    if path in _IDENTITY_FIELDS:
+        return url("cases:patient_details_edit", field_name=_IDENTITY_FIELDS[path])
+    if path in ("primary", "primary_site") or path.startswith("primary."):
+        field_name = path.partition(".")[2] or "site"
+        return url("cases:record_row_new", "primary", field_name=field_name)
+    head, _, rest = path.partition(".")
+    if head in ("labs", "baseline_creatinine", "baseline_creatinine_date",
+                "baseline_creatinine_clearance"):
+        if head.startswith("baseline"):
+            # The baseline is the creatinine taken on or before the first zoledronic
+            # acid dose: the form says so (a fresh value does not answer it).
+            return url("cases:record_row_new", "lab", field_name="value",
+                       extra="analyte=creatinine&baseline=1")
+        analyte = rest.partition(".")[0]
+        if analyte and not analyte.isdigit():
+            return url("cases:record_row_new", "lab", field_name="value",
+                       extra=f"analyte={analyte}")
+        return url("cases:record_row_new", "lab", field_name="analyte")
+    match = _PATH_INDEX.match(path)
+    if head == "lesions":
+        field_name = _ROW_FIELDS.get(match["field"], match["field"]) if (
+            match and match["field"]) else "bone"
+        if lesion_id:
+            return url("cases:record_row_edit", "lesion", lesion_id, field_name=field_name)
+        return url("cases:record_row_new", "lesion", field_name="bone")
+    kind = _KIND_OF_LIST.get(head)
+    if kind is None:
+        return ""
+    if match:
+        field_name = _ROW_FIELDS.get(match["field"] or "", match["field"] or "")
+        return url("cases:record_row_at", kind, int(match["index"]), field_name=field_name)
+    return url("cases:record_row_new", kind)
+
+
+#: The engine's lists → the record form's kind (`front.views.record.KINDS`).
+_KIND_OF_LIST = {"imaging": "imaging", "bone_targeted_agents": "bone-agent",
+                 "systemic_therapies": "systemic", "radiotherapy_courses": "radiotherapy",
+                 "surgeries": "surgery", "radioisotope_courses": "radioisotope"}
 
 
 def _missing_rows(missing_data: list[dict[str, Any]], labels: dict[str, str], *,
@@ -152,7 +214,7 @@ def _missing_rows(missing_data: list[dict[str, Any]], labels: dict[str, str], *,
         rows.append({
             **m,
             "fix_url": _fix_url(patient_id=patient_id, agenda_item_id=agenda_item_id,
-                                path=m.get("field", "")),
+                                path=m.get("field", ""), lesion_id=m.get("lesion_id")),
             "what": vocabulary.field_label(m.get("field", "")),
             "why": vocabulary.plain_text(m.get("why", "")),
             "lesion_label": labels.get(str(m.get("lesion_id"))) if m.get("lesion_id") else "",
@@ -168,9 +230,9 @@ def _required_rows(required: list[dict[str, Any]]) -> list[dict]:
 def _scores_by_lesion(computed: dict[str, Any]) -> dict[str, list[Score]]:
     scores: dict[str, list[Score]] = {}
     for raw in computed.get("sins", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("sins", raw))
+        scores.setdefault(str(raw.get("lesion_id")), []).append(score_view("sins", raw))
     for raw in computed.get("mirels", []):
-        scores.setdefault(str(raw.get("lesion_id")), []).append(_score("mirels", raw))
+        scores.setdefault(str(raw.get("lesion_id")), []).append(score_view("mirels", raw))
     return scores
 
 

@@ -54,10 +54,12 @@ def test_the_same_message_twice_creates_nothing_new_and_a_correction_updates(
 
 
 def test_a_patient_not_on_the_board_is_an_error(board, other_board, coordinator):
+    # Another board's patient with the same hospital number is another person: the
+    # message names only this board, and their record is not touched.
     PatientFactory(board=other_board, hospital_number="H0099001")
     plan = run(board, coordinator, b.oru(b.obx(1, "718-7", "12.1", "g/dL")))
     assert [e.message for e in plan.errors] == [
-        "Hospital number H0099001 cannot be used on this board."]
+        "No patient with hospital number H0099001 on this board: register them first."]
     plan = run(board, coordinator, b.oru(b.obx(1, "718-7", "12.1", "g/dL"), number="H404"))
     assert [e.message for e in plan.errors] == [
         "No patient with hospital number H404 on this board: register them first."]
