@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from front.views import agenda, audit, case_review, decisions, meetings, patients, record
+from front.views import (
+    agenda,
+    audit,
+    case_review,
+    decisions,
+    documents,
+    meetings,
+    patients,
+    record,
+)
 
 app_name = "cases"
 
@@ -27,6 +36,18 @@ urlpatterns: list = [
     path("cases/<int:item_pk>/decision/", decisions.decision, name="decision"),
     path("cases/<int:item_pk>/decision/amend/", decisions.decision_amend,
          name="decision_amend"),
+    # After the meeting: letters and export of a signed version, minutes of a held meeting.
+    path("decisions/<int:decision_pk>/letters/<str:audience>/", documents.decision_letter,
+         name="decision_letter"),
+    path("decisions/<int:decision_pk>/letters/<str:audience>/pdf/",
+         documents.decision_letter_pdf, name="decision_letter_pdf"),
+    path("decisions/<int:decision_pk>/letters/<str:audience>/send/",
+         documents.decision_letter_send, name="decision_letter_send"),
+    path("decisions/<int:decision_pk>/fhir/", documents.decision_fhir, name="decision_fhir"),
+    path("meetings/<int:pk>/minutes/", documents.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/pdf/", documents.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/minutes/circulate/", documents.minutes_circulate,
+         name="minutes_circulate"),
     path("patients/", patients.patient_search, name="patient_search"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/status/", record.patient_status_edit, name="patient_status_edit"),

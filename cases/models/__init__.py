@@ -4,6 +4,7 @@ from cases.models import access_audit  # noqa: F401 - event models of users and 
 from cases.models.access import AuditChainLink, PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
+from cases.models.letters import DocumentDispatch, OutcomeLetter
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
@@ -23,10 +24,12 @@ __all__ = [
     "BoneTargetedAgentCourse",
     "Decision",
     "DecisionItem",
+    "DocumentDispatch",
     "ImagingStudy",
     "LabResult",
     "Lesion",
     "Meeting",
+    "OutcomeLetter",
     "Patient",
     "PatientAccess",
     "PatientFactsVersion",
