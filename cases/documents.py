@@ -192,7 +192,8 @@ def action_date(action: dict[str, Any]) -> str:
             return long_date(action[name])
     if action.get("kind") == "procedure" and action.get("urgency"):
         days = URGENCY_DAYS[action["urgency"]]
-        return "Today" if days == 0 else f"Within {days} days of the meeting"
+        # URGENCY_DAYS count from the sign-off, as the reminders do.
+        return "Today" if days == 0 else f"Within {days} days of the sign-off"
     if action.get("with_doses"):
         return "Before each dose"
     return ""
