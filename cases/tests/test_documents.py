@@ -8,7 +8,7 @@ at most 8. Patient materials are advised at grade 6–8 or below (NIH/NLM "How t
 easy-to-read health materials"; AMA, Weiss 2007), and the NHS content style guide
 writes for a reading age of 9–11 (NHS digital service manual, "Health literacy"). Grade
 8 is the bound of that range that a letter naming its medicines ("zoledronic acid")
-and its scans can still meet; the demo letters score 64–69 and grade 7.0–7.7.
+and its scans can still meet; the ten demo letters score 74.8–78.8, grade 4.4–5.1.
 """
 
 from __future__ import annotations
