@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import DocumentKind, LetterAudience
+from cases.models._audit import audited
 from cases.models.meeting import Decision, Meeting
 
 _LETTER_ONLY_FOR_SIGNED_DECISION = """
@@ -68,6 +69,9 @@ class OutcomeLetter(models.Model):
         return f"Letter #{self.pk} ({self.audience}, decision #{self.decision_id})"
 
 
+# Audited like access changes: each sending is also an event that joins the keyed
+# audit chain (cases/audit_chain.py), so a deleted record of a sending is detected.
+@audited()
 class DocumentDispatch(models.Model):
     """A link to a letter or to a meeting's minutes, emailed to one board member: who
     sent it, to whom, when. The email carries the link only; this row is the audit of
