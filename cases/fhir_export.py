@@ -48,6 +48,8 @@ UCUM = "http://unitsofmeasure.org"
 SYSTEM_BASE = "urn:boardsite"
 HOSPITAL_NUMBER_SYSTEM = f"{SYSTEM_BASE}:hospital-number"
 DECISION_SYSTEM = f"{SYSTEM_BASE}:decision"
+HOSPITAL_NUMBER_TYPE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203",
+                                    "code": "MR", "display": "Medical record number"}]}
 BOARD_SYSTEM = f"{SYSTEM_BASE}:board"
 
 MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition"
@@ -249,7 +251,10 @@ def decision_bundle(plan: SignedPlan) -> Bundle:
 
     patient_ref = add(f"patient/{patient.pk}", {
         "resourceType": "Patient",
-        "identifier": [{"system": HOSPITAL_NUMBER_SYSTEM, "value": patient.hospital_number}],
+        # Typed MR (HL7 table 0203, medical record number): how the importer (and most
+        # receiving systems) tell the hospital number from other identifiers.
+        "identifier": [{"type": HOSPITAL_NUMBER_TYPE, "system": HOSPITAL_NUMBER_SYSTEM,
+                        "value": patient.hospital_number}],
         "name": [{"family": patient.family_name, "given": [patient.given_name]}],
         "birthDate": patient.date_of_birth.isoformat(),
         **({"gender": GENDER[patient.sex]} if patient.sex in GENDER else {}),

@@ -1,17 +1,17 @@
 """Round trip: a signed decision's FHIR export, imported back, changes nothing.
 
 PENDING — not collected yet (the name does not match `test_*.py`): the FHIR importer of
-issue #14 is written in parallel. Once it is merged, rename this file to
-`tests/test_fhir_roundtrip.py` (and adjust the one import below if the importer lives
-elsewhere). It must then pass, not skip.
+issue #14 was written in parallel and is not on this branch. Once both are merged,
+rename this file to `tests/test_fhir_roundtrip.py`. It must then pass, not skip.
 
-The importer function it expects:
+The importer function it calls (main at 188b51e, `cases/services.py`):
 
-    cases.fhir_import.import_bundle(*, bundle: dict, board: Board, user) -> Any
+    cases.services.records_import(*, board, user, source, content, filename="",
+                                  commit=True, batch=None) -> Plan
 
-which validates the bundle with fhir.resources (R4B), finds the patient by the
-hospital-number identifier (`cases.fhir_export.HOSPITAL_NUMBER_SYSTEM`) within `board`,
-and writes through the cases services in one transaction, idempotently.
+which reads the bundle with fhir.resources (R4B), finds the patient by the hospital
+number (the identifier typed MR, `cases.fhir_export.HOSPITAL_NUMBER_TYPE`) within
+`board`, and writes in one transaction, idempotently.
 
 Where the export and the import overlap — the Patient, the primary cancer and bone
 lesions as Conditions (SNOMED CT), the laboratory results as Observations (LOINC, UCUM,
@@ -27,8 +27,8 @@ import pytest
 
 from cases import documents
 from cases.fhir_export import decision_bundle_json
-from cases.fhir_import import import_bundle  # issue #14's importer
-from cases.models import LabResult, Lesion, Patient, PrimaryCancer
+from cases.models import ImportedResource, LabResult, Lesion, Patient, PrimaryCancer
+from cases.services import records_import  # issue #14's importer
 from cases.tests.documents_builders import held_meeting_with_signed_decision
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,12 @@ def _snapshot(patient: Patient) -> dict:
 def test_importing_an_exported_decision_finds_every_row_already_there(board, chair):
     _meeting, decision = held_meeting_with_signed_decision(board, chair)
     patient = decision.agenda_item.patient
-    bundle = json.loads(decision_bundle_json(documents.signed_plan(decision=decision)))
+    content = decision_bundle_json(documents.signed_plan(decision=decision))
+    assert json.loads(content)["resourceType"] == "Bundle"
     before = _snapshot(patient)
-    import_bundle(bundle=bundle, board=board, user=chair)
+    plan = records_import(board=board, user=chair, source=ImportedResource.Source.FHIR,
+                          content=content, commit=False)
+    assert plan.ok, (plan.errors, plan.unknown)
+    records_import(board=board, user=chair, source=ImportedResource.Source.FHIR,
+                   content=content)
     assert _snapshot(patient) == before

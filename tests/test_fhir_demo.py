@@ -14,7 +14,14 @@ from django.db import transaction
 from fhir.resources.R4B.bundle import Bundle
 
 from cases import documents
-from cases.fhir_export import HOSPITAL_NUMBER_SYSTEM, RXNORM, SNOMED, UCUM, decision_bundle_json
+from cases.fhir_export import (
+    HOSPITAL_NUMBER_SYSTEM,
+    HOSPITAL_NUMBER_TYPE,
+    RXNORM,
+    SNOMED,
+    UCUM,
+    decision_bundle_json,
+)
 from cases.models import Decision
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +47,8 @@ def test_the_demo_decision_exports_what_the_chair_signed(demo):
         by_type.setdefault(resource["resourceType"], []).append(resource)
 
     [patient] = by_type["Patient"]
-    assert patient["identifier"] == [{"system": HOSPITAL_NUMBER_SYSTEM, "value": "DEMO0017"}]
+    assert patient["identifier"] == [{"type": HOSPITAL_NUMBER_TYPE,
+                                      "system": HOSPITAL_NUMBER_SYSTEM, "value": "DEMO0017"}]
     assert (patient["name"], patient["gender"]) == (
         [{"family": "Demo-Siskin", "given": ["Rosalind"]}], "female")
 

@@ -16,6 +16,7 @@ from cases import documents, services
 from cases.fhir_export import (
     DECISION_SYSTEM,
     HOSPITAL_NUMBER_SYSTEM,
+    HOSPITAL_NUMBER_TYPE,
     LOINC,
     RXNORM,
     SECONDARY_PROFILE,
@@ -63,7 +64,8 @@ def test_the_bundle_is_valid_r4b_and_says_what_the_chair_signed(signed):
 
     patient = decision.agenda_item.patient
     [p] = found["Patient"]
-    assert p["resource"]["identifier"] == [{"system": HOSPITAL_NUMBER_SYSTEM,
+    assert p["resource"]["identifier"] == [{"type": HOSPITAL_NUMBER_TYPE,
+                                            "system": HOSPITAL_NUMBER_SYSTEM,
                                             "value": patient.hospital_number}]
     assert p["resource"]["name"] == [{"family": patient.family_name,
                                       "given": [patient.given_name]}]
