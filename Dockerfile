@@ -12,6 +12,13 @@ WORKDIR /app
 
 # One pinned requirements file for run, tests and production (it also carries the test
 # tools; the image pays a little size for a single source of truth).
+# WeasyPrint (letters and minutes as PDF) draws text with Pango; DejaVu is the font
+# the documents' stylesheet names.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

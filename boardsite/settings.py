@@ -499,6 +499,10 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # axes logs every start and every login attempt at INFO; warnings are enough.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint (letters, minutes) logs every rendering step at INFO, and fontTools
+        # every font it subsets; their warnings are what matters.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []

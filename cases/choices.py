@@ -295,3 +295,17 @@ class Radioisotope(models.TextChoices):
     RADIUM_223 = "radium_223", "Radium-223"
     STRONTIUM_89 = "strontium_89", "Strontium-89"
     SAMARIUM_153 = "samarium_153", "Samarium-153"
+
+
+class LetterAudience(models.TextChoices):
+    """Who an outcome letter is written for."""
+
+    GP = "gp", "Letter to the GP"
+    PATIENT = "patient", "Letter to the patient"
+
+
+class DocumentKind(models.TextChoices):
+    """What a board member was sent a link to."""
+
+    LETTER = "letter", "Outcome letter"
+    MINUTES = "minutes", "Minutes of the meeting"

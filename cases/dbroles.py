@@ -24,7 +24,7 @@ from django.db import connections
 from psycopg import sql
 
 from cases.audit_chain import IGNORE_GUARD_MARKER, audit_sources
-from cases.models import AuditChainLink
+from cases.models import AuditChainLink, DocumentDispatch, OutcomeLetter
 
 _IGNORE_FUNCTION = """
 CREATE OR REPLACE FUNCTION "public"._pgtrigger_should_ignore(trigger_name NAME)
@@ -53,7 +53,10 @@ if IGNORE_GUARD_MARKER not in _IGNORE_FUNCTION:  # audit_verify recognises it by
 
 
 def append_only_tables() -> list[str]:
-    return sorted({model._meta.db_table for model in [*audit_sources(), AuditChainLink]})
+    # Outcome letters are written once per signed version and the record of who was
+    # sent a link is an audit trail: neither is ever changed by the application.
+    return sorted({model._meta.db_table for model in [*audit_sources(), AuditChainLink,
+                                                       OutcomeLetter, DocumentDispatch]})
 
 
 def apply_grants(*, using: str = "default") -> None:

@@ -31,7 +31,13 @@ from cases.models import (
     Meeting,
     Patient,
 )
-from cases.scoping import agenda_items_for, boards_for, meetings_for, patients_for
+from cases.scoping import (
+    agenda_items_for,
+    boards_for,
+    decisions_for,
+    meetings_for,
+    patients_for,
+)
 
 #: Patient search never lists more than this many rows (refine the search instead).
 SEARCH_LIMIT = 50
@@ -178,6 +184,20 @@ def decisions_of(*, item: AgendaItem) -> list[Decision]:
             "position", "id")))
         .order_by("version")
     )
+
+
+def signed_decision_for(*, user, pk) -> Decision:
+    """One SIGNED decision version of the user's boards, with its case, meeting and
+    board (one query); 404 for an unsigned version and for anyone outside the board:
+    letters and exports exist only for what the chair signed."""
+    try:
+        return (
+            decisions_for(user).filter(signed_at__isnull=False)
+            .select_related("agenda_item__meeting__board", "agenda_item__patient")
+            .get(pk=pk)
+        )
+    except (Decision.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such signed decision.") from None
 
 
 # --- Patients ---------------------------------------------------------------------------

@@ -1,15 +1,18 @@
-"""People read words: no page, print view or email of the demo cohort shows a raw key,
-enum value or fact path (``mri_whole_spine``, ``lesions.0.bone_scan_uptake``).
+"""People read words: no page, print view, letter, minutes or email of the demo cohort
+shows a raw key, enum value or fact path (``mri_whole_spine``,
+``lesions.0.bone_scan_uptake``).
 
 Every page a board member opens for the demo cohort (meetings, agendas, print, case
-reviews, decisions, patients, the rules catalogue, reminders) and every reminder email
-it would send is rendered, and its visible text — tags, attributes, scripts and URLs
-removed — is searched for snake_case tokens and ``lesions.N.`` paths.
+reviews, decisions, patients, the rules catalogue, reminders, letters, minutes) and
+every reminder email it would send is rendered (letters and minutes as PDF too), and
+its visible text — tags, attributes, scripts and URLs removed — is searched for
+snake_case tokens and ``lesions.N.`` paths.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 from html.parser import HTMLParser
 from io import StringIO
@@ -19,9 +22,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from boardsite.accounts_testing import verified_login
-from cases.models import AgendaItem, Meeting, Patient
+from cases import documents
+from cases.choices import MeetingStatus
+from cases.models import AgendaItem, Decision, Meeting, Patient
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +104,14 @@ def _pages(boards: set[int]) -> list[str]:
                  reverse("reminders:patient_history", args=[patient.pk])]
     for reminder in Reminder.objects.filter(board__in=boards):
         urls.append(reverse("reminders:detail", args=[reminder.public_id]))
+    # After the meeting: both letters of every signed version, the minutes of each held
+    # meeting (their PDFs: test_no_letter_or_minutes_pdf_of_the_demo_cohort_shows_a_raw_key).
+    for decision in Decision.objects.filter(agenda_item__meeting__board__in=boards,
+                                            signed_at__isnull=False):
+        urls += [reverse("cases:decision_letter", args=[decision.pk, audience])
+                 for audience in ("gp", "patient")]
+    for meeting in Meeting.objects.filter(board__in=boards, status=MeetingStatus.HELD):
+        urls.append(reverse("cases:minutes", args=[meeting.pk]))
     return urls
 
 
@@ -123,6 +137,29 @@ def test_no_page_of_the_demo_cohort_shows_a_raw_key(demo, client):
                 found[url] = bad
     assert checked > 100
     assert not found, "\n".join(f"{url}: {bad}" for url, bad in found.items())
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_no_letter_or_minutes_pdf_of_the_demo_cohort_shows_a_raw_key(demo):
+    found: dict[str, list[str]] = {}
+    decisions = Decision.objects.filter(signed_at__isnull=False).order_by("pk")
+    assert decisions.count() >= 5
+    for decision in decisions:
+        for letter in documents.letters_for_decision(decision=decision):
+            bad = raw_keys(_pdf_text(bytes(letter.pdf)))
+            if bad:
+                found[f"decision {decision.pk} {letter.audience}"] = bad
+    held = Meeting.objects.filter(status=MeetingStatus.HELD)
+    assert held.exists()
+    for meeting in held:
+        body = documents.minutes_body(documents.minutes_of(meeting=meeting))
+        bad = raw_keys(_pdf_text(documents.render_pdf(body, title="Minutes")[0]))
+        if bad:
+            found[f"minutes {meeting.pk}"] = bad
+    assert not found, found
 
 
 # Every email of the demo cohort is checked for raw keys (and identifiers and diagnosis

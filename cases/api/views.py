@@ -8,25 +8,27 @@ one service to write. Errors come back in one format (`cases.api.errors`).
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, get_user_model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import scoping, services
+from cases import documents, scoping, services
 from cases.api import filters as f
 from cases.api import serializers as s
 from cases.api.errors import ErrorResponseSerializer
 from cases.api.mixins import AuditedReadMixin, BoardsiteViewSet, ClinicalRowViewSet
 from cases.api.permissions import IsAdministrator
+from cases.fhir_export import decision_bundle_json
 from cases.models import (
     AgendaItem,
     Attendance,
@@ -444,6 +446,20 @@ class AgendaItemViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.Retrieve
 
 # --- Decisions ------------------------------------------------------------------------
 
+class FHIRJSONRenderer(renderers.BaseRenderer):
+    """application/fhir+json, the FHIR JSON media type; the body is already JSON (the
+    library's own serialisation, which keeps FHIR decimals exact)."""
+
+    media_type = "application/fhir+json"
+    format = "fhir"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        return renderers.JSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
 @extend_schema_view(list=extend_schema(tags=[_TAG_MEETING]),
                     retrieve=extend_schema(tags=[_TAG_MEETING]))
 class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -460,6 +476,11 @@ class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMo
     audit_patient_attr = "agenda_item.patient_id"
     perms_by_action = {"create": "cases.record_decision", "amend": "cases.record_decision",
                        "sign": "cases.sign_decision"}
+
+    def get_renderers(self):
+        if self.action == "fhir":
+            return [FHIRJSONRenderer(), renderers.JSONRenderer()]
+        return super().get_renderers()
 
     def get_queryset(self):
         return (
@@ -510,3 +531,25 @@ class DecisionViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveMo
         self._record([decision], "view")
         return Response({"id": decision.pk, "content_sha256": decision.content_sha256,
                          "verified": services.decision_verify(decision)})
+
+    @extend_schema(tags=[_TAG_MEETING],
+                   responses={(200, FHIRJSONRenderer.media_type): OpenApiResponse(
+                       OpenApiTypes.OBJECT,
+                       description="A FHIR R4 Bundle (type collection): the CarePlan of the "
+                       "signed version, its ServiceRequests and MedicationRequests, the "
+                       "Patient, the board as an Organization, the primary cancer and the "
+                       "lesions (mCODE SecondaryCancerCondition), the latest laboratory "
+                       "results (docs/exports.md).")})
+    @action(detail=True, methods=["get"])
+    def fhir(self, request, pk=None):
+        """The signed version as a FHIR R4 Bundle, validated by fhir.resources (R4B).
+        An unsigned decision has no export (400): what leaves Boardsite is what the
+        chair signed."""
+        decision = self.get_object()
+        plan = documents.signed_plan(decision=decision)
+        self._record([decision], "export")
+        response = Response(decision_bundle_json(plan))
+        response["Content-Disposition"] = (
+            f'attachment; filename="decision-{decision.pk}-v{decision.version}.fhir.json"')
+        return response
+

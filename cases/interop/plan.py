@@ -217,6 +217,7 @@ def plan_import(*, board: Board, source: str, parsed: Parsed) -> Plan:
     primaries = {
         p.patient_id: p for p in PrimaryCancer.objects.filter(patient__in=by_number.values())
     }
+    recorded = _recorded_rows(rows, by_number, links)
     new_patients: dict[str, Patient] = {}
 
     for row in rows:
@@ -240,6 +241,10 @@ def plan_import(*, board: Board, source: str, parsed: Parsed) -> Plan:
             target = primaries.get(patient.pk) if patient else None
         else:
             target = targets.get((row.kind, link.object_id)) if link else None
+            if target is None and link is None and patient is not None:
+                # Not imported before, but perhaps recorded already (by hand, or exported
+                # by Boardsite and sent back): the same measurement is the same row.
+                target = recorded.get(_natural_key(row.kind, patient.pk, row.fields))
             if target is not None and patient is not None and target.patient_id != patient.pk:
                 plan.errors.append(EntryError(
                     row.entry, row.label, "patient",
@@ -274,6 +279,46 @@ def plan_import(*, board: Board, source: str, parsed: Parsed) -> Plan:
         plan._work.append((row, instance, status, changed))
     plan.patient_ids = sorted(p.pk for p in by_number.values())
     return plan
+
+
+#: What makes a recorded row the same one as an incoming resource that has no import link:
+#: a lab result is one analyte at one time with the same value and unit (a different value
+#: at the same time is kept as a row of its own, never written over what was recorded),
+#: an imaging study one modality on one day.
+NATURAL_KEYS = {LAB: ("analyte", "taken_at", "value", "unit"),
+                IMAGING: ("modality", "performed_on")}
+
+
+def _natural_key(kind: str, patient_id: int, fields: dict[str, Any]) -> tuple | None:
+    names = NATURAL_KEYS.get(kind)
+    if names is None or any(fields.get(name) is None for name in names):
+        return None
+    return (kind, patient_id, *(_key_value(fields[name]) for name in names))
+
+
+def _key_value(value: Any) -> Any:
+    # 1.1 and 1.100 are one result (the record keeps three decimals).
+    return Decimal(str(value)) if isinstance(value, (int, float, Decimal)) else value
+
+
+def _recorded_rows(rows: list[Incoming], by_number: dict[str, Patient],
+                   links: dict[tuple[str, str], ImportedResource]) -> dict[tuple, Any]:
+    """Rows already in the record that an unlinked incoming resource may be (one query per
+    kind, the board's own patients only)."""
+    patients = [p.pk for p in by_number.values()]
+    found: dict[tuple, Any] = {}
+    for kind, names in NATURAL_KEYS.items():
+        wanted = [r for r in rows if r.kind == kind
+                  and (r.resource_type, r.source_key) not in links]
+        if not wanted or not patients:
+            continue
+        first = names[0]
+        values = {r.fields.get(first) for r in wanted} - {None}
+        for obj in KIND_MODELS[kind].objects.filter(
+                patient_id__in=patients, **{f"{first}__in": values}).order_by("pk"):
+            key = (kind, obj.patient_id, *(_key_value(getattr(obj, name)) for name in names))
+            found.setdefault(key, obj)
+    return found
 
 
 def _refuse_duplicates(plan: Plan, rows: list[Incoming]) -> None:

@@ -5,6 +5,7 @@ from cases.models.access import AuditChainLink, PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
 from cases.models.imports import ImportBatch, ImportedResource, ImportSource
+from cases.models.letters import DocumentDispatch, OutcomeLetter
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
@@ -24,6 +25,7 @@ __all__ = [
     "BoneTargetedAgentCourse",
     "Decision",
     "DecisionItem",
+    "DocumentDispatch",
     "ImagingStudy",
     "ImportBatch",
     "ImportSource",
@@ -31,6 +33,7 @@ __all__ = [
     "LabResult",
     "Lesion",
     "Meeting",
+    "OutcomeLetter",
     "Patient",
     "PatientAccess",
     "PatientFactsVersion",

@@ -227,6 +227,16 @@ class Decision(models.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
+    @property
+    def signature_id(self) -> str:
+        """How letters and exports name the signature: the signing key's ID and the
+        first 16 hex digits of the MAC (`GET decisions/{id}/verify/` checks the whole)."""
+        if not self.is_signed:
+            return ""
+        if self.signature:
+            return f"{self.signature_key_id}-{self.signature[:16]}"
+        return f"sha256-{self.content_sha256[:16]}"
+
 
 _REFUSE_ITEM_CHANGE_OF_SIGNED_DECISION = """
     IF EXISTS (

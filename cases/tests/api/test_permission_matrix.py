@@ -253,6 +253,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         success=201),
     ("post", "/api/v1/decisions/{id}/sign/"): Op("detail", SIGN, lambda w: w.unsigned),
     ("get", "/api/v1/decisions/{id}/verify/"): Op("detail", MEMBERS, lambda w: w.signed),
+    ("get", "/api/v1/decisions/{id}/fhir/"): Op("detail", MEMBERS, lambda w: w.signed),
     # Recommendations (the lead's app): drafts are case data; the catalogue and the
     # stateless evaluator hold none.
     ("get", "/api/v1/recommendations/draft-plans/"): Op(

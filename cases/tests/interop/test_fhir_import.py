@@ -372,3 +372,24 @@ def test_the_plan_runs_in_a_fixed_number_of_queries(board, coordinator,
     with django_assert_max_num_queries(12):
         plan = run(board, coordinator, b.bundle(b.patient(), *observations(60)))
     assert plan.counts()["unchanged"] == 61
+
+
+def test_a_result_recorded_by_hand_is_found_not_duplicated(board, coordinator):
+    # The same analyte at the same time with the same value is the row already recorded
+    # (typed in from the lab report, or exported by Boardsite and sent back); a different
+    # value at that time is kept beside it, never written over what was recorded.
+    first = run(board, coordinator, b.bundle(b.patient()))
+    assert first.errors == []
+    ours = Patient.objects.get(board=board)
+    LabResult.objects.create(
+        patient=ours, analyte="haemoglobin", value=Decimal("12.000"), unit=LabUnit.G_DL,
+        taken_at=dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC))
+    same = run(board, coordinator, b.bundle(b.patient(),
+                                            b.observation("718-7", 12, "g/dL", id="hb")))
+    assert [line.status for line in same.lines] == ["unchanged", "unchanged"]
+    assert LabResult.objects.count() == 1
+    other = run(board, coordinator, b.bundle(b.patient(),
+                                             b.observation("718-7", 11.2, "g/dL", id="hb2")))
+    assert [line.status for line in other.lines] == ["unchanged", "new"]
+    assert sorted(LabResult.objects.values_list("value", flat=True)) == [
+        Decimal("11.2"), Decimal("12")]
