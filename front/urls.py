@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from front.views import agenda, audit, case_review, decisions, meetings, patients, record
+from front.views import (
+    agenda,
+    audit,
+    case_review,
+    decisions,
+    meeting_mode,
+    meetings,
+    patients,
+    record,
+)
 
 app_name = "cases"
 
@@ -23,6 +32,18 @@ urlpatterns: list = [
     path("meetings/<int:pk>/circulate/", agenda.agenda_circulate, name="agenda_circulate"),
     path("meetings/<int:pk>/attendance/", agenda.attendance_confirm,
          name="attendance_confirm"),
+    # Meeting mode: the shared screen, one case per screen (front/views/meeting_mode.py).
+    path("meetings/<int:pk>/meeting-mode/", meeting_mode.meeting_mode_start,
+         name="meeting_mode_start"),
+    path("meetings/<int:pk>/meeting-mode/<int:item_pk>/", meeting_mode.meeting_mode,
+         name="meeting_mode"),
+    path("meetings/<int:pk>/meeting-mode/<int:item_pk>/save/", meeting_mode.meeting_mode_save,
+         name="meeting_mode_save"),
+    path("meetings/<int:pk>/meeting-mode/<int:item_pk>/sign/", meeting_mode.meeting_mode_sign,
+         name="meeting_mode_sign"),
+    path("meetings/<int:pk>/standard-of-care/", meeting_mode.standard_of_care,
+         name="standard_of_care"),
+    path("cases/<int:item_pk>/opinions/", meeting_mode.case_opinions, name="case_opinions"),
     path("cases/<int:item_pk>/", case_review.case_review, name="case_review"),
     path("cases/<int:item_pk>/decision/", decisions.decision, name="decision"),
     path("cases/<int:item_pk>/decision/amend/", decisions.decision_amend,

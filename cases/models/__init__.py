@@ -4,7 +4,14 @@ from cases.models import access_audit  # noqa: F401 - event models of users and 
 from cases.models.access import AuditChainLink, PatientAccess
 from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
-from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
+from cases.models.meeting import (
+    AgendaItem,
+    Attendance,
+    CaseOpinion,
+    Decision,
+    DecisionItem,
+    Meeting,
+)
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
@@ -21,6 +28,7 @@ __all__ = [
     "Board",
     "BoardMembership",
     "BoneTargetedAgentCourse",
+    "CaseOpinion",
     "Decision",
     "DecisionItem",
     "ImagingStudy",
