@@ -417,7 +417,7 @@ def standard_of_care(request, pk):
         raise Http404("Unknown action.")
     audit(request, [r["item"].patient_id for r in rows])
     return render(request, "cases/standard_of_care.html", {
-        "meeting": meeting, "block": block,
+        "meeting": meeting, "block_rows": block,
         "discussion": [r for r in rows if r["reasons"] and not _is_signed(r)],
         "signed": [r for r in rows if _is_signed(r)],
         "can_sign": can_sign, "can_record": can_record,
