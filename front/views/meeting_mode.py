@@ -190,6 +190,9 @@ def _page(request, item, state, *, status=200, save_message=""):
         "age": record.patient.age_on(timezone.localdate()),
         "record": record, "draft": view, "lesions": lesion_rows(record, view),
         "dosing_labs": _dosing_labs(record.labs),
+        # Information notes fold away; everything above information is shown in full.
+        "attention_flags": [f for f in (view.flags if view else []) if f["severity"] != "info"],
+        "info_flags": [f for f in (view.flags if view else []) if f["severity"] == "info"],
         "opinions": opinions, "present": present,
         "specialties": _specialties_at_table(view, present),
         "position": index + 1, "case_count": len(order), "signed_count": len(signed_ids),
