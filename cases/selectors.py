@@ -93,6 +93,15 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     )
 
 
+def agenda_running_order(*, meeting: Meeting) -> list[int]:
+    """The agenda items' IDs in running order (urgent first), for next / previous case.
+    One query, IDs only."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-urgent", "position", "id").values_list("id", flat=True)
+    )
+
+
 def attendances(*, meeting: Meeting) -> list[Attendance]:
     """Who is invited, with the user. One query."""
     return list(

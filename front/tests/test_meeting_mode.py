@@ -168,7 +168,9 @@ def test_chair_signs_after_confirming_and_moves_to_the_next_case(client, board, 
     assert "Read-only" in html and 'id="mm-form"' not in html
     # A signed decision refuses another save.
     response = client.post(_save_url(items[0]), data, **HTMX)
-    assert response.status_code == 409
+    assert response["X-Decision-Saved"] == "no"
+    assert "record an amendment" in response.content.decode()
+    assert decision_verify(Decision.objects.get(agenda_item=items[0]))
 
 
 def test_signing_refuses_undecided_items_and_keeps_the_draft(client, board, chair):

@@ -6,6 +6,7 @@
   const root = document.getElementById("mm");
   if (!root) return;
   const form = document.getElementById("mm-form");
+  const autosave = document.getElementById("mm-autosave");
   const items = form ? Array.from(form.querySelectorAll(".mm-item[data-item]")) : [];
   const timer = document.getElementById("mm-timer");
   const secondsInput = document.getElementById("mm-seconds");
@@ -63,7 +64,7 @@
         if (radio) radio.checked = true;
       }
     });
-    if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
+    if (autosave) autosave.dispatchEvent(new Event("change", { bubbles: true }));
   };
 
   // --- Saving: htmx posts on change; a move to another case saves first.
@@ -75,11 +76,12 @@
       dirty = true;
       if (event.target.tagName !== "TEXTAREA") return;
       clearTimeout(typingTimer);
-      typingTimer = setTimeout(() => form.dispatchEvent(new Event("change", { bubbles: true })), 1500);
+      const box = event.target;
+      typingTimer = setTimeout(() => box.dispatchEvent(new Event("change", { bubbles: true })), 1500);
     });
     form.addEventListener("change", () => { dirty = true; });
     document.body.addEventListener("htmx:afterRequest", (event) => {
-      if (event.detail.elt !== form) return;
+      if (event.detail.elt !== autosave) return;
       const ok = event.detail.xhr.getResponseHeader("X-Decision-Saved") === "yes";
       if (ok) { dirty = false; root.dataset.hasDecision = "yes"; }
     });
@@ -109,7 +111,16 @@
     go(link.dataset.go);
   }));
 
-  // --- Signing asks first (the dialog's button submits the form to the sign address).
+  // --- Signing asks first (the dialog's button submits the form to the sign address),
+  // once: a second press while the first is on its way would sign twice.
+  let submitted = false;
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      if (submitted) { event.preventDefault(); return; }
+      submitted = true;
+      show();
+    });
+  }
   const openSign = () => { if (dialog && !dialog.open) { show(); dialog.showModal(); } };
   root.querySelectorAll("[data-open-sign]").forEach((b) => b.addEventListener("click", openSign));
   root.querySelectorAll("[data-close-sign]").forEach((b) => b.addEventListener("click", () => dialog.close()));
