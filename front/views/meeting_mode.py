@@ -172,6 +172,26 @@ def _light_fields(form) -> dict:
     }
 
 
+def _item_rows(form, view: DraftView | None) -> list[tuple]:
+    """(form, its inputs, the lesion it is about) per draft item. The same item proposed
+    for several lesions (radiotherapy to each) is told apart by the lesion's label; the
+    n-th item with a code is the n-th draft item with that code."""
+    if form is None:
+        return []
+    labels: dict[tuple[str, int], str] = {}
+    seen: dict[str, int] = {}
+    for entry in (view.items if view else []):
+        code = entry.get("code", "")
+        labels[(code, seen.get(code, 0))] = entry.get("lesion_label", "")
+        seen[code] = seen.get(code, 0) + 1
+    rows, seen = [], {}
+    for f in form.draft_forms:
+        code = f.row.get("code", "")
+        rows.append((f, _light_fields(f), labels.get((code, seen.get(code, 0)), "")))
+        seen[code] = seen.get(code, 0) + 1
+    return rows
+
+
 def _posted_seconds(data) -> int | None:
     try:
         seconds = int(data.get("discussion_seconds", ""))
@@ -240,8 +260,7 @@ def _page(request, item, state, *, status=200, save_message=""):
         "next_url": reverse("cases:meeting_mode", args=[meeting.pk, order[index + 1]])
         if index + 1 < len(order) else "",
         "form": state["form"], "latest": latest, "signed": state["signed"],
-        "rows": [(f, _light_fields(f)) for f in state["form"].draft_forms]
-        if state["form"] else [],
+        "rows": _item_rows(state["form"], view),
         "discussion_seconds": (latest.discussion_seconds or 0) if latest else 0,
         "can_sign": request.user.has_perm("cases.sign_decision", item),
         "save_message": save_message,
