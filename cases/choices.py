@@ -281,6 +281,15 @@ class DecisionItemVerdict(models.TextChoices):
     ADDED = "added", "Added by the board"
 
 
+class OpinionStance(models.TextChoices):
+    """Where a specialist's pre-meeting opinion leaves the case. An opinion that asks
+    for discussion keeps the case out of the standard-of-care block (NHS England,
+    Streamlining MDT meetings, 2020: only cases without open questions are batched)."""
+
+    AGREES = "agrees", "Agrees with the draft plan"
+    DISCUSS = "discuss", "Asks the board to discuss it"
+
+
 class BoneDiseaseExtent(models.TextChoices):
     """The board's reading of the skeletal burden (RT-04 oligometastatic → SBRT,
     RAD-01 EU label, RAD-05 widespread disease). Not derived from the lesions recorded:

@@ -89,6 +89,8 @@ rules.add_perm("cases.manage_meeting", is_coordinator | is_chair)
 rules.add_perm("cases.confirm_attendance", is_board_member)
 # Recording the board's decision at the meeting (minutes may be typed by anyone seated).
 rules.add_perm("cases.record_decision", is_coordinator | is_specialist | is_chair)
+# A pre-meeting opinion (radiology read, surgical view) is a specialist's or the chair's.
+rules.add_perm("cases.record_opinion", is_specialist | is_chair)
 # Only the chair signs.
 rules.add_perm("cases.sign_decision", is_chair)
 # Reminders: acting on them (done, snooze, cancel).

@@ -22,6 +22,7 @@ from cases.models import (
     Attendance,
     Board,
     BoardMembership,
+    CaseOpinion,
     Decision,
     DecisionItem,
     ImagingStudy,
@@ -96,6 +97,15 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("patient", "patient__primary", "presenting_clinician")
         .order_by("-urgent", "position", "id")
+    )
+
+
+def agenda_running_order(*, meeting: Meeting) -> list[int]:
+    """The agenda items' IDs in running order (urgent first), for next / previous case.
+    One query, IDs only."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-urgent", "position", "id").values_list("id", flat=True)
     )
 
 
@@ -198,6 +208,28 @@ def signed_decision_for(*, user, pk) -> Decision:
         )
     except (Decision.DoesNotExist, ValueError, TypeError):
         raise Http404("No such signed decision.") from None
+
+
+def opinions_by_item(*, item_ids: list[int]) -> dict[int, list[CaseOpinion]]:
+    """The pre-meeting opinions on these agenda items, by item, with their authors.
+    One query."""
+    by_item: dict[int, list[CaseOpinion]] = {pk: [] for pk in item_ids}
+    for opinion in (CaseOpinion.objects.filter(agenda_item_id__in=item_ids)
+                    .select_related("author").order_by("specialty", "recorded_at", "id")):
+        by_item[opinion.agenda_item_id].append(opinion)
+    return by_item
+
+
+def latest_decisions(*, item_ids: list[int]) -> dict[int, Decision]:
+    """The newest version of each item's decision (items without one are absent), with
+    its items. Two queries."""
+    latest: dict[int, Decision] = {}
+    for decision in (Decision.objects.filter(agenda_item_id__in=item_ids)
+                     .prefetch_related(Prefetch("items", queryset=DecisionItem.objects
+                                                .order_by("position", "id")))
+                     .order_by("agenda_item_id", "version")):
+        latest[decision.agenda_item_id] = decision
+    return latest
 
 
 # --- Patients ---------------------------------------------------------------------------

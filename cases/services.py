@@ -23,7 +23,7 @@ from knox.models import AuthToken
 
 from cases import signing
 from cases.actions import ActionError, action_clean, other_action
-from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus
+from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus, OpinionStance
 from cases.interop import fhir, hl7v2
 from cases.interop.plan import Parsed, Plan, apply_plan, plan_import
 from cases.models import (
@@ -31,6 +31,7 @@ from cases.models import (
     Attendance,
     Board,
     BoardMembership,
+    CaseOpinion,
     Decision,
     DecisionItem,
     ImportBatch,
@@ -418,6 +419,9 @@ def attendance_set(*, meeting: Meeting, user, confirmed: bool | None = None,
 
 # --- Decisions ------------------------------------------------------------------------
 
+#: Meeting mode's per-case timer is refused beyond this (a screen left open overnight).
+MAX_DISCUSSION_SECONDS = 12 * 3600
+
 def _validate_decision_items(items: Sequence[dict[str, Any]], *, on) -> list[dict[str, Any]]:
     """Check every item; return each one's validated action ({} for a rejected item).
     Errors are keyed ``items.<n>.<field>`` (an action's fields as ``action_<field>``)."""
@@ -426,6 +430,11 @@ def _validate_decision_items(items: Sequence[dict[str, Any]], *, on) -> list[dic
     cleaned: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         prefix = f"items.{index}"
+        if not item.get("verdict") and item.get("code"):
+            # A draft item the board has not reached yet: the decision is a draft and
+            # signing refuses it until every item has a verdict (`decision_sign`).
+            cleaned.append({})
+            continue
         if item.get("verdict") not in verdicts:
             errors[f"{prefix}.verdict"] = ["Choose accept, modify, reject or add."]
         if item.get("verdict") in (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED) \
@@ -456,16 +465,27 @@ def _validate_decision_items(items: Sequence[dict[str, Any]], *, on) -> list[dic
 @transaction.atomic
 def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dict[str, Any]],
                     outcome_summary: str = "", engine_version: str = "",
-                    draft_plan_ref: int | None = None) -> Decision:
+                    draft_plan_ref: int | None = None,
+                    discussion_seconds: int | None = None,
+                    standard_of_care: bool = False) -> Decision:
     """Create or replace the unsigned decision on an agenda item.
 
     `items` are dicts with code, rule_id, title, detail, draft_detail, verdict, reason
     and action (the typed fields, `cases.actions`; an item without one is an "other"
-    action in its own words). Bad input changes nothing (field errors
+    action in its own words). A draft item (one with a code) may have no verdict yet:
+    the decision is then a partial draft, saved as the board goes, which signing
+    refuses until every item is decided. Bad input changes nothing (field errors
     ``items.<n>.<field>``). A signed decision is never touched here: change it with
     `decision_amend`.
+
+    `discussion_seconds` is the time the case has been on the shared screen (meeting
+    mode's timer; None keeps what was recorded). `standard_of_care` marks a decision
+    taken in the standard-of-care block; any other recording clears the mark.
     """
     actions = _validate_decision_items(items, on=timezone.localdate())
+    if discussion_seconds is not None and not 0 <= discussion_seconds <= MAX_DISCUSSION_SECONDS:
+        raise ValidationError({"discussion_seconds": "The time on screen must be between 0 "
+                                                     "and 12 hours."})
     agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
     decision = (
         agenda_item.decisions.filter(signed_at__isnull=True).order_by("-version").first()
@@ -480,6 +500,9 @@ def decision_record(*, agenda_item: AgendaItem, recorded_by, items: Sequence[dic
     decision.engine_version = engine_version
     decision.draft_plan_ref = draft_plan_ref
     decision.recorded_by = recorded_by
+    decision.standard_of_care = standard_of_care
+    if discussion_seconds is not None:
+        decision.discussion_seconds = discussion_seconds
     decision.full_clean()
     decision.save()
     decision.items.all().delete()
@@ -528,6 +551,9 @@ def decision_canonical_content(decision: Decision) -> str:
         "signed_at": decision.signed_at.isoformat() if decision.signed_at else None,
         "items": items,
         **({"content_format": decision.content_format} if with_actions else {}),
+        # Only when true, so every decision signed before the block existed hashes as
+        # it was signed.
+        **({"standard_of_care": True} if decision.standard_of_care else {}),
     }
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -552,6 +578,12 @@ def decision_sign(*, decision: Decision, chair) -> Decision:
         raise ValidationError(
             {"outcome_summary": "A decision needs at least one item or an outcome summary."}
         )
+    undecided = decision.items.filter(verdict="").count()
+    if undecided:
+        raise ValidationError({"decision": (
+            f"{undecided} item{'s' if undecided != 1 else ''} of the draft "
+            f"{'have' if undecided != 1 else 'has'} no verdict yet: accept, modify or "
+            "reject every item before signing.")})
     decision.signed_by = chair
     decision.signed_at = timezone.now()
     content = decision_canonical_content(decision).encode("utf-8")
@@ -605,6 +637,57 @@ def decision_amend(*, decision: Decision, recorded_by, reason: str) -> Decision:
         for i in decision.items.all()
     ])
     return amendment
+
+
+# --- Before the meeting: opinions and the standard-of-care block ------------------------
+
+#: A pre-meeting opinion is short: the board reads it on the shared screen.
+OPINION_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def case_opinion_record(*, agenda_item: AgendaItem, author, stance: str,
+                        text: str) -> CaseOpinion:
+    """Record (or replace) a specialist's opinion on a case before the board decides
+    it. The specialty is the author's seat on the board. Refused, field by field, for
+    an empty or long text, an unknown stance, someone without a seat, or a case whose
+    decision is already signed."""
+    text = text.strip()
+    errors: dict[str, str] = {}
+    seat = BoardMembership.objects.filter(board_id=agenda_item.meeting.board_id,
+                                          user=author).first()
+    if seat is None:
+        errors["author"] = "Only members of this board give an opinion on its cases."
+    elif not seat.specialty:
+        errors["author"] = "Your seat on this board has no specialty; ask the coordinator."
+    if stance not in OpinionStance.values:
+        errors["stance"] = "Say whether you agree with the draft or want it discussed."
+    if not text:
+        errors["text"] = "Write the opinion (a few lines)."
+    elif len(text) > OPINION_MAX_LENGTH:
+        errors["text"] = f"Keep the opinion to {OPINION_MAX_LENGTH} characters."
+    if Decision.objects.filter(agenda_item=agenda_item, signed_at__isnull=False).exists():
+        errors["agenda_item"] = "The board's decision on this case is signed already."
+    if errors:
+        raise ValidationError(errors)
+    opinion, _ = CaseOpinion.objects.update_or_create(
+        agenda_item=agenda_item, author=author,
+        defaults={"specialty": seat.specialty, "stance": stance, "text": text},
+    )
+    return opinion
+
+
+@transaction.atomic
+def agenda_item_set_standard_of_care_opt_out(*, item: AgendaItem,
+                                             opted_out: bool) -> AgendaItem:
+    """Take a case out of the standard-of-care block (back to full discussion), or put
+    it back."""
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if opted_out is False and item.decisions.filter(signed_at__isnull=False).exists():
+        raise ValidationError({"item": "The board's decision on this case is signed already."})
+    item.standard_of_care_opt_out = opted_out
+    item.save(update_fields=["standard_of_care_opt_out"])
+    return item
 
 
 # --- Read audit -----------------------------------------------------------------------

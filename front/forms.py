@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import actions as action_types
-from cases.choices import DecisionItemVerdict
+from cases.choices import DecisionItemVerdict, OpinionStance
 from cases.models import Meeting, Patient
 from cases.selectors import patient_by_hospital_number
+from cases.services import OPINION_MAX_LENGTH
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -98,6 +99,16 @@ class AddToMeetingForm(forms.Form):
 
     def clean_meeting(self) -> Meeting:
         return self.meetings[self.cleaned_data["meeting"]]
+
+
+class OpinionForm(forms.Form):
+    """A specialist's short opinion on a case before the meeting."""
+
+    stance = forms.ChoiceField(label="Your view of the draft plan",
+                               choices=OpinionStance.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label="Your opinion (a radiology read, a surgical view: a few lines)",
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=OPINION_MAX_LENGTH)
 
 
 class AmendForm(forms.Form):
@@ -190,8 +201,10 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
     """The board's verdict on one item the engine proposed, and — to modify it — the
     typed fields of what the board decided instead."""
 
+    # Not required: a decision is saved as the board goes (a partial draft); signing
+    # refuses it until every item has a verdict (`cases.services.decision_sign`).
     verdict = forms.ChoiceField(choices=_DRAFT_VERDICTS, widget=forms.RadioSelect,
-                                label="Board's verdict")
+                                label="Board's verdict", required=False)
     detail = forms.CharField(label="What the board decided", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     reason = forms.CharField(label="Reason (required to modify or reject)", required=False,
@@ -229,7 +242,8 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
             "code": row["code"], "rule_id": row.get("rule_id", ""), "title": row["title"],
             "detail": detail, "draft_detail": row.get("draft_detail") or {},
             "verdict": data["verdict"], "reason": (data.get("reason") or "").strip(),
-            "action": self.action if data["verdict"] != DecisionItemVerdict.REJECTED else {},
+            "action": self.action if data["verdict"] not in (
+                DecisionItemVerdict.REJECTED, "") else {},
         }
 
 

@@ -6,7 +6,14 @@ from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
 from cases.models.imports import ImportBatch, ImportedResource, ImportSource
 from cases.models.letters import DocumentDispatch, OutcomeLetter
-from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
+from cases.models.meeting import (
+    AgendaItem,
+    Attendance,
+    CaseOpinion,
+    Decision,
+    DecisionItem,
+    Meeting,
+)
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
@@ -23,6 +30,7 @@ __all__ = [
     "Board",
     "BoardMembership",
     "BoneTargetedAgentCourse",
+    "CaseOpinion",
     "Decision",
     "DecisionItem",
     "DocumentDispatch",

@@ -13,6 +13,7 @@ from cases.choices import (
     AgendaItemStatus,
     DecisionItemVerdict,
     MeetingStatus,
+    OpinionStance,
     Specialty,
 )
 from cases.models._audit import audited
@@ -107,6 +108,11 @@ class AgendaItem(models.Model):
         help_text="Suspected cord compression: first on the agenda, and do not wait for "
         "the meeting (MSCC-01).",
     )
+    standard_of_care_opt_out = models.BooleanField(
+        default=False,
+        help_text="Taken out of the standard-of-care block: the board discusses this case "
+        "in full even though its draft is all routine.",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,6 +198,13 @@ class Decision(models.Model):
     #: typed actions existed, kept verifying as signed), 2 = the words and each item's
     #: typed action.
     content_format = models.PositiveSmallIntegerField(default=2)
+    #: Signed in the standard-of-care block (every draft item accepted without
+    #: discussion, NHS England "Streamlining MDT meetings", 2020); part of the signed
+    #: content when true.
+    standard_of_care = models.BooleanField(default=False)
+    #: How long the case was on the shared screen in meeting mode (seconds, summed over
+    #: every visit); None when it was never shown there.
+    discussion_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["agenda_item_id", "version"]
@@ -257,7 +270,9 @@ _REFUSE_ITEM_CHANGE_OF_SIGNED_DECISION = """
 @audited()
 class DecisionItem(models.Model):
     """One line of a decision: a draft-plan item accepted, modified or rejected, or an
-    item the board added. Modifying or rejecting needs a reason."""
+    item the board added. Modifying or rejecting needs a reason. A draft item of an
+    unsigned decision may have no verdict yet (blank: the board has not reached it);
+    signing refuses a decision with such an item."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
@@ -271,7 +286,8 @@ class DecisionItem(models.Model):
         default=dict, blank=True,
         help_text="The draft item as the engine proposed it (structured detail).",
     )
-    verdict = models.CharField(max_length=10, choices=DecisionItemVerdict.choices)
+    verdict = models.CharField(max_length=10, choices=DecisionItemVerdict.choices,
+                               blank=True)
     reason = models.TextField(blank=True)
     action_kind = models.CharField(
         max_length=20, choices=[(k, v) for k, v in KIND_LABELS.items()], blank=True,
@@ -315,3 +331,35 @@ class DecisionItem(models.Model):
             self.reason.strip()
         ):
             raise ValidationError({"reason": "Give the board's reason for this change."})
+
+
+@audited()
+class CaseOpinion(models.Model):
+    """A specialist's short opinion on a case before the meeting (a radiology read, a
+    surgical view), shown to the board in meeting mode and on the case review. One per
+    specialist and case; recording again replaces the text (the audit trail keeps the
+    earlier one)."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE,
+                                    related_name="opinions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="case_opinions")
+    specialty = models.CharField(max_length=40, choices=Specialty.choices)
+    stance = models.CharField(max_length=10, choices=OpinionStance.choices)
+    text = models.TextField(max_length=1000)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agenda_item_id", "specialty", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "author"],
+                                    name="one_opinion_per_specialist_and_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Opinion #{self.pk} on agenda item #{self.agenda_item_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """An opinion that asks the board to discuss the case."""
+        return self.stance == OpinionStance.DISCUSS

@@ -14,7 +14,7 @@ from cases.tests.views.builders import add_labs, add_patient, meeting_with_cases
 #: Query budgets, counted once and pinned: a change here must be a deliberate one.
 AGENDA_WARM = 17
 AGENDA_COLD = 26
-CASE_PAGE_WARM = 21
+CASE_PAGE_WARM = 22  # + the pre-meeting opinions
 DECISION_PAGE_WARM = 16
 SEARCH = 7
 PATIENT_PAGE = 15  # + the signed actions and their state (board scope, one list)

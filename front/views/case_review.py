@@ -169,6 +169,7 @@ def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
         "decisions": decisions,
         "latest_decision": decisions[-1] if decisions else None,
         "can_record": request.user.has_perm("cases.record_decision", item),
+        "opinions": selectors.opinions_by_item(item_ids=[item.pk])[item.pk],
     }
 
 

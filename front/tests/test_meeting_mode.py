@@ -1,0 +1,300 @@
+"""Meeting mode, pre-meeting opinions and the standard-of-care block (the pages): who
+may do what, saving as the board goes, signing, and fixed query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from boardsite.accounts_testing import verified_login
+from cases.choices import OpinionStance
+from cases.models import AgendaItem, CaseOpinion, Decision, PatientAccess
+from cases.services import (
+    agenda_item_add,
+    attendance_set,
+    case_opinion_record,
+    decision_verify,
+)
+from cases.tests.views.builders import add_patient, meeting_with_cases
+from recommendations.models import DraftPlan
+
+#: Query budget of a meeting-mode case (warm: the draft is current), pinned.
+MEETING_MODE_WARM = 25
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _mode_url(item):
+    return reverse("cases:meeting_mode", args=[item.meeting_id, item.pk])
+
+
+def _save_url(item):
+    return reverse("cases:meeting_mode_save", args=[item.meeting_id, item.pk])
+
+
+def _post_data(client, item, verdicts: dict[int, tuple[str, str, str]] | None = None,
+               *, seconds=30, default=""):
+    """What meeting mode posts: the draft's items with the given verdicts (others left
+    as `default`), the timer and the draft the screen showed."""
+    client.get(_mode_url(item))
+    draft = DraftPlan.objects.filter(agenda_item=item).latest("id")
+    data = {"draft_ref": draft.pk, "added_count": "1", "discussion_seconds": str(seconds),
+            "a0-title": "", "a0-detail": "", "outcome_summary": ""}
+    for index, entry in enumerate(draft.output["items"]):
+        verdict, detail, reason = (verdicts or {}).get(
+            index, (default, entry["detail"].get("summary", ""), ""))
+        if verdict:
+            data[f"d{index}-verdict"] = verdict
+        data[f"d{index}-detail"] = detail
+        data[f"d{index}-reason"] = reason
+    return data, draft
+
+
+@pytest.mark.parametrize("name", ["meeting_mode", "meeting_mode_save", "meeting_mode_sign"])
+def test_outsider_gets_404_and_nothing_is_read_or_written(client, board, outsider, name):
+    meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, outsider)
+    url = reverse(f"cases:{name}", args=[meeting.pk, items[0].pk])
+    response = client.post(url, {"confirm": "yes"}) if name != "meeting_mode" else client.get(url)
+    assert response.status_code == 404
+    assert PatientAccess.objects.count() == 0
+    assert Decision.objects.count() == 0
+
+
+def test_outsider_gets_404_for_opinions_and_the_block(client, board, outsider):
+    meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, outsider)
+    assert client.get(reverse("cases:case_opinions", args=[items[0].pk])).status_code == 404
+    assert client.post(reverse("cases:case_opinions", args=[items[0].pk]),
+                       {"stance": "agrees", "text": "x"}).status_code == 404
+    assert client.get(reverse("cases:standard_of_care", args=[meeting.pk])).status_code == 404
+    assert CaseOpinion.objects.count() == 0
+    assert PatientAccess.objects.count() == 0
+
+
+def test_a_case_of_another_meeting_is_not_found_under_this_one(client, board, chair):
+    meeting, _items = meeting_with_cases(board, 1)
+    _other, other_items = meeting_with_cases(board, 1)
+    verified_login(client, chair)
+    url = reverse("cases:meeting_mode", args=[meeting.pk, other_items[0].pk])
+    assert client.get(url).status_code == 404
+
+
+def test_the_screen_shows_the_essentials_and_the_keyboard_map(client, board, chair,
+                                                              spine_surgeon):
+    meeting, items = meeting_with_cases(board, 3, lesions=2, labs=16)
+    case_opinion_record(agenda_item=items[1], author=spine_surgeon,
+                        stance=OpinionStance.DISCUSS, text="T8 looks unstable to me.")
+    attendance_set(meeting=meeting, user=chair, confirmed=True)
+    verified_login(client, chair)
+    response = client.get(reverse("cases:meeting_mode_start", args=[meeting.pk]))
+    assert response.status_code == 302 and response.url == _mode_url(items[0])
+    html = client.get(_mode_url(items[1])).content.decode()
+    assert "Case 2 of 3" in html
+    assert items[1].question in html
+    assert "SINS " in html and "Mirels " in html
+    assert "Labs that drive dosing" in html and "Creatinine" in html and "mg/dL" in html
+    assert "Images and reports (1)" in html
+    assert "T8 looks unstable to me." in html and "Asks the board to discuss it" in html
+    # The chair (medical oncology) confirmed; nobody from radiology is coming.
+    assert "At the table (1)" in html
+    assert "✓ Medical oncology at the table" in html
+    assert "✗ Radiology not at the table" in html
+    assert "<kbd>A</kbd> accept" in html and "<kbd>S</kbd> sign (asks first)" in html
+    assert f'data-next-url="{_mode_url(items[2])}"' in html
+    assert f'data-previous-url="{_mode_url(items[0])}"' in html
+    assert PatientAccess.objects.filter(patient_ids__contains=[items[1].patient_id]).exists()
+
+
+def test_partial_decision_is_saved_as_a_draft_with_the_timer(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    verified_login(client, coordinator)
+    data, draft = _post_data(client, items[0], {0: ("accepted", "", "")}, seconds=75)
+    response = client.post(_save_url(items[0]), data, **HTMX)
+    assert response.status_code == 200
+    assert response["X-Decision-Saved"] == "yes"
+    remaining = len(draft.output["items"]) - 1
+    assert f"{remaining} items still to decide" in response.content.decode()
+    decision = Decision.objects.get(agenda_item=items[0])
+    verdicts = list(decision.items.values_list("verdict", flat=True))
+    assert verdicts == ["accepted"] + [""] * remaining
+    assert decision.discussion_seconds == 75
+    assert not decision.is_signed
+    # The next save carries the timer on; the partial draft is shown as it was left.
+    html = client.get(_mode_url(items[0])).content.decode()
+    assert 'data-seconds="75"' in html and "Draft decision" in html
+
+
+def test_modify_without_a_reason_saves_nothing_and_says_which_item(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {1: ("modified", "20 Gy in 5 fractions", "")})
+    response = client.post(_save_url(items[0]), data, **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    text = response.content.decode()
+    assert "Not saved" in text and "Item 2" in text
+    assert "Give the board&#x27;s reason for this change." in text
+    assert Decision.objects.count() == 0
+
+
+def test_a_specialist_saves_but_only_the_chair_signs(client, board, spine_surgeon):
+    meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    verified_login(client, spine_surgeon)
+    data, _draft = _post_data(client, items[0], default="accepted")
+    url = reverse("cases:meeting_mode_sign", args=[meeting.pk, items[0].pk])
+    assert client.post(url, {**data, "confirm": "yes"}).status_code == 403
+    assert Decision.objects.count() == 0
+    assert client.post(_save_url(items[0]), data, **HTMX)["X-Decision-Saved"] == "yes"
+    assert not Decision.objects.get().is_signed
+
+
+def test_chair_signs_after_confirming_and_moves_to_the_next_case(client, board, chair):
+    meeting, items = meeting_with_cases(board, 2, days_ahead=0)
+    verified_login(client, chair)
+    url = reverse("cases:meeting_mode_sign", args=[meeting.pk, items[0].pk])
+    data, draft = _post_data(client, items[0], {0: ("rejected", "", "Already treated")},
+                             default="accepted", seconds=190)
+    # Without the confirmation nothing is signed (or saved).
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert not Decision.objects.filter(signed_at__isnull=False).exists()
+    response = client.post(url, {**data, "confirm": "yes"})
+    assert response.status_code == 302 and response.url == _mode_url(items[1])
+    decision = Decision.objects.get(agenda_item=items[0])
+    assert decision.is_signed and decision_verify(decision)
+    assert decision.discussion_seconds == 190
+    assert decision.items.get(position=1).reason == "Already treated"
+    assert decision.draft_plan_ref == draft.pk
+    html = client.get(_mode_url(items[0])).content.decode()
+    assert "Read-only" in html and 'id="mm-form"' not in html
+    # A signed decision refuses another save.
+    response = client.post(_save_url(items[0]), data, **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    assert "record an amendment" in response.content.decode()
+    assert decision_verify(Decision.objects.get(agenda_item=items[0]))
+
+
+def test_signing_refuses_undecided_items_and_keeps_the_draft(client, board, chair):
+    meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    verified_login(client, chair)
+    data, _draft = _post_data(client, items[0], {0: ("accepted", "", "")})
+    url = reverse("cases:meeting_mode_sign", args=[meeting.pk, items[0].pk])
+    response = client.post(url, {**data, "confirm": "yes"}, follow=True)
+    assert "Saved, but not signed" in response.content.decode()
+    assert "no verdict yet" in response.content.decode()
+    decision = Decision.objects.get()
+    assert not decision.is_signed
+    assert decision.items.filter(verdict="accepted").count() == 1
+
+
+@pytest.mark.parametrize(("cases", "lesions", "labs"), [(2, 1, 5), (12, 8, 120)])
+def test_meeting_mode_query_count_does_not_grow(client, board, chair,
+                                                django_assert_num_queries, cases, lesions, labs):
+    _meeting, items = meeting_with_cases(board, cases, lesions=lesions, labs=labs)
+    verified_login(client, chair)
+    client.get(_mode_url(items[1]))
+    with django_assert_num_queries(MEETING_MODE_WARM):
+        assert client.get(_mode_url(items[1])).status_code == 200
+
+
+# --- Opinions -----------------------------------------------------------------------------
+
+def test_a_specialist_records_an_opinion_the_case_review_shows(client, board, spine_surgeon):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, spine_surgeon)
+    url = reverse("cases:case_opinions", args=[items[0].pk])
+    response = client.post(url, {"stance": "discuss", "text": "Posterior elements involved."})
+    assert response.status_code == 302
+    opinion = CaseOpinion.objects.get()
+    assert (opinion.author, opinion.specialty, opinion.stance) == (
+        spine_surgeon, "spine_surgery", "discuss")
+    html = client.get(reverse("cases:case_review", args=[items[0].pk])).content.decode()
+    assert "Posterior elements involved." in html
+    assert "Asks the board to discuss it" in html
+
+
+def test_a_bad_opinion_is_refused_field_by_field(client, board, spine_surgeon):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, spine_surgeon)
+    response = client.post(reverse("cases:case_opinions", args=[items[0].pk]),
+                           {"stance": "", "text": "x" * 1001})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "at most 1000 characters" in html
+    assert CaseOpinion.objects.count() == 0
+
+
+def test_a_coordinator_reads_opinions_but_gives_none(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    url = reverse("cases:case_opinions", args=[items[0].pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"stance": "agrees", "text": "Fine"}).status_code == 403
+    assert CaseOpinion.objects.count() == 0
+
+
+# --- The standard-of-care block -------------------------------------------------------------
+
+def _block_meeting(board, spine_surgeon):
+    """Four cases: two complete and routine (the block), one with an opinion asking for
+    a discussion, one with missing data."""
+    meeting, items = meeting_with_cases(board, 3, complete=True, days_ahead=0)
+    chase = agenda_item_add(meeting=meeting, patient=add_patient(board),
+                            question="Radiotherapy?")
+    case_opinion_record(agenda_item=items[2], author=spine_surgeon,
+                        stance=OpinionStance.DISCUSS, text="Discuss fixation first.")
+    return meeting, items, chase
+
+
+def test_the_block_lists_routine_cases_and_says_why_others_need_discussion(
+        client, board, chair, spine_surgeon):
+    meeting, items, chase = _block_meeting(board, spine_surgeon)
+    verified_login(client, chair)
+    html = client.get(reverse("cases:standard_of_care", args=[meeting.pk])).content.decode()
+    assert "In the block (2)" in html
+    assert f'id="soc-{items[0].pk}"' in html and f'id="soc-{items[1].pk}"' in html
+    assert "1 specialist opinion asks for a discussion." in html
+    assert "missing." in html
+    assert "Sign 2 cases as standard of care" in html
+
+
+def test_chair_signs_the_block_with_one_opt_out(client, board, chair, spine_surgeon,
+                                                coordinator):
+    meeting, items, chase = _block_meeting(board, spine_surgeon)
+    url = reverse("cases:standard_of_care", args=[meeting.pk])
+    verified_login(client, coordinator)
+    client.post(url, {"action": "opt_out", "item": items[1].pk})
+    assert AgendaItem.objects.get(pk=items[1].pk).standard_of_care_opt_out
+    # The coordinator may take a case out but not sign.
+    assert client.post(url, {"action": "sign", "items": [items[0].pk],
+                             "confirm": "yes"}).status_code == 403
+    verified_login(client, chair)
+    # Without the confirmation, or with a block that changed, nothing is signed.
+    client.post(url, {"action": "sign", "items": [items[0].pk]})
+    client.post(url, {"action": "sign", "items": [items[0].pk, items[1].pk], "confirm": "yes"})
+    assert not Decision.objects.exists()
+    response = client.post(url, {"action": "sign", "items": [items[0].pk], "confirm": "yes"},
+                           follow=True)
+    assert "1 case signed as standard of care" in response.content.decode()
+    decision = Decision.objects.get()
+    assert decision.agenda_item_id == items[0].pk
+    assert decision.is_signed and decision.standard_of_care and decision_verify(decision)
+    draft = DraftPlan.objects.filter(agenda_item=items[0]).latest("id")
+    assert decision.draft_plan_ref == draft.pk
+    assert list(decision.items.values_list("code", "verdict")) == [
+        (i["code"], "accepted") for i in draft.output["items"]]
+    # Typed actions come from the draft, so the follow-up is scheduled as for any sign.
+    assert decision.items.exclude(action_kind="other").exists()
+    assert "Signed as standard of care" in response.content.decode()
+    assert not Decision.objects.filter(agenda_item__in=[items[1], items[2], chase]).exists()
+
+
+def test_a_case_taken_out_goes_back_into_the_block(client, board, chair, spine_surgeon):
+    meeting, items, _chase = _block_meeting(board, spine_surgeon)
+    url = reverse("cases:standard_of_care", args=[meeting.pk])
+    verified_login(client, chair)
+    client.post(url, {"action": "opt_out", "item": items[0].pk})
+    html = client.get(url).content.decode()
+    assert "In the block (1)" in html and "Put case 1 back in the block" in html
+    client.post(url, {"action": "opt_in", "item": items[0].pk})
+    assert "In the block (2)" in client.get(url).content.decode()
