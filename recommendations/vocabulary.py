@@ -380,6 +380,7 @@ DETAIL_LABELS: dict[str, str] = {
     "astro_criteria": "ASTRO criteria met",
     "at": "at",
     "band": "clearance band",
+    "baseline_creatinine": "baseline creatinine",
     "baseline_creatinine_date": "baseline creatinine taken",
     "baseline_mg_dl": "baseline creatinine",
     "before_each_dose": "before each dose",
@@ -419,6 +420,7 @@ DETAIL_LABELS: dict[str, str] = {
     "interval_weeks": "interval",
     "interval_weeks_range": "usual interval",
     "last_exam_date": "last dental examination",
+    "latest_creatinine": "latest creatinine",
     "latest_mg_dl": "latest creatinine",
     "lesion_id": "lesion",
     "lesion_ids": "lesions",
@@ -435,6 +437,7 @@ DETAIL_LABELS: dict[str, str] = {
     "provisional": "provisional",
     "recent_exam": "recent dental examination",
     "reference_schedule": "reference schedule",
+    "resume_at_most": "resume when creatinine is at most",
     "resume_limit_mg_dl": "resume when creatinine is at most",
     "route": "route",
     "sbrt_reirradiation_from": "SBRT re-irradiation possible from",
@@ -479,7 +482,9 @@ _UNITS: dict[str, tuple[str, int | None]] = {
     "platelets_above": (" ×10⁹/L", None),
     "wbc_above": (" ×10⁹/L", None),
 }
-#: Creatinine values the engine writes in mg/dL: shown in the unit the lab recorded.
+#: Creatinine values drafts stored by engine 1.1 and earlier wrote in mg/dL (signed
+#: snapshots are never rewritten): shown in the unit the case's creatinine was recorded
+#: in. Engine 1.2 writes {"value", "unit"} as recorded (`baseline_creatinine` …) instead.
 _CREATININE_MG_DL_KEYS = frozenset({"baseline_mg_dl", "latest_mg_dl", "resume_limit_mg_dl"})
 _DATE_KEYS = frozenset({
     "anchor_date", "baseline_creatinine_date", "due_date", "last_exam_date",
@@ -581,6 +586,10 @@ def detail_value(key: str, value: Any, ctx: Context) -> str:
     if isinstance(value, dict):
         if "dose_gy" in value and "fractions" in value:
             return _schedule(value)
+        if "value" in value and "unit" in value:
+            # A laboratory value as the engine quotes it: value and unit as recorded.
+            return lab_value_text(str(value.get("analyte") or ""), float(value["value"]),
+                                  value["unit"])
         parts = []
         for k, v in value.items():
             text = detail_value(k, v, ctx)

@@ -477,14 +477,9 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         renal = zoledronic_renal_check(
             baseline_mg_dl=zol_baseline.creatinine_mg_dl,
             latest_mg_dl=latest_creatinine,
-            recorded_umol_l=(
-                (float(base_lab.value), float(latest_lab.value))
-                if base_lab is not None
-                and latest_lab is not None
-                and base_lab.unit is LabUnit.UMOL_L
-                and latest_lab.unit is LabUnit.UMOL_L
-                else None
-            ),
+            recorded=(base_lab, latest_lab)
+            if base_lab is not None and latest_lab is not None
+            else None,
             withheld=any(
                 c.withheld_since is not None
                 for c in bta_active

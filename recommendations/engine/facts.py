@@ -442,6 +442,14 @@ class Lesion:
         return self.bone in LONG_BONES
 
 
+#: How the engine writes a unit in its sentences (the JSON keeps the code: "umol/L").
+UNIT_WORDS: dict[LabUnit, str] = {LabUnit.UMOL_L: "µmol/L", LabUnit.E9_L: "×10⁹/L"}
+
+
+def unit_words(unit: LabUnit | None) -> str:
+    return "(no unit)" if unit is None else UNIT_WORDS.get(unit, unit.value)
+
+
 @dataclass(frozen=True, slots=True)
 class LabResult:
     analyte: LabAnalyte
@@ -449,6 +457,10 @@ class LabResult:
     #: Never guessed: a creatinine without a unit is not used (CRCL-01).
     unit: LabUnit | None
     taken_at: date
+
+    def as_recorded(self) -> str:
+        """The value in the unit it was recorded in ("97 µmol/L"), as sentences quote it."""
+        return f"{self.value:g} {unit_words(self.unit)}"
 
 
 @dataclass(frozen=True, slots=True)

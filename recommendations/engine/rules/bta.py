@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier, Urgency
+from ..common import JSONValue, Section, Severity, Supplier, Urgency
 from ..context import (
     DENTAL_EXAM_RECENT_DAYS,
     HYPOCALCAEMIA_BELOW_MMOL_L,
@@ -16,6 +16,7 @@ from ..facts import (
     BoneTargetedAgent,
     CastrationStatus,
     LabAnalyte,
+    LabUnit,
     PrimarySite,
     SurvivalBand,
     SystemicTherapyKind,
@@ -398,6 +399,10 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+def _creatinine(value_unit: tuple[float, str]) -> JSONValue:
+    return {"analyte": "creatinine", "value": value_unit[0], "unit": value_unit[1]}
+
+
 @rule(
     id="BTA-04",
     section=Section.BTA,
@@ -417,13 +422,14 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "BTA-ZOLEDRONIC-RESUME",
             "Resume zoledronic acid",
             "Creatinine back within 10 % of baseline: resume at the pre-interruption dose.",
-            ("agent", "dose_mg", "baseline_mg_dl", "latest_mg_dl", "resume_limit_mg_dl"),
+            ("agent", "dose_mg", "baseline_creatinine", "latest_creatinine", "resume_at_most"),
         ),
         flag_code(
             "BTA-ZOLEDRONIC-WITHHOLD",
             Severity.CONTRAINDICATION,
             "Withhold zoledronic acid: creatinine rise",
-            "Rise ≥ 0.5 mg/dL (normal baseline) or ≥ 1.0 mg/dL (abnormal baseline).",
+            "Rise ≥ 0.5 mg/dL / 44 µmol/L (normal baseline) or ≥ 1.0 mg/dL / 88 µmol/L "
+            "(abnormal baseline).",
         ),
         flag_code(
             "BTA-ZOLEDRONIC-KEEP-WITHHOLDING",
@@ -481,9 +487,10 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
             {
                 "agent": ZOL.value,
                 "dose_mg": dose,
-                "baseline_mg_dl": rc.baseline_mg_dl,
-                "latest_mg_dl": rc.latest_mg_dl,
-                "resume_limit_mg_dl": rc.resume_limit_mg_dl,
+                # As recorded (value and unit): a µmol/L board reads µmol/L.
+                "baseline_creatinine": _creatinine(rc.baseline),
+                "latest_creatinine": _creatinine(rc.latest),
+                "resume_at_most": _creatinine(rc.resume_limit),
                 "summary": "Resume zoledronic acid at the dose used before the interruption",
             },
         )
@@ -626,7 +633,9 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
     elif ca.value < HYPOCALCAEMIA_BELOW_MMOL_L and ca.latest is not None:
         yield Flagged(
             "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
-            f"Calcium {ca.latest.value:g} {ca.latest.unit} ({ca.value:.2f} mmol/L) on "
+            f"Calcium {ca.latest.as_recorded()}"
+            + ("" if ca.latest.unit is LabUnit.MMOL_L else f" ({ca.value:.2f} mmol/L)")
+            + f" on "
             f"{ca.latest.taken_at.isoformat()}: correct hypocalcaemia before "
             + ("starting denosumab." if starting else "the next dose."),
         )
