@@ -290,6 +290,18 @@ class OpinionStance(models.TextChoices):
     DISCUSS = "discuss", "Asks the board to discuss it"
 
 
+class EsccGrade(models.TextChoices):
+    """Bilsky epidural spinal cord compression grade, read on the T2 axial MRI at the level
+    of worst compression (Bilsky 2010; MSCC-12)."""
+
+    BONE_ONLY = "0", "Bilsky 0: bone only"
+    IMPINGEMENT = "1a", "Bilsky 1a: epidural impingement, thecal sac not deformed"
+    THECAL_SAC_DEFORMED = "1b", "Bilsky 1b: thecal sac deformed, cord not abutted"
+    CORD_ABUTTED = "1c", "Bilsky 1c: cord abutted, not compressed"
+    CORD_COMPRESSED_CSF_VISIBLE = "2", "Bilsky 2: cord compressed, CSF visible"
+    CORD_COMPRESSED_NO_CSF = "3", "Bilsky 3: cord compressed, no CSF visible"
+
+
 class BoneDiseaseExtent(models.TextChoices):
     """The board's reading of the skeletal burden (RT-04 oligometastatic → SBRT,
     RAD-01 EU label, RAD-05 widespread disease). Not derived from the lesions recorded:

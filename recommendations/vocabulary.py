@@ -33,7 +33,7 @@ _RECORD_CHOICES = (
     choices.PosterolateralInvolvement, choices.LimbPain, choices.CorticalInvolvement,
     choices.ImagingModality, choices.LabAnalyte, choices.BoneTargetedAgent,
     choices.SystemicTherapyKind, choices.RadiotherapyTechnique, choices.SurgeryKind,
-    choices.Specialty, choices.BoneDiseaseExtent, choices.Radioisotope,
+    choices.Specialty, choices.BoneDiseaseExtent, choices.Radioisotope, choices.EsccGrade,
 )
 
 #: Values whose words depend on the enum (``none`` is "Pain-free" for spinal pain but
@@ -49,7 +49,7 @@ _BY_FIELD: dict[str, type] = {
     "modality": choices.ImagingModality, "analyte": choices.LabAnalyte,
     "unit": choices.LabUnit, "kind": choices.SystemicTherapyKind,
     "technique": choices.RadiotherapyTechnique, "specialty": choices.Specialty,
-    "bone_disease_extent": choices.BoneDiseaseExtent,
+    "bone_disease_extent": choices.BoneDiseaseExtent, "escc_grade": choices.EsccGrade,
 }
 
 #: Every other value the engine writes: drug and radiopharmaceutical keys, schedules,
@@ -186,6 +186,8 @@ FIELD_LABELS: dict[str, str] = {
     "extraskeletal.visceral": "whether there are visceral metastases",
     "extraskeletal.brain": "whether there are brain metastases",
     "extraskeletal.nodal": "whether there are nodal metastases",
+    "extraskeletal.metastasis_count": "number of metastases, bone and non-bone",
+    "extraskeletal.all_sites_treatable": "whether every metastatic site can be treated safely",
     "bone_disease_extent": "extent of bone disease (oligometastatic or multiple)",
     "ecog": "ECOG performance status",
     "ecog_date": "date of the ECOG assessment",
@@ -202,6 +204,9 @@ FIELD_LABELS: dict[str, str] = {
     "neurology.paraplegia_duration_hours": "how long the patient has been paraplegic",
     "neurology.paraplegia_onset": "date paraplegia began",
     "neurology.compression_levels": "number of separate areas of cord compression",
+    "neurology.ambulatory": "whether the patient can walk",
+    "neurology.motor_deficit_days": "days over which the motor deficit developed",
+    "neurology.rades_ambulatory_score": "Rades score for walking after radiotherapy",
     "dental.last_exam_date": "date of the last dental examination",
     "dental.invasive_work_pending": "whether invasive dental work is pending",
     "dental.unhealed_oral_lesions": "whether there are unhealed oral lesions",
@@ -225,6 +230,8 @@ FIELD_LABELS: dict[str, str] = {
     "lesions.*.cortical_involvement": "cortical involvement",
     "lesions.*.soft_tissue_mass": "whether there is a soft-tissue mass",
     "lesions.*.epidural_extension": "whether there is epidural extension",
+    "lesions.*.escc_grade": "epidural compression grade (Bilsky)",
+    "lesions.*.neuropathic_pain": "whether the pain is neuropathic",
     "lesions.*.pathological_fracture": "whether there is a pathological fracture",
     "lesions.*.prior_rt_dose_gy": "dose of earlier radiotherapy to the site",
     "lesions.*.prior_rt_fractions": "fractions of earlier radiotherapy to the site",
@@ -303,6 +310,7 @@ SECTION_LABELS: dict[str, str] = {
     "mscc": "Spinal cord compression (MSCC)",
     "surgery": "Surgery and interventional radiology",
     "radiotherapy": "Radiotherapy",
+    "oligometastatic": "Oligometastatic disease",
     "bta": "Bone-targeted agents",
     "radioisotopes": "Radioisotopes",
     "systemic": "Systemic therapy",
@@ -372,6 +380,7 @@ DETAIL_LABELS: dict[str, str] = {
     "astro_criteria": "ASTRO criteria met",
     "at": "at",
     "band": "clearance band",
+    "baseline_creatinine": "baseline creatinine",
     "baseline_creatinine_date": "baseline creatinine taken",
     "baseline_mg_dl": "baseline creatinine",
     "before_each_dose": "before each dose",
@@ -390,6 +399,7 @@ DETAIL_LABELS: dict[str, str] = {
     "criteria": "criteria",
     "current_therapies": "current systemic therapy",
     "days_before": "days before",
+    "definition": "definition",
     "document_criteria": "criteria to document",
     "dose_gy": "dose",
     "dose_kbq_per_kg": "dose per kg",
@@ -410,11 +420,13 @@ DETAIL_LABELS: dict[str, str] = {
     "interval_weeks": "interval",
     "interval_weeks_range": "usual interval",
     "last_exam_date": "last dental examination",
+    "latest_creatinine": "latest creatinine",
     "latest_mg_dl": "latest creatinine",
     "lesion_id": "lesion",
     "lesion_ids": "lesions",
     "levels": "levels",
     "local_treatment_codes": "local treatments in this plan",
+    "metastasis_count": "metastases in all",
     "mirels": "Mirels score",
     "modalities": "imaging",
     "modality": "imaging",
@@ -425,11 +437,13 @@ DETAIL_LABELS: dict[str, str] = {
     "provisional": "provisional",
     "recent_exam": "recent dental examination",
     "reference_schedule": "reference schedule",
+    "resume_at_most": "resume when creatinine is at most",
     "resume_limit_mg_dl": "resume when creatinine is at most",
     "route": "route",
     "sbrt_reirradiation_from": "SBRT re-irradiation possible from",
     "schedules": "schedules",
     "set_by": "set by",
+    "single_fraction_reasonable": "8 Gy in 1 fraction reasonable",
     "sins": "SINS",
     "stop_if": "stop if",
     "survival_gain_months": "survival gain",
@@ -468,7 +482,9 @@ _UNITS: dict[str, tuple[str, int | None]] = {
     "platelets_above": (" ×10⁹/L", None),
     "wbc_above": (" ×10⁹/L", None),
 }
-#: Creatinine values the engine writes in mg/dL: shown in the unit the lab recorded.
+#: Creatinine values drafts stored by engine 1.1 and earlier wrote in mg/dL (signed
+#: snapshots are never rewritten): shown in the unit the case's creatinine was recorded
+#: in. Engine 1.2 writes {"value", "unit"} as recorded (`baseline_creatinine` …) instead.
 _CREATININE_MG_DL_KEYS = frozenset({"baseline_mg_dl", "latest_mg_dl", "resume_limit_mg_dl"})
 _DATE_KEYS = frozenset({
     "anchor_date", "baseline_creatinine_date", "due_date", "last_exam_date",
@@ -570,6 +586,10 @@ def detail_value(key: str, value: Any, ctx: Context) -> str:
     if isinstance(value, dict):
         if "dose_gy" in value and "fractions" in value:
             return _schedule(value)
+        if "value" in value and "unit" in value:
+            # A laboratory value as the engine quotes it: value and unit as recorded.
+            return lab_value_text(str(value.get("analyte") or ""), float(value["value"]),
+                                  value["unit"])
         parts = []
         for k, v in value.items():
             text = detail_value(k, v, ctx)

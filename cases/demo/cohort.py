@@ -551,10 +551,11 @@ PATIENTS: list[dict[str, Any]] = [
                     "neurological_onset_on": Ago(11), "cord_compression_on_imaging": True,
                     "compression_levels": 1, "paraplegic": False,
                     "expected_survival": SurvivalBand.THREE_TO_12_MONTHS,
-                    "ill_fitting_dentures": True},
+                    "ill_fitting_dentures": True, "ambulatory": True,
+                    "motor_deficit_days": 5},
         # T9 1 + mechanical 3 + lytic 2 + normal 0 + collapse 30 % 2 + bilateral 3 = 11
         "lesions": [spine("a", "T9", pain=MECH, kind=LYTIC, align=NORMAL, collapse="30",
-                          body="80", pl=PL_BI, epidural_extension=True)],
+                          body="80", pl=PL_BI, epidural_extension=True, escc_grade="2")],
         "labs": [*creatinine("0.8", MGDL, 12, 2), *panel(2)],
         "systemic": [drug(SystemicTherapyKind.IMMUNOTHERAPY, "Pembrolizumab", 250),
                      drug(SystemicTherapyKind.CORTICOSTEROID, "Dexamethasone, tapering", 11)],
@@ -678,7 +679,9 @@ PATIENTS: list[dict[str, Any]] = [
         "weight": "95.0", "ecog": 0,
         "primary": {"site": PrimarySite.KIDNEY, "histology": "Clear-cell renal carcinoma",
                     "diagnosed_on": Ago(220)},
-        "patient": {"bone_disease_extent": BoneDiseaseExtent.OLIGOMETASTATIC},
+        # Staging: the solitary L3 metastasis is the only one, and treatable (OMD-01).
+        "patient": {"bone_disease_extent": BoneDiseaseExtent.OLIGOMETASTATIC,
+                    "metastasis_count": 1, "all_metastases_treatable": True},
         # L3 2 + occasional 1 + lytic 2 + normal 0 + 30 % 0 + none 0 = 5
         "lesions": [spine("a", "L3", pain=OCC, kind=LYTIC, align=NORMAL, collapse="0",
                           body="30", pl=PL_NONE)],

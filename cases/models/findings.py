@@ -19,6 +19,7 @@ from cases.choices import (
     Alignment,
     Bone,
     CorticalInvolvement,
+    EsccGrade,
     ImagingModality,
     LabAnalyte,
     LabUnit,
@@ -85,6 +86,14 @@ class Lesion(models.Model):
     )
     soft_tissue_mass = models.BooleanField(null=True, blank=True)
     epidural_extension = models.BooleanField(null=True, blank=True)
+    escc_grade = models.CharField(
+        "epidural compression grade (Bilsky)", max_length=2, choices=EsccGrade.choices,
+        blank=True,
+    )
+    neuropathic_pain = models.BooleanField(
+        "neuropathic (radicular) pain", null=True, blank=True,
+        help_text="Radiotherapy 20 Gy in 5 fractions rather than 8 Gy (TROG 96.05).",
+    )
     pathological_fracture = models.BooleanField(null=True, blank=True)
     bone_scan_uptake = models.BooleanField(null=True, blank=True)
 
@@ -159,7 +168,7 @@ class Lesion(models.Model):
             and self.bone != Bone.FEMUR
         ):
             errors["long_bone_segment"] = "Peritrochanteric applies to the femur only."
-        for field in ("spinal_pain", "alignment", "posterolateral"):
+        for field in ("spinal_pain", "alignment", "posterolateral", "escc_grade"):
             if getattr(self, field) and not self.is_spinal:
                 errors[field] = "This SINS finding applies to spinal lesions only."
         for field in ("collapse_percent", "body_involvement_percent"):

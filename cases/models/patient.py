@@ -77,6 +77,16 @@ class Patient(models.Model):
     visceral_metastases = models.BooleanField(null=True, blank=True)
     brain_metastases = models.BooleanField(null=True, blank=True)
     nodal_metastases = models.BooleanField(null=True, blank=True)
+    metastasis_count = models.PositiveSmallIntegerField(
+        "number of metastases (bone and non-bone)", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="All metastatic lesions on the latest staging, bone and non-bone "
+        "(oligometastatic: 1–5, ESTRO–ASTRO 2020).",
+    )
+    all_metastases_treatable = models.BooleanField(
+        "every metastatic site safely treatable", null=True, blank=True,
+        help_text="Part of the ESTRO–ASTRO oligometastatic definition.",
+    )
 
     bone_disease_extent = models.CharField(
         max_length=20, choices=BoneDiseaseExtent.choices, blank=True
@@ -110,6 +120,21 @@ class Patient(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     mri_contraindicated = models.BooleanField(null=True, blank=True)
+    ambulatory = models.BooleanField(
+        "able to walk", null=True, blank=True,
+        help_text="With or without aids, before treatment (MSCC: Patchell, Rades).",
+    )
+    motor_deficit_days = models.PositiveSmallIntegerField(
+        "days over which the motor deficit developed", null=True, blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text="Before radiotherapy; a factor of the Rades scores.",
+    )
+    rades_ambulatory_score = models.PositiveSmallIntegerField(
+        "Rades score for walking after radiotherapy (21–44)", null=True, blank=True,
+        validators=[MinValueValidator(21), MaxValueValidator(44)],
+        help_text="Rades 2008, from its five factors; the engine reads the total with the "
+        "paper's groups.",
+    )
     paraplegic = models.BooleanField(null=True, blank=True)
     paraplegic_since = models.DateTimeField(
         null=True, blank=True,

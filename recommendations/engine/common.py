@@ -23,6 +23,7 @@ class Section(StrEnum):
     MSCC = "mscc"
     SURGERY = "surgery"
     RADIOTHERAPY = "radiotherapy"
+    OLIGOMETASTATIC = "oligometastatic"
     BTA = "bta"
     RADIOISOTOPES = "radioisotopes"
     SYSTEMIC = "systemic"

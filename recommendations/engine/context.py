@@ -118,9 +118,14 @@ _CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
 }
 
 
+#: An analyte without a result: one immutable status per analyte, shared by every
+#: evaluation (most cases record a handful of the eleven analytes).
+_ABSENT: dict[LabAnalyte, LabStatus] = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
+
+
 def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> LabStatus:
     if latest is None:
-        return LabStatus(analyte, None, None, "absent")
+        return _ABSENT[analyte]
     if latest.unit is None or latest.unit not in ANALYTE_UNITS[analyte]:
         allowed = " or ".join(ANALYTE_UNITS[analyte])
         return LabStatus(
@@ -239,6 +244,8 @@ class Context:
     mirels: tuple[MirelsResult, ...]
     #: Spinal lesions with epidural extension: the compression sites under MSCC.
     compression_ids: tuple[str, ...]
+    #: Lesions at one level with contradictory fracture facts (ASSESS-02), by level.
+    inconsistent_levels: tuple[tuple[LesionView, ...], ...]
     #: Suspected or imaged metastatic spinal cord compression (MSCC-01..03).
     mscc: bool
     #: Symptomatic bone disease: any painful lesion or reported pain.
@@ -349,22 +356,26 @@ def _prior_rt(lesion: Lesion, courses: list[PriorRt], as_of: date) -> tuple[Prio
     recent first, unknown dates first so they are never mistaken for old RT."""
     recorded = lesion.prior_rt_date is not None or lesion.prior_rt_dose_gy is not None
     given = recorded and (lesion.prior_rt_date is None or lesion.prior_rt_date <= as_of)
-    own = PriorRt(
-        lesion.prior_rt_date,
-        lesion.prior_rt_dose_gy,
-        lesion.prior_rt_fractions,
-        lesion.prior_rt_technique,
-    )
-    return tuple(
-        sorted(
-            [own, *courses] if given else courses,
-            key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)),
+    if not given:
+        runs = courses
+    else:
+        own = PriorRt(
+            lesion.prior_rt_date,
+            lesion.prior_rt_dose_gy,
+            lesion.prior_rt_fractions,
+            lesion.prior_rt_technique,
         )
+        runs = [own, *courses]
+    return tuple(
+        sorted(runs, key=lambda r: (r.end is not None, -(r.end.toordinal() if r.end else 0)))
     )
 
 
 def _lesion_views(facts: CaseFacts, as_of: date) -> tuple[LesionView, ...]:
     rt_given, rt_planned = _radiotherapy_by_lesion(facts, as_of)
+    surgeries: dict[str | None, list[Surgery]] = {}
+    for s in facts.surgeries:
+        surgeries.setdefault(s.lesion_id, []).append(s)
     return tuple(
         LesionView(
             index=i,
@@ -375,9 +386,25 @@ def _lesion_views(facts: CaseFacts, as_of: date) -> tuple[LesionView, ...]:
             mirels=mirels_score(lesion) if lesion.is_long_bone else None,
             prior_rt=_prior_rt(lesion, rt_given.get(lesion.id, []), as_of),
             rt_planned=lesion.id in rt_planned,
-            surgeries=tuple(s for s in facts.surgeries if s.lesion_id == lesion.id),
+            surgeries=tuple(surgeries.get(lesion.id, ())),
         )
         for i, lesion in enumerate(facts.lesions)
+    )
+
+
+def _inconsistent_levels(views: tuple[LesionView, ...]) -> tuple[tuple[LesionView, ...], ...]:
+    """Groups of lesions recorded at the same vertebral level of the same bone whose
+    fracture facts contradict each other (one fractured, one not): ASSESS-02 flags them
+    and the reconciliation drafts only emergency items for them."""
+    by_level: dict[tuple[str, str], list[LesionView]] = {}
+    for v in views:
+        level = v.lesion.vertebral_level
+        if level is not None:
+            by_level.setdefault((str(v.lesion.bone), str(level)), []).append(v)
+    return tuple(
+        tuple(group)
+        for group in by_level.values()
+        if len(group) > 1 and {g.lesion.pathological_fracture for g in group} >= {True, False}
     )
 
 
@@ -477,14 +504,9 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         renal = zoledronic_renal_check(
             baseline_mg_dl=zol_baseline.creatinine_mg_dl,
             latest_mg_dl=latest_creatinine,
-            recorded_umol_l=(
-                (float(base_lab.value), float(latest_lab.value))
-                if base_lab is not None
-                and latest_lab is not None
-                and base_lab.unit is LabUnit.UMOL_L
-                and latest_lab.unit is LabUnit.UMOL_L
-                else None
-            ),
+            recorded=(base_lab, latest_lab)
+            if base_lab is not None and latest_lab is not None
+            else None,
             withheld=any(
                 c.withheld_since is not None
                 for c in bta_active
@@ -507,6 +529,7 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         sins=tuple(v.sins for v in spinal if v.sins is not None),
         mirels=tuple(v.mirels for v in long_bone if v.mirels is not None),
         compression_ids=tuple(v.id for v in spinal if v.lesion.epidural_extension is True),
+        inconsistent_levels=_inconsistent_levels(views),
         mscc=n.suspected_cord_compression is True or n.cord_compression_on_imaging is True,
         symptomatic=_symptomatic(facts, views),
         bta_active=bta_active,

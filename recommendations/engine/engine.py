@@ -87,10 +87,15 @@ def _merge_quorum(seats: list[tuple[Quorum, str]]) -> tuple[RequiredSpecialty, .
     return tuple(
         RequiredSpecialty(
             specialty=s,
-            reasons=tuple(by_specialty[s][0]),
-            rule_id=by_specialty[s][1],
+            reasons=tuple(reasons),
+            rule_id=rule_id,
             provisional=s not in firm,
         )
-        for s in Specialty
-        if s in by_specialty
+        for s, (reasons, rule_id) in sorted(
+            by_specialty.items(), key=lambda seat: _SPECIALTY_ORDER[seat[0]]
+        )
     )
+
+
+#: The order seats are listed in: ``Specialty``'s.
+_SPECIALTY_ORDER = {s: i for i, s in enumerate(Specialty)}

@@ -48,6 +48,24 @@ class ReceptorStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+class EsccGrade(StrEnum):
+    """Bilsky epidural spinal cord compression grade on the T2 axial MRI at the level of
+    worst compression (Bilsky 2010; grade wording from secondary summaries, MSCC-12)."""
+
+    BONE_ONLY = "0"
+    IMPINGEMENT = "1a"
+    THECAL_SAC_DEFORMED = "1b"
+    CORD_ABUTTED = "1c"
+    CORD_COMPRESSED_CSF_VISIBLE = "2"
+    CORD_COMPRESSED_NO_CSF = "3"
+
+
+#: Bilsky 2–3: "high-grade" compression (MSCC-12).
+HIGH_GRADE_ESCC = frozenset(
+    {EsccGrade.CORD_COMPRESSED_CSF_VISIBLE, EsccGrade.CORD_COMPRESSED_NO_CSF}
+)
+
+
 class SurvivalBand(StrEnum):
     LESS_THAN_3_MONTHS = "lt3m"
     THREE_TO_12_MONTHS = "3to12m"
@@ -323,6 +341,12 @@ class ExtraSkeletalDisease:
     visceral: bool | None = None
     brain: bool | None = None
     nodal: bool | None = None
+    #: All metastatic lesions, bone and non-bone, on the latest staging (OMD-04: the
+    #: ESTRO–ASTRO oligometastatic definition counts 1–5). Not the recorded bone lesions:
+    #: which lesions are recorded is the presenting clinician's choice, not a census.
+    metastasis_count: int | None = None
+    #: Every metastatic site can be treated safely (ESTRO–ASTRO OMD definition).
+    all_sites_treatable: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +374,14 @@ class Neurology:
     paraplegia_onset: date | None = None
     #: Number of separate areas of compression (Patchell: a single area).
     compression_levels: int | None = None
+    #: Able to walk (with or without aids) before treatment (MSCC-17; Rades, Patchell).
+    ambulatory: bool | None = None
+    #: Days over which the motor deficit developed before RT (a Rades factor, MSCC-17).
+    motor_deficit_days: int | None = None
+    #: The Rades score for ambulatory status after RT (21–44), as computed by the
+    #: clinician from the paper's points (the points are not in this project's sources;
+    #: the engine interprets the total with the paper's groups, MSCC-10).
+    rades_ambulatory_score: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +408,10 @@ class Lesion:
     #: Explicit pain at the site; when ``None`` it is read from ``spinal_pain`` /
     #: ``limb_pain``.
     painful: bool | None = None
+    #: Neuropathic (radicular) bone pain at this site (RT-08: 20 Gy/5, TROG 96.05).
+    neuropathic_pain: bool | None = None
+    #: Bilsky ESCC grade of the epidural disease at this level (spine; MSCC-12).
+    escc_grade: EsccGrade | None = None
     # SINS components (spine)
     spinal_pain: SpinalPain | None = None
     alignment: Alignment | None = None
@@ -406,6 +442,14 @@ class Lesion:
         return self.bone in LONG_BONES
 
 
+#: How the engine writes a unit in its sentences (the JSON keeps the code: "umol/L").
+UNIT_WORDS: dict[LabUnit, str] = {LabUnit.UMOL_L: "µmol/L", LabUnit.E9_L: "×10⁹/L"}
+
+
+def unit_words(unit: LabUnit | None) -> str:
+    return "(no unit)" if unit is None else UNIT_WORDS.get(unit, unit.value)
+
+
 @dataclass(frozen=True, slots=True)
 class LabResult:
     analyte: LabAnalyte
@@ -413,6 +457,10 @@ class LabResult:
     #: Never guessed: a creatinine without a unit is not used (CRCL-01).
     unit: LabUnit | None
     taken_at: date
+
+    def as_recorded(self) -> str:
+        """The value in the unit it was recorded in ("97 µmol/L"), as sentences quote it."""
+        return f"{self.value:g} {unit_words(self.unit)}"
 
 
 @dataclass(frozen=True, slots=True)

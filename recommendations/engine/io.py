@@ -96,6 +96,10 @@ DoseGy = _rng_f(0.5, 200)
 Fractions = _rng_i(1, 50)
 Count = _rng_i(0, 100)
 IntervalWeeks = _rng_i(1, 52)
+#: Rades 2008: five factors, each scored (post-RT ambulatory rate %)/10, total 21–44.
+RadesAmbulatory = _rng_i(21, 44)
+#: All metastatic lesions, bone and non-bone: a patient on the board has at least one.
+MetastasisCount = _rng_i(1, 500)
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -124,6 +128,8 @@ class ExtraSkeletalIn(_M):
     visceral: StrictBool | None = None
     brain: StrictBool | None = None
     nodal: StrictBool | None = None
+    metastasis_count: MetastasisCount | None = None  # type: ignore[valid-type]
+    all_sites_treatable: StrictBool | None = None
 
 
 class PainIn(_M):
@@ -145,6 +151,9 @@ class NeurologyIn(_M):
         Annotated[int, _between(1, 30), Field(json_schema_extra={"minimum": 1, "maximum": 30})]
         | None
     ) = None
+    ambulatory: StrictBool | None = None
+    motor_deficit_days: Count | None = None  # type: ignore[valid-type]
+    rades_ambulatory_score: RadesAmbulatory | None = None  # type: ignore[valid-type]
 
 
 class DentalIn(_M):
@@ -165,6 +174,8 @@ class LesionIn(_M):
     laterality: F.Laterality | None = None
     lesion_type: F.LesionType | None = None
     painful: StrictBool | None = None
+    neuropathic_pain: StrictBool | None = None
+    escc_grade: F.EsccGrade | None = None
     spinal_pain: F.SpinalPain | None = None
     alignment: F.Alignment | None = None
     collapse_percent: Percent | None = None  # type: ignore[valid-type]
@@ -365,6 +376,7 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
                 "body_involvement_percent",
                 "posterolateral",
                 "epidural_extension",
+                "escc_grade",
             ):
                 if getattr(les, fld) is not None:
                     add(f"{base}.{fld}", f"SINS/spinal finding not allowed on {les.bone}")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from .common import JSONValue, Severity, Urgency
 from .context import Context
 from .plan import Flag, PlanItem
-from .rules.assessment import inconsistent_lesions
 
 ZOL = "zoledronic_acid"
 DMAB = "denosumab"
@@ -35,6 +34,7 @@ RT_PRESCRIPTIONS: tuple[str, ...] = (
     "RT-MSCC",
     "RT-REIRRADIATION",
     "RT-MULTIFRACTION-COMPLICATED",
+    "RT-NEUROPATHIC-20GY-5",
     "RT-SINGLE-8GY",
     "RT-SBRT-CONSIDER",
 )
@@ -49,6 +49,7 @@ MONITORING: dict[str, str] = {
 #: Agent-specific warnings and the agent they are about.
 AGENT_WARNINGS: dict[str, str] = {
     "BTA-DENOSUMAB-NO-ABRUPT-STOP": DMAB,
+    "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES": DMAB,
     "BTA-DENOSUMAB-HYPOCALCAEMIA-RISK": DMAB,
     "BTA-HYPOCALCAEMIA-CORRECT-FIRST": DMAB,
     "BTA-ZOLEDRONIC-DOSE-MISMATCH": ZOL,
@@ -81,10 +82,13 @@ def _alternative(item: PlanItem, why: str, caveats: list[str] | None = None) -> 
     return alt
 
 
-def _with_alternatives(item: PlanItem, alternatives: list[JSONValue]) -> PlanItem:
+def _with_alternatives(
+    item: PlanItem, alternatives: list[JSONValue], **also: JSONValue
+) -> PlanItem:
+    """``item`` with ``alternatives`` added (and any ``also`` detail), rebuilt once."""
     before = item.detail.get("alternatives")
     merged = (list(before) if isinstance(before, list) else []) + alternatives
-    return replace(item, detail={**item.detail, "alternatives": merged})
+    return replace(item, detail={**item.detail, **also, "alternatives": merged})
 
 
 def agents_in_play(ctx: Context, items: list[PlanItem], flags: list[Flag]) -> set[str]:
@@ -124,7 +128,7 @@ def _inconsistent_lesions(
     ctx: Context, items: list[PlanItem], flags: list[Flag]
 ) -> tuple[list[PlanItem], list[Flag]]:
     """Contradictory facts at one level: no non-emergency plan for it (ASSESS-02 flags it)."""
-    doubtful = {v.id for group in inconsistent_lesions(ctx) for v in group}
+    doubtful = {v.id for group in ctx.inconsistent_levels for v in group}
     if not doubtful:
         return items, flags
 
@@ -199,7 +203,7 @@ def _one_bone_targeted_agent(
         if i.code in ("BTA-DENOSUMAB-120MG", "BTA-DENOSUMAB-CALCIUM-CHECKS"):
             continue
         if i is anchor:
-            i = _with_alternatives(replace(i, detail={**i.detail, "recommended_agent": ZOL}), [alt])
+            i = _with_alternatives(i, [alt], recommended_agent=ZOL)
         out.append(i)
     return out, [f for f in flags if AGENT_WARNINGS.get(f.code) != DMAB]
 

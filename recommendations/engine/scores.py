@@ -470,11 +470,18 @@ class CreatinineClearance:
         if self.creatinine is None:  # unreachable: a value implies its creatinine
             return "creatinine clearance not computable"
         female = " × 0.85 (female)" if self.sex is Sex.FEMALE else ""
+        # The formula is in mg/dL; a µmol/L creatinine is written as recorded with its
+        # conversion, so the reader sees the laboratory's own figure.
+        cr = self.creatinine
+        scr = (
+            f"{cr.as_recorded()} ÷ {UMOL_PER_MG_DL:g}"
+            if cr.unit is LabUnit.UMOL_L
+            else cr.as_recorded()
+        )
         return (
             f"CrCl {self.value_ml_min:g} mL/min (Cockcroft–Gault: (140 − {self.age_years}) × "
-            f"{self.weight_kg:g} kg / (72 × {self.creatinine_mg_dl:g} mg/dL){female}; "
-            f"creatinine {self.creatinine.value:g} {self.creatinine.unit} on "
-            f"{self.creatinine.taken_at.isoformat()})"
+            f"{self.weight_kg:g} kg / (72 × {scr}){female}; creatinine taken "
+            f"{cr.taken_at.isoformat()})"
         )
 
 
@@ -617,10 +624,18 @@ RISE_FROM_ABNORMAL_UMOL_L = 88.0
 
 @dataclass(frozen=True, slots=True)
 class RenalCheck:
-    """BTA-04: withhold zoledronic acid on a creatinine rise; resume within 10 %."""
+    """BTA-04: withhold zoledronic acid on a creatinine rise; resume within 10 %.
+
+    The decision is taken in µmol/L when both creatinines were recorded in µmol/L, else
+    in mg/dL; ``baseline`` / ``latest`` / ``resume_limit`` are (value, unit code) as
+    recorded (the resume limit in the baseline's unit), which is what the plan shows.
+    """
 
     baseline_mg_dl: float
     latest_mg_dl: float
+    baseline: tuple[float, str]
+    latest: tuple[float, str]
+    resume_limit: tuple[float, str]
     #: ``None``: baseline exactly at the label's cut-off (1.4 mg/dL / 124 µmol/L), which
     #: the label leaves undefined (it defines only < and >).
     baseline_normal: bool | None
@@ -638,9 +653,13 @@ def zoledronic_renal_check(
     latest_mg_dl: float,
     withheld: bool,
     recorded_umol_l: tuple[float, float] | None = None,
+    recorded: tuple[LabResult, LabResult] | None = None,
 ) -> RenalCheck:
     """``recorded_umol_l``: (baseline, latest) as recorded, when both are in µmol/L; the
-    thresholds are then applied in µmol/L (the label gives both units)."""
+    thresholds are then applied in µmol/L (the label gives both units). ``recorded``:
+    the two results as recorded, so a sentence quotes each in its own unit."""
+    if recorded is not None and all(r.unit is LabUnit.UMOL_L for r in recorded):
+        recorded_umol_l = (float(recorded[0].value), float(recorded[1].value))
     if recorded_umol_l is not None:
         b, latest, unit = recorded_umol_l[0], recorded_umol_l[1], "µmol/L"
         cut, low, high = (
@@ -669,10 +688,26 @@ def zoledronic_renal_check(
         if normal is None
         else ("normal" if normal else "abnormal")
     )
-    base = (
-        f"baseline {b:g} {unit} ({status}, withhold at a rise ≥ {threshold:g}), latest "
-        f"{latest:g} {unit} (change {rise:+g})"
+    mixed = recorded is not None and recorded_umol_l is None and any(
+        r.unit is not LabUnit.MG_DL for r in recorded
     )
+    if recorded is not None and mixed:
+        # One in µmol/L, one in mg/dL: each as recorded, compared in mg/dL.
+        def quoted(r: LabResult, mg_dl: float) -> str:
+            if r.unit is LabUnit.MG_DL:
+                return r.as_recorded()
+            return f"{r.as_recorded()} = {mg_dl:.2f} mg/dL"
+
+        base = (
+            f"baseline {quoted(recorded[0], b)} ({status}, withhold at a rise ≥ "
+            f"{threshold:g} mg/dL), latest {quoted(recorded[1], latest)} (change "
+            f"{rise:+.2f} mg/dL)"
+        )
+    else:
+        base = (
+            f"baseline {b:g} {unit} ({status}, withhold at a rise ≥ {threshold:g}), latest "
+            f"{latest:g} {unit} (change {rise:+g})"
+        )
     if withheld:
         if latest <= limit_rec:
             action = RenalAction.RESUME
@@ -689,9 +724,27 @@ def zoledronic_renal_check(
     else:
         action = RenalAction.GIVE
         text = f"{base}: below the withhold threshold"
+    if recorded is not None:
+        base_unit = recorded[0].unit.value if recorded[0].unit else "mg/dL"
+        as_recorded = (
+            (float(recorded[0].value), base_unit),
+            (float(recorded[1].value), recorded[1].unit.value if recorded[1].unit else "mg/dL"),
+            (
+                limit_rec
+                if recorded_umol_l is not None or recorded[0].unit is LabUnit.MG_DL
+                else round(float(recorded[0].value) * (1 + RESUME_WITHIN_FRACTION), 4),
+                base_unit,
+            ),
+        )
+    else:
+        code = LabUnit.UMOL_L.value if recorded_umol_l is not None else LabUnit.MG_DL.value
+        as_recorded = ((b, code), (latest, code), (limit_rec, code))
     return RenalCheck(
         baseline_mg_dl=baseline_mg_dl,
         latest_mg_dl=latest_mg_dl,
+        baseline=as_recorded[0],
+        latest=as_recorded[1],
+        resume_limit=as_recorded[2],
         baseline_normal=normal,
         rise_mg_dl=rise_mg_dl,
         withhold_threshold_mg_dl=(

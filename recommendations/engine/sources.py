@@ -296,6 +296,87 @@ MDT = Source(
     V,
 )
 
+# Rules additions (2026-12-02) B, G, I, J. Tags as in the additions file.
+RADES_AMBULATORY = Source(
+    "Rades D et al. Int J Radiat Oncol Biol Phys 2008;72:905 (score 21–44 for ambulatory status "
+    "after RT in MSCC; 2096 patients; validated in 653)",
+    None,
+    V,
+)
+BILSKY = Source(
+    "Bilsky MH et al. J Neurosurg Spine 2010;13:324 (ESCC scale, T2 axial MRI); grades and "
+    "their use (0–1b RT first, 2–3 decompression first) from Radiopaedia / UpToDate summaries",
+    None,
+    S,
+)
+MSCC_INPUTS = Source(
+    "Patchell RA et al. Lancet 2005;366:643 and Rades D et al. 2008: the inputs of the "
+    "surgery-versus-RT decision (ambulation, pace of the motor deficit, visceral metastases)",
+    DOC_SURG,
+    V,
+)
+OMD_ESTRO_ASTRO = Source(
+    "Lievens Y et al. Radiother Oncol 2020;148:157 (ESTRO–ASTRO consensus: OMD = 1–5 "
+    "metastatic lesions, all safely treatable; primary control optional)",
+    None,
+    V,
+)
+OMD_ESTRO_EORTC = Source(
+    "Guckenberger M et al. Lancet Oncol 2020;21:e18 (ESTRO–EORTC characterisation and "
+    "classification of oligometastatic disease)",
+    None,
+    V,
+)
+SABR_COMET = Source(
+    "Palma DA et al. Lancet 2019;393:2051 and J Clin Oncol 2020;38:2830 (SABR-COMET: 1–5 "
+    "metastases, ECOG 0–1, life expectancy ≥ 6 months; 5-year OS 42.3 % vs 17.7 %)",
+    None,
+    V,
+)
+DMAB_STOP = Source(
+    "Xgeva DHPC (NPRA Malaysia, 8 Sep 2017): multiple vertebral fractures after stopping "
+    "denosumab; assess the vertebral-fracture risk when stopping",
+    None,
+    V,
+)
+DMAB_STOP_NEXT = Source(
+    "No oncology guidance found; osteoporosis only: ECTS working group, J Clin Endocrinol "
+    "Metab 2021;106:264 (another antiresorptive 6 months after the last 60 mg dose)",
+    None,
+    U,
+)
+DMAB_VS_ZOL_BREAST = Source(
+    "Denosumab vs zoledronic acid in breast cancer, secondary analysis of the phase 3 trial, "
+    "Clin Cancer Res 2012;18:4841 (on-study SRE 31 % vs 36 %; first radiation to bone HR 0.74)",
+    DOC_BTA,
+    V,
+)
+HYTEC_CORD = Source(
+    "HyTEC, Sahgal A et al. Int J Radiat Oncol Biol Phys (doi 10.1016/j.ijrobp.2019.09.038); "
+    "Sahgal A et al. Int J Radiat Oncol Biol Phys 2013;85:341 (spinal cord / thecal sac Pmax "
+    "for spine SBRT, de novo and re-irradiation)",
+    None,
+    V,
+)
+TROG_9605 = Source(
+    "TROG 96.05, Roos DE et al. Radiother Oncol 2005;75:54 (neuropathic bone pain: 8 Gy/1 vs "
+    "20 Gy/5, 272 patients)",
+    None,
+    V,
+)
+TROG_9605_RESULTS = Source(
+    "Roos DE, Ann Palliat Med 2015 (TROG 96.05 results: response 53 % vs 61 %; 8 Gy/1 not "
+    "proven as effective; single fraction reasonable with poor PS or short survival)",
+    None,
+    S,
+)
+SC20 = Source(
+    "NCIC CTG SC.20 / TROG 03.08, Chow E et al. Lancet Oncol 2014;15:164 (re-irradiation of "
+    "painful bone metastases: 8 Gy/1 vs 20 Gy in multiple fractions)",
+    None,
+    V,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Conflict:

@@ -140,8 +140,18 @@ def test_detail_values_in_words(key, value, words):
 
 
 def test_creatinine_in_mg_dl_for_a_board_that_records_mg_dl():
+    # A draft stored by engine 1.1 (mg/dL keys), shown in the board's unit.
     ctx = V.Context(creatinine_unit="mg/dL")
     assert V.detail_value("baseline_mg_dl", 1.0995, ctx) == "1.10 mg/dL"
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ({"analyte": "creatinine", "value": 97.0, "unit": "umol/L"}, "97 µmol/L"),
+    ({"analyte": "creatinine", "value": 1.1, "unit": "mg/dL"}, "1.10 mg/dL"),
+])
+def test_engine_1_2_creatinine_is_shown_as_recorded_without_the_boards_unit(value, words):
+    # No creatinine_unit in the context: the value carries its own unit.
+    assert V.detail_value("latest_creatinine", value, V.Context()) == words
 
 
 @pytest.mark.parametrize(("analyte", "value", "unit", "words"), [

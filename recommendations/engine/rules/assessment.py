@@ -7,7 +7,7 @@ from datetime import date
 
 from .. import sources as src
 from ..common import Section, Severity, Source, Supplier
-from ..context import IMAGING_RECENT_DAYS, Context, LesionView
+from ..context import IMAGING_RECENT_DAYS, Context
 from ..facts import ImagingModality
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 
@@ -136,21 +136,6 @@ def first_line_imaging(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-def inconsistent_lesions(ctx: Context) -> tuple[tuple[LesionView, ...], ...]:
-    """Groups of lesions recorded at the same vertebral level of the same bone whose
-    fracture facts contradict each other (one fractured, one not)."""
-    by_level: dict[tuple[str, str], list[LesionView]] = {}
-    for v in ctx.lesions:
-        level = v.lesion.vertebral_level
-        if level is not None:
-            by_level.setdefault((str(v.lesion.bone), str(level)), []).append(v)
-    return tuple(
-        tuple(group)
-        for group in by_level.values()
-        if len(group) > 1 and {g.lesion.pathological_fracture for g in group} >= {True, False}
-    )
-
-
 @rule(
     id="ASSESS-02",
     section=Section.ASSESSMENT,
@@ -170,7 +155,7 @@ def inconsistent_lesions(ctx: Context) -> tuple[tuple[LesionView, ...], ...]:
     ),
 )
 def lesion_consistency(ctx: Context, prior: Prior) -> Iterator[Finding]:
-    for group in inconsistent_lesions(ctx):
+    for group in ctx.inconsistent_levels:
         names = ", ".join(
             f"{g.name} ({'fracture' if g.lesion.pathological_fracture else 'no fracture'})"
             for g in group

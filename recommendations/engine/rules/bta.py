@@ -1,11 +1,11 @@
-"""§4 Bone-targeted agents (BTA-01..10): zoledronic acid and denosumab."""
+"""§4 Bone-targeted agents (BTA-01..10, 12, 13): zoledronic acid and denosumab."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier, Urgency
+from ..common import JSONValue, Section, Severity, Supplier, Urgency
 from ..context import (
     DENTAL_EXAM_RECENT_DAYS,
     HYPOCALCAEMIA_BELOW_MMOL_L,
@@ -16,6 +16,7 @@ from ..facts import (
     BoneTargetedAgent,
     CastrationStatus,
     LabAnalyte,
+    LabUnit,
     PrimarySite,
     SurvivalBand,
     SystemicTherapyKind,
@@ -398,6 +399,10 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+def _creatinine(value_unit: tuple[float, str]) -> JSONValue:
+    return {"analyte": "creatinine", "value": value_unit[0], "unit": value_unit[1]}
+
+
 @rule(
     id="BTA-04",
     section=Section.BTA,
@@ -417,13 +422,14 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "BTA-ZOLEDRONIC-RESUME",
             "Resume zoledronic acid",
             "Creatinine back within 10 % of baseline: resume at the pre-interruption dose.",
-            ("agent", "dose_mg", "baseline_mg_dl", "latest_mg_dl", "resume_limit_mg_dl"),
+            ("agent", "dose_mg", "baseline_creatinine", "latest_creatinine", "resume_at_most"),
         ),
         flag_code(
             "BTA-ZOLEDRONIC-WITHHOLD",
             Severity.CONTRAINDICATION,
             "Withhold zoledronic acid: creatinine rise",
-            "Rise ≥ 0.5 mg/dL (normal baseline) or ≥ 1.0 mg/dL (abnormal baseline).",
+            "Rise ≥ 0.5 mg/dL / 44 µmol/L (normal baseline) or ≥ 1.0 mg/dL / 88 µmol/L "
+            "(abnormal baseline).",
         ),
         flag_code(
             "BTA-ZOLEDRONIC-KEEP-WITHHOLDING",
@@ -481,9 +487,10 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
             {
                 "agent": ZOL.value,
                 "dose_mg": dose,
-                "baseline_mg_dl": rc.baseline_mg_dl,
-                "latest_mg_dl": rc.latest_mg_dl,
-                "resume_limit_mg_dl": rc.resume_limit_mg_dl,
+                # As recorded (value and unit): a µmol/L board reads µmol/L.
+                "baseline_creatinine": _creatinine(rc.baseline),
+                "latest_creatinine": _creatinine(rc.latest),
+                "resume_at_most": _creatinine(rc.resume_limit),
                 "summary": "Resume zoledronic acid at the dose used before the interruption",
             },
         )
@@ -531,7 +538,8 @@ def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
     title="Denosumab 120 mg SC every 4 weeks with calcium monitoring",
     checks="Denosumab considered → 120 mg SC every 4 weeks, no renal adjustment; correct "
     "hypocalcaemia first; calcium before the first dose, ~2 weeks after it and before each "
-    "later dose; highest risk with CrCl < 30 or dialysis; never stop abruptly.",
+    "later dose; highest risk with CrCl < 30 or dialysis; a patient on denosumab: never stop "
+    "abruptly.",
     sources=(src.XGEVA,),
     codes=(
         item_code(
@@ -625,7 +633,9 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
     elif ca.value < HYPOCALCAEMIA_BELOW_MMOL_L and ca.latest is not None:
         yield Flagged(
             "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
-            f"Calcium {ca.latest.value:g} {ca.latest.unit} ({ca.value:.2f} mmol/L) on "
+            f"Calcium {ca.latest.as_recorded()}"
+            + ("" if ca.latest.unit is LabUnit.MMOL_L else f" ({ca.value:.2f} mmol/L)")
+            + f" on "
             f"{ca.latest.taken_at.isoformat()}: correct hypocalcaemia before "
             + ("starting denosumab." if starting else "the next dose."),
         )
@@ -642,13 +652,14 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 f"monitoring."
             ),
         )
-    yield Flagged(
-        "BTA-DENOSUMAB-NO-ABRUPT-STOP",
-        (
-            "Denosumab must not be stopped abruptly (rebound bone loss and vertebral fractures); "
-            "plan any stop."
-        ),
-    )
+    if ctx.dmab_active:  # a rebound warning is about a patient on denosumab (BTA-12)
+        yield Flagged(
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+            (
+                "Denosumab must not be stopped abruptly (rebound bone loss and vertebral "
+                "fractures); plan any stop."
+            ),
+        )
 
 
 @rule(
@@ -931,6 +942,87 @@ def acute_phase(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+@rule(
+    id="BTA-12",
+    section=Section.BTA,
+    title="Stopping denosumab: rebound vertebral fractures",
+    checks="A denosumab course running with a stop date → warning: multiple vertebral "
+    "fractures after stopping (regulator's DHPC), assess the vertebral-fracture risk; what to "
+    "give after it in the metastatic setting is a board note only (no oncology guidance).",
+    sources=(src.DMAB_STOP,),
+    codes=(
+        flag_code(
+            "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES",
+            Severity.WARNING,
+            "Stopping denosumab: risk of multiple vertebral fractures",
+            "Rebound vertebral fractures after stopping, especially with osteoporosis or an "
+            "earlier fracture: assess the patient's vertebral-fracture risk.",
+        ),
+        note_code(
+            "BTA-DENOSUMAB-STOP-NEXT-AGENT",
+            "After denosumab: no oncology guidance on a bisphosphonate",
+            "A bisphosphonate 6 months after the last dose is osteoporosis guidance (60 mg "
+            "six-monthly); for 120 mg every 4 weeks it is not evidence-based.",
+            (src.DMAB_STOP_NEXT,),
+        ),
+    ),
+)
+def denosumab_stop(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    course = ctx.course(DMAB)
+    if course is None or course.stop is None:
+        return
+    yield Flagged(
+        "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES",
+        f"Denosumab is to stop on {course.stop.isoformat()}: multiple vertebral fractures "
+        "have occurred after stopping, especially with osteoporosis or an earlier fracture, "
+        "and were not caused by the metastases — assess this patient's vertebral-fracture "
+        "risk before stopping (Xgeva DHPC 2017).",
+    )
+    yield Note(
+        "BTA-DENOSUMAB-STOP-NEXT-AGENT",
+        "Whether to give a bisphosphonate after denosumab in bone metastases has no "
+        "oncology guidance; the osteoporosis advice (another antiresorptive 6 months after "
+        "the last 60 mg dose, ECTS 2021) is not evidence for 120 mg every 4 weeks. The board "
+        "decides.",
+    )
+
+
+@rule(
+    id="BTA-13",
+    section=Section.BTA,
+    title="Choosing the agent in breast cancer",
+    checks="Breast cancer starting a BTA with both agents drafted → the trial comparison is "
+    "shown: fewer patients with a skeletal event on denosumab (31 % vs 36 %) and a later "
+    "first radiation to bone (HR 0.74); the renal rule BTA-07 still applies.",
+    sources=(src.DMAB_VS_ZOL_BREAST,),
+    codes=(
+        flag_code(
+            "BTA-AGENT-CHOICE-BREAST",
+            Severity.INFO,
+            "Breast cancer: denosumab prevented more skeletal events",
+            "Phase 3 secondary analysis: skeletal event in 31 % on denosumab vs 36 % on "
+            "zoledronic acid.",
+        ),
+    ),
+)
+def agent_choice(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if (
+        ctx.facts.primary.site is not PrimarySite.BREAST
+        or "BTA-START" not in prior.codes
+        or ctx.zol_contraindicated
+        or not prior.has("BTA-DENOSUMAB-120MG")
+        or not zol_considered(ctx, prior)
+    ):
+        return
+    yield Flagged(
+        "BTA-AGENT-CHOICE-BREAST",
+        "Breast cancer, both agents suitable: in the phase 3 comparison 31 % of patients on "
+        "denosumab vs 36 % on zoledronic acid had a skeletal event (p = 0.006), and the first "
+        "radiation to bone came later (HR 0.74; Clin Cancer Res 2012). Either agent is "
+        "appropriate; the renal rule (BTA-07) still applies.",
+    )
+
+
 RULES = (
     indication,
     zoledronic_infusion,
@@ -942,6 +1034,8 @@ RULES = (
     osteonecrosis,
     atypical_femoral_fracture,
     acute_phase,
+    denosumab_stop,
+    agent_choice,
 )
 
 __all__ = ["RULES", "bta_in_play", "zol_considered", "dmab_considered"]

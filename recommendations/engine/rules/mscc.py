@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import sources as src
 from ..common import JSONValue, Section, Severity, Supplier, Urgency, day_count
 from ..context import Context
-from ..facts import PrimarySite, SurvivalBand
+from ..facts import HIGH_GRADE_ESCC, EsccGrade, PrimarySite, SurvivalBand
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
@@ -310,4 +310,185 @@ def mscc_decompression(ctx: Context, prior: Prior) -> Iterator[Finding]:
     )
 
 
-RULES = (mscc_mri, mscc_dexamethasone, mscc_decompression)
+#: Rades 2008 groups of the ambulatory score: (highest score in the group, the group,
+#: ambulatory after RT %, 3-month survival %, 6-month survival %) from the abstract.
+RADES_AMBULATORY_GROUPS: tuple[tuple[int, str, int, int, int], ...] = (
+    (28, "≤ 28", 6, 29, 6),
+    (31, "29–31", 44, 62, 31),
+    (34, "32–34", 70, 77, 42),
+    (37, "35–37", 86, 84, 61),
+    (44, "≥ 38", 99, 98, 93),
+)
+
+
+def rades_ambulatory_group(score: int) -> tuple[str, int, int, int, str]:
+    """The group of a Rades ambulatory score, its rates and the authors' conclusion."""
+    group = next(g for g in RADES_AMBULATORY_GROUPS if score <= g[0])
+    if score <= 28:
+        advice = "short-course radiotherapy or best supportive care"
+    elif score <= 37:
+        advice = "consider surgery in addition to radiotherapy"
+    else:
+        advice = "radiotherapy alone"
+    return group[1], group[2], group[3], group[4], advice
+
+
+@rule(
+    id="MSCC-10",
+    section=Section.MSCC,
+    title="Rades score: ambulatory status after radiotherapy",
+    checks="MSCC with a Rades ambulatory score (21–44, computed by the clinician from the "
+    "paper's five factors) → the predicted rate of walking after RT and the authors' "
+    "conclusion: ≤ 28 short-course RT or best supportive care, 29–37 consider surgery, ≥ 38 "
+    "RT alone. MSCC without the score → asked for.",
+    sources=(src.RADES_AMBULATORY,),
+    codes=(
+        flag_code(
+            "MSCC-RADES-AMBULATORY-PROGNOSIS",
+            Severity.INFO,
+            "Rades score: predicted walking after radiotherapy",
+            "The Rades ambulatory score's group, its ambulatory and survival rates and the "
+            "authors' conclusion (Rades 2008).",
+        ),
+    ),
+)
+def rades_ambulatory(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.mscc:
+        return
+    score = ctx.facts.neurology.rades_ambulatory_score
+    if score is None:
+        yield Missing(
+            "neurology.rades_ambulatory_score",
+            "MSCC: the Rades score (primary, interval to MSCC, visceral metastases, motor "
+            "function and how fast the deficit developed) predicts walking after RT (MSCC-10)",
+            Supplier.RADIATION_ONCOLOGY,
+        )
+        return
+    group, walking, m3, m6, advice = rades_ambulatory_group(score)
+    yield Flagged(
+        "MSCC-RADES-AMBULATORY-PROGNOSIS",
+        f"Rades ambulatory score {score} (group {group}): {walking} % walked after "
+        f"radiotherapy; survival {m3} % at 3 months and {m6} % at 6 months. The authors "
+        f"conclude: {advice} (Rades, Int J Radiat Oncol Biol Phys 2008).",
+    )
+
+
+@rule(
+    id="MSCC-12",
+    section=Section.MSCC,
+    title="Bilsky ESCC grade of each compression level",
+    checks="MSCC: each compression level's Bilsky grade (T2 axial MRI at the level of worst "
+    "compression). 2–3 (high grade) → decompression before RT unless the tumour is highly "
+    "radiosensitive; 0–1b without instability → RT first; 1c unsettled. Grade unknown → "
+    "asked of radiology. Grade use from secondary summaries.",
+    sources=(src.BILSKY,),
+    codes=(
+        flag_code(
+            "MSCC-ESCC-HIGH-GRADE",
+            Severity.WARNING,
+            "High-grade epidural compression (Bilsky 2–3)",
+            "Cord compressed: surgical decompression before radiotherapy unless the tumour is "
+            "highly radiosensitive (secondary source).",
+        ),
+        flag_code(
+            "MSCC-ESCC-LOW-GRADE",
+            Severity.INFO,
+            "Low-grade epidural disease (Bilsky 0–1b)",
+            "Cord not abutted and the spine stable: radiotherapy first (secondary source).",
+        ),
+        flag_code(
+            "MSCC-ESCC-1C-UNSETTLED",
+            Severity.INFO,
+            "Bilsky 1c: cord abutted, not compressed",
+            "Radiotherapy first or surgery first is unsettled at 1c; the board decides.",
+        ),
+    ),
+)
+def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.mscc:
+        return
+    radiosensitive = _not_radiosensitive(ctx).met is False
+    for v in ctx.spinal_lesions:
+        if v.lesion.epidural_extension is not True:
+            continue
+        grade = v.lesion.escc_grade
+        if grade is None:
+            yield Missing(
+                v.path("escc_grade"),
+                f"{v.name}: the Bilsky grade of the epidural disease decides decompression "
+                "before radiotherapy (MSCC-12)",
+                Supplier.RADIOLOGY,
+                v.id,
+            )
+            continue
+        if grade in HIGH_GRADE_ESCC:
+            yield Flagged(
+                "MSCC-ESCC-HIGH-GRADE",
+                f"{v.name}: Bilsky {grade}, the cord is compressed — "
+                + (
+                    "the tumour is radiosensitive, so radiotherapy may come first "
+                    if radiosensitive
+                    else "surgical decompression before radiotherapy "
+                )
+                + "(Bilsky 2010 scale; secondary source).",
+                v.id,
+            )
+        elif grade is EsccGrade.CORD_ABUTTED:
+            yield Flagged(
+                "MSCC-ESCC-1C-UNSETTLED",
+                f"{v.name}: Bilsky 1c (thecal sac deformed, cord abutted but not compressed): "
+                "radiotherapy first or surgery first is unsettled (secondary source).",
+                v.id,
+            )
+        elif v.sins is not None and v.sins.total_max < 13:
+            yield Flagged(
+                "MSCC-ESCC-LOW-GRADE",
+                f"{v.name}: Bilsky {grade} with SINS below 13: low-grade epidural disease "
+                "without instability — radiotherapy first (secondary source).",
+                v.id,
+            )
+
+
+@rule(
+    id="MSCC-17",
+    section=Section.MSCC,
+    title="What the surgery-versus-radiotherapy decision needs",
+    checks="MSCC: ambulatory status, the days over which a motor deficit developed and "
+    "visceral metastases are asked for together when unknown (Patchell; Rades).",
+    sources=(src.MSCC_INPUTS,),
+)
+def mscc_inputs(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.mscc:
+        return
+    f = ctx.facts
+    n = f.neurology
+    if n.ambulatory is None:
+        yield Missing(
+            "neurology.ambulatory",
+            "MSCC: whether the patient can walk decides surgery versus radiotherapy and "
+            "predicts the outcome (Patchell; Rades)",
+            Supplier.MEDICAL_ONCOLOGY,
+        )
+    if n.deficit is True and n.motor_deficit_days is None:
+        yield Missing(
+            "neurology.motor_deficit_days",
+            "MSCC with a neurological deficit: how many days the motor deficit took to "
+            "develop predicts walking after radiotherapy (Rades)",
+            Supplier.MEDICAL_ONCOLOGY,
+        )
+    if f.extraskeletal.visceral is None:
+        yield Missing(
+            "extraskeletal.visceral",
+            "MSCC: visceral metastases enter the surgery-versus-radiotherapy decision (Rades)",
+            Supplier.RADIOLOGY,
+        )
+
+
+RULES = (
+    mscc_mri,
+    mscc_dexamethasone,
+    mscc_decompression,
+    rades_ambulatory,
+    escc_grade,
+    mscc_inputs,
+)

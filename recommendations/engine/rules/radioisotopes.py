@@ -77,7 +77,7 @@ def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
     st = ctx.labs[analyte]
     if st.value is None or st.latest is None:
         return f"{analyte} {st.problem}"
-    return f"{analyte} {st.value:g} on {st.latest.taken_at.isoformat()}"
+    return f"{analyte} {st.latest.as_recorded()} on {st.latest.taken_at.isoformat()}"
 
 
 @per_evaluation
@@ -235,7 +235,7 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-HB-FIRST-DOSE",
-                    f"haemoglobin {hb:g} g/dL < {FIRST_HB:g} g/dL (first dose)",
+                    f"{hb_text} < {FIRST_HB:g} g/dL (first dose)",
                 )
             )
     else:

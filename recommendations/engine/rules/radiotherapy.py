@@ -1,4 +1,4 @@
-"""§2 Radiotherapy (RT-01..06)."""
+"""§2 Radiotherapy (RT-01..08)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ from ..common import (
     day_count,
 )
 from ..context import Context, LesionView, add_months
-from ..facts import BoneDiseaseExtent, PrimarySite, RadiotherapyTechnique, SurgeryKind
+from ..facts import (
+    BoneDiseaseExtent,
+    PrimarySite,
+    RadiotherapyTechnique,
+    SurgeryKind,
+    SurvivalBand,
+)
 from .base import (
     Finding,
     Flagged,
@@ -189,8 +195,8 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     consult_ids = prior.lesions_with("SURG-SPINE-CONSULT")
     for st in rt_statuses(ctx, prior):
         v = st.view
-        if not st.candidate or st.complicated:
-            continue
+        if not st.candidate or st.complicated or v.lesion.neuropathic_pain is True:
+            continue  # neuropathic pain: 20 Gy/5 (RT-08)
         unknown = _unknown_features(v)
         for fld in unknown:
             yield Missing(
@@ -477,7 +483,7 @@ def sbrt(ctx: Context, prior: Prior) -> Iterator[Finding]:
     checks="Pain persisting or recurring more than 4 weeks after RT → re-irradiation (spine "
     "8/1, 20/5, 24/6, 20/8); SBRT re-irradiation only ≥ 5 months after conventional RT; "
     "cumulative spinal-cord dose flagged for the radiation oncologist.",
-    sources=(src.ASTRO_RERT,),
+    sources=(src.ASTRO_RERT, src.SC20),
     codes=(
         item_code(
             "RT-REIRRADIATION",
@@ -639,4 +645,132 @@ def response_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-RULES = (single_fraction, multi_fraction, mscc_radiotherapy, sbrt, reirradiation, response_review)
+#: HyTEC point-maximum spinal-cord doses for de novo spine SBRT (1–5 % myelopathy risk),
+#: by number of fractions.
+DE_NOVO_CORD_PMAX_GY: tuple[tuple[int, str], ...] = (
+    (1, "12.4–14.0"),
+    (2, "17.0"),
+    (3, "20.3"),
+    (4, "23.0"),
+    (5, "25.3"),
+)
+#: HyTEC re-irradiation limits (thecal sac, EQD2 with α/β 2 Gy).
+REIRRADIATION_CORD_LIMITS = (
+    "cumulative thecal-sac EQD2 Dmax ≤ 70 Gy; SBRT course thecal-sac EQD2 Dmax ≤ 25 Gy; SBRT "
+    "share of the cumulative dose ≤ 0.5; ≥ 5 months between courses"
+)
+
+
+@rule(
+    id="RT-07",
+    section=Section.RADIOTHERAPY,
+    title="Spinal-cord dose limits for spine SBRT (a check, not applied)",
+    checks="SBRT considered for a spinal level → the HyTEC cord limits are printed for the "
+    "radiation oncologist: de novo Pmax 12.4–14.0 Gy/1, 17.0/2, 20.3/3, 23.0/4, 25.3/5; after "
+    "earlier RT the re-irradiation limits. The engine never plans a dose with them.",
+    sources=(src.HYTEC_CORD,),
+    codes=(
+        flag_code(
+            "RT-SBRT-CORD-DOSE-LIMITS",
+            Severity.INFO,
+            "Spinal-cord dose limits for spine SBRT",
+            "HyTEC point-maximum cord doses (de novo) or re-irradiation limits, for the "
+            "radiation oncologist to check; not applied by the engine.",
+        ),
+    ),
+)
+def sbrt_cord_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    sbrt_ids = prior.lesions_with("RT-SBRT-CONSIDER")
+    if not sbrt_ids:
+        return
+    de_novo = "; ".join(f"{gy} Gy/{n}" for n, gy in DE_NOVO_CORD_PMAX_GY)
+    for v in ctx.spinal_lesions:
+        if v.id not in sbrt_ids:
+            continue
+        if v.prior_rt:
+            text = (
+                f"{v.name} was irradiated before ({'; '.join(r.describe() for r in v.prior_rt)}): "
+                f"HyTEC re-irradiation limits — {REIRRADIATION_CORD_LIMITS}."
+            )
+        else:
+            text = (
+                f"{v.name}, de novo SBRT: HyTEC spinal-cord point-maximum doses with a 1–5 % "
+                f"risk of myelopathy — {de_novo}."
+            )
+        yield Flagged(
+            "RT-SBRT-CORD-DOSE-LIMITS",
+            f"{text} For the radiation oncologist to check; the engine does not apply them.",
+            v.id,
+        )
+
+
+@rule(
+    id="RT-08",
+    section=Section.RADIOTHERAPY,
+    title="Neuropathic bone pain: 20 Gy in 5 fractions",
+    checks="A painful first-course lesion with neuropathic pain → 20 Gy/5 (TROG 96.05: 8 Gy/1 "
+    "not proven as effective); 8 Gy/1 is named as reasonable when ECOG ≥ 3 or expected "
+    "survival < 3 months.",
+    sources=(src.TROG_9605, src.TROG_9605_RESULTS),
+    codes=(
+        item_code(
+            "RT-NEUROPATHIC-20GY-5",
+            "Radiotherapy 20 Gy in 5 fractions (neuropathic pain)",
+            "Neuropathic bone pain: 20 Gy/5 (TROG 96.05); 8 Gy/1 with poor performance "
+            "status or short survival.",
+            (
+                "lesion_id",
+                "dose_gy",
+                "fractions",
+                "technique",
+                "follow_up_weeks",
+                "single_fraction_reasonable",
+                "alternatives",
+            ),
+        ),
+    ),
+)
+def neuropathic_pain(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    short = []
+    if ctx.ecog is not None and ctx.ecog >= 3:
+        short.append(f"ECOG {ctx.ecog}")
+    if ctx.facts.expected_survival is SurvivalBand.LESS_THAN_3_MONTHS:
+        short.append("expected survival under 3 months")
+    for st in rt_statuses(ctx, prior):
+        v = st.view
+        if not st.candidate or v.lesion.neuropathic_pain is not True:
+            continue
+        single = (
+            f" 8 Gy in 1 fraction is a reasonable alternative here ({', '.join(short)})."
+            if short
+            else ""
+        )
+        yield Item(
+            "RT-NEUROPATHIC-20GY-5",
+            f"Neuropathic pain from {v.name}: 20 Gy in 5 fractions. In TROG 96.05 (Roos 2005) "
+            "8 Gy/1 was not proven as effective (response 53 % vs 61 %; secondary source)."
+            f"{single}",
+            {
+                "lesion_id": v.id,
+                "dose_gy": 20,
+                "fractions": 5,
+                "technique": "conventional",
+                "follow_up_weeks": RT_REVIEW_WEEKS,
+                "single_fraction_reasonable": bool(short),
+                "summary": f"Radiotherapy 20 Gy in 5 fractions to {v.name}",
+            },
+            Urgency.ROUTINE,
+            v.id,
+        )
+
+
+RULES = (
+    single_fraction,
+    multi_fraction,
+    mscc_radiotherapy,
+    sbrt,
+    reirradiation,
+    response_review,
+    sbrt_cord_dose,
+    neuropathic_pain,
+)

@@ -45,6 +45,8 @@ def test_every_reference_rule_id_is_implemented() -> None:
         | {f"RAD-0{i}" for i in range(1, 6)}
         | {f"SURG-0{i}" for i in range(1, 6)}
         | {"SYS-01", "SYS-02", "SYS-03", "PIT-01", "PIT-02", "PIT-03"}
+        # Rules additions 2026-12-02, sections B, G, I, J.
+        | {"MSCC-10", "MSCC-12", "MSCC-17", "OMD-01", "BTA-12", "BTA-13", "RT-07", "RT-08"}
     )
     assert {r.id for r in RULES} == expected
 
@@ -53,18 +55,19 @@ def test_rule_counts_by_section() -> None:
     assert rule_counts_by_section() == {
         "scores": 4,
         "assessment": 3,
-        "mscc": 3,
+        "mscc": 6,
         "surgery": 5,
-        "radiotherapy": 6,
-        "bta": 10,
+        "radiotherapy": 8,
+        "oligometastatic": 1,
+        "bta": 12,
         "radioisotopes": 5,
         "systemic": 3,
         "pitfalls": 3,
         "follow_up": 3,
         "quorum": 1,
     }
-    assert sum(rule_counts_by_section().values()) == len(RULES) == 46
-    assert len(list_rules(Section.BTA)) == 10
+    assert sum(rule_counts_by_section().values()) == len(RULES) == 54
+    assert len(list_rules(Section.BTA)) == 12
 
 
 def test_codes_are_documented() -> None:

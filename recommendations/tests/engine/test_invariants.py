@@ -25,6 +25,7 @@ from .vectors import VECTORS
 
 RT_PRESCRIPTIONS = {
     "RT-SINGLE-8GY",
+    "RT-NEUROPATHIC-20GY-5",
     "RT-MULTIFRACTION-COMPLICATED",
     "RT-POSTOP-MULTIFRACTION",
     "RT-MSCC",
@@ -45,6 +46,8 @@ WARNS_ABOUT = {
     "BTA-ZOLEDRONIC-DOSE-MISMATCH": "zoledronic_acid",
     "PIT-RENAL-RISK-ZOLEDRONIC": "zoledronic_acid",
 }
+#: Warnings about stopping denosumab: only for a patient on it (BTA-06, BTA-12).
+ON_DENOSUMAB_ONLY = {"BTA-DENOSUMAB-NO-ABRUPT-STOP", "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES"}
 DAY_COUNT = re.compile(r"(-?\d+) days? from (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)")
 #: A count of days about this case that does not name its two dates.
 BARE_DAY_COUNT = re.compile(r"\(\d+ days?\)|\d+ days? (old|after|since)")
@@ -99,6 +102,9 @@ def check(facts: F.CaseFacts, as_of: date) -> None:
     for f in plan.flags:
         if f.code in WARNS_ABOUT:
             assert WARNS_ABOUT[f.code] in agents, (f.code, sorted(agents))
+    # 4a. A rebound warning about stopping denosumab only for a patient on denosumab.
+    if codes & ON_DENOSUMAB_ONLY:
+        assert build_context(facts, as_of).dmab_active, sorted(codes & ON_DENOSUMAB_ONLY)
     # 5. Every day count is the difference of the two dates it names.
     for text in texts(plan):
         for n, start, end in DAY_COUNT.findall(text):

@@ -44,6 +44,8 @@ def spinal_lesions(draw: st.DrawFn, lid: str = "S") -> F.Lesion:
         posterolateral=draw(opt(st.sampled_from(list(F.PosterolateralInvolvement)))),
         soft_tissue_mass=draw(bools),
         epidural_extension=draw(bools),
+        escc_grade=draw(opt(st.sampled_from(list(F.EsccGrade)))),
+        neuropathic_pain=draw(bools),
         pathological_fracture=draw(bools),
         prior_rt_dose_gy=draw(opt(st.sampled_from([8.0, 20.0, 30.0]))),
         prior_rt_fractions=draw(opt(st.sampled_from([1, 5, 10]))),
@@ -128,7 +130,13 @@ def case_facts(draw: st.DrawFn) -> F.CaseFacts:
             else None,
             prior_mcrpc_lines=draw(opt(st.integers(0, 6))) if prostate else None,
         ),
-        extraskeletal=F.ExtraSkeletalDisease(draw(bools), draw(bools), draw(bools)),
+        extraskeletal=F.ExtraSkeletalDisease(
+            draw(bools),
+            draw(bools),
+            draw(bools),
+            metastasis_count=draw(opt(st.sampled_from([1, 4, 5, 6, 30]))),
+            all_sites_treatable=draw(bools),
+        ),
         bone_disease_extent=draw(opt(st.sampled_from(list(F.BoneDiseaseExtent)))),
         ecog=draw(opt(st.integers(0, 4))),
         ecog_date=draw(opt(dates)),
@@ -144,6 +152,9 @@ def case_facts(draw: st.DrawFn) -> F.CaseFacts:
             paraplegia_duration_hours=draw(opt(st.floats(0, 500))),
             paraplegia_onset=draw(opt(dates)),
             compression_levels=draw(opt(st.integers(1, 5))),
+            ambulatory=draw(bools),
+            motor_deficit_days=draw(opt(st.integers(0, 30))),
+            rades_ambulatory_score=draw(opt(st.integers(21, 44))),
         ),
         dental=F.DentalStatus(
             draw(opt(dates)), draw(bools), draw(bools), draw(bools), draw(bools), draw(bools)
@@ -170,7 +181,7 @@ def case_facts(draw: st.DrawFn) -> F.CaseFacts:
                         opt(st.sampled_from([3.0, 3.5, 4.0, 120.0])),
                         opt(st.integers(1, 12)),
                         opt(dates),
-                        st.none(),
+                        opt(dates),  # a stop date: stopping denosumab (BTA-12)
                         st.none(),
                     ),
                     max_size=2,

@@ -1662,4 +1662,253 @@ VECTORS: list[dict[str, Any]] = [
         "facts": {"expected_survival": "lt3m"},
         "absent": ["FU-IMAGING-REASSESSMENT", "FU-BONE-MARKERS-OPTIONAL", "IMG-FLARE-CAVEAT"],
     },
+    # ------------------------------------------------------------ rules additions B, G, I, J
+    {
+        "id": "mscc-decision-inputs-asked-together",
+        "facts": {
+            "extraskeletal": {"visceral": None},
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+                "compression_levels": 1,
+            },
+            "lesions": [spine(level="T9", epidural_extension=True, spinal_pain="mechanical")],
+        },
+        "missing": [
+            "neurology.ambulatory",
+            "neurology.motor_deficit_days",
+            "neurology.rades_ambulatory_score",
+            "extraskeletal.visceral",
+            "lesions.0.escc_grade",
+        ],
+        "absent": ["MSCC-RADES-AMBULATORY-PROGNOSIS", "MSCC-ESCC-HIGH-GRADE"],
+    },
+    {
+        "id": "mscc-rades-38-escc-high-grade",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+                "compression_levels": 1,
+                "ambulatory": True,
+                "motor_deficit_days": 10,
+                "rades_ambulatory_score": 38,
+            },
+            "lesions": [
+                spine(level="T9", epidural_extension=True, spinal_pain="mechanical", escc_grade="2")
+            ],
+        },
+        "present": ["MSCC-RADES-AMBULATORY-PROGNOSIS", "MSCC-ESCC-HIGH-GRADE"],
+        "not_missing": [
+            "neurology.ambulatory",
+            "neurology.motor_deficit_days",
+            "neurology.rades_ambulatory_score",
+            "lesions.0.escc_grade",
+        ],
+    },
+    {
+        "id": "mscc-escc-1c-unsettled",
+        "facts": {
+            "neurology": {"deficit": False, "suspected_cord_compression": True, "ambulatory": True},
+            "lesions": [spine(level="T9", epidural_extension=True, escc_grade="1c")],
+        },
+        "present": ["MSCC-ESCC-1C-UNSETTLED"],
+        "absent": ["MSCC-ESCC-HIGH-GRADE", "MSCC-ESCC-LOW-GRADE"],
+        "not_missing": ["neurology.motor_deficit_days"],
+    },
+    {
+        "id": "mscc-escc-1b-stable-rt-first",
+        "facts": {
+            "neurology": {"deficit": False, "suspected_cord_compression": True},
+            "lesions": [spine(level="T9", epidural_extension=True, escc_grade="1b")],
+        },
+        "present": ["MSCC-ESCC-LOW-GRADE"],
+    },
+    {
+        "id": "mscc-escc-1b-unstable-no-rt-first",
+        "facts": {
+            "neurology": {"deficit": False, "suspected_cord_compression": True},
+            "lesions": [
+                spine(
+                    level="T12",
+                    lesion_type="lytic",
+                    spinal_pain="mechanical",
+                    alignment="subluxation",
+                    collapse_percent=60,
+                    posterolateral="bilateral",
+                    epidural_extension=True,
+                    escc_grade="1b",
+                )
+            ],
+        },
+        "sins": {"S1": [18, 18]},
+        "absent": ["MSCC-ESCC-LOW-GRADE"],
+    },
+    {
+        "id": "omd-5-metastases-discuss",
+        "facts": {
+            "bone_disease_extent": "oligometastatic",
+            "extraskeletal": {"metastasis_count": 5, "all_sites_treatable": True},
+        },
+        "present": ["OMD-DISCUSS-METASTASIS-DIRECTED"],
+        "absent": ["OMD-MORE-THAN-5"],
+        "detail": {"OMD-DISCUSS-METASTASIS-DIRECTED": {"metastasis_count": 5}},
+    },
+    {
+        "id": "omd-1-metastasis-discuss",
+        "facts": {"extraskeletal": {"metastasis_count": 1, "all_sites_treatable": True}},
+        "present": ["OMD-DISCUSS-METASTASIS-DIRECTED"],
+    },
+    {
+        "id": "omd-6-metastases-not-oligometastatic",
+        "facts": {
+            "bone_disease_extent": "oligometastatic",
+            "extraskeletal": {"metastasis_count": 6, "all_sites_treatable": True},
+        },
+        "present": ["OMD-MORE-THAN-5", "OMD-EXTENT-CONTRADICTS-COUNT"],
+        "absent": ["OMD-DISCUSS-METASTASIS-DIRECTED"],
+    },
+    {
+        "id": "omd-count-unknown-asked",
+        "facts": {"bone_disease_extent": "oligometastatic"},
+        "missing": ["extraskeletal.metastasis_count"],
+        "absent": ["OMD-DISCUSS-METASTASIS-DIRECTED"],
+    },
+    {
+        "id": "omd-staging-incomplete-cannot-classify",
+        "facts": {"extraskeletal": {"metastasis_count": 3, "nodal": None, "brain": None}},
+        "missing": [
+            "extraskeletal.nodal",
+            "extraskeletal.brain",
+            "extraskeletal.all_sites_treatable",
+        ],
+        "not_missing": ["extraskeletal.visceral"],
+        "absent": ["OMD-DISCUSS-METASTASIS-DIRECTED", "OMD-NOT-ALL-TREATABLE"],
+    },
+    {
+        "id": "omd-not-all-sites-treatable",
+        "facts": {"extraskeletal": {"metastasis_count": 2, "all_sites_treatable": False}},
+        "present": ["OMD-NOT-ALL-TREATABLE"],
+        "absent": ["OMD-DISCUSS-METASTASIS-DIRECTED"],
+    },
+    {
+        "id": "bta-denosumab-stop-planned-rebound",
+        "facts": {
+            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "bone_targeted_agents": [
+                {
+                    "agent": "denosumab",
+                    "dose_mg": 120,
+                    "interval_weeks": 4,
+                    "start": "2024-01-10",
+                    "stop": "2025-07-01",
+                }
+            ],
+        },
+        "present": [
+            "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES",
+            "BTA-DENOSUMAB-STOP-NEXT-AGENT",
+            "BTA-DENOSUMAB-NO-ABRUPT-STOP",
+        ],
+    },
+    {
+        "id": "bta-denosumab-running-no-stop-no-rebound-flag",
+        "facts": {
+            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2024-01-10"}
+            ],
+        },
+        "present": ["BTA-DENOSUMAB-NO-ABRUPT-STOP"],
+        "absent": ["BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES", "BTA-AGENT-CHOICE-BREAST"],
+    },
+    {
+        "id": "bta-denosumab-drafted-not-on-it-no-rebound-warning",
+        "facts": {
+            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "labs": [lab("creatinine", 3.5, "mg/dL"), CA_OK],
+        },
+        "present": ["BTA-DENOSUMAB-120MG", "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30"],
+        "absent": ["BTA-DENOSUMAB-NO-ABRUPT-STOP", "BTA-AGENT-CHOICE-BREAST"],
+    },
+    {
+        "id": "bta-breast-agent-choice",
+        "facts": {"primary": {"site": "breast", "receptor_status": "her2+"}},
+        "present": ["BTA-START", "BTA-AGENT-CHOICE-BREAST"],
+        "absent": ["BTA-DENOSUMAB-NO-ABRUPT-STOP"],
+    },
+    {
+        "id": "bta-prostate-no-breast-agent-choice",
+        "facts": crpc(),
+        "absent": ["BTA-AGENT-CHOICE-BREAST"],
+    },
+    {
+        "id": "rt-sbrt-cord-limits-de-novo",
+        "facts": {
+            "primary": {"site": "kidney"},
+            "ecog": 0,
+            "lesions": [spine(level="L2", spinal_pain="occasional")],
+        },
+        "present": ["RT-SBRT-CORD-DOSE-LIMITS", "RT-SINGLE-8GY"],
+        "alternatives": {"RT-SINGLE-8GY": ["RT-SBRT-CONSIDER"]},
+    },
+    {
+        "id": "rt-sbrt-cord-limits-reirradiation",
+        "facts": {
+            "primary": {"site": "kidney"},
+            "ecog": 0,
+            "lesions": [
+                spine(
+                    level="L2",
+                    spinal_pain="occasional",
+                    prior_rt_dose_gy=8,
+                    prior_rt_fractions=1,
+                    prior_rt_date="2024-11-01",
+                    prior_rt_technique="conventional",
+                )
+            ],
+        },
+        "present": ["RT-SBRT-CORD-DOSE-LIMITS", "RT-CUMULATIVE-CORD-DOSE"],
+    },
+    {
+        "id": "rt-no-sbrt-no-cord-limits",
+        "facts": {"lesions": [limb(bone="humerus")]},
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-SBRT-CORD-DOSE-LIMITS"],
+    },
+    {
+        "id": "rt-neuropathic-20gy-5",
+        "facts": {"lesions": [spine(level="T7", spinal_pain="occasional", neuropathic_pain=True)]},
+        "present": ["RT-NEUROPATHIC-20GY-5"],
+        "absent": ["RT-SINGLE-8GY"],
+        "detail": {
+            "RT-NEUROPATHIC-20GY-5": {
+                "dose_gy": 20,
+                "fractions": 5,
+                "single_fraction_reasonable": False,
+            }
+        },
+    },
+    {
+        "id": "rt-neuropathic-ecog-3-single-fraction-reasonable",
+        "facts": {
+            "ecog": 3,
+            "lesions": [spine(level="T7", spinal_pain="occasional", neuropathic_pain=True)],
+        },
+        "present": ["RT-NEUROPATHIC-20GY-5"],
+        "detail": {"RT-NEUROPATHIC-20GY-5": {"single_fraction_reasonable": True}},
+    },
+    {
+        "id": "rt-neuropathic-ecog-2-not-single",
+        "facts": {
+            "ecog": 2,
+            "lesions": [spine(level="T7", spinal_pain="occasional", neuropathic_pain=False)],
+        },
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-NEUROPATHIC-20GY-5"],
+    },
 ]

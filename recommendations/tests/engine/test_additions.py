@@ -1,0 +1,105 @@
+"""Boundaries of the rules added from the rules additions (sections B, G, I, J).
+
+The vectors show each rule firing; these tests pin the thresholds on both sides and
+the JSON gate's ranges for the new facts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from recommendations.engine import evaluate
+from recommendations.engine.io import FactsValidationError, facts_from_json
+from recommendations.engine.plan import DraftPlan
+from recommendations.engine.rules.mscc import rades_ambulatory_group
+
+from .helpers import merge, vector_facts
+from .vectors import BASE, spine
+
+
+def _plan(facts: dict[str, Any]) -> DraftPlan:
+    case, as_of = vector_facts({"id": "boundary", "facts": facts})
+    return evaluate(case, as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    ("score", "group", "walking", "advice"),
+    [
+        (21, "≤ 28", 6, "short-course radiotherapy or best supportive care"),
+        (28, "≤ 28", 6, "short-course radiotherapy or best supportive care"),
+        (29, "29–31", 44, "consider surgery in addition to radiotherapy"),
+        (31, "29–31", 44, "consider surgery in addition to radiotherapy"),
+        (32, "32–34", 70, "consider surgery in addition to radiotherapy"),
+        (34, "32–34", 70, "consider surgery in addition to radiotherapy"),
+        (35, "35–37", 86, "consider surgery in addition to radiotherapy"),
+        (37, "35–37", 86, "consider surgery in addition to radiotherapy"),
+        (38, "≥ 38", 99, "radiotherapy alone"),
+        (44, "≥ 38", 99, "radiotherapy alone"),
+    ],
+)
+def test_rades_ambulatory_groups_at_each_cut_off(
+    score: int, group: str, walking: int, advice: str
+) -> None:
+    got = rades_ambulatory_group(score)
+    assert (got[0], got[1], got[4]) == (group, walking, advice)
+
+
+def _mscc(**neurology: Any) -> dict[str, Any]:
+    return {
+        "neurology": {"deficit": True, "suspected_cord_compression": True, **neurology},
+        "lesions": [spine(level="T9", epidural_extension=True, escc_grade="3")],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "over"),
+    [
+        ("neurology.rades_ambulatory_score", _mscc(rades_ambulatory_score=20)),
+        ("neurology.rades_ambulatory_score", _mscc(rades_ambulatory_score=45)),
+        ("extraskeletal.metastasis_count", {"extraskeletal": {"metastasis_count": 0}}),
+        ("lesions.0.escc_grade", {"lesions": [{"id": "F1", "bone": "femur", "escc_grade": "2"}]}),
+        ("lesions.0.escc_grade", {"lesions": [spine(escc_grade="4")]}),
+    ],
+)
+def test_new_facts_out_of_range_are_refused_field_by_field(path: str, over: Any) -> None:
+    with pytest.raises(FactsValidationError) as exc:
+        facts_from_json(merge(BASE, over))
+    assert path in exc.value.errors
+
+
+@pytest.mark.parametrize("score", [21, 44])
+def test_rades_score_range_ends_are_accepted(score: int) -> None:
+    plan = _plan(_mscc(rades_ambulatory_score=score))
+    flag = next(f for f in plan.flags if f.code == "MSCC-RADES-AMBULATORY-PROGNOSIS")
+    assert f"score {score} " in flag.message
+
+
+def test_escc_high_grade_radiosensitive_tumour_may_have_rt_first() -> None:
+    plan = _plan({**_mscc(), "primary": {"site": "myeloma"}})
+    flag = next(f for f in plan.flags if f.code == "MSCC-ESCC-HIGH-GRADE")
+    assert "radiosensitive" in flag.message and "decompression before" not in flag.message
+
+
+@pytest.mark.parametrize(("count", "oligo"), [(1, True), (5, True), (6, False), (40, False)])
+def test_oligometastatic_count_boundary(count: int, oligo: bool) -> None:
+    extraskeletal = {"metastasis_count": count, "all_sites_treatable": True}
+    codes = _plan({"extraskeletal": extraskeletal}).codes()
+    assert ("OMD-DISCUSS-METASTASIS-DIRECTED" in codes) is oligo
+    assert ("OMD-MORE-THAN-5" in codes) is not oligo
+
+
+def test_cord_limits_are_printed_never_applied() -> None:
+    plan = _plan({"primary": {"site": "kidney"}, "ecog": 0,
+                  "lesions": [spine(level="L2", spinal_pain="occasional")]})
+    flag = next(f for f in plan.flags if f.code == "RT-SBRT-CORD-DOSE-LIMITS")
+    for limit in ("12.4–14.0 Gy/1", "17.0 Gy/2", "20.3 Gy/3", "23.0 Gy/4", "25.3 Gy/5"):
+        assert limit in flag.message
+    assert "does not apply them" in flag.message
+
+
+def test_denosumab_stop_in_the_past_is_not_a_proposed_stop() -> None:
+    codes = _plan({"bone_targeted_agents": [
+        {"agent": "denosumab", "start": "2024-01-10", "stop": "2025-05-01"}]}).codes()
+    assert not codes & {"BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES", "BTA-DENOSUMAB-NO-ABRUPT-STOP"}
