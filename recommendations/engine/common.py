@@ -23,6 +23,8 @@ class Section(StrEnum):
     MSCC = "mscc"
     SURGERY = "surgery"
     RADIOTHERAPY = "radiotherapy"
+    PAIN = "pain"
+    HYPERCALCAEMIA = "hypercalcaemia"
     BTA = "bta"
     RADIOISOTOPES = "radioisotopes"
     SYSTEMIC = "systemic"

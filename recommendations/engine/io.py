@@ -130,6 +130,10 @@ class PainIn(_M):
     worst_nrs: Nrs | None = None  # type: ignore[valid-type]
     uncontrolled: StrictBool | None = None
     new_thigh_hip_groin_pain: StrictBool | None = None
+    analgesia_review_nrs: (
+        Annotated[int, _between(1, 10), Field(json_schema_extra={"minimum": 1, "maximum": 10})]
+        | None
+    ) = None
 
 
 class NeurologyIn(_M):
@@ -145,6 +149,15 @@ class NeurologyIn(_M):
         Annotated[int, _between(1, 30), Field(json_schema_extra={"minimum": 1, "maximum": 30})]
         | None
     ) = None
+    instability_signs: StrictBool | None = None
+
+
+class CoMedicationIn(_M):
+    aminoglycoside: StrictBool | None = None
+    loop_diuretic: StrictBool | None = None
+    other_nephrotoxic: StrictBool | None = None
+    other_nephrotoxic_names: Text | None = None
+    nsaid: StrictBool | None = None
 
 
 class DentalIn(_M):
@@ -260,6 +273,7 @@ class CaseFactsIn(_M):
     pain: PainIn = PainIn()
     neurology: NeurologyIn = NeurologyIn()
     dental: DentalIn = DentalIn()
+    co_medication: CoMedicationIn = CoMedicationIn()
     lesions: list[LesionIn] = []
     labs: list[LabIn] = []
     baseline_creatinine: LabIn | None = None
@@ -444,6 +458,7 @@ def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
         pain=_record(F.Pain, m.pain),
         neurology=_record(F.Neurology, m.neurology),
         dental=_record(F.DentalStatus, m.dental),
+        co_medication=_record(F.CoMedication, m.co_medication),
         lesions=tuple(_record(F.Lesion, x) for x in m.lesions),
         labs=tuple(_record(F.LabResult, x) for x in m.labs),
         baseline_creatinine=_record(F.LabResult, m.baseline_creatinine)

@@ -37,6 +37,8 @@ MONITORS = {
     "BTA-ZOLEDRONIC-CREATININE-CHECK": "zoledronic_acid",
     "BTA-DENOSUMAB-CALCIUM-CHECKS": "denosumab",
     "RA223-FBC-BEFORE-EACH-DOSE": "radium_223",
+    "SR89-FBC-EVERY-2-WEEKS": "strontium_89",
+    "SM153-FBC-WEEKLY-TO-WEEK-8": "samarium_153",
 }
 WARNS_ABOUT = {
     "BTA-DENOSUMAB-NO-ABRUPT-STOP": "denosumab",
@@ -44,6 +46,8 @@ WARNS_ABOUT = {
     "BTA-HYPOCALCAEMIA-CORRECT-FIRST": "denosumab",
     "BTA-ZOLEDRONIC-DOSE-MISMATCH": "zoledronic_acid",
     "PIT-RENAL-RISK-ZOLEDRONIC": "zoledronic_acid",
+    "BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION": "zoledronic_acid",
+    "BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE": "zoledronic_acid",
 }
 DAY_COUNT = re.compile(r"(-?\d+) days? from (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)")
 #: A count of days about this case that does not name its two dates.
@@ -61,6 +65,12 @@ def in_play(facts: F.CaseFacts, as_of: date, plan: DraftPlan) -> set[str]:
         agents.add("denosumab")
     if "RA223-55KBQ-Q4W-X6" in codes and not any(c.startswith("RA223-") for c in contra):
         agents.add("radium_223")
+    for c in facts.radioisotope_courses:
+        dose = c.last_dose or c.first_dose
+        given = dose is not None and dose <= as_of
+        other = c.agent is not F.Radioisotope.RADIUM_223
+        if other and (given or "SRSM-EXCL-NO-UPTAKE" not in contra):
+            agents.add(str(c.agent))
     return agents
 
 

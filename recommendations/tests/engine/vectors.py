@@ -25,7 +25,12 @@ BASE: dict[str, Any] = {
     "ecog_date": RECENT,
     "expected_survival": "3to12m",
     "pain": {"worst_nrs": 4, "uncontrolled": False, "new_thigh_hip_groin_pain": False},
-    "neurology": {"deficit": False, "suspected_cord_compression": False},
+    "neurology": {
+        "deficit": False,
+        "suspected_cord_compression": False,
+        "instability_signs": False,
+    },
+    "co_medication": {"aminoglycoside": False, "loop_diuretic": False, "other_nephrotoxic": False},
     "dental": {
         "last_exam_date": "2025-04-01",
         "invasive_work_pending": False,
@@ -1544,13 +1549,14 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}},
     },
     {
-        "id": "srsm-platelets-60-excluded",
+        # Correction 8: < 60 is the suggested caution level (a warning), not a safe floor.
+        "id": "srsm-platelets-59-caution",
         "facts": crpc(
             labs=[
                 CRE_OK,
                 CA_OK,
                 lab("anc", 2.0, "10^9/L"),
-                lab("platelets", 60, "10^9/L"),
+                lab("platelets", 59, "10^9/L"),
                 lab("haemoglobin", 11.0, "g/dL"),
                 lab("wbc", 2.5, "10^9/L"),
             ]
@@ -1559,7 +1565,7 @@ VECTORS: list[dict[str, Any]] = [
         "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-WBC"],
     },
     {
-        "id": "srsm-wbc-2.4-excluded",
+        "id": "srsm-wbc-2.3-caution",
         "facts": crpc(
             labs=[
                 CRE_OK,
@@ -1567,7 +1573,7 @@ VECTORS: list[dict[str, Any]] = [
                 lab("anc", 2.0, "10^9/L"),
                 lab("platelets", 61, "10^9/L"),
                 lab("haemoglobin", 11.0, "g/dL"),
-                lab("wbc", 2.4, "10^9/L"),
+                lab("wbc", 2.3, "10^9/L"),
             ]
         ),
         "present": ["SRSM-EXCL-WBC"],
