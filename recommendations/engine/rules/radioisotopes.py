@@ -1081,7 +1081,8 @@ def radium_arpi(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def radium_bone_protection(ctx: Context, prior: Prior) -> Iterator[Finding]:
     a = assess_radium(ctx, prior)
     course = _radium_course(ctx)
-    active_course = course is not None and a.doses_given < RA223_DOSES
+    # A course under way with no exclusion (e.g. castration status missing from the record).
+    active_course = course is not None and a.doses_given < RA223_DOSES and not a.exclusions
     if not (a.eligible or active_course) or bta_in_play(ctx, prior):
         return
     enza = SystemicTherapyKind.ENZALUTAMIDE in ctx.therapy_kinds
