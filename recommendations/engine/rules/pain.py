@@ -67,7 +67,7 @@ def pain_band(nrs: int) -> str:
             "individualised assessment, palliative care at the table.",
             (
                 "worst_nrs",
-                "band",
+                "pain_band",
                 "trigger_nrs",
                 "local_threshold",
                 "reasons",
@@ -111,7 +111,7 @@ def analgesia_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
         ),
         {
             "worst_nrs": nrs,
-            "band": pain_band(nrs) if nrs is not None else None,
+            "pain_band": pain_band(nrs) if nrs is not None else None,
             "trigger_nrs": trigger,
             "local_threshold": local,
             "reasons": reasons,

@@ -1822,12 +1822,12 @@ ADDITIONS: list[dict[str, Any]] = [
     {
         "id": "pain-nrs-7-moderate",
         "facts": {"pain": {"worst_nrs": 7}},
-        "detail": {"PAIN-ANALGESIA-REVIEW": {"band": "moderate"}},
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"pain_band": "moderate"}},
     },
     {
         "id": "pain-nrs-8-severe",
         "facts": {"pain": {"worst_nrs": 8}},
-        "detail": {"PAIN-ANALGESIA-REVIEW": {"band": "severe"}},
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"pain_band": "severe"}},
     },
     {
         "id": "pain-local-trigger-4",
