@@ -1813,7 +1813,7 @@ ADDITIONS: list[dict[str, Any]] = [
         "urgency": "before_next_meeting",
         "detail": {
             "PAIN-ANALGESIA-REVIEW": {
-                "band": "moderate",
+                "pain_band": "moderate",
                 "trigger_nrs": 5,
                 "local_threshold": False,
             }
