@@ -351,6 +351,15 @@ def hcm_zoledronic(ctx: Context, prior: Prior) -> Iterator[Finding]:
         and ctx.renal_check.action in (RenalAction.WITHHOLD, RenalAction.KEEP_WITHHOLDING)
         else ""
     )
+    if ctx.zol_contraindicated:
+        # BTA-07 (CrCl < 30) is about the bone-metastasis schedule; for hypercalcaemia the
+        # label gives no reduction below SCr 4.5 and the MHRA allows it to be considered.
+        withheld += (
+            "; the clearance is below 30 mL/min (BTA-07 concerns the bone-metastasis "
+            "schedule): the MHRA says zoledronic acid is generally not recommended in severe "
+            "renal impairment but may be considered for tumour-induced hypercalcaemia — the "
+            "board weighs it against denosumab (HCM-03)"
+        )
     yield Item(
         "HCM-ZOLEDRONIC-4MG",
         f"Hypercalcaemia of malignancy (corrected calcium {cc.shown()}): vigorous saline "
