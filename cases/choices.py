@@ -158,6 +158,8 @@ class ImagingModality(models.TextChoices):
 class LabAnalyte(models.TextChoices):
     CREATININE = "creatinine", "Creatinine"
     CALCIUM = "calcium", "Calcium (adjusted)"
+    CALCIUM_TOTAL = "calcium_total", "Calcium (total, unadjusted)"
+    CALCIUM_IONISED = "calcium_ionised", "Ionised calcium"
     ALBUMIN = "albumin", "Albumin"
     ALP = "alp", "Alkaline phosphatase"
     NTX = "ntx", "N-terminal telopeptide"
@@ -186,6 +188,8 @@ class LabUnit(models.TextChoices):
 ANALYTE_UNITS: dict[str, tuple[str, ...]] = {
     LabAnalyte.CREATININE: (LabUnit.MG_DL, LabUnit.UMOL_L),
     LabAnalyte.CALCIUM: (LabUnit.MMOL_L, LabUnit.MG_DL),
+    LabAnalyte.CALCIUM_TOTAL: (LabUnit.MMOL_L, LabUnit.MG_DL),
+    LabAnalyte.CALCIUM_IONISED: (LabUnit.MMOL_L, LabUnit.MG_DL),
     LabAnalyte.ALBUMIN: (LabUnit.G_L, LabUnit.G_DL),
     LabAnalyte.ALP: (LabUnit.U_L,),
     LabAnalyte.NTX: (LabUnit.NMOL_BCE_L,),

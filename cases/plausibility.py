@@ -77,6 +77,13 @@ LAB_BOUNDS: dict[tuple[str, str], Bounds] = {
     # coma); outside 0.5–6.0 it is a unit or typing error (mg/dL entered as mmol/L).
     ("calcium", "mmol/L"): Bounds(0.5, 1.0, 4.5, 6.0),
     ("calcium", "mg/dL"): Bounds(2.0, 4.0, 18.0, 24.0),
+    # Total (unadjusted) calcium: the same limits as the adjusted value.
+    ("calcium_total", "mmol/L"): Bounds(0.5, 1.0, 4.5, 6.0),
+    ("calcium_total", "mg/dL"): Bounds(2.0, 4.0, 18.0, 24.0),
+    # Ionised calcium (normal about 1.1–1.3 mmol/L): below 0.5 or above 2.5 mmol/L only
+    # in extremis; outside 0.2–3.0 it is a unit or typing error (a total entered here).
+    ("calcium_ionised", "mmol/L"): Bounds(0.2, 0.5, 2.5, 3.0),
+    ("calcium_ionised", "mg/dL"): Bounds(0.8, 2.0, 10.0, 12.0),
     ("albumin", "g/L"): Bounds(5, 10, 60, 80),
     ("albumin", "g/dL"): Bounds(0.5, 1.0, 6.0, 8.0),
     # Alkaline phosphatase runs to several thousand U/L with osteoblastic metastases.

@@ -98,6 +98,18 @@ def _route(agent: str, proposed: str) -> str:
     return routes[0] if len(routes) == 1 else ""
 
 
+def _fbc_follow_up(d: Detail, on: date, isotope: str) -> dict[str, Any]:
+    """RAD-06/07: a dose already given → the next count, by its date; a planned dose →
+    with the dose (the radionuclide's own reminder row schedules the series)."""
+    every, until = d.get("interval_weeks"), d.get("until_week")
+    test = f"full blood count after {isotope} (every {every} weeks to week {until})"
+    if d.get("dose_date"):
+        due = d.get("next_due_date")
+        return {"kind": "investigation", "investigation": "lab", "test": test,
+                "due_on": date.fromisoformat(due) if isinstance(due, str) else on}
+    return {"kind": "investigation", "investigation": "lab", "test": test, "with_doses": True}
+
+
 def _other(d: Detail, on: date) -> dict[str, Any]:
     return other_action(str(d.get("summary") or ""))
 
@@ -111,12 +123,19 @@ MAPPING: dict[str, Builder] = {
     "IMG-LONG-BONE-XR-CT": _imaging("xr_ct"),
     "MSCC-MRI-24H": _imaging("mri", "whole spine", days=0),
     "MSCC-DEXAMETHASONE-16MG": _medication("dexamethasone", "start", dose=16, route="oral"),
+    "MSCC-DEXAMETHASONE-CONSIDER": _medication("dexamethasone", "start", dose=16,
+                                               route="oral"),
+    # The schedulable part of immobilisation: the expert spinal opinion within 24 hours.
+    "MSCC-IMMOBILISE-NOW": _procedure("spinal_opinion", "emergency"),
     "MSCC-DECOMPRESSION-THEN-RT": _procedure("decompression", "emergency"),
     "MSCC-SURGICAL-DECISION-PENDING": _procedure("spinal_opinion", "emergency"),
     "SURG-FIXATION-FRACTURE": _procedure("fixation", "urgent"),
     "SURG-PROPHYLACTIC-FIXATION": _procedure("fixation", "urgent"),
     "SURG-ORTHO-OPINION-MIRELS-8": _procedure("orthopaedic_opinion", "routine"),
     "SURG-SPINE-STABILISATION": _procedure("stabilisation", "urgent"),
+    # A question for the board (which metastasis-directed treatment, if any), not yet a
+    # prescription: the board writes what it decides, as radiotherapy when it is one.
+    "OMD-DISCUSS-METASTASIS-DIRECTED": _other,
     "SURG-SPINE-CONSULT": _procedure("spinal_opinion", "routine"),
     "SURG-MSCC-SPINE-SURGEON-NOW": _procedure("spinal_opinion", "emergency"),
     "IR-VERTEBRAL-AUGMENTATION": _procedure("vertebral_augmentation", "routine"),
@@ -126,15 +145,29 @@ MAPPING: dict[str, Builder] = {
     "RT-MSCC": _rt(),
     "RT-SBRT-CONSIDER": _rt("sbrt"),
     "RT-REIRRADIATION": _rt(),
+    "RT-NEUROPATHIC-20GY-5": _rt(),
     "RT-RESPONSE-REVIEW-4W": lambda d, on: {
         "kind": "investigation", "investigation": "review", "test": "pain-response review",
         "due_on": d.get("due_date") or on + timedelta(weeks=4)},
+    "PAIN-ANALGESIA-REVIEW": lambda d, on: {
+        "kind": "investigation", "investigation": "review",
+        "test": "analgesia review and individualised pain assessment", "due_on": on},
+    # Hypercalcaemia: the response is read by day 10 (HCM-01); the dose is HCM-02's item.
+    "HCM-HYPERCALCAEMIA": lambda d, on: {
+        "kind": "investigation", "investigation": "lab",
+        "test": "corrected calcium (response to treatment)",
+        "due_on": on + timedelta(days=int(d.get("response_by_day") or 10))},
+    "HCM-ZOLEDRONIC-4MG": _medication("zoledronic_acid", "start", route="iv", dose=4),
     "BTA-START": _medication(None, "start"),
     "BTA-CONTINUE": _medication(None, "continue"),
     "BTA-ZOLEDRONIC-INFUSION": _medication("zoledronic_acid", "start", route="iv", dose=4),
     "BTA-ZOLEDRONIC-DOSE": _medication("zoledronic_acid", "start", route="iv"),
     "BTA-ZOLEDRONIC-CREATININE-CHECK": _with_doses("serum creatinine and calcium"),
     "BTA-ZOLEDRONIC-RESUME": _medication("zoledronic_acid", "continue", route="iv"),
+    "BTA-ZOLEDRONIC-RENAL-REVIEW": lambda d, on: {
+        "kind": "investigation", "investigation": "review",
+        "test": "hydration and nephrotoxic co-medication review",
+        "due_on": on + timedelta(days=7)},
     "BTA-CALCIUM-VITAMIN-D": lambda d, on: {
         "kind": "medication", "verb": "start", "agent": "calcium_vitamin_d",
         "dose": d.get("calcium_mg_daily"), "unit": "mg", "route": "oral"},
@@ -152,6 +185,10 @@ MAPPING: dict[str, Builder] = {
     "RADIONUCLIDE-SR89-SM153": lambda d, on: {
         "kind": "medication", "verb": "start", "agent": "sr89_sm153", "route": "iv",
         "doses": 1},
+    "SR89-FBC-EVERY-2-WEEKS": lambda d, on: _fbc_follow_up(d, on, "strontium-89"),
+    "SM153-FBC-WEEKLY-TO-WEEK-8": lambda d, on: _fbc_follow_up(d, on, "samarium-153"),
+    # Which agent is the board's choice (BTA-01/06 criteria): written by the board.
+    "RA223-BONE-PROTECTION": _other,
     "SYS-INTEGRATE-WITH-LOCAL": _procedure("oncology_review", "routine"),
     # Optional markers: the board writes what it wants done.
     "FU-BONE-MARKERS-OPTIONAL": _other,

@@ -193,6 +193,14 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             ambulatory=patient.ambulatory,
             motor_deficit_days=patient.motor_deficit_days,
             rades_ambulatory_score=patient.rades_ambulatory_score,
+            instability_signs=patient.spinal_instability_signs,
+        ),
+        co_medication=f.CoMedication(
+            aminoglycoside=patient.on_aminoglycoside,
+            loop_diuretic=patient.on_loop_diuretic,
+            other_nephrotoxic=patient.on_other_nephrotoxic_drug,
+            other_nephrotoxic_names=patient.other_nephrotoxic_drugs or None,
+            nsaid=patient.on_nsaid,
         ),
         dental=f.DentalStatus(
             last_exam_date=patient.last_dental_exam_on,

@@ -77,6 +77,11 @@ PATIENT_DEFAULTS: dict[str, Any] = {
     "poor_oral_hygiene": False,
     "periodontal_disease": False,
     "ill_fitting_dentures": False,
+    # Co-medication reviewed (BTA-11): none of the label's interacting drugs by default.
+    "on_aminoglycoside": False,
+    "on_loop_diuretic": False,
+    "on_other_nephrotoxic_drug": False,
+    "on_nsaid": False,
 }
 
 

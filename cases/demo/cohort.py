@@ -211,6 +211,8 @@ PATIENTS: list[dict[str, Any]] = [
         "primary": {"site": PrimarySite.PROSTATE, "histology": "Acinar adenocarcinoma",
                     "diagnosed_on": Ago(1900), "castration_status": CastrationStatus.RESISTANT,
                     "prior_mcrpc_lines": 1},
+        # Furosemide for ankle oedema and naproxen for pain: the creatinine rise on
+        # zoledronic acid prompts a hydration and co-medication review (BTA-11).
         # L2 2 + mechanical 3 + lytic 2 + normal 0 + collapse 20 % 2 + none 0 = 9
         "lesions": [spine("a", "L2", pain=MECH, kind=LYTIC, align=NORMAL, collapse="20",
                           body="45", pl=PL_NONE)],
@@ -220,7 +222,7 @@ PATIENTS: list[dict[str, Any]] = [
         "bta": [bta(ZOL, "4", 4, 150)],
         "systemic": [drug(ADT, "Degarelix", 1890),
                      drug(SystemicTherapyKind.ENZALUTAMIDE, "Enzalutamide", 500)],
-        "patient": {"last_dental_exam_on": Ago(160)},
+        "patient": {"last_dental_exam_on": Ago(160), "on_loop_diuretic": True, "on_nsaid": True},
         "imaging": [imaging(MRI, "Lumbar spine", 12, "L2 lytic metastasis, 20 % height loss.",
                             ("a",))],
     },
@@ -298,7 +300,9 @@ PATIENTS: list[dict[str, Any]] = [
         "patient": {"neurological_deficit": True, "suspected_cord_compression": True,
                     "neurological_onset_on": Ago(1), "paraplegic": False,
                     "expected_survival": SurvivalBand.THREE_TO_12_MONTHS,
-                    "worst_pain_nrs": 8, "pain_uncontrolled": True},
+                    "worst_pain_nrs": 8, "pain_uncontrolled": True,
+                    # Pain on movement and on sitting up: MSCC-04 immobilisation.
+                    "spinal_instability_signs": True},
         # T7 1 + mechanical 3 + lytic 2 + de novo 2 + collapse 60 % 3 + bilateral 3 = 14
         "lesions": [spine("a", "T7", pain=MECH, kind=LYTIC, align=DE_NOVO, collapse="60",
                           body="90", pl=PL_BI, epidural_extension=True, soft_tissue_mass=True)],
@@ -706,7 +710,9 @@ PATIENTS: list[dict[str, Any]] = [
         "imaging": [imaging(CT, "Whole-body low dose", 60, "Multiple lytic lesions incl. T3.",
                             ("a",))],
     },
-    {   # Hypercalcaemia (11.8 mg/dL); humerus Mirels 10.
+    {   # Hypercalcaemia of malignancy: total calcium 11.8 mg/dL with albumin 3.2 g/dL, no
+        # adjusted value from the laboratory → Payne 1973 12.6 mg/dL ≥ 12.0 (HCM-01/02);
+        # ionised calcium shown beside it. Humerus Mirels 10.
         "n": 35, "given": "Malcolm", "family": "Demo-Scoter", "sex": M, "age": 70,
         "weight": "81.0", "ecog": 2,
         "primary": {"site": PrimarySite.MYELOMA, "histology": "IgA lambda myeloma",
@@ -716,7 +722,9 @@ PATIENTS: list[dict[str, Any]] = [
                          pain=FUNCTIONAL, kind=LYTIC, cortex=GT_TWO_THIRDS),
                     flat("b", B.SKULL, kind=LYTIC)],
         "labs": [*creatinine("1.1", MGDL, 40, 4),
-                 lab(LabAnalyte.CALCIUM, "11.8", LabUnit.MG_DL, 4),
+                 lab(LabAnalyte.CALCIUM_TOTAL, "11.8", LabUnit.MG_DL, 4),
+                 lab(LabAnalyte.ALBUMIN, "3.2", LabUnit.G_DL, 4),
+                 lab(LabAnalyte.CALCIUM_IONISED, "1.52", LabUnit.MMOL_L, 4),
                  lab(LabAnalyte.HAEMOGLOBIN, "98", LabUnit.G_L, 4),
                  lab(LabAnalyte.ALP, "95", LabUnit.U_L, 4)],
         "bta": [bta(ZOL, "4", 4, 35)],

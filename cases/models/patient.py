@@ -135,6 +135,11 @@ class Patient(models.Model):
         help_text="Rades 2008, from its five factors; the engine reads the total with the "
         "paper's groups.",
     )
+    spinal_instability_signs = models.BooleanField(
+        "neurological symptoms or signs suggesting spinal instability", null=True, blank=True,
+        help_text="With suspected cord compression: immobilise at once and get an expert "
+        "spinal opinion within 24 hours (MSCC-04).",
+    )
     paraplegic = models.BooleanField(null=True, blank=True)
     paraplegic_since = models.DateTimeField(
         null=True, blank=True,
@@ -148,6 +153,23 @@ class Patient(models.Model):
     poor_oral_hygiene = models.BooleanField(null=True, blank=True)
     periodontal_disease = models.BooleanField(null=True, blank=True)
     ill_fitting_dentures = models.BooleanField(null=True, blank=True)
+
+    # Co-medication that matters with zoledronic acid (Zometa label §5.3, §7; BTA-11).
+    # None: not yet reviewed — the engine asks for it while zoledronic acid is in play.
+    on_aminoglycoside = models.BooleanField("on an aminoglycoside", null=True, blank=True)
+    on_loop_diuretic = models.BooleanField("on a loop diuretic", null=True, blank=True)
+    on_other_nephrotoxic_drug = models.BooleanField(
+        "on another potentially nephrotoxic drug", null=True, blank=True
+    )
+    other_nephrotoxic_drugs = models.CharField(
+        "which nephrotoxic drugs", max_length=200, blank=True,
+        help_text="E.g. ciclosporin, cisplatin, vancomycin.",
+    )
+    on_nsaid = models.BooleanField(
+        "on an NSAID", null=True, blank=True,
+        help_text="Not named in the zoledronic acid label; shown as a potentially nephrotoxic "
+        "drug.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -214,6 +236,10 @@ class Patient(models.Model):
             problem = date_of_birth_problem(self.date_of_birth, today=today)
             if problem:
                 errors["date_of_birth"] = problem
+        if self.other_nephrotoxic_drugs and self.on_other_nephrotoxic_drug is False:
+            errors["other_nephrotoxic_drugs"] = (
+                "Nephrotoxic drugs are named but 'on another potentially nephrotoxic drug' is No."
+            )
         if self.paraplegic_since is not None and self.paraplegic is False:
             errors["paraplegic_since"] = "A paraplegia onset is given but paraplegic is No."
         if errors:

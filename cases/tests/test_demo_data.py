@@ -35,8 +35,9 @@ from cases.models import (
 )
 from cases.services import decision_verify
 from front.management.commands import load_demo_data as demo_command
-from recommendations.engine import catalogue, scores
+from recommendations.engine import catalogue, evaluate, scores
 from recommendations.engine import facts as engine_facts
+from recommendations.selectors import case_facts_for_patients
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +215,19 @@ def test_radium_223_candidates_include_one_that_fails_the_counts(demo):
     assert passing["haemoglobin"] >= 10
     assert failing["anc"] < 1.5 and failing["platelets"] < 100 and failing["haemoglobin"] < 10
     assert _by_number(2).radioisotope_courses.get().planned is True
+
+
+def test_the_additions_rules_have_their_demo_cases(demo):
+    """HCM-04/01/02 (total calcium and albumin, corrected by Payne 1973), MSCC-04
+    (instability signs under suspected MSCC) and BTA-11 (co-medication when creatinine
+    rises on zoledronic acid) are each shown by a demo patient."""
+    today = timezone.localdate()
+    numbers = {35: "HCM-ZOLEDRONIC-4MG", 8: "MSCC-IMMOBILISE-NOW",
+               3: "BTA-ZOLEDRONIC-RENAL-REVIEW"}
+    patients = {n: _by_number(n) for n in numbers}
+    facts = case_facts_for_patients(patient_ids=[p.pk for p in patients.values()], as_of=today)
+    for n, code in numbers.items():
+        assert code in evaluate(facts[patients[n].pk], as_of=today).codes(), n
 
 
 def test_the_treatments_the_rules_talk_about_are_all_there(demo):

@@ -211,6 +211,31 @@ def test_creatinine_in_umol_per_litre_is_accepted(patient):
     assert LabResult.objects.get(pk=result.pk).unit == "umol/L"
 
 
+def test_ionised_calcium_as_a_total_calcium_is_refused_and_a_real_one_stored(patient):
+    """HCM-04 inputs: an ionised calcium of 3.4 mmol/L (a total typed into the wrong row)
+    is outside the possible range of `cases.plausibility`; 1.45 mmol/L is stored."""
+    errors = _refused(_lab(patient, analyte=LabAnalyte.CALCIUM_IONISED, value=Decimal("3.4"),
+                           unit=LabUnit.MMOL_L))
+    assert list(errors) == ["value"]
+    stored = clinical_row_save(instance=_lab(
+        patient, analyte=LabAnalyte.CALCIUM_IONISED, value=Decimal("1.45"), unit=LabUnit.MMOL_L))
+    assert (stored.analyte, stored.unit) == ("calcium_ionised", "mmol/L")
+
+
+def test_total_calcium_in_g_per_litre_is_refused(patient):
+    errors = _refused(_lab(patient, analyte=LabAnalyte.CALCIUM_TOTAL, value=Decimal("2.5"),
+                           unit=LabUnit.G_L))
+    assert list(errors) == ["unit"]
+
+
+def test_nephrotoxic_drugs_named_while_answered_no_are_refused(patient):
+    patient.on_other_nephrotoxic_drug = False
+    patient.other_nephrotoxic_drugs = "ciclosporin"
+    with pytest.raises(ValidationError) as caught:
+        patient.full_clean()
+    assert list(caught.value.message_dict) == ["other_nephrotoxic_drugs"]
+
+
 def test_a_lab_taken_tomorrow_is_refused(patient):
     errors = _refused(_lab(patient, taken_at=timezone.now() + dt.timedelta(days=1)))
     assert errors == {"taken_at": ["This date is in the future."]}

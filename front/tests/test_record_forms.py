@@ -328,10 +328,15 @@ _EXAMPLE_PATHS = sorted({re.sub(r"\*", "0", key) for key in FIELD_LABELS}
                            "baseline_creatinine_date", "bone_targeted_agents"})
 
 
+#: Facts with a default the engine never asks for (PAIN-04's NRS trigger is 5 unless a
+#: board sets its own): nothing to chase, so no form.
+_NEVER_ASKED = {"pain.analgesia_review_nrs"}
+
+
 @pytest.mark.django_db(False)
 def test_every_fact_the_engine_can_ask_for_links_to_a_form():
-    unlinked = [path for path in _EXAMPLE_PATHS
-                if not _fix_url(patient_id=1, agenda_item_id=2, path=path, lesion_id=3)]
+    unlinked = [path for path in _EXAMPLE_PATHS if path not in _NEVER_ASKED
+                and not _fix_url(patient_id=1, agenda_item_id=2, path=path, lesion_id=3)]
     assert unlinked == []
     assert set(_KIND_OF_LIST) == set(FACT_ROW_ORDER) and set(_KIND_OF_LIST.values()) <= set(KINDS)
 

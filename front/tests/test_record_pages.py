@@ -99,6 +99,31 @@ def test_every_chase_field_is_on_the_form_and_known_to_the_engine():
     assert set(CHASE_FIELDS.values()) - set(STATUS_FIELDS) == set()
 
 
+def test_instability_and_co_medication_are_recorded_on_the_status_form(
+    client, board, chair, verified_login
+):
+    _, patient, _ = _chase_setup(board)
+    verified_login(client, chair)
+    url = reverse("cases:patient_status_edit", args=[patient.pk])
+    html = client.get(url).content.decode()
+    assert "Co-medication (with zoledronic acid)" in html
+    for name in ("spinal_instability_signs", "on_loop_diuretic", "other_nephrotoxic_drugs"):
+        assert f'id="id_{name}"' in html
+
+    response = client.post(url, {
+        "worst_pain_nrs": "5", "bone_disease_extent": "multiple",
+        "spinal_instability_signs": "true", "on_loop_diuretic": "true",
+        "on_other_nephrotoxic_drug": "true", "other_nephrotoxic_drugs": "ciclosporin",
+        "on_aminoglycoside": "false", "on_nsaid": "",
+    })
+
+    assert response.status_code == 302, response.context["form"].errors
+    patient.refresh_from_db()
+    assert (patient.spinal_instability_signs, patient.on_loop_diuretic,
+            patient.on_aminoglycoside, patient.on_nsaid) == (True, True, False, None)
+    assert patient.other_nephrotoxic_drugs == "ciclosporin"
+
+
 def test_the_patient_page_offers_the_status_form_to_those_who_may_edit(
     client, board, chair, coordinator, verified_login
 ):

@@ -24,6 +24,8 @@ class Section(StrEnum):
     SURGERY = "surgery"
     RADIOTHERAPY = "radiotherapy"
     OLIGOMETASTATIC = "oligometastatic"
+    PAIN = "pain"
+    HYPERCALCAEMIA = "hypercalcaemia"
     BTA = "bta"
     RADIOISOTOPES = "radioisotopes"
     SYSTEMIC = "systemic"

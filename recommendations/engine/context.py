@@ -51,6 +51,8 @@ from .scores import (
 LAB_MAX_AGE_DAYS: dict[LabAnalyte, int] = {
     LabAnalyte.CREATININE: 30,
     LabAnalyte.CALCIUM: 30,
+    LabAnalyte.CALCIUM_TOTAL: 30,
+    LabAnalyte.CALCIUM_IONISED: 30,
     LabAnalyte.ALBUMIN: 30,
     LabAnalyte.HAEMOGLOBIN: 14,
     LabAnalyte.ANC: 14,
@@ -112,6 +114,10 @@ _CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
         LabUnit.UMOL_L: lambda v: creatinine_mg_dl(v, LabUnit.UMOL_L),
     },
     LabAnalyte.CALCIUM: {LabUnit.MG_DL: lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4)},
+    LabAnalyte.CALCIUM_TOTAL: {LabUnit.MG_DL: lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4)},
+    LabAnalyte.CALCIUM_IONISED: {
+        LabUnit.MG_DL: lambda v: round(v / CALCIUM_MG_DL_PER_MMOL_L, 4)
+    },
     LabAnalyte.HAEMOGLOBIN: {LabUnit.G_L: lambda v: v / 10},
     LabAnalyte.ALBUMIN: {LabUnit.G_DL: lambda v: v * 10},
     LabAnalyte.VITAMIN_D: {LabUnit.NG_ML: lambda v: v * 2.496},

@@ -198,7 +198,12 @@ class ImagingModality(StrEnum):
 
 class LabAnalyte(StrEnum):
     CREATININE = "creatinine"
+    #: The laboratory's own albumin-adjusted calcium (preferred, HCM-04).
     CALCIUM = "calcium"
+    #: Total (unadjusted) serum calcium; adjusted with albumin only when the laboratory
+    #: gives no adjusted value (HCM-04, Payne 1973).
+    CALCIUM_TOTAL = "calcium_total"
+    CALCIUM_IONISED = "calcium_ionised"
     ALBUMIN = "albumin"
     ALP = "alp"
     NTX = "ntx"
@@ -227,6 +232,8 @@ class LabUnit(StrEnum):
 ANALYTE_UNITS: dict[LabAnalyte, tuple[LabUnit, ...]] = {
     LabAnalyte.CREATININE: (LabUnit.MG_DL, LabUnit.UMOL_L),
     LabAnalyte.CALCIUM: (LabUnit.MMOL_L, LabUnit.MG_DL),
+    LabAnalyte.CALCIUM_TOTAL: (LabUnit.MMOL_L, LabUnit.MG_DL),
+    LabAnalyte.CALCIUM_IONISED: (LabUnit.MMOL_L, LabUnit.MG_DL),
     LabAnalyte.ALBUMIN: (LabUnit.G_L, LabUnit.G_DL),
     LabAnalyte.ALP: (LabUnit.U_L,),
     LabAnalyte.NTX: (LabUnit.NMOL_BCE_L,),
@@ -356,6 +363,10 @@ class Pain:
     uncontrolled: bool | None = None
     #: New thigh, hip or groin pain (BTA-09: atypical femoral fracture).
     new_thigh_hip_groin_pain: bool | None = None
+    #: The board's worst-pain NRS at which an analgesia review is drafted (PAIN-04);
+    #: ``None`` is the published default, 5 ("moderate or worse", PAIN-03). Another
+    #: value is shown as the board's local choice.
+    analgesia_review_nrs: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +393,29 @@ class Neurology:
     #: clinician from the paper's points (the points are not in this project's sources;
     #: the engine interprets the total with the paper's groups, MSCC-10).
     rades_ambulatory_score: int | None = None
+    #: Neurological symptoms or signs suggesting spinal instability (MSCC-04: immobilise
+    #: at once, expert spinal opinion within 24 h).
+    instability_signs: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoMedication:
+    """Co-medication that matters with zoledronic acid (BTA-11, Zometa label §5.3, §7).
+
+    ``None`` is "not yet reviewed" for each class; thalidomide (§7.4, myeloma) is read
+    from the systemic therapies by name.
+    """
+
+    #: §7.1: adds to the fall in serum calcium.
+    aminoglycoside: bool | None = None
+    #: §7.2: hypocalcaemia; in HCM none until the patient is rehydrated (§5.2).
+    loop_diuretic: bool | None = None
+    #: §7.3: "other potentially nephrotoxic drugs".
+    other_nephrotoxic: bool | None = None
+    other_nephrotoxic_names: str | None = None
+    #: Not named in the label (BTA-11a [U]): listed as an example of a potentially
+    #: nephrotoxic drug, the project's interpretation.
+    nsaid: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +568,7 @@ class CaseFacts:
     pain: Pain = field(default_factory=Pain)
     neurology: Neurology = field(default_factory=Neurology)
     dental: DentalStatus = field(default_factory=DentalStatus)
+    co_medication: CoMedication = field(default_factory=CoMedication)
     lesions: tuple[Lesion, ...] = ()
     labs: tuple[LabResult, ...] = ()
     #: Creatinine before the first zoledronic acid dose (BTA-03 dose, BTA-04 rule).

@@ -136,6 +136,10 @@ class PainIn(_M):
     worst_nrs: Nrs | None = None  # type: ignore[valid-type]
     uncontrolled: StrictBool | None = None
     new_thigh_hip_groin_pain: StrictBool | None = None
+    analgesia_review_nrs: (
+        Annotated[int, _between(1, 10), Field(json_schema_extra={"minimum": 1, "maximum": 10})]
+        | None
+    ) = None
 
 
 class NeurologyIn(_M):
@@ -154,6 +158,15 @@ class NeurologyIn(_M):
     ambulatory: StrictBool | None = None
     motor_deficit_days: Count | None = None  # type: ignore[valid-type]
     rades_ambulatory_score: RadesAmbulatory | None = None  # type: ignore[valid-type]
+    instability_signs: StrictBool | None = None
+
+
+class CoMedicationIn(_M):
+    aminoglycoside: StrictBool | None = None
+    loop_diuretic: StrictBool | None = None
+    other_nephrotoxic: StrictBool | None = None
+    other_nephrotoxic_names: Text | None = None
+    nsaid: StrictBool | None = None
 
 
 class DentalIn(_M):
@@ -271,6 +284,7 @@ class CaseFactsIn(_M):
     pain: PainIn = PainIn()
     neurology: NeurologyIn = NeurologyIn()
     dental: DentalIn = DentalIn()
+    co_medication: CoMedicationIn = CoMedicationIn()
     lesions: list[LesionIn] = []
     labs: list[LabIn] = []
     baseline_creatinine: LabIn | None = None
@@ -456,6 +470,7 @@ def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
         pain=_record(F.Pain, m.pain),
         neurology=_record(F.Neurology, m.neurology),
         dental=_record(F.DentalStatus, m.dental),
+        co_medication=_record(F.CoMedication, m.co_medication),
         lesions=tuple(_record(F.Lesion, x) for x in m.lesions),
         labs=tuple(_record(F.LabResult, x) for x in m.labs),
         baseline_creatinine=_record(F.LabResult, m.baseline_creatinine)

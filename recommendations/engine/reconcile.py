@@ -20,6 +20,8 @@ from .plan import Flag, PlanItem
 ZOL = "zoledronic_acid"
 DMAB = "denosumab"
 RA223 = "radium_223"
+SR89 = "strontium_89"
+SM153 = "samarium_153"
 
 _ZOL_WITHHELD = frozenset({"BTA-ZOLEDRONIC-WITHHOLD", "BTA-ZOLEDRONIC-KEEP-WITHHOLDING"})
 #: Superseded by a withhold: the regimen items of the withheld drug.
@@ -45,6 +47,8 @@ MONITORING: dict[str, str] = {
     "BTA-ZOLEDRONIC-CREATININE-CHECK": ZOL,
     "BTA-DENOSUMAB-CALCIUM-CHECKS": DMAB,
     "RA223-FBC-BEFORE-EACH-DOSE": RA223,
+    "SR89-FBC-EVERY-2-WEEKS": SR89,
+    "SM153-FBC-WEEKLY-TO-WEEK-8": SM153,
 }
 #: Agent-specific warnings and the agent they are about.
 AGENT_WARNINGS: dict[str, str] = {
@@ -54,6 +58,8 @@ AGENT_WARNINGS: dict[str, str] = {
     "BTA-HYPOCALCAEMIA-CORRECT-FIRST": DMAB,
     "BTA-ZOLEDRONIC-DOSE-MISMATCH": ZOL,
     "PIT-RENAL-RISK-ZOLEDRONIC": ZOL,
+    "BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION": ZOL,
+    "BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE": ZOL,
 }
 #: The item that drafts each agent.
 DRAFTING: dict[str, str] = {
@@ -110,6 +116,14 @@ def agents_in_play(ctx: Context, items: list[PlanItem], flags: list[Flag]) -> se
     )
     if DRAFTING[RA223] in codes and not ra_contra:
         active.add(RA223)
+    # Sr-89 / Sm-153: a dose given is in the body whatever is flagged now, so its blood-count
+    # follow-up stands; a planned one is in play unless uptake is contraindicated (RAD-05).
+    for c in ctx.facts.radioisotope_courses:
+        if c.agent.value not in (SR89, SM153):
+            continue
+        dose = c.last_dose or c.first_dose
+        if (dose is not None and dose <= ctx.as_of) or "SRSM-EXCL-NO-UPTAKE" not in contraindicated:
+            active.add(c.agent.value)
     return active
 
 

@@ -376,6 +376,185 @@ SC20 = Source(
     None,
     V,
 )
+# ------------------------------------------------------------ rules-additions.md (2026-12-02)
+NICE_IMMOBILISE = Source(
+    "Hawkins JE, Dworzynski K, Haden N. BMJ 2023;383:p1973 (official summary of NICE NG234: "
+    "immobilise without delay in suspected MSCC with signs of spinal instability, expert advice "
+    "within 24 h, keep immobilisation short)",
+    None,
+    V,
+)
+IMMOBILISE_TECHNIQUE = Source(
+    "The Christie NHS FT MSCC pathway 2023; Royal Marsden Manual ch. 7 (flat and log-rolled "
+    "until stability is confirmed; collar for cervical, brace for thoracolumbar instability; "
+    "physiotherapy within 24 h, occupational therapy within 48 h)",
+    None,
+    S,
+)
+IMMOBILISE_EVIDENCE = Source(
+    "NICE 2019 surveillance of CG75: the Cochrane review (Lee 2015, CD007609.pub3) found no "
+    "studies of positioning or bracing",
+    None,
+    V,
+)
+NG234_IMMOBILISE_WORDING = Source(
+    "NICE NG234 recommendation numbers and technique wording for immobilisation (not read)",
+    None,
+    U,
+)
+NICE_DEXA_HAEM = Source(
+    "NICE NG234 1.8.3 and 1.8.5 as quoted by iatroX (without neurological signs: consider "
+    "steroids if pain is severe or the malignancy haematological; haematological: 16 mg, then "
+    "discuss further steroids with the haematology MDT)",
+    None,
+    S,
+)
+PAIN_NRS = Source(
+    "Serlin RC et al. Pain 1995;61:277 (1–4 mild, 5–6 moderate, 7–10 severe); Paul SM et al. "
+    "Pain 2005;113:37; Woo A et al. Ann Palliat Med 2015; J Palliat Med 2006;9:850 (bone "
+    "metastases: ≤ 4 mild, 5–7 moderate, ≥ 8 severe)",
+    DOC_TRIAD,
+    V,
+)
+MSCC_ANALGESIA = Source(
+    "BMJ 2023;383:p1973 (NICE NG234 summary: adequate pain relief promptly and an "
+    "individualised pain assessment)",
+    None,
+    V,
+)
+WHO_PAIN = Source(
+    "WHO 2018 cancer pain guidelines (ISBN 978-92-4-155039-0) via Pallipedia/Medscape: NSAIDs, "
+    "paracetamol and opioids alone or combined by severity; single-dose RT for painful bone "
+    "metastases",
+    None,
+    S,
+)
+ESMO_PAIN = Source(
+    "Fallon M et al. ESMO cancer pain guideline, Ann Oncol 2018;29(Suppl 4):iv166 (citation)",
+    None,
+    V,
+)
+FLARE_DEXA_SC23 = Source(
+    "CCTG SC.23, Chow Lancet Oncol 2015 (dexamethasone 8 mg with 8 Gy/1: flare 26 % vs 35 %)",
+    None,
+    S,
+)
+FLARE_DEXA_TRIAL = Source(
+    "DEXA trial, Westhoff/van der Linden IJROBP 2020 (insufficient evidence that dexamethasone "
+    "reduced flare incidence)",
+    None,
+    V,
+)
+FLARE_SBRT = Source(
+    "Spine SBRT trials, secondary analysis, IJROBP 2014;90:870 (flare in 23 %, median day 5)",
+    None,
+    V,
+)
+ZOMETA_COMEDICATION = Source(
+    "Zometa US label §5.1, §5.3, §7.1–7.4 (label text, mirror): other nephrotoxic drugs, "
+    "aminoglycosides, loop diuretics, thalidomide in myeloma; no other bisphosphonate",
+    DOC_RENAL,
+    V,
+)
+MHRA_ZOLEDRONIC = Source(
+    "MHRA Drug Safety Update, IV zoledronic acid and renal function (renal function before "
+    "each dose, adequate hydration)",
+    DOC_RENAL,
+    V,
+)
+NSAID_INTERPRETATION = Source(
+    "NSAIDs are not named in the Zometa label text read; listed as a potentially nephrotoxic "
+    "drug by the project's interpretation",
+    None,
+    U,
+)
+HCM_ZOMETA = Source(
+    "Zometa US label §14.1 and dosing (label text, mirror): HCM = corrected calcium ≥ 12.0 "
+    "mg/dL (3.00 mmol/L); complete response ≤ 10.8 mg/dL (2.70 mmol/L) by day 10; 4 mg over "
+    "≥ 15 min, no dose adjustment while SCr < 4.5 mg/dL (400 µmol/L); retreat after ≥ 7 days",
+    None,
+    V,
+)
+HCM_RANGES = Source(
+    "Rosner, CJASN 2012 (upper limit of normal 10.5 mg/dL, 2.5 mmol/L); Endocrine Society "
+    "2023 via Medscape (severe > 14 mg/dL)",
+    None,
+    S,
+)
+HCM_ENDOCRINE = Source(
+    "El-Hajj Fuleihan G et al. JCEM 2023;108:507 (Endocrine Society HCM guideline): denosumab "
+    "or an IV bisphosphonate; severe HCM: calcitonin plus either to start",
+    None,
+    V,
+)
+HCM_XGEVA = Source(
+    "Xgeva US label §1.3/§2.4 (label text, mirror): HCM refractory to bisphosphonate → 120 mg "
+    "every 4 weeks plus 120 mg on days 8 and 15",
+    None,
+    V,
+)
+PAYNE = Source(
+    "Payne RB et al. BMJ 1973;4:643 (adjusted calcium = calcium − albumin + 4.0, in mg/100 mL "
+    "and g/100 mL); Lian & Åsberg BMJ Open 2018 (adjustment of questionable accuracy; total "
+    "calcium did better when eGFR < 60)",
+    None,
+    V,
+)
+SR89_LABEL = Source(
+    "Metastron (Sr-89) US label (label text, mirror): counts at least every other week; "
+    "platelet nadir 12–16 weeks, recovery by about 6 months; review the response before a "
+    "repeat dose",
+    DOC_SRSM,
+    V,
+)
+SR89_MONOGRAPH = Source(
+    "Sr-89 monographs (Medscape): no repeat within 90 days; pain flare 36–72 h; relief after "
+    "7–20 days",
+    DOC_SRSM,
+    S,
+)
+SM153_LABEL = Source(
+    "Quadramet (Sm-153) US label (label text, mirror): counts weekly for at least 8 weeks from "
+    "week 2; nadir 3–5 weeks, recovery by 8 weeks; not with chemotherapy or EBRT unless the "
+    "benefit outweighs the risk",
+    DOC_SRSM,
+    V,
+)
+POWSNER = Source(
+    "Powsner 1997, Clin Nucl Med 22:147 (the count thresholds are only suggested; profound "
+    "suppression occurred despite them when marrow was replaced by tumour)",
+    None,
+    V,
+)
+RA223_NODES = Source(
+    "ALSYMPCA eligibility as summarised by El-Amm & Aragon-Ching, OncoTargets Ther 2015 (no "
+    "lymphadenopathy > 3 cm)",
+    DOC_RA223,
+    S,
+)
+PEACE3 = Source(
+    "PEACE-3 (EORTC-1333; Gillessen, ESMO 2024, via Urology Times): radium-223 with "
+    "enzalutamide; bone protection mandatory, started ≥ 6 weeks before the first radium-223",
+    DOC_RA223,
+    S,
+)
+PEACE3_FRACTURES = Source(
+    "Gillessen et al. Eur Urol 2025;87:285 (PEACE-3: fractures fell once bone protection was "
+    "mandated)",
+    DOC_RA223,
+    V,
+)
+RA223_BONE_HEALTH = Source(
+    "Xofigo EU SmPC (assess bone health, consider a bone-targeted agent); radium-223 "
+    "monotherapy phase II, Clin Genitourin Cancer 2021 (fracture-free 56 % at 12 months)",
+    DOC_RA223,
+    V,
+)
+RA223_OTHER_ARPI = Source(
+    "Darolutamide or apalutamide with radium-223: no data found (rules additions RAD-10)",
+    None,
+    U,
+)
 
 
 @dataclass(frozen=True, slots=True)

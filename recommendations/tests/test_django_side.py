@@ -89,6 +89,37 @@ def test_facts_map_the_record_and_round_trip_through_json(meeting):
     assert (sins["total_min"], sins["total_max"]) == (12, 12)
 
 
+def test_new_facts_map_the_record_with_their_units(meeting):
+    """MSCC-04 instability signs, the BTA-11 co-medication and the HCM-04 calcium inputs
+    reach the engine from the record, and the record's unknown stays unknown."""
+    item = _case(
+        meeting,
+        spinal_instability_signs=True,
+        on_loop_diuretic=True,
+        on_other_nephrotoxic_drug=True,
+        other_nephrotoxic_drugs="ciclosporin",
+        on_nsaid=False,
+    )
+    taken = timezone.now() - dt.timedelta(days=2)
+    LabResultFactory(patient=item.patient, analyte="calcium_total", value=Decimal("11.8"),
+                     unit="mg/dL", taken_at=taken)
+    LabResultFactory(patient=item.patient, analyte="albumin", value=Decimal("3.2"),
+                     unit="g/dL", taken_at=taken)
+    as_of = timezone.localdate()
+    facts = case_facts_for_patients(patient_ids=[item.patient_id], as_of=as_of)[item.patient_id]
+    assert facts.neurology.instability_signs is True
+    cm = facts.co_medication
+    assert (cm.aminoglycoside, cm.loop_diuretic, cm.other_nephrotoxic, cm.nsaid) == (
+        None, True, True, False)
+    assert cm.other_nephrotoxic_names == "ciclosporin"
+    total = next(lab for lab in facts.labs if lab.analyte == "calcium_total")
+    assert (total.value, total.unit) == (11.8, "mg/dL")
+    assert facts_from_json(facts_to_json(facts), as_of=as_of) == facts
+    # Payne 1973: 11.8 − 3.2 + 4.0 = 12.6 mg/dL ≥ 12.0 → hypercalcaemia of malignancy.
+    hcm = next(i for i in evaluate(facts, as_of=as_of).items if i.code == "HCM-HYPERCALCAEMIA")
+    assert (hcm.detail["corrected_calcium"], hcm.detail["unit"]) == (12.6, "mg/dL")
+
+
 def test_case_facts_take_a_fixed_number_of_queries(meeting, django_assert_num_queries):
     items = [_case(meeting) for _ in range(3)]
     with django_assert_num_queries(9):

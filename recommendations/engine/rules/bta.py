@@ -321,7 +321,8 @@ def _clearance_missing(ctx: Context) -> Iterator[Finding]:
     id="BTA-03",
     section=Section.BTA,
     title="Zoledronic acid dose by baseline creatinine clearance",
-    checks="> 60 mL/min 4.0 mg; 50–60 3.5 mg; 40–49 3.3 mg; 30–39 3.0 mg; < 30 not "
+    checks="Bone metastases and myeloma only (not hypercalcaemia of malignancy: HCM-02). "
+    "> 60 mL/min 4.0 mg; 50–60 3.5 mg; 40–49 3.3 mg; 30–39 3.0 mg; < 30 not "
     "recommended (BTA-07). Clearances between the label's bands use the lower band, and "
     "the item says so. Missing inputs are asked for.",
     sources=(src.ZOMETA, src.CG),
@@ -367,8 +368,13 @@ def zoledronic_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     yield Item(
         "BTA-ZOLEDRONIC-DOSE",
-        f"{base}{cl.describe()}. {band.explanation} (Zometa label; the source document gives "
-        "only 4 mg — conflict 7).",
+        f"{base}{cl.describe()}. {band.explanation} (Zometa label, for bone metastases and "
+        "myeloma; the source document gives only 4 mg — conflict 7)."
+        + (
+            " The hypercalcaemia treatment dose is separate and not renally reduced (HCM-02)."
+            if prior.has("HCM-ZOLEDRONIC-4MG")
+            else ""
+        ),
         {
             "agent": ZOL.value,
             "dose_mg": band.dose_mg,
@@ -501,7 +507,8 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
     section=Section.BTA,
     title="Calcium 500 mg and vitamin D 400 IU daily",
     checks="Any BTA running or drafted → daily calcium 500 mg and vitamin D 400 IU (zoledronic "
-    "acid label; denosumab label also requires supplements).",
+    "acid label; denosumab label also requires supplements). Not while hypercalcaemic "
+    "(HCM-01): the label's supplements are for bone metastases and myeloma.",
     sources=(src.ZOMETA, src.XGEVA),
     codes=(
         item_code(
@@ -510,10 +517,25 @@ def zoledronic_renal(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "Daily supplements with a bone-targeted agent.",
             ("calcium_mg_daily", "vitamin_d_iu_daily", "agents"),
         ),
+        flag_code(
+            "BTA-SUPPLEMENTS-AFTER-HYPERCALCAEMIA",
+            Severity.INFO,
+            "Calcium and vitamin D supplements wait until calcium is normal",
+            "Hypercalcaemia of malignancy: no calcium supplement now; the label's daily "
+            "supplements (bone metastases, myeloma) start once calcium has normalised.",
+        ),
     ),
 )
 def supplements(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not bta_in_play(ctx, prior):
+        return
+    if prior.has("HCM-HYPERCALCAEMIA"):
+        yield Flagged(
+            "BTA-SUPPLEMENTS-AFTER-HYPERCALCAEMIA",
+            "Hypercalcaemia of malignancy (HCM-01): no calcium 500 mg / vitamin D 400 IU "
+            "supplement now; the Zometa label gives them for bone metastases and myeloma, to "
+            "start once calcium has normalised.",
+        )
         return
     agents = sorted(
         {str(c.agent) for c in ctx.bta_active + ctx.bta_planned}
@@ -1023,6 +1045,122 @@ def agent_choice(ctx: Context, prior: Prior) -> Iterator[Finding]:
     )
 
 
+#: BTA-11: the co-medication classes the Zometa label names, with its section and why.
+_COMEDICATION_CLASSES = (
+    ("aminoglycoside", "an aminoglycoside", "§7.1: adds to the fall in serum calcium"),
+    ("loop_diuretic", "a loop diuretic", "§7.2: risk of hypocalcaemia"),
+    ("other_nephrotoxic", "another potentially nephrotoxic drug", "§7.3: caution"),
+)
+_OTHER_BISPHOSPHONATES = frozenset({BoneTargetedAgent.PAMIDRONATE, BoneTargetedAgent.IBANDRONATE})
+
+
+def _thalidomide(ctx: Context) -> bool:
+    """Thalidomide in myeloma (label §7.4), recorded as a systemic therapy by name."""
+    return ctx.facts.primary.site is PrimarySite.MYELOMA and any(
+        "thalidomide" in (t.name or "").lower()
+        for t in ctx.facts.systemic_therapies
+        if t.planned
+        or ((t.start is None or t.start <= ctx.as_of) and (t.stop is None or t.stop >= ctx.as_of))
+    )
+
+
+@rule(
+    id="BTA-11",
+    section=Section.BTA,
+    title="Nephrotoxic co-medication with zoledronic acid; hydration review when creatinine rises",
+    checks="Zoledronic acid running or drafted → the label's interacting co-medication is an "
+    "input (aminoglycosides §7.1, loop diuretics §7.2, other nephrotoxic drugs §7.3, "
+    "thalidomide in myeloma §7.4; NSAIDs as the project's example of a nephrotoxic drug): "
+    "unknown → asked for, present → caution; another bisphosphonate at the same time → "
+    "not combined (§5.1); a creatinine rise (BTA-04 withhold) → review hydration and "
+    "co-medication (§5.3).",
+    sources=(src.ZOMETA_COMEDICATION, src.MHRA_ZOLEDRONIC),
+    codes=(
+        flag_code(
+            "BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION",
+            Severity.CAUTION,
+            "Zoledronic acid with nephrotoxic or calcium-lowering co-medication",
+            "Zometa label §7: caution with aminoglycosides, loop diuretics, other potentially "
+            "nephrotoxic drugs, thalidomide in myeloma.",
+            (src.ZOMETA_COMEDICATION, src.NSAID_INTERPRETATION),
+        ),
+        flag_code(
+            "BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE",
+            Severity.CONTRAINDICATION,
+            "Zoledronic acid with another bisphosphonate",
+            "Zometa label §5.1: not combined with another bisphosphonate.",
+        ),
+        item_code(
+            "BTA-ZOLEDRONIC-RENAL-REVIEW",
+            "Review hydration and nephrotoxic co-medication",
+            "Creatinine rose on zoledronic acid: identify and manage dehydration and "
+            "nephrotoxic drugs (label §5.3), besides the BTA-04 withhold.",
+            ("agent", "review", "co_medication"),
+        ),
+    ),
+)
+def nephrotoxic_comedication(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    in_play = ctx.zol_active or (zol_considered(ctx, prior) and not ctx.zol_contraindicated)
+    if not in_play:
+        return
+    cm = ctx.facts.co_medication
+    present: list[str] = []
+    for fld, name, why in _COMEDICATION_CLASSES:
+        value = getattr(cm, fld)
+        if value is None:
+            yield Missing(
+                f"co_medication.{fld}",
+                f"zoledronic acid: is the patient on {name}? (Zometa label {why}; BTA-11)",
+                Supplier.MEDICAL_ONCOLOGY,
+            )
+        elif value:
+            named = (
+                f" ({cm.other_nephrotoxic_names})"
+                if fld == "other_nephrotoxic" and cm.other_nephrotoxic_names
+                else ""
+            )
+            present.append(f"{name}{named} — {why}")
+    if cm.nsaid:
+        present.append(
+            "an NSAID — not named in the label; listed as a potentially nephrotoxic drug "
+            "(the project's interpretation)"
+        )
+    if _thalidomide(ctx):
+        present.append("thalidomide in myeloma — §7.4: renal dysfunction may be more likely")
+    if present:
+        yield Flagged(
+            "BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION",
+            f"Zoledronic acid with {'; '.join(present)}. Identify and manage factors "
+            "predisposing to renal deterioration where possible (Zometa label §5.3).",
+        )
+    others = sorted(
+        str(c.agent) for c in ctx.bta_active + ctx.bta_planned if c.agent in _OTHER_BISPHOSPHONATES
+    )
+    if others:
+        yield Flagged(
+            "BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE",
+            f"Zoledronic acid with {', '.join(others)} also recorded: the label says not to "
+            "combine it with another bisphosphonate (§5.1); one agent only.",
+        )
+    rc = ctx.renal_check
+    if rc is not None and rc.action in (RenalAction.WITHHOLD, RenalAction.KEEP_WITHHOLDING):
+        listed = [p.split(" — ")[0] for p in present]
+        yield Item(
+            "BTA-ZOLEDRONIC-RENAL-REVIEW",
+            f"{rc.explanation}: besides withholding (BTA-04), identify and manage what "
+            "predisposes to renal deterioration — dehydration and nephrotoxic co-medication "
+            "(Zometa label §5.3; MHRA: hydrate adequately)"
+            + (f"; recorded: {', '.join(listed)}." if listed else "."),
+            {
+                "agent": ZOL.value,
+                "review": ["hydration", "nephrotoxic co-medication"],
+                "co_medication": listed,
+                "summary": "Review hydration and nephrotoxic co-medication",
+            },
+            Urgency.BEFORE_NEXT_MEETING,
+        )
+
+
 RULES = (
     indication,
     zoledronic_infusion,
@@ -1036,6 +1174,7 @@ RULES = (
     acute_phase,
     denosumab_stop,
     agent_choice,
+    nephrotoxic_comedication,
 )
 
 __all__ = ["RULES", "bta_in_play", "zol_considered", "dmab_considered"]

@@ -9,7 +9,18 @@ from .. import sources as src
 from ..common import JSONValue, Section, Severity, Supplier, Urgency, day_count
 from ..context import Context
 from ..facts import HIGH_GRADE_ESCC, EsccGrade, PrimarySite, SurvivalBand
-from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, rule
+from .base import (
+    Finding,
+    Flagged,
+    Item,
+    Missing,
+    Note,
+    Prior,
+    flag_code,
+    item_code,
+    note_code,
+    rule,
+)
 
 #: Patchell excluded radiosensitive tumours: lymphoma, leukaemia, myeloma, germ cell.
 RADIOSENSITIVE_SITES = frozenset({PrimarySite.LYMPHOMA, PrimarySite.MYELOMA, PrimarySite.GERM_CELL})
@@ -186,6 +197,21 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+#: NG234 1.8.3 "pain is severe": worst NRS ≥ 7 (Serlin 1995, PAIN-03: 7–10 severe).
+SEVERE_PAIN_NRS = 7
+
+
+def haematological(ctx: Context) -> bool:
+    """A haematological malignancy (NG234 1.8.3/1.8.5): myeloma, lymphoma, leukaemia."""
+    histology = (ctx.facts.primary.histology or "").lower()
+    return ctx.facts.primary.site in (PrimarySite.MYELOMA, PrimarySite.LYMPHOMA) or (
+        "leuk" in histology or "leuc" in histology
+    )
+
+
+_HAEM_MDT = "discuss further steroids with the haematology MDT (NG234 1.8.5)"
+
+
 @rule(
     id="MSCC-02",
     section=Section.MSCC,
@@ -194,8 +220,10 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
     "dexamethasone 16 mg (oral or IV) now, continued until surgery or RT, then tapered; "
     "stopped if MSCC is excluded. Compression on imaging without neurological symptoms or "
     "signs → not given routinely unless part of the RT regimen (NG234 1.8.1, 1.8.7; the "
-    "reference had no condition).",
-    sources=(src.NICE_DEXA,),
+    "reference had no condition), but considered when the malignancy is haematological or "
+    "the pain severe (NRS ≥ 7) (1.8.3); haematological → 16 mg, then the haematology MDT "
+    "decides further steroids (1.8.5).",
+    sources=(src.NICE_DEXA, src.NICE_DEXA_HAEM),
     codes=(
         flag_code(
             "MSCC-DEXAMETHASONE-NOT-ROUTINE",
@@ -208,12 +236,21 @@ def mscc_mri(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "MSCC-DEXAMETHASONE-16MG",
             "Dexamethasone 16 mg now",
             "Dexamethasone 16 mg oral/IV at once; continue until surgery or RT, then taper.",
-            ("drug", "dose_mg", "route", "continue_until", "stop_if"),
+            ("drug", "dose_mg", "route", "continue_until", "stop_if", "haematology_mdt"),
+        ),
+        item_code(
+            "MSCC-DEXAMETHASONE-CONSIDER",
+            "Consider dexamethasone 16 mg",
+            "Cord compression without neurological signs, haematological malignancy or severe "
+            "pain: consider dexamethasone (NG234 1.8.3).",
+            ("drug", "dose_mg", "route", "reasons", "haematology_mdt"),
+            (src.NICE_DEXA_HAEM,),
         ),
     ),
 )
 def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
     n = ctx.facts.neurology
+    haem = haematological(ctx)
     # A recorded onset date is the onset of neurological symptoms: symptomatic.
     if (
         ctx.mscc
@@ -221,6 +258,33 @@ def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
         and not n.suspected_cord_compression
         and n.onset_date is None
     ):
+        nrs = ctx.facts.pain.worst_nrs
+        reasons = [
+            *(["haematological malignancy"] if haem else []),
+            *(
+                [f"severe pain (worst NRS {nrs} ≥ {SEVERE_PAIN_NRS})"]
+                if nrs is not None and nrs >= SEVERE_PAIN_NRS
+                else []
+            ),
+        ]
+        if reasons:
+            yield Item(
+                "MSCC-DEXAMETHASONE-CONSIDER",
+                f"{_trigger(ctx)} without neurological symptoms or signs, but "
+                f"{' and '.join(reasons)}: consider dexamethasone 16 mg (NICE NG234 1.8.3, "
+                "secondary source)" + (f"; {_HAEM_MDT}." if haem else "."),
+                {
+                    "drug": "dexamethasone",
+                    "dose_mg": 16,
+                    "route": "oral or IV",
+                    "reasons": reasons,
+                    "haematology_mdt": haem,
+                    "summary": "Consider dexamethasone 16 mg"
+                    + ("; then the haematology MDT decides further steroids" if haem else ""),
+                },
+                Urgency.EMERGENCY,
+            )
+            return
         yield Flagged(
             "MSCC-DEXAMETHASONE-NOT-ROUTINE",
             f"{_trigger(ctx)} without neurological symptoms or signs: dexamethasone is not "
@@ -231,16 +295,19 @@ def mscc_dexamethasone(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if ctx.mscc:
         yield Item(
             "MSCC-DEXAMETHASONE-16MG",
-            f"{_trigger(ctx)}: dexamethasone 16 mg at once (NICE NG234, secondary source).",
+            f"{_trigger(ctx)}: dexamethasone 16 mg at once (NICE NG234, secondary source)"
+            + (f"; haematological malignancy: {_HAEM_MDT}." if haem else "."),
             {
                 "drug": "dexamethasone",
                 "dose_mg": 16,
                 "route": "oral or IV",
                 "continue_until": "surgery or radiotherapy, then taper",
                 "stop_if": "MSCC excluded",
+                "haematology_mdt": haem,
                 "summary": (
                     "Dexamethasone 16 mg oral/IV now; taper after surgery/RT; stop if MSCC excluded"
-                ),
+                )
+                + ("; further steroids with the haematology MDT" if haem else ""),
             },
             Urgency.EMERGENCY,
         )
@@ -484,10 +551,117 @@ def mscc_inputs(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+def _sins_text(lo: int, hi: int) -> str:
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+#: MSCC-04 project mapping: a SINS of 13 or more (unstable) counts as instability.
+UNSTABLE_SINS = 13
+
+
+@rule(
+    id="MSCC-04",
+    section=Section.MSCC,
+    title="Immobilise at once when instability is suspected; expert opinion within 24 h",
+    checks="Suspected or confirmed MSCC with neurological symptoms or signs suggesting spinal "
+    "instability (or, as a project mapping, a SINS of 13 or more) → immobilise now to "
+    "minimise weight bearing by the spine, expert spinal opinion within 24 h, and stop "
+    "immobilisation as soon as the expert allows (NG234 summary). Unknown instability "
+    "signs are asked for. Technique (flat, log rolling, collar, brace) only from secondary "
+    "pathways; the evidence base is thin.",
+    sources=(src.NICE_IMMOBILISE,),
+    codes=(
+        item_code(
+            "MSCC-IMMOBILISE-NOW",
+            "Immobilise now; expert spinal opinion within 24 hours",
+            "Suspected MSCC with signs of spinal instability: immobilise without delay, "
+            "expert advice within 24 h, immobilisation as short as the expert allows.",
+            ("trigger", "expert_opinion_within_hours", "stop_when", "technique", "lesion_ids"),
+        ),
+        flag_code(
+            "MSCC-IMMOBILISATION-TECHNIQUE",
+            Severity.INFO,
+            "How to immobilise (secondary sources)",
+            "Flat bed rest and log rolling in neutral alignment until stability is confirmed; "
+            "collar for cervical, brace for thoracolumbar instability; physiotherapy within "
+            "24 h, occupational therapy within 48 h.",
+            (src.IMMOBILISE_TECHNIQUE,),
+        ),
+        note_code(
+            "MSCC-IMMOBILISATION-EVIDENCE",
+            "Immobilisation: little evidence",
+            "No studies of positioning or bracing were found (NICE 2019 surveillance); NG234's "
+            "own technique wording was not read.",
+            (src.IMMOBILISE_EVIDENCE, src.NG234_IMMOBILISE_WORDING),
+        ),
+    ),
+)
+def mscc_immobilisation(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    if not ctx.mscc:
+        return
+    n = ctx.facts.neurology
+    unstable = [
+        v for v in ctx.spinal_lesions if v.sins is not None and v.sins.total_min >= UNSTABLE_SINS
+    ]
+    reasons = [
+        *(
+            ["neurological symptoms or signs suggesting spinal instability"]
+            if n.instability_signs
+            else []
+        ),
+        *(
+            f"{v.name} SINS {_sins_text(v.sins.total_min, v.sins.total_max)} "
+            f"(≥ {UNSTABLE_SINS}, project mapping)"
+            for v in unstable
+            if v.sins is not None
+        ),
+    ]
+    if not reasons:
+        if n.instability_signs is None:
+            yield Missing(
+                "neurology.instability_signs",
+                "suspected MSCC: do neurological symptoms or signs suggest spinal "
+                "instability? (MSCC-04: immobilise at once, expert opinion within 24 h)",
+                Supplier.MEDICAL_ONCOLOGY,
+            )
+        return
+    trigger = _trigger(ctx)
+    yield Item(
+        "MSCC-IMMOBILISE-NOW",
+        f"{trigger}; {'; '.join(reasons)}: start immobilisation without delay to minimise "
+        "weight bearing by the spine, seek expert spinal advice within 24 hours, and keep "
+        "immobilisation as short as the expert allows (NICE NG234, BMJ 2023 summary).",
+        {
+            "trigger": "; ".join([trigger, *reasons]),
+            "expert_opinion_within_hours": 24,
+            "stop_when": "as soon as the spinal expert allows",
+            "technique": "see the secondary-source flag (flat, log rolling, collar or brace)",
+            "lesion_ids": [v.id for v in unstable] or list(ctx.compression_ids),
+            "summary": "Immobilise now; expert spinal opinion within 24 hours",
+        },
+        Urgency.EMERGENCY,
+    )
+    yield Flagged(
+        "MSCC-IMMOBILISATION-TECHNIQUE",
+        "How to immobilise, from NHS pathways (secondary sources): nurse flat and log-roll in "
+        "neutral alignment until the MRI is reported and stability confirmed; a fitted hard "
+        "collar for suspected cervical instability, a brace for thoracolumbar instability, "
+        "hip flexion ≤ 45° with a thoracolumbar injury; trial sitting with repeated "
+        "neurological checks; physiotherapy within 24 h, occupational therapy within 48 h.",
+    )
+    yield Note(
+        "MSCC-IMMOBILISATION-EVIDENCE",
+        "Immobilisation rests on little evidence: the Cochrane review found no studies of "
+        "positioning or bracing (NICE 2019 surveillance of CG75); NG234's own technique wording "
+        "could not be read, so the technique above is not a hard rule.",
+    )
+
+
 RULES = (
     mscc_mri,
     mscc_dexamethasone,
     mscc_decompression,
+    mscc_immobilisation,
     rades_ambulatory,
     escc_grade,
     mscc_inputs,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from .. import sources as src
 from ..common import Section, Severity, Supplier, day_count
 from ..context import Context
 from ..facts import (
     BoneDiseaseExtent,
+    BoneTargetedAgent,
     CastrationStatus,
     LabAnalyte,
     LesionType,
@@ -23,12 +25,15 @@ from .base import (
     Flagged,
     Item,
     Missing,
+    Note,
     Prior,
     flag_code,
     item_code,
+    note_code,
     per_evaluation,
     rule,
 )
+from .bta import bta_in_play
 
 RA223_KBQ_PER_KG = 55
 RA223_INTERVAL_WEEKS = 4
@@ -38,8 +43,9 @@ RA223_DOSES = 6
 FIRST_ANC, FIRST_PLT, FIRST_HB = 1.5, 100.0, 10.0
 LATER_ANC, LATER_PLT = 1.0, 50.0
 NO_RECOVERY_STOP_DAYS = 56
-#: RAD-05 floors (strictly greater): platelets > 60, WBC > 2.4 ×10⁹/L.
-SRSM_PLT_ABOVE, SRSM_WBC_ABOVE = 60.0, 2.4
+#: RAD-05 suggested caution levels (correction 8: not safe floors): platelets < 60,
+#: WBC < 2.4 ×10⁹/L ("caution if platelets < 60,000/mm³ or WBC < 2,400/mm³", secondary).
+SRSM_PLT_CAUTION_BELOW, SRSM_WBC_CAUTION_BELOW = 60.0, 2.4
 
 
 def _radium_course(ctx: Context) -> RadioisotopeCourse | None:
@@ -87,7 +93,10 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
     f = ctx.facts
     course = _radium_course(ctx)
     site = f.primary.site
-    considered = site is PrimarySite.PROSTATE or course is not None
+    # Shown whenever a radioisotope is considered, whatever the primary (issue #12): a
+    # prostate primary, any radioisotope course recorded (given, running or planned), or
+    # Sr-89/Sm-153 drafted by RAD-05's criteria.
+    considered = site is PrimarySite.PROSTATE or bool(f.radioisotope_courses) or srsm_candidate(ctx)
     doses_given = course.doses_given if course else 0
     a = RadiumAssessment(considered=considered, doses_given=doses_given)
     if not a.considered:
@@ -95,6 +104,17 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
     if a.doses_given >= RA223_DOSES:
         a.exclusions.append(
             ("RAD-02", "RA223-COURSE-COMPLETE", f"all {RA223_DOSES} injections given")
+        )
+    recovering = [t for t, within in _other_radioisotopes(ctx) if within]
+    if recovering:
+        a.exclusions.append(
+            (
+                "RAD-08",
+                "RA223-EXCL-OTHER-RADIOISOTOPE",
+                f"{'; '.join(recovering)}: not beside another bone-seeking radionuclide or while "
+                "the marrow recovers from one (Sr-89 about 6 months, Sm-153 about 8 weeks; "
+                "labels)",
+            )
         )
     # RAD-01
     if site is None:
@@ -281,7 +301,57 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
                     "(last dose to the low count; limit 6–8 weeks): stop radium-223",
                 )
             )
+    if site is not None and site is not PrimarySite.PROSTATE:
+        # Not for this primary whatever else is known: asking for the rest is noise.
+        a.unknown.clear()
     return a
+
+
+def srsm_candidate(ctx: Context) -> bool:
+    """RAD-05's trigger: symptomatic, purely osteoblastic, widespread disease."""
+    if (
+        ctx.symptomatic is not True
+        or ctx.facts.bone_disease_extent is not BoneDiseaseExtent.WIDESPREAD
+    ):
+        return False
+    types = [v.lesion.lesion_type for v in ctx.lesions]
+    return LesionType.OSTEOBLASTIC in types and LesionType.LYTIC not in types
+
+
+#: Weeks after a dose during which the marrow is still recovering (Metastron label: counts
+#: back to baseline by about 6 months; Quadramet label: by 8 weeks). Also how long the
+#: RAD-06/07 blood-count follow-up runs.
+RECOVERY_WEEKS = {Radioisotope.STRONTIUM_89: 26, Radioisotope.SAMARIUM_153: 8}
+
+
+def _dose_date(c: RadioisotopeCourse) -> date | None:
+    return c.last_dose or c.first_dose
+
+
+def _other_radioisotopes(ctx: Context) -> list[tuple[str, bool]]:
+    """Sr-89 / Sm-153 courses recorded, each as (text, planned or still within its marrow
+    recovery window) — RAD-08: radium-223 beside any other bone-seeking radionuclide."""
+    out = []
+    for c in ctx.facts.radioisotope_courses:
+        if c.agent is Radioisotope.RADIUM_223:
+            continue
+        name = _ISOTOPE_NAMES[c.agent]
+        d = _dose_date(c)
+        if d is None or d > ctx.as_of:
+            out.append(
+                (f"{name} {'planned' if c.planned else 'recorded without a dose date'}", True)
+            )
+            continue
+        within = (ctx.as_of - d).days <= RECOVERY_WEEKS[c.agent] * 7
+        out.append((f"{name} given (last dose {day_count(d, ctx.as_of)})", within))
+    return out
+
+
+_ISOTOPE_NAMES = {
+    Radioisotope.RADIUM_223: "radium-223",
+    Radioisotope.STRONTIUM_89: "strontium-89",
+    Radioisotope.SAMARIUM_153: "samarium-153",
+}
 
 
 def _emit_own(a: RadiumAssessment, rule_id: str) -> Iterator[Finding]:
@@ -579,14 +649,18 @@ def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
     section=Section.RADIOISOTOPES,
     title="Strontium-89 / samarium-153 for widespread painful osteoblastic disease",
     checks="Widespread painful osteoblastic metastases with uptake on bone scan (mainly "
-    "prostate and breast), platelets > 60 and WBC > 2.4 ×10⁹/L → Sr-89 or Sm-153 for pain.",
-    sources=(src.SRSM, src.SRSM_COUNTS),
+    "prostate and breast) → Sr-89 or Sm-153 for pain. Platelets < 60 or WBC < 2.4 ×10⁹/L "
+    "are the suggested caution levels, not safe floors (correction 8): below them it is not "
+    "drafted and the board weighs it; above them suppression can still be profound when "
+    "marrow is replaced by tumour (Powsner 1997), so falling counts matter too.",
+    sources=(src.SRSM, src.SRSM_COUNTS, src.POWSNER),
     codes=(
         item_code(
             "RADIONUCLIDE-SR89-SM153",
             "Strontium-89 or samarium-153 for bone pain",
-            "Widespread painful osteoblastic disease with uptake and adequate counts.",
-            ("agents", "doses", "counts_floor", "primary_site"),
+            "Widespread painful osteoblastic disease with uptake; counts above the suggested "
+            "caution levels.",
+            ("agents", "doses", "counts_caution_below", "primary_site", "monitoring", "caveats"),
         ),
         flag_code(
             "SRSM-EXCL-NO-UPTAKE",
@@ -596,17 +670,19 @@ def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
         ),
         flag_code(
             "SRSM-EXCL-PLATELETS",
-            Severity.CONTRAINDICATION,
-            "Sr-89/Sm-153: platelets ≤ 60",
-            "Needs platelets > 60 ×10⁹/L.",
-            (src.SRSM_COUNTS,),
+            Severity.WARNING,
+            "Sr-89/Sm-153: platelets below the suggested caution level (60)",
+            "Platelets < 60 ×10⁹/L: a suggested caution level, not a safe floor; the board "
+            "weighs benefit against marrow risk.",
+            (src.SRSM_COUNTS, src.POWSNER),
         ),
         flag_code(
             "SRSM-EXCL-WBC",
-            Severity.CONTRAINDICATION,
-            "Sr-89/Sm-153: WBC ≤ 2.4",
-            "Needs WBC > 2.4 ×10⁹/L.",
-            (src.SRSM_COUNTS,),
+            Severity.WARNING,
+            "Sr-89/Sm-153: WBC below the suggested caution level (2.4)",
+            "WBC < 2.4 ×10⁹/L: a suggested caution level, not a safe floor; the board weighs "
+            "benefit against marrow risk.",
+            (src.SRSM_COUNTS, src.POWSNER),
         ),
         flag_code(
             "SRSM-PRIMARY-NOT-PROSTATE-BREAST",
@@ -653,26 +729,7 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "No lesion takes up tracer on bone scan: Sr-89/Sm-153 would not reach the "
                 "metastases.",
             )
-    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
-    wbc, wbc_t = _count(ctx, LabAnalyte.WBC), _count_text(ctx, LabAnalyte.WBC)
-    if plt is None:
-        ok = False
-        yield Missing(
-            "labs.platelets", f"Sr-89/Sm-153 need platelets > 60 ×10⁹/L ({plt_t})", Supplier.NURSING
-        )
-    elif plt <= SRSM_PLT_ABOVE:
-        ok = False
-        yield Flagged(
-            "SRSM-EXCL-PLATELETS", f"{plt_t} ≤ 60 ×10⁹/L: Sr-89/Sm-153 not safe (secondary floor)."
-        )
-    if wbc is None:
-        ok = False
-        yield Missing("labs.wbc", f"Sr-89/Sm-153 need WBC > 2.4 ×10⁹/L ({wbc_t})", Supplier.NURSING)
-    elif wbc <= SRSM_WBC_ABOVE:
-        ok = False
-        yield Flagged(
-            "SRSM-EXCL-WBC", f"{wbc_t} ≤ 2.4 ×10⁹/L: Sr-89/Sm-153 not safe (secondary floor)."
-        )
+    ok = (yield from _srsm_counts(ctx)) and ok
     site = f.primary.site
     if site not in (PrimarySite.PROSTATE, PrimarySite.BREAST):
         yield Flagged(
@@ -684,18 +741,380 @@ def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
             ),
         )
     if ok:
+        plt_t, wbc_t = _count_text(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.WBC)
+        caveats = [
+            "the count thresholds are suggested caution levels: profound, prolonged suppression "
+            "can occur above them when marrow is replaced by tumour; weigh falling counts and "
+            "marrow involvement (Powsner 1997)",
+            "samarium-153: not with chemotherapy or external-beam RT unless the benefit "
+            "outweighs the risk (Quadramet label)",
+            "pain flare: Sr-89 36–72 h (secondary), Sm-153 usually mild within 72 h (label)",
+        ]
         yield Item(
             "RADIONUCLIDE-SR89-SM153",
-            f"Widespread painful osteoblastic metastases with bone-scan uptake, {plt_t}, {wbc_t}: "
-            "strontium-89 or samarium-153 can palliate pain (source document; labels).",
+            f"Widespread painful osteoblastic metastases with bone-scan uptake, {plt_t}, {wbc_t} "
+            "(above the suggested caution levels of 60 and 2.4 ×10⁹/L, which are not safe "
+            "floors): strontium-89 or samarium-153 can palliate pain (source document; labels). "
+            "Blood counts after the dose: Sr-89 at least every other week until recovery "
+            "(about 6 months), Sm-153 weekly from week 2 for at least 8 weeks (labels).",
             {
                 "agents": [str(Radioisotope.STRONTIUM_89), str(Radioisotope.SAMARIUM_153)],
                 "doses": 1,
-                "counts_floor": {"platelets_above": SRSM_PLT_ABOVE, "wbc_above": SRSM_WBC_ABOVE},
+                "counts_caution_below": {
+                    "platelets": SRSM_PLT_CAUTION_BELOW,
+                    "wbc": SRSM_WBC_CAUTION_BELOW,
+                },
                 "primary_site": str(site) if site else None,
+                "monitoring": {
+                    str(Radioisotope.STRONTIUM_89): "full blood count every 2 weeks from week 2 "
+                    "to week 26 (Metastron label: at least every other week)",
+                    str(Radioisotope.SAMARIUM_153): "full blood count weekly from week 2 to "
+                    "week 8 (Quadramet label: weekly for at least 8 weeks)",
+                },
+                "caveats": caveats,
                 "summary": "Strontium-89 or samarium-153 for widespread painful blastic disease",
             },
         )
 
 
-RULES = (radium_eligibility, radium_dose, radium_counts, radium_combinations, strontium_samarium)
+def _srsm_counts(ctx: Context) -> Generator[Finding, None, bool]:
+    """RAD-05's count check: yields the missing counts and caution flags; True if both
+    counts are known and at or above the suggested caution levels."""
+    ok = True
+    plt, plt_t = _count(ctx, LabAnalyte.PLATELETS), _count_text(ctx, LabAnalyte.PLATELETS)
+    wbc, wbc_t = _count(ctx, LabAnalyte.WBC), _count_text(ctx, LabAnalyte.WBC)
+    if plt is None:
+        ok = False
+        yield Missing(
+            "labs.platelets",
+            f"Sr-89/Sm-153: platelets against the suggested caution level of 60 ×10⁹/L ({plt_t})",
+            Supplier.NURSING,
+        )
+    elif plt < SRSM_PLT_CAUTION_BELOW:
+        ok = False
+        yield Flagged(
+            "SRSM-EXCL-PLATELETS",
+            f"{plt_t} < {SRSM_PLT_CAUTION_BELOW:g} ×10⁹/L, the suggested caution level for "
+            "Sr-89/Sm-153 (secondary source): not drafted; the board weighs the benefit "
+            "against marrow risk. The level is not a safe floor (Powsner 1997).",
+        )
+    if wbc is None:
+        ok = False
+        yield Missing(
+            "labs.wbc",
+            f"Sr-89/Sm-153: WBC against the suggested caution level of 2.4 ×10⁹/L ({wbc_t})",
+            Supplier.NURSING,
+        )
+    elif wbc < SRSM_WBC_CAUTION_BELOW:
+        ok = False
+        yield Flagged(
+            "SRSM-EXCL-WBC",
+            f"{wbc_t} < {SRSM_WBC_CAUTION_BELOW:g} ×10⁹/L, the suggested caution level for "
+            "Sr-89/Sm-153 (secondary source): not drafted; the board weighs the benefit "
+            "against marrow risk. The level is not a safe floor (Powsner 1997).",
+        )
+    return ok
+
+
+def _fbc_follow_up(
+    ctx: Context, agent: Radioisotope
+) -> Iterator[tuple[date | None, date | None, str]]:
+    """RAD-06/07: the blood-count follow-up of a recorded Sr-89 / Sm-153 course, from the
+    dose to the end of its recovery window (planned: from the dose to come)."""
+    every, first, until = FBC_FOLLOW_UP[agent]
+    for c in ctx.facts.radioisotope_courses:
+        if c.agent is not agent:
+            continue
+        d = _dose_date(c)
+        if d is not None and d <= ctx.as_of:
+            week = (ctx.as_of - d).days / 7
+            if week > until:
+                continue  # follow-up complete
+            due = next(
+                (
+                    d + timedelta(weeks=w)
+                    for w in range(first, until + 1, every)
+                    if d + timedelta(weeks=w) >= ctx.as_of
+                ),
+                None,
+            )
+            when = f"dose on {d.isoformat()}"
+        elif c.planned or d is not None:
+            due, when = None, "the planned dose"
+        else:
+            continue
+        yield (d if d is not None and d <= ctx.as_of else None), due, when
+
+
+FBC_FOLLOW_UP = {
+    # (every weeks, from week, until week)
+    Radioisotope.STRONTIUM_89: (2, 2, 26),
+    Radioisotope.SAMARIUM_153: (1, 2, 8),
+}
+
+
+@rule(
+    id="RAD-06",
+    section=Section.RADIOISOTOPES,
+    title="Strontium-89: blood counts every 2 weeks until recovery (about 6 months)",
+    checks="A strontium-89 course given (within 26 weeks) or planned → full blood count at "
+    "least every other week until recovery (platelets fall about 30 %, nadir 12–16 weeks, "
+    "recovery by about 6 months); before a repeat dose review the response to the first "
+    "and the current platelets (Metastron label); no repeat within 90 days (secondary).",
+    sources=(src.SR89_LABEL, src.SR89_MONOGRAPH),
+    codes=(
+        item_code(
+            "SR89-FBC-EVERY-2-WEEKS",
+            "Strontium-89: full blood count every 2 weeks to week 26",
+            "Marrow toxicity is expected: counts at least every other week until recovery.",
+            (
+                "agent",
+                "dose_date",
+                "interval_weeks",
+                "from_week",
+                "until_week",
+                "next_due_date",
+                "nadir_weeks",
+                "before_repeat",
+            ),
+        ),
+    ),
+)
+def strontium_follow_up(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    for d, due, when in _fbc_follow_up(ctx, Radioisotope.STRONTIUM_89):
+        yield Item(
+            "SR89-FBC-EVERY-2-WEEKS",
+            f"Strontium-89 ({when}): marrow toxicity is to be expected — check peripheral counts "
+            "at least once every other week; platelets typically fall about 30 %, nadir 12–16 "
+            "weeks, recovery by about 6 months. Before any repeat, review the blood response to "
+            "the first dose and the current platelets (Metastron label); no repeat sooner than "
+            "90 days (secondary source)." + (f" Next count due {due.isoformat()}." if due else ""),
+            {
+                "agent": Radioisotope.STRONTIUM_89.value,
+                "dose_date": d.isoformat() if d else None,
+                "interval_weeks": 2,
+                "from_week": 2,
+                "until_week": 26,
+                "next_due_date": due.isoformat() if due else None,
+                "nadir_weeks": [12, 16],
+                "before_repeat": "review the blood response to the first dose and the current "
+                "platelets; not within 90 days",
+                "summary": "Full blood count every 2 weeks to week 26 after strontium-89",
+            },
+        )
+
+
+@rule(
+    id="RAD-07",
+    section=Section.RADIOISOTOPES,
+    title="Samarium-153: blood counts weekly from week 2 for at least 8 weeks",
+    checks="A samarium-153 course given (within 8 weeks) or planned → full blood count weekly "
+    "for at least 8 weeks from 2 weeks after the dose, or until marrow recovers (nadir "
+    "3–5 weeks at 40–50 % of baseline, recovery by 8 weeks); care with falling platelets "
+    "or signs of DIC (Quadramet label).",
+    sources=(src.SM153_LABEL,),
+    codes=(
+        item_code(
+            "SM153-FBC-WEEKLY-TO-WEEK-8",
+            "Samarium-153: full blood count weekly, weeks 2 to 8",
+            "Counts weekly for at least 8 weeks from week 2, or until marrow recovers.",
+            (
+                "agent",
+                "dose_date",
+                "interval_weeks",
+                "from_week",
+                "until_week",
+                "next_due_date",
+                "nadir_weeks",
+            ),
+        ),
+    ),
+)
+def samarium_follow_up(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    for d, due, when in _fbc_follow_up(ctx, Radioisotope.SAMARIUM_153):
+        yield Item(
+            "SM153-FBC-WEEKLY-TO-WEEK-8",
+            f"Samarium-153 ({when}): white cells and platelets reach a nadir of about 40–50 % "
+            "of baseline within 3–5 weeks and recover by about 8 weeks — blood counts weekly "
+            "for at least 8 weeks starting 2 weeks after the dose, or until marrow function "
+            "recovers; take care if platelets are falling or there are signs of DIC "
+            "(Quadramet label)." + (f" Next count due {due.isoformat()}." if due else ""),
+            {
+                "agent": Radioisotope.SAMARIUM_153.value,
+                "dose_date": d.isoformat() if d else None,
+                "interval_weeks": 1,
+                "from_week": 2,
+                "until_week": 8,
+                "next_due_date": due.isoformat() if due else None,
+                "nadir_weeks": [3, 5],
+                "summary": "Full blood count weekly from week 2 to week 8 after samarium-153",
+            },
+        )
+
+
+_OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
+
+
+@rule(
+    id="RAD-08",
+    section=Section.RADIOISOTOPES,
+    title="Radium-223 beside other radionuclides; ALSYMPCA's nodal limit",
+    checks="Radium-223 considered with a strontium-89 / samarium-153 course planned or within "
+    "its marrow-recovery window (Sr-89 26 weeks, Sm-153 8 weeks) → excluded; an older one → "
+    "caution (marrow reserve). Nodal disease → ALSYMPCA allowed nodes < 3 cm only "
+    "(secondary).",
+    sources=(src.SR89_LABEL, src.SM153_LABEL, src.POWSNER, src.RA223_NODES),
+    codes=(
+        flag_code(
+            "RA223-EXCL-OTHER-RADIOISOTOPE",
+            Severity.CONTRAINDICATION,
+            "Radium-223: another radionuclide planned or recent",
+            "Not beside strontium-89 / samarium-153 or while the marrow recovers from one.",
+            (src.SR89_LABEL, src.SM153_LABEL),
+        ),
+        flag_code(
+            "RA223-PRIOR-RADIOISOTOPE",
+            Severity.CAUTION,
+            "Radium-223 after an earlier radionuclide",
+            "Marrow reserve after strontium-89 / samarium-153: review the trend of the counts, "
+            "not only their level.",
+            (src.SR89_LABEL, src.SM153_LABEL, src.POWSNER),
+        ),
+        flag_code(
+            "RA223-NODES-UNDER-3CM",
+            Severity.CAUTION,
+            "Radium-223 with nodal disease: ALSYMPCA allowed nodes < 3 cm",
+            "ALSYMPCA enrolled men without lymphadenopathy > 3 cm (secondary source).",
+            (src.RA223_NODES,),
+        ),
+    ),
+)
+def radium_other_radioisotopes(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    a = assess_radium(ctx, prior)
+    if not a.considered:
+        return
+    yield from _emit_own(a, "RAD-08")
+    old = [t for t, within in _other_radioisotopes(ctx) if not within]
+    if old:
+        yield Flagged(
+            "RA223-PRIOR-RADIOISOTOPE",
+            f"Radium-223 after {'; '.join(old)}: marrow reserve may be reduced; review the "
+            "trend of the counts as well as their level (Powsner 1997; Sr-89/Sm-153 labels).",
+        )
+    if ctx.facts.primary.site is PrimarySite.PROSTATE and ctx.facts.extraskeletal.nodal:
+        yield Flagged(
+            "RA223-NODES-UNDER-3CM",
+            "Nodal metastases recorded: ALSYMPCA enrolled men only without lymphadenopathy "
+            "larger than 3 cm (secondary source); the radiologist confirms the nodal size.",
+        )
+
+
+@rule(
+    id="RAD-10",
+    section=Section.RADIOISOTOPES,
+    title="Radium-223 with an androgen-receptor pathway inhibitor",
+    checks="Radium-223 considered with enzalutamide → PEACE-3 (phase 3, secondary) supports "
+    "it but it lies outside the EU indication (monotherapy or with an LHRH analogue); bone "
+    "protection started ≥ 6 weeks before the first radium-223. Darolutamide or apalutamide "
+    "→ a board note (no data). Abiraterone + prednisone stays excluded (RAD-04).",
+    sources=(src.PEACE3, src.RA223_EU),
+    codes=(
+        flag_code(
+            "RA223-WITH-ENZALUTAMIDE",
+            Severity.INFO,
+            "Radium-223 with enzalutamide: PEACE-3, outside the EU indication",
+            "PEACE-3 (secondary): rPFS benefit with mandatory bone protection started ≥ 6 "
+            "weeks before radium-223; the EU label is monotherapy or with an LHRH analogue.",
+        ),
+        note_code(
+            "RA223-WITH-OTHER-ARPI",
+            "Radium-223 with darolutamide or apalutamide: no data",
+            "No data were found for combining radium-223 with darolutamide or apalutamide.",
+            (src.RA223_OTHER_ARPI,),
+        ),
+    ),
+)
+def radium_arpi(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    a = assess_radium(ctx, prior)
+    if not a.considered or ctx.facts.primary.site is not PrimarySite.PROSTATE:
+        return
+    if SystemicTherapyKind.ENZALUTAMIDE in ctx.therapy_kinds:
+        yield Flagged(
+            "RA223-WITH-ENZALUTAMIDE",
+            "Enzalutamide running or planned: radium-223 with enzalutamide has phase 3 support "
+            "(PEACE-3, secondary source: rPFS 19.4 vs 16.4 months) but lies outside the EU "
+            "indication (monotherapy or with an LHRH analogue). PEACE-3 made bone protection "
+            "mandatory, started at least 6 weeks before the first radium-223 (secondary).",
+        )
+    names = sorted(
+        n
+        for t in ctx.facts.systemic_therapies
+        for n in _OTHER_ARPI_NAMES
+        if n in (t.name or "").lower() and (t.planned or t.stop is None or t.stop >= ctx.as_of)
+    )
+    if names:
+        yield Note(
+            "RA223-WITH-OTHER-ARPI",
+            f"{', '.join(names).capitalize()} recorded: no data were found on combining it "
+            "with radium-223; the board decides.",
+        )
+
+
+@rule(
+    id="RAD-11",
+    section=Section.RADIOISOTOPES,
+    title="Bone protection with radium-223",
+    checks="Radium-223 eligible or recorded and no bone-targeted agent running or drafted → "
+    "assess bone health and start one (EU SmPC; fractures in uninvolved bone on radium-223 "
+    "alone); with enzalutamide the agent starts ≥ 6 weeks before radium-223 (PEACE-3, "
+    "secondary).",
+    sources=(src.RA223_BONE_HEALTH, src.PEACE3_FRACTURES, src.PEACE3),
+    codes=(
+        item_code(
+            "RA223-BONE-PROTECTION",
+            "Bone protection before radium-223",
+            "No bone-targeted agent with radium-223: assess bone health and start one.",
+            ("agents", "start_weeks_before_radium"),
+        ),
+    ),
+)
+def radium_bone_protection(ctx: Context, prior: Prior) -> Iterator[Finding]:
+    a = assess_radium(ctx, prior)
+    course = _radium_course(ctx)
+    # A course under way with no exclusion (e.g. castration status missing from the record).
+    active_course = course is not None and a.doses_given < RA223_DOSES and not a.exclusions
+    if not (a.eligible or active_course) or bta_in_play(ctx, prior):
+        return
+    enza = SystemicTherapyKind.ENZALUTAMIDE in ctx.therapy_kinds
+    yield Item(
+        "RA223-BONE-PROTECTION",
+        "Radium-223 without a bone-targeted agent: assess bone health and start one (EU SmPC); "
+        "on radium-223 alone freedom from fracture was 56 % at 12 months, two thirds of "
+        "fractures in uninvolved bone (phase II, 2021), and PEACE-3 fractures fell once bone "
+        "protection was mandated (Eur Urol 2025)"
+        + (
+            "; with enzalutamide, start it at least 6 weeks before the first radium-223 "
+            "(PEACE-3, secondary source)."
+            if enza
+            else "."
+        ),
+        {
+            "agents": [BoneTargetedAgent.ZOLEDRONIC_ACID.value, BoneTargetedAgent.DENOSUMAB.value],
+            "start_weeks_before_radium": 6 if enza else None,
+            "summary": "Assess bone health and start a bone-targeted agent with radium-223",
+        },
+    )
+
+
+RULES = (
+    radium_eligibility,
+    radium_dose,
+    radium_counts,
+    radium_combinations,
+    radium_other_radioisotopes,
+    radium_arpi,
+    radium_bone_protection,
+    strontium_samarium,
+    strontium_follow_up,
+    samarium_follow_up,
+)

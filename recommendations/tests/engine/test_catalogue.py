@@ -39,10 +39,13 @@ def test_every_reference_rule_id_is_implemented() -> None:
             "MDT-01",
         }
         | {f"RT-0{i}" for i in range(1, 7)}
-        | {f"MSCC-0{i}" for i in range(1, 4)}
+        | {f"MSCC-0{i}" for i in range(1, 5)}
         | {f"BTA-0{i}" for i in range(1, 10)}
-        | {"BTA-10"}
-        | {f"RAD-0{i}" for i in range(1, 6)}
+        | {"BTA-10", "BTA-11"}
+        | {f"RAD-0{i}" for i in range(1, 9)}
+        | {"RAD-10", "RAD-11"}
+        | {"PAIN-04", "PAIN-05"}
+        | {f"HCM-0{i}" for i in range(1, 5)}
         | {f"SURG-0{i}" for i in range(1, 6)}
         | {"SYS-01", "SYS-02", "SYS-03", "PIT-01", "PIT-02", "PIT-03"}
         # Rules additions 2026-12-02, sections B, G, I, J.
@@ -55,19 +58,21 @@ def test_rule_counts_by_section() -> None:
     assert rule_counts_by_section() == {
         "scores": 4,
         "assessment": 3,
-        "mscc": 6,
+        "mscc": 7,
         "surgery": 5,
         "radiotherapy": 8,
         "oligometastatic": 1,
-        "bta": 12,
-        "radioisotopes": 5,
+        "pain": 2,
+        "hypercalcaemia": 4,
+        "bta": 13,
+        "radioisotopes": 10,
         "systemic": 3,
         "pitfalls": 3,
         "follow_up": 3,
         "quorum": 1,
     }
-    assert sum(rule_counts_by_section().values()) == len(RULES) == 54
-    assert len(list_rules(Section.BTA)) == 12
+    assert sum(rule_counts_by_section().values()) == len(RULES) == 67
+    assert len(list_rules(Section.BTA)) == 13
 
 
 def test_codes_are_documented() -> None:

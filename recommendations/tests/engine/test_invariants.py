@@ -38,6 +38,8 @@ MONITORS = {
     "BTA-ZOLEDRONIC-CREATININE-CHECK": "zoledronic_acid",
     "BTA-DENOSUMAB-CALCIUM-CHECKS": "denosumab",
     "RA223-FBC-BEFORE-EACH-DOSE": "radium_223",
+    "SR89-FBC-EVERY-2-WEEKS": "strontium_89",
+    "SM153-FBC-WEEKLY-TO-WEEK-8": "samarium_153",
 }
 WARNS_ABOUT = {
     "BTA-DENOSUMAB-NO-ABRUPT-STOP": "denosumab",
@@ -45,6 +47,8 @@ WARNS_ABOUT = {
     "BTA-HYPOCALCAEMIA-CORRECT-FIRST": "denosumab",
     "BTA-ZOLEDRONIC-DOSE-MISMATCH": "zoledronic_acid",
     "PIT-RENAL-RISK-ZOLEDRONIC": "zoledronic_acid",
+    "BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION": "zoledronic_acid",
+    "BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE": "zoledronic_acid",
 }
 #: Warnings about stopping denosumab: only for a patient on it (BTA-06, BTA-12).
 ON_DENOSUMAB_ONLY = {"BTA-DENOSUMAB-NO-ABRUPT-STOP", "BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES"}
@@ -64,6 +68,12 @@ def in_play(facts: F.CaseFacts, as_of: date, plan: DraftPlan) -> set[str]:
         agents.add("denosumab")
     if "RA223-55KBQ-Q4W-X6" in codes and not any(c.startswith("RA223-") for c in contra):
         agents.add("radium_223")
+    for c in facts.radioisotope_courses:
+        dose = c.last_dose or c.first_dose
+        given = dose is not None and dose <= as_of
+        other = c.agent is not F.Radioisotope.RADIUM_223
+        if other and (given or "SRSM-EXCL-NO-UPTAKE" not in contra):
+            agents.add(str(c.agent))
     return agents
 
 

@@ -25,7 +25,12 @@ BASE: dict[str, Any] = {
     "ecog_date": RECENT,
     "expected_survival": "3to12m",
     "pain": {"worst_nrs": 4, "uncontrolled": False, "new_thigh_hip_groin_pain": False},
-    "neurology": {"deficit": False, "suspected_cord_compression": False},
+    "neurology": {
+        "deficit": False,
+        "suspected_cord_compression": False,
+        "instability_signs": False,
+    },
+    "co_medication": {"aminoglycoside": False, "loop_diuretic": False, "other_nephrotoxic": False},
     "dental": {
         "last_exam_date": "2025-04-01",
         "invasive_work_pending": False,
@@ -1544,13 +1549,14 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}},
     },
     {
-        "id": "srsm-platelets-60-excluded",
+        # Correction 8: < 60 is the suggested caution level (a warning), not a safe floor.
+        "id": "srsm-platelets-59-caution",
         "facts": crpc(
             labs=[
                 CRE_OK,
                 CA_OK,
                 lab("anc", 2.0, "10^9/L"),
-                lab("platelets", 60, "10^9/L"),
+                lab("platelets", 59, "10^9/L"),
                 lab("haemoglobin", 11.0, "g/dL"),
                 lab("wbc", 2.5, "10^9/L"),
             ]
@@ -1559,7 +1565,7 @@ VECTORS: list[dict[str, Any]] = [
         "absent": ["RADIONUCLIDE-SR89-SM153", "SRSM-EXCL-WBC"],
     },
     {
-        "id": "srsm-wbc-2.4-excluded",
+        "id": "srsm-wbc-2.3-caution",
         "facts": crpc(
             labs=[
                 CRE_OK,
@@ -1567,7 +1573,7 @@ VECTORS: list[dict[str, Any]] = [
                 lab("anc", 2.0, "10^9/L"),
                 lab("platelets", 61, "10^9/L"),
                 lab("haemoglobin", 11.0, "g/dL"),
-                lab("wbc", 2.4, "10^9/L"),
+                lab("wbc", 2.3, "10^9/L"),
             ]
         ),
         "present": ["SRSM-EXCL-WBC"],
@@ -1912,3 +1918,563 @@ VECTORS: list[dict[str, Any]] = [
         "absent": ["RT-NEUROPATHIC-20GY-5"],
     },
 ]
+
+
+# ------------------------------------------------------ rules additions (2026-12-02)
+MSCC_SYMPTOMATIC = {
+    "expected_survival": "gt12m",
+    "neurology": {
+        "deficit": True,
+        "suspected_cord_compression": True,
+        "onset_date": "2025-06-01",
+        "paraplegic": False,
+        "compression_levels": 1,
+    },
+    "lesions": [spine(level="T9", epidural_extension=True, spinal_pain="mechanical")],
+}
+IMAGING_ONLY = {
+    "neurology": {
+        "deficit": False,
+        "suspected_cord_compression": False,
+        "cord_compression_on_imaging": True,
+    },
+    "lesions": [spine(level="T7", epidural_extension=True)],
+}
+SINS_13 = spine(
+    level="L1",
+    spinal_pain="mechanical",
+    lesion_type="lytic",
+    alignment="de_novo_deformity",
+    collapse_percent=20,
+    posterolateral="unilateral",
+    epidural_extension=True,
+)
+SINS_12 = spine(
+    level="L1",
+    spinal_pain="mechanical",
+    lesion_type="lytic",
+    alignment="de_novo_deformity",
+    collapse_percent=20,
+    posterolateral="none",
+    epidural_extension=True,
+)
+
+
+def _deep(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` deep-merged onto ``base`` (as ``helpers.merge`` does onto BASE)."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+BREAST = {"primary": {"site": "breast", "receptor_status": "hr+/her2-"}}
+
+
+def calcium(value: float, unit: str = "mmol/L", analyte: str = "calcium") -> list[Any]:
+    return [CRE_OK, lab(analyte, value, unit)]
+
+
+def isotope(agent: str, dose: str | None, planned: bool = False) -> dict[str, Any]:
+    course: dict[str, Any] = {"agent": agent, "planned": planned}
+    if dose is not None:
+        course.update(doses_given=1, first_dose=dose, last_dose=dose)
+    return {"radioisotope_courses": [course]}
+
+
+ADDITIONS: list[dict[str, Any]] = [
+    # --- MSCC-04 immobilisation
+    {
+        "id": "mscc04-instability-signs-immobilise",
+        "facts": _deep(MSCC_SYMPTOMATIC, {"neurology": {"instability_signs": True}}),
+        "present": [
+            "MSCC-IMMOBILISE-NOW",
+            "MSCC-IMMOBILISATION-TECHNIQUE",
+            "MSCC-IMMOBILISATION-EVIDENCE",
+        ],
+        "urgency": "emergency",
+        "detail": {"MSCC-IMMOBILISE-NOW": {"expert_opinion_within_hours": 24}},
+    },
+    {
+        "id": "mscc04-sins-13-immobilise",
+        "facts": _deep(MSCC_SYMPTOMATIC, {"lesions": [SINS_13]}),
+        "sins": {"S1": [13, 13]},
+        "present": ["MSCC-IMMOBILISE-NOW"],
+        "not_missing": ["neurology.instability_signs"],
+        "detail": {"MSCC-IMMOBILISE-NOW": {"lesion_ids": ["S1"]}},
+    },
+    {
+        "id": "mscc04-sins-12-no-immobilisation",
+        "facts": _deep(MSCC_SYMPTOMATIC, {"lesions": [SINS_12]}),
+        "sins": {"S1": [12, 12]},
+        "absent": ["MSCC-IMMOBILISE-NOW", "MSCC-IMMOBILISATION-TECHNIQUE"],
+    },
+    {
+        "id": "mscc04-instability-unknown-asked",
+        "facts": _deep(MSCC_SYMPTOMATIC, {"neurology": {"instability_signs": None}}),
+        "missing": ["neurology.instability_signs"],
+        "absent": ["MSCC-IMMOBILISE-NOW"],
+    },
+    {
+        "id": "mscc04-no-mscc-not-asked",
+        "facts": {"neurology": {"instability_signs": None}, "lesions": [SINS_13]},
+        "not_missing": ["neurology.instability_signs"],
+        "absent": ["MSCC-IMMOBILISE-NOW"],
+    },
+    # --- MSCC-02 correction 1 (NG234 1.8.3 / 1.8.5)
+    {
+        "id": "mscc02-imaging-only-myeloma-consider",
+        "facts": _deep(IMAGING_ONLY, {"primary": {"site": "myeloma", "histology": "myeloma"}}),
+        "present": ["MSCC-DEXAMETHASONE-CONSIDER"],
+        "absent": ["MSCC-DEXAMETHASONE-NOT-ROUTINE", "MSCC-DEXAMETHASONE-16MG"],
+        "detail": {"MSCC-DEXAMETHASONE-CONSIDER": {"haematology_mdt": True, "dose_mg": 16}},
+    },
+    {
+        "id": "mscc02-imaging-only-nrs-7-consider",
+        "facts": _deep(IMAGING_ONLY, {"pain": {"worst_nrs": 7}}),
+        "present": ["MSCC-DEXAMETHASONE-CONSIDER"],
+        "absent": ["MSCC-DEXAMETHASONE-NOT-ROUTINE"],
+        "detail": {"MSCC-DEXAMETHASONE-CONSIDER": {"haematology_mdt": False}},
+    },
+    {
+        "id": "mscc02-imaging-only-nrs-6-not-routine",
+        "facts": _deep(IMAGING_ONLY, {"pain": {"worst_nrs": 6}}),
+        "present": ["MSCC-DEXAMETHASONE-NOT-ROUTINE"],
+        "absent": ["MSCC-DEXAMETHASONE-CONSIDER"],
+    },
+    {
+        "id": "mscc02-lymphoma-deficit-haematology-mdt",
+        "facts": _deep(MSCC_SYMPTOMATIC, {"primary": {"site": "lymphoma", "histology": "DLBCL"}}),
+        "present": ["MSCC-DEXAMETHASONE-16MG"],
+        "detail": {"MSCC-DEXAMETHASONE-16MG": {"haematology_mdt": True}},
+    },
+    # --- PAIN-04 / PAIN-05 (correction 7: moderate starts at 5)
+    {
+        "id": "pain-nrs-4-no-review",
+        "facts": {"pain": {"worst_nrs": 4}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-nrs-5-review",
+        "facts": {"pain": {"worst_nrs": 5}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "quorum": ["palliative_care"],
+        "urgency": "before_next_meeting",
+        "detail": {
+            "PAIN-ANALGESIA-REVIEW": {
+                "pain_band": "moderate",
+                "trigger_nrs": 5,
+                "local_threshold": False,
+            }
+        },
+    },
+    {
+        "id": "pain-nrs-7-moderate",
+        "facts": {"pain": {"worst_nrs": 7}},
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"pain_band": "moderate"}},
+    },
+    {
+        "id": "pain-nrs-8-severe",
+        "facts": {"pain": {"worst_nrs": 8}},
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"pain_band": "severe"}},
+    },
+    {
+        "id": "pain-local-trigger-4",
+        "facts": {"pain": {"worst_nrs": 4, "analgesia_review_nrs": 4}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 4, "local_threshold": True}},
+    },
+    {
+        "id": "pain-local-trigger-6-nrs-5-none",
+        "facts": {"pain": {"worst_nrs": 5, "analgesia_review_nrs": 6}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-uncontrolled-nrs-unknown",
+        "facts": {"pain": {"worst_nrs": None, "uncontrolled": True}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-flare-note-with-8gy",
+        "facts": {"lesions": [spine(spinal_pain="occasional")]},
+        "present": ["RT-SINGLE-8GY", "PAIN-FLARE-DEXAMETHASONE"],
+    },
+    {
+        "id": "pain-flare-note-not-without-rt",
+        "facts": {"lesions": [spine()]},
+        "absent": ["PAIN-FLARE-DEXAMETHASONE"],
+    },
+    # --- HCM-01..04 (labels' paired values; Payne 1973, correction 4)
+    {
+        "id": "hcm-adjusted-3.00-mmol-hcm",
+        "facts": {**BREAST, "labs": calcium(3.00)},
+        "present": [
+            "HCM-HYPERCALCAEMIA",
+            "HCM-ZOLEDRONIC-4MG",
+            "BTA-SUPPLEMENTS-AFTER-HYPERCALCAEMIA",
+        ],
+        "absent": ["BTA-CALCIUM-VITAMIN-D", "HCM-CALCIUM-ABOVE-NORMAL"],
+        "urgency": "emergency",
+        "detail": {
+            "HCM-HYPERCALCAEMIA": {
+                "corrected_calcium": 3.0,
+                "unit": "mmol/L",
+                "method": "laboratory adjusted value",
+                "severe": False,
+            },
+            "HCM-ZOLEDRONIC-4MG": {"dose_mg": 4, "doses": 1, "retreat_after_days_min": 7},
+        },
+    },
+    {
+        "id": "hcm-adjusted-2.99-mmol-above-normal",
+        "facts": {**BREAST, "labs": calcium(2.99)},
+        "present": ["HCM-CALCIUM-ABOVE-NORMAL", "BTA-CALCIUM-VITAMIN-D"],
+        "absent": ["HCM-HYPERCALCAEMIA", "HCM-ZOLEDRONIC-4MG"],
+    },
+    {
+        "id": "hcm-adjusted-2.5-mmol-normal",
+        "facts": {**BREAST, "labs": calcium(2.5)},
+        "absent": ["HCM-CALCIUM-ABOVE-NORMAL", "HCM-HYPERCALCAEMIA"],
+    },
+    {
+        "id": "hcm-adjusted-12.0-mg-dl-hcm",
+        "facts": {"labs": calcium(12.0, "mg/dL")},
+        "present": ["HCM-HYPERCALCAEMIA"],
+        "detail": {"HCM-HYPERCALCAEMIA": {"unit": "mg/dL", "threshold": 12.0}},
+    },
+    {
+        "id": "hcm-adjusted-11.9-mg-dl-mild",
+        "facts": {"labs": calcium(11.9, "mg/dL")},
+        "present": ["HCM-CALCIUM-ABOVE-NORMAL"],
+        "absent": ["HCM-HYPERCALCAEMIA"],
+    },
+    {
+        "id": "hcm-14.0-mg-dl-not-severe",
+        "facts": {"labs": calcium(14.0, "mg/dL")},
+        "detail": {"HCM-HYPERCALCAEMIA": {"severe": False}},
+    },
+    {
+        "id": "hcm-14.1-mg-dl-severe",
+        "facts": {"labs": calcium(14.1, "mg/dL")},
+        "detail": {"HCM-HYPERCALCAEMIA": {"severe": True}},
+    },
+    {
+        "id": "hcm-payne-total-10.0-albumin-2.0-hcm",
+        # Payne 1973: 10.0 − 2.0 + 4.0 = 12.0 mg/dL (the 0.8 variant would give 11.6).
+        "facts": {
+            "labs": [
+                CRE_OK,
+                lab("calcium_total", 10.0, "mg/dL"),
+                lab("albumin", 2.0, "g/dL"),
+                lab("calcium_ionised", 1.45, "mmol/L"),
+            ]
+        },
+        "present": ["HCM-HYPERCALCAEMIA"],
+        "detail": {
+            "HCM-HYPERCALCAEMIA": {
+                "corrected_calcium": 12.0,
+                "method": "Payne 1973: calcium − albumin + 4.0 (mg/dL, g/dL)",
+                "ionised": "ionised calcium 1.45 mmol/L on 2025-05-30",
+            }
+        },
+    },
+    {
+        "id": "hcm-payne-total-9.9-albumin-2.0-mild",
+        "facts": {"labs": [CRE_OK, lab("calcium_total", 9.9, "mg/dL"), lab("albumin", 20, "g/L")]},
+        "present": ["HCM-CALCIUM-ABOVE-NORMAL"],
+        "absent": ["HCM-HYPERCALCAEMIA"],
+    },
+    {
+        "id": "hcm-payne-mmol-total-2.50-albumin-20-hcm",
+        # 2.50 mmol/L = 10.02 mg/dL; − 2.0 + 4.0 = 12.02 mg/dL = 3.00 mmol/L.
+        "facts": {
+            "labs": [CRE_OK, lab("calcium_total", 2.50, "mmol/L"), lab("albumin", 20, "g/L")]
+        },
+        "present": ["HCM-HYPERCALCAEMIA"],
+        "detail": {"HCM-HYPERCALCAEMIA": {"corrected_calcium": 3.0, "unit": "mmol/L"}},
+    },
+    {
+        "id": "hcm-total-without-albumin-asks",
+        "facts": {"labs": [CRE_OK, lab("calcium_total", 3.2, "mmol/L")]},
+        "missing": ["labs.albumin"],
+        "absent": ["HCM-HYPERCALCAEMIA"],
+    },
+    {
+        "id": "hcm-laboratory-adjusted-value-preferred",
+        "facts": {
+            "labs": [
+                CRE_OK,
+                lab("calcium", 2.40, "mmol/L"),
+                lab("calcium_total", 2.80, "mmol/L"),
+                lab("albumin", 20, "g/L"),
+            ]
+        },
+        "absent": ["HCM-HYPERCALCAEMIA", "HCM-CALCIUM-ABOVE-NORMAL"],
+        "not_missing": ["labs.albumin"],
+    },
+    {
+        "id": "hcm-payne-low-clearance-caution",
+        "facts": {
+            "labs": [
+                lab("creatinine", 2.0, "mg/dL"),
+                lab("calcium_total", 11.5, "mg/dL"),
+                lab("albumin", 2.5, "g/dL"),
+            ]
+        },
+        "present": ["HCM-HYPERCALCAEMIA", "HCM-ADJUSTED-CALCIUM-LOW-GFR"],
+    },
+    {
+        "id": "hcm-scr-4.49-mg-dl-no-adjustment",
+        "facts": {"labs": [lab("creatinine", 4.49, "mg/dL"), lab("calcium", 3.2, "mmol/L")]},
+        "present": ["HCM-ZOLEDRONIC-4MG", "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30"],
+        "absent": ["HCM-ZOLEDRONIC-SCR-4-5"],
+        "detail": {"HCM-ZOLEDRONIC-4MG": {"dose_mg": 4}},
+    },
+    {
+        "id": "hcm-scr-4.5-mg-dl-board-decides",
+        "facts": {"labs": [lab("creatinine", 4.5, "mg/dL"), lab("calcium", 3.2, "mmol/L")]},
+        "present": ["HCM-HYPERCALCAEMIA", "HCM-ZOLEDRONIC-SCR-4-5"],
+        "absent": ["HCM-ZOLEDRONIC-4MG"],
+    },
+    {
+        "id": "hcm-scr-399-umol-no-adjustment",
+        "facts": {"labs": [lab("creatinine", 399, "umol/L"), lab("calcium", 3.2, "mmol/L")]},
+        "present": ["HCM-ZOLEDRONIC-4MG"],
+        "absent": ["HCM-ZOLEDRONIC-SCR-4-5"],
+    },
+    {
+        "id": "hcm-scr-400-umol-board-decides",
+        "facts": {"labs": [lab("creatinine", 400, "umol/L"), lab("calcium", 3.2, "mmol/L")]},
+        "present": ["HCM-ZOLEDRONIC-SCR-4-5"],
+        "absent": ["HCM-ZOLEDRONIC-4MG"],
+    },
+    {
+        "id": "hcm-creatinine-missing-asked",
+        "facts": {"labs": [lab("calcium", 3.2, "mmol/L")]},
+        "present": ["HCM-ZOLEDRONIC-4MG"],
+        "missing": ["labs.creatinine"],
+    },
+    {
+        "id": "hcm-on-zoledronic-refractory-denosumab",
+        "facts": _deep(
+            zol_renal(1.0, 1.0),
+            {"labs": [lab("creatinine", 1.0, "mg/dL"), lab("calcium", 3.1, "mmol/L")]},
+        ),
+        "present": ["HCM-HYPERCALCAEMIA", "HCM-REFRACTORY-DENOSUMAB"],
+    },
+    # --- BTA-11 co-medication (Zometa label §5.1, 5.3, 7.1–7.4)
+    {
+        "id": "bta11-comedication-unknown-asked",
+        "facts": {
+            **BREAST,
+            "co_medication": {
+                "aminoglycoside": None,
+                "loop_diuretic": None,
+                "other_nephrotoxic": None,
+            },
+        },
+        "missing": [
+            "co_medication.aminoglycoside",
+            "co_medication.loop_diuretic",
+            "co_medication.other_nephrotoxic",
+        ],
+    },
+    {
+        "id": "bta11-loop-diuretic-caution",
+        "facts": {**BREAST, "co_medication": {"loop_diuretic": True}},
+        "present": ["BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION"],
+    },
+    {
+        "id": "bta11-nsaid-caution",
+        "facts": {**BREAST, "co_medication": {"nsaid": True}},
+        "present": ["BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION"],
+    },
+    {
+        "id": "bta11-none-no-caution",
+        "facts": {**BREAST, "co_medication": {"nsaid": False}},
+        "absent": ["BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION"],
+        "not_missing": ["co_medication.loop_diuretic"],
+    },
+    {
+        "id": "bta11-not-asked-when-zoledronic-not-in-play",
+        "facts": {
+            **BREAST,
+            "patient": {"sex": "female", "age_years": 85, "weight_kg": 45.0, "weight_date": RECENT},
+            "labs": [lab("creatinine", 2.0, "mg/dL"), CA_OK],
+            "co_medication": {"aminoglycoside": None, "loop_diuretic": True},
+        },
+        "present": ["BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30", "BTA-DENOSUMAB-120MG"],
+        "absent": ["BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION"],
+        "not_missing": ["co_medication.aminoglycoside"],
+    },
+    {
+        "id": "bta11-thalidomide-myeloma",
+        "facts": _deep(
+            zol_renal(1.0, 1.0),
+            {
+                "primary": {"site": "myeloma", "histology": "myeloma", "receptor_status": None},
+                "systemic_therapies": [
+                    {"kind": "other", "name": "Thalidomide", "start": "2025-03-01"}
+                ],
+            },
+        ),
+        "present": ["BTA-ZOLEDRONIC-NEPHROTOXIC-COMEDICATION"],
+    },
+    {
+        "id": "bta11-other-bisphosphonate",
+        "facts": _deep(
+            zol_renal(1.0, 1.0),
+            {
+                "bone_targeted_agents": [
+                    {"agent": "zoledronic_acid", "dose_mg": 4.0, "start": "2025-01-06"},
+                    {"agent": "pamidronate", "dose_mg": 90.0, "start": "2025-05-01"},
+                ]
+            },
+        ),
+        "present": ["BTA-ZOLEDRONIC-OTHER-BISPHOSPHONATE"],
+    },
+    {
+        "id": "bta11-creatinine-rise-renal-review",
+        "facts": _deep(zol_renal(1.0, 1.5), {"co_medication": {"loop_diuretic": True}}),
+        "present": ["BTA-ZOLEDRONIC-WITHHOLD", "BTA-ZOLEDRONIC-RENAL-REVIEW"],
+        "detail": {"BTA-ZOLEDRONIC-RENAL-REVIEW": {"co_medication": ["a loop diuretic"]}},
+    },
+    {
+        "id": "bta11-no-rise-no-review",
+        "facts": zol_renal(1.0, 1.49),
+        "absent": ["BTA-ZOLEDRONIC-RENAL-REVIEW"],
+    },
+    # --- RAD-05 caution levels (correction 8)
+    {
+        "id": "srsm-platelets-60-wbc-2.4-not-caution",
+        "facts": crpc(
+            labs=[
+                CRE_OK,
+                CA_OK,
+                lab("anc", 2.0, "10^9/L"),
+                lab("platelets", 60, "10^9/L"),
+                lab("haemoglobin", 11.0, "g/dL"),
+                lab("wbc", 2.4, "10^9/L"),
+            ]
+        ),
+        "present": ["RADIONUCLIDE-SR89-SM153"],
+        "absent": ["SRSM-EXCL-PLATELETS", "SRSM-EXCL-WBC"],
+    },
+    # --- RAD-06 / RAD-07 blood-count follow-up
+    {
+        "id": "rad06-sr89-given-8-weeks-ago",
+        "facts": isotope("strontium_89", "2025-04-01"),
+        "present": ["SR89-FBC-EVERY-2-WEEKS", "RA223-EXCL-NON-PROSTATE"],
+        "detail": {
+            "SR89-FBC-EVERY-2-WEEKS": {
+                "interval_weeks": 2,
+                "until_week": 26,
+                "next_due_date": "2025-06-10",
+            }
+        },
+    },
+    {
+        "id": "rad06-sr89-exactly-26-weeks",
+        "facts": isotope("strontium_89", "2024-12-02"),
+        "present": ["SR89-FBC-EVERY-2-WEEKS"],
+        "detail": {"SR89-FBC-EVERY-2-WEEKS": {"next_due_date": "2025-06-02"}},
+    },
+    {
+        "id": "rad06-sr89-27-weeks-done",
+        "facts": isotope("strontium_89", "2024-11-25"),
+        "absent": ["SR89-FBC-EVERY-2-WEEKS"],
+    },
+    {
+        "id": "rad06-sr89-planned",
+        "facts": isotope("strontium_89", None, planned=True),
+        "present": ["SR89-FBC-EVERY-2-WEEKS"],
+        "detail": {"SR89-FBC-EVERY-2-WEEKS": {"dose_date": None, "next_due_date": None}},
+    },
+    {
+        "id": "rad07-sm153-given-a-month-ago",
+        "facts": isotope("samarium_153", "2025-05-01"),
+        "present": ["SM153-FBC-WEEKLY-TO-WEEK-8"],
+        "absent": ["SR89-FBC-EVERY-2-WEEKS"],
+        "detail": {
+            "SM153-FBC-WEEKLY-TO-WEEK-8": {"interval_weeks": 1, "next_due_date": "2025-06-05"}
+        },
+    },
+    {
+        "id": "rad07-sm153-exactly-8-weeks",
+        "facts": isotope("samarium_153", "2025-04-07"),
+        "present": ["SM153-FBC-WEEKLY-TO-WEEK-8"],
+        "detail": {"SM153-FBC-WEEKLY-TO-WEEK-8": {"next_due_date": "2025-06-02"}},
+    },
+    {
+        "id": "rad07-sm153-9-weeks-done",
+        "facts": isotope("samarium_153", "2025-03-31"),
+        "absent": ["SM153-FBC-WEEKLY-TO-WEEK-8"],
+    },
+    # --- RAD-08 / RAD-10 / RAD-11 radium-223 details
+    {
+        "id": "rad08-radium-with-recent-sr89-excluded",
+        "facts": crpc(**isotope("strontium_89", "2025-03-01")),
+        "present": ["RA223-EXCL-OTHER-RADIOISOTOPE", "SR89-FBC-EVERY-2-WEEKS"],
+        "absent": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6", "RA223-PRIOR-RADIOISOTOPE"],
+    },
+    {
+        "id": "rad08-radium-sr89-182-days-excluded",
+        "facts": crpc(**isotope("strontium_89", "2024-12-02")),
+        "present": ["RA223-EXCL-OTHER-RADIOISOTOPE"],
+    },
+    {
+        "id": "rad08-radium-sr89-183-days-caution",
+        "facts": crpc(**isotope("strontium_89", "2024-12-01")),
+        "present": ["RA223-PRIOR-RADIOISOTOPE", "RA223-ELIGIBLE"],
+        "absent": ["RA223-EXCL-OTHER-RADIOISOTOPE", "SR89-FBC-EVERY-2-WEEKS"],
+    },
+    {
+        "id": "rad08-radium-sm153-planned-excluded",
+        "facts": crpc(**isotope("samarium_153", None, planned=True)),
+        "present": ["RA223-EXCL-OTHER-RADIOISOTOPE", "SM153-FBC-WEEKLY-TO-WEEK-8"],
+        "absent": ["RA223-ELIGIBLE"],
+    },
+    {
+        "id": "rad08-radium-nodal-disease",
+        "facts": crpc(extraskeletal={"visceral": False, "brain": False, "nodal": True}),
+        "present": ["RA223-NODES-UNDER-3CM", "RA223-ELIGIBLE"],
+    },
+    {
+        "id": "rad10-radium-with-enzalutamide",
+        "facts": crpc(systemic_therapies=[{"kind": "enzalutamide", "start": "2025-04-01"}]),
+        "present": ["RA223-WITH-ENZALUTAMIDE"],
+    },
+    {
+        "id": "rad10-radium-with-darolutamide",
+        "facts": crpc(
+            systemic_therapies=[{"kind": "other", "name": "darolutamide", "start": "2025-04-01"}]
+        ),
+        "present": ["RA223-WITH-OTHER-ARPI"],
+        "absent": ["RA223-WITH-ENZALUTAMIDE"],
+    },
+    {
+        "id": "rad11-radium-running-no-bta",
+        # Castration status missing from the record: BTA-01 asks and drafts nothing, but a
+        # radium-223 course is under way.
+        "facts": crpc(
+            primary={"site": "prostate", "prior_mcrpc_lines": 2},
+            radioisotope_courses=[
+                {
+                    "agent": "radium_223",
+                    "doses_given": 2,
+                    "first_dose": "2025-04-07",
+                    "last_dose": "2025-05-05",
+                }
+            ],
+        ),
+        "present": ["RA223-BONE-PROTECTION"],
+        "absent": ["BTA-START"],
+    },
+    {
+        "id": "rad11-not-with-bta-drafted",
+        "facts": crpc(),
+        "present": ["BTA-START"],
+        "absent": ["RA223-BONE-PROTECTION"],
+    },
+]
+VECTORS += ADDITIONS
