@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Security emails a worker did not send (it died, the broker lost the message);
+    # cases/security_notices.py.
+    "send-due-security-notices": {
+        "task": "cases.security_notices_send_due",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Agenda circulation and missing-data requests for the coming week's meetings.
     "prepare-upcoming-meetings": {
         "task": "reminders.prepare_meetings",

@@ -348,6 +348,9 @@ CSRF_COOKIE_HTTPONLY = True
 
 # The name authenticator apps show next to the code.
 OTP_TOTP_ISSUER = "Boardsite"
+# Our admin (cases/admin.py) replaces django-otp's; should theirs ever be registered
+# again, it hides keys and recovery codes too.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock a username + address after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)

@@ -6,6 +6,7 @@ from cases.models.board import Board, BoardMembership
 from cases.models.findings import ImagingStudy, LabResult, Lesion
 from cases.models.meeting import AgendaItem, Attendance, Decision, DecisionItem, Meeting
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
+from cases.models.security import SecurityNotice
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
     RadioisotopeCourse,
@@ -33,6 +34,7 @@ __all__ = [
     "PrimaryCancer",
     "RadioisotopeCourse",
     "RadiotherapyCourse",
+    "SecurityNotice",
     "SurgicalProcedure",
     "SystemicTherapy",
 ]
