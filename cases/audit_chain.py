@@ -106,6 +106,8 @@ def _oldest_writer_start():
     ID) and is still open began, other than this one; None if there is none. Its rows,
     once committed, carry a creation time at or after that start."""
     with connection.cursor() as cursor:
+        # PostgreSQL keeps one view of pg_stat_activity per transaction: a fresh one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT min(xact_start) FROM pg_stat_activity "
             "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() "

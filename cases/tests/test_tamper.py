@@ -239,8 +239,8 @@ def test_pghistory_still_upserts_its_context_as_the_app_role(app_db, patient):
             app_db.execute("SELECT set_config('pghistory.context_id', %s, true), "
                            "set_config('pghistory.context_metadata', %s, true)",
                            [context_id, metadata])
-            app_db.execute("UPDATE cases_patient SET worst_pain_nrs = coalesce(worst_pain_nrs, 0) + 1 "
-                           "WHERE id = %s", [patient.pk])
+            app_db.execute("UPDATE cases_patient SET worst_pain_nrs = "
+                           "coalesce(worst_pain_nrs, 0) + 1 WHERE id = %s", [patient.pk])
     app_db.commit()
     assert _context_metadata(app_db, context_id) == {"user": 1, "url": "/patients/"}
     events = Patient.pgh_event_model.objects.filter(pgh_obj_id=patient.pk,
