@@ -25,6 +25,10 @@ RUN pip install -r requirements.txt
 RUN useradd --system --create-home --home-dir /home/boardsite --uid 10001 boardsite
 COPY --chown=boardsite:boardsite . .
 RUN mkdir -p /app/var/static && chown -R boardsite:boardsite /app/var
+# The audit chain's anchor directory (compose mounts a volume here; a new named volume
+# takes this directory's owner).
+RUN mkdir -p /var/lib/boardsite/audit-anchors \
+    && chown boardsite:boardsite /var/lib/boardsite/audit-anchors
 
 USER boardsite
 EXPOSE 8000

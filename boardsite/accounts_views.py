@@ -1,5 +1,9 @@
 """Account pages: sign-out, password change, and the second factor (set-up, verify,
-new recovery codes)."""
+new recovery codes, removal).
+
+Every change to the factors asks for the current password, and for the current code
+where the user has a factor (`cases.second_factor.reauthenticate`): a session left open
+on a shared workstation cannot swap the authenticator for the passer-by's."""
 
 from __future__ import annotations
 
@@ -91,23 +95,70 @@ class CodeForm(forms.Form):
         attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
+def _password_field() -> forms.CharField:
+    return forms.CharField(label="Your password", strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+
+
+class SetupForm(CodeForm):
+    password = _password_field()
+
+
+class ReauthenticateForm(forms.Form):
+    """The current password and the current code: before recovery codes are renewed
+    or the second factor is removed."""
+
+    password = _password_field()
+    current_code = forms.CharField(
+        label="Code from your authenticator app (or a recovery code)", max_length=16,
+        strip=True, widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                  "inputmode": "numeric"}))
+
+
+def _reauthenticated(request, form) -> bool:
+    """Check the form's password and code against the signed-in user; errors land on
+    the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        devices.reauthenticate(user=request.user, password=form.cleaned_data["password"],
+                               code=form.cleaned_data.get("current_code"))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field, errors)
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     """Set up an authenticator app: scan the QR code (or type the key), then enter the
     code it shows. Reached at first sign-in by chairs and administrators, and from the
     account page by anyone."""
-    if devices.has_second_factor(request.user) and not sf.is_verified(request):
-        return redirect(f"/accounts/two-factor/verify/?next={_next_url(request)}")
+    if devices.has_second_factor(request.user):
+        if not sf.is_verified(request):
+            return redirect(f"/accounts/two-factor/verify/?next={_next_url(request)}")
+        # One authenticator per person: a new phone replaces the old one by removing
+        # it first (which asks for its current code), then setting up the new one.
+        messages.info(request, "You already have an authenticator app. To move to a new "
+                               "one, remove two-factor sign-in first, then set it up again.")
+        return redirect("account")
     device = devices.unconfirmed_totp(request.user)
-    form = CodeForm(request.POST or None)
+    form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = devices.confirm_totp(request, device=device, code=form.cleaned_data["code"])
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "Your password is not right.")
+            codes = None
+        else:
+            codes = devices.confirm_totp(request, device=device,
+                                         code=form.cleaned_data["code"])
         if codes is not None:
             return render(request, "accounts/recovery_codes.html",
                           {"codes": codes, "next": _next_url(request)})
-        form.add_error("code", "That code is not right. Check the time on your phone and "
-                               "enter the code the app shows now.")
+        if not form.has_error("password"):
+            form.add_error("code", "That code is not right. Check the time on your phone "
+                                   "and enter the code the app shows now.")
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr_svg": sf.qr_svg(device), "key": sf.base32_key(device),
         "next": _next_url(request),
@@ -135,9 +186,42 @@ def two_factor_verify(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def recovery_codes_renew(request):
     if not sf.is_verified(request):
         return redirect("two_factor_verify")
-    codes = devices.new_recovery_codes(user=request.user)
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and _reauthenticated(request, form):
+        codes = devices.new_recovery_codes(user=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+    return render(request, "accounts/reauthenticate.html", {
+        "form": form, "title": "Make new recovery codes",
+        "explanation": "Your earlier recovery codes stop working when the new ones are "
+                       "made.",
+        "button": "Make new recovery codes"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_remove(request):
+    """Remove the authenticator and the recovery codes. Every other session of the
+    user ends and their API tokens are revoked; chairs and administrators are sent to
+    set up a new authenticator at once."""
+    if not devices.has_second_factor(request.user):
+        return redirect("account")
+    if not sf.is_verified(request):
+        return redirect("two_factor_verify")
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and _reauthenticated(request, form):
+        devices.second_factor_remove(user=request.user, session=request.session)
+        messages.success(request, "Two-factor sign-in is removed. Your other sessions and "
+                                  "your API tokens have been signed out.")
+        return redirect("account")
+    return render(request, "accounts/reauthenticate.html", {
+        "form": form, "title": "Remove two-factor sign-in",
+        "explanation": (
+            "This removes your authenticator app and your recovery codes, and signs out "
+            "your other sessions and API tokens."
+            + (" Your role needs a second factor: you will set up a new one straight away."
+               if second_factor_required(user=request.user) else "")),
+        "button": "Remove two-factor sign-in"})

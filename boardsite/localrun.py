@@ -99,6 +99,9 @@ def _timed(label: str, command: Sequence[str]) -> None:
 
 def command_run() -> int:
     prepare_environment()
+    # The audit chain's anchors (cases/audit_chain.py), outside the database. Not for
+    # `test`: each test database starts a new chain.
+    os.environ.setdefault("BOARDSITE_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors"))
     if not _port_free(WEB_HOST, WEB_PORT):
         _say(f"port {WEB_PORT} on {WEB_HOST} is in use; stop whatever runs there first.")
         return 1

@@ -23,13 +23,16 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.second_factor import has_second_factor
+from cases.second_factor import NOT_NEEDED_SESSION_KEY, has_second_factor
 from cases.selectors import second_factor_required
 
-#: Set once per session when the user neither has nor needs a second factor, so that
-#: their requests do not ask the database again (a role given mid-session applies from
-#: the next sign-in).
-NOT_NEEDED_SESSION_KEY = "boardsite_second_factor_not_needed"
+# NOT_NEEDED_SESSION_KEY is set once per session when the user neither has nor needs a
+# second factor, so that their requests do not ask the database again. A role that
+# needs one, given mid-session, still applies from the next request: granting it ends
+# every unverified session of the user and revokes their API tokens
+# (`cases.services.user_roles_changed`), so the next request signs in again and meets
+# this gate.
+__all__ = ["NOT_NEEDED_SESSION_KEY", "SecondFactorMiddleware", "is_verified", "note_sign_in"]
 API_MESSAGE = "Finish signing in with your second factor (authenticator app) first."
 
 #: Paths an unverified session may reach: the steps of signing in and out, static files.

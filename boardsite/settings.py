@@ -240,6 +240,13 @@ if not SIGNING_KEYS:
         )
     # The local runner normally passes the key it keeps in var/signing_keys.
     SIGNING_KEYS = {"dev": b"development-only-not-secret-" + b"k" * 40}
+
+# --- Audit chain ----------------------------------------------------------------------
+# How often the sealer runs (beat) and where it anchors the chain's head outside the
+# database: an append-only file per database in this directory (cases/audit_chain.py).
+# Empty: the head goes to the log only (the "boardsite.audit_anchor" logger).
+AUDIT_SEAL_SECONDS = _env_int("BOARDSITE_AUDIT_SEAL_SECONDS", 5, minimum=1)
+AUDIT_ANCHOR_DIR = env.str("BOARDSITE_AUDIT_ANCHOR_DIR", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, Celery ------------------------------------------------------------------
@@ -348,6 +355,9 @@ CSRF_COOKIE_HTTPONLY = True
 
 # The name authenticator apps show next to the code.
 OTP_TOTP_ISSUER = "Boardsite"
+# Our admin (cases/admin.py) replaces django-otp's; should theirs ever be registered
+# again, it hides keys and recovery codes too.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock a username + address after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = _env_int("BOARDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -503,6 +513,10 @@ LOGGING = {
         # every font it subsets; their warnings are what matters.
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The audit chain's head after every seal: route it to syslog or a separate log
+        # host in production (an anchor outside the database, docs/security.md).
+        "boardsite.audit_anchor": {"handlers": ["console"], "level": "INFO",
+                                   "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from cases.security_notices import lockout_notice_queue
+
 
 @lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]):
@@ -65,11 +67,17 @@ class SigninLimitHandler(AxesDatabaseHandler):
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
         super().user_login_failed(sender, credentials, request, **kwargs)
+        account_locked = request is not None and getattr(request, "axes_locked_out", False)
         # Axes flags a lock-out for its own parameters only; the flag is what makes the
         # AxesMiddleware answer with the lock-out page (or the API's 429).
         if request is not None and (
                 self.address_failures(request) >= settings.BOARDSITE_LOGIN_ADDRESS_FAILURE_LIMIT):
             request.axes_locked_out = True
+        # The account's owner hears of a lock-out of their username (once per cool-off
+        # period; cases.security_notices). A per-address lock-out names no one account.
+        username = (credentials or {}).get("username")
+        if account_locked and username:
+            lockout_notice_queue(username=username)
 
     @staticmethod
     def address_failures(request) -> int:

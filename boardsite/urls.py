@@ -20,6 +20,8 @@ urlpatterns = [
          name="two_factor_setup"),
     path("accounts/two-factor/verify/", accounts_views.two_factor_verify,
          name="two_factor_verify"),
+    path("accounts/two-factor/remove/", accounts_views.two_factor_remove,
+         name="two_factor_remove"),
     path("accounts/two-factor/recovery-codes/", accounts_views.recovery_codes_renew,
          name="recovery_codes_renew"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,11 @@ so it follows the same rules as the pages:
   (full validation, nothing saved on error), memberships through `board_member_add`,
   meetings through `meeting_create`, agendas through `agenda_lock` / `agenda_unlock`,
   decisions through `decision_sign` / `decision_verify`.
+- Second-factor devices show no secret: an authenticator's key, its QR code and the
+  recovery codes never appear (django-otp's own admin pages are replaced). A device
+  can only be removed, which ends the user's sessions and API tokens
+  (`cases.second_factor.second_factor_remove`). Giving a user a role that needs a
+  second factor ends their unverified sessions (`cases.services.user_roles_changed`).
 - Decisions are read-only here. They are recorded at the meeting; once the chair has
   signed, PostgreSQL itself refuses any change, so the admin does not offer one.
 """
@@ -20,12 +25,16 @@ so it follows the same rules as the pages:
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Func, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import scoping, services
 from cases.models import (
@@ -48,6 +57,8 @@ from cases.models import (
     SurgicalProcedure,
     SystemicTherapy,
 )
+from cases.second_factor import second_factor_remove
+from cases.selectors import second_factor_required
 
 admin.site.site_header = "Boardsite administration"
 admin.site.site_title = "Boardsite admin"
@@ -618,3 +629,64 @@ class PatientAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Accounts and their second factor -------------------------------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(auth_admin.UserAdmin):
+    """Django's user admin; a role that needs a second factor (staff, superuser, the
+    administrator group) applies from the user's next request, not their next
+    sign-in."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        # Read before the groups are saved (save_related): the role as it was.
+        request._second_factor_needed_before = (
+            before is None or second_factor_required(user=before))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if not getattr(request, "_second_factor_needed_before", True):
+            services.user_roles_changed(user=form.instance)
+
+
+# django-otp's admin shows an authenticator's key and QR code (unless a setting hides
+# them, which still leaves them on the add form) and every recovery code.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Authenticator apps, to see who has one and to remove a lost one. Nothing here
+    shows or exports the key; removing one also removes the user's recovery codes,
+    ends their sessions and revokes their API tokens (they enrol again at the next
+    sign-in)."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    actions = ["delete_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        second_factor_remove(user=obj.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in User.objects.filter(pk__in=queryset.values("user_id")):
+            second_factor_remove(user=user)

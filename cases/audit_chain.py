@@ -4,10 +4,19 @@ before it; and the check that the chain, the rows and the signed decisions are i
 Audit rows are pghistory events (every tracked write) and `PatientAccess` rows (every
 read of patient data). They are written on the request's hot path; sealing them there
 would serialise every request on one lock, so `audit_chain_seal` runs from beat every
-minute and seals what was written since (rows older than `settle_seconds`, so that a
-transaction still open when a later row was sealed is not skipped). A row deleted or
-changed after it was sealed is detected by `audit_verify`; the window before sealing is
-the beat interval plus `settle_seconds`.
+few seconds (``BOARDSITE_AUDIT_SEAL_SECONDS``, 5) and seals what was written since:
+rows older than `settle_seconds` (10) and older than the start of the oldest
+transaction still writing, so that a row whose transaction commits after a later row
+was sealed is not skipped (the chain follows primary keys). A row deleted or changed
+after it was sealed is detected by `audit_verify`; the window before sealing is the
+seal interval plus `settle_seconds` (≈ 15 s), longer only while a long transaction is
+open (docs/security.md has the figures, bench/audit_seal.py measures the cost).
+
+After each seal the chain's head is anchored outside the database: a line in an
+append-only file under ``BOARDSITE_AUDIT_ANCHOR_DIR`` and the same line in the log
+(ship it to a separate log host or syslog). `audit_verify` checks every anchored head
+against the chain, so cutting the chain back or rebuilding it (even with the key)
+shows. The keys are outside the database too (`cases.signing`).
 """
 
 from __future__ import annotations
@@ -15,12 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pghistory.models
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -29,10 +40,13 @@ from cases.models import AuditChainLink, Decision, PatientAccess
 from cases.services import decision_verify
 
 logger = logging.getLogger(__name__)
+#: The anchor lines, on their own logger so that they can be routed to syslog or a
+#: separate log host (settings.LOGGING).
+anchor_logger = logging.getLogger("boardsite.audit_anchor")
 
 #: pg_advisory_xact_lock key of the sealer ("BSAUDIT" in ASCII): one sealer at a time.
 _SEAL_LOCK = 0x42534155444954
-DEFAULT_SETTLE_SECONDS = 120
+DEFAULT_SETTLE_SECONDS = 10
 _CHUNK = 2000
 
 
@@ -87,24 +101,93 @@ def _link_mac(*, previous: str, source: str, row_id: int, row_sha256: str,
     return signing.mac(f"{previous}|{source}|{row_id}|{row_sha256}".encode(), key_id=key_id)
 
 
+def _oldest_writer_start():
+    """When the oldest transaction that has written something (it holds a transaction
+    ID) and is still open began, other than this one; None if there is none. Its rows,
+    once committed, carry a creation time at or after that start."""
+    with connection.cursor() as cursor:
+        # PostgreSQL keeps one view of pg_stat_activity per transaction: a fresh one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity "
+            "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() "
+            "AND datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def _sources_with_pending_rows(cutoff) -> list[tuple[type[models.Model], int]]:
+    """(model, watermark) of each audit table with rows to seal, in the chain's order.
+
+    Two queries whatever the number of tables, so that a run with nothing to seal, the
+    common case at a 5-second interval, stays cheap: one reads every table's watermark
+    (the highest row sealed, from the (source, row_id) unique index), one asks every
+    table at once whether it has a row above it older than the cutoff."""
+    sources = audit_sources()
+    labels = [model._meta.label for model in sources]
+    link_table = connection.ops.quote_name(AuditChainLink._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.label, (SELECT max(l.row_id) FROM {link_table} l "  # noqa: S608
+            "WHERE l.source = s.label) FROM unnest(%s::text[]) AS s(label)", [labels])
+        watermarks = {label: mark or 0 for label, mark in cursor.fetchall()}
+        checks, params = [], []
+        for index, model in enumerate(sources):
+            qn = connection.ops.quote_name
+            table = qn(model._meta.db_table)
+            pk = qn(model._meta.pk.column)
+            created = qn(model._meta.get_field(_created_field(model)).column)
+            checks.append(f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {table} "  # noqa: S608
+                          f"WHERE {pk} > %s AND {created} < %s)")
+            params += [watermarks[model._meta.label], cutoff]
+        cursor.execute(" UNION ALL ".join(checks), params)
+        pending = sorted(row[0] for row in cursor.fetchall())
+    return [(sources[i], watermarks[sources[i]._meta.label]) for i in pending]
+
+
+def anchor_path():
+    """The anchor file of this database, or None when no anchor directory is set."""
+    directory = settings.AUDIT_ANCHOR_DIR
+    if not directory:
+        return None
+    name = connection.settings_dict["NAME"]
+    return os.path.join(directory, f"audit-anchors-{name}.jsonl")
+
+
+def _anchor(*, link_id: int, mac: str, sealed: int) -> None:
+    """Append the chain's head to the anchor file (O_APPEND: a line is never
+    rewritten by us; make the directory append-only or WORM to hold others to that)
+    and to the anchor log."""
+    line = json.dumps({"at": timezone.now().isoformat(), "link": link_id, "mac": mac,
+                       "sealed": sealed}, separators=(",", ":"))
+    anchor_logger.info("audit chain head %s", line)
+    path = anchor_path()
+    if path is None:
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(descriptor, (line + "\n").encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def audit_chain_seal(*, settle_seconds: int = DEFAULT_SETTLE_SECONDS) -> int:
-    """Append a link for every audit row not sealed yet and older than
-    `settle_seconds`. Returns how many rows were sealed; logs the chain's head (an
-    anchor outside the database: a truncated chain shows against the last logged head).
-    """
+    """Append a link for every audit row not sealed yet, older than `settle_seconds`
+    and older than the oldest open writing transaction. Returns how many rows were
+    sealed; anchors the chain's head outside the database (`_anchor`)."""
     cutoff = timezone.now() - timedelta(seconds=settle_seconds)
     sealed = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK])
+        oldest = _oldest_writer_start()
+        if oldest is not None:
+            cutoff = min(cutoff, oldest)
         last = AuditChainLink.objects.order_by("-id").first()
         previous = last.mac if last else ""
-        for model in audit_sources():
+        for model, watermark in _sources_with_pending_rows(cutoff):
             label = model._meta.label
-            watermark = (
-                AuditChainLink.objects.filter(source=label)
-                .aggregate(m=models.Max("row_id"))["m"] or 0
-            )
             pending = model._default_manager.filter(
                 pk__gt=watermark, **{f"{_created_field(model)}__lt": cutoff}
             )
@@ -122,15 +205,55 @@ def audit_chain_seal(*, settle_seconds: int = DEFAULT_SETTLE_SECONDS) -> int:
             AuditChainLink.objects.bulk_create(links)
             sealed += len(links)
     if sealed:
-        head = AuditChainLink.objects.order_by("-id").values_list("id", "mac").first()
-        logger.info("audit chain sealed %d rows; head is link %s with MAC %s", sealed, *head)
+        link_id, mac = AuditChainLink.objects.order_by("-id").values_list("id", "mac").first()
+        logger.info("audit chain sealed %d rows; head is link %s", sealed, link_id)
+        _anchor(link_id=link_id, mac=mac, sealed=sealed)
     return sealed
+
+
+def _check_anchors(report: VerifyReport) -> None:
+    """Every head in the anchor file must still be in the chain with the same MAC: a
+    chain cut back loses anchored links, a rebuilt chain changes their MACs."""
+    path = anchor_path()
+    if path is None:
+        return
+    try:
+        with open(path, encoding="utf-8") as anchors:
+            lines = anchors.read().splitlines()
+    except FileNotFoundError:
+        if AuditChainLink.objects.exists():
+            report.problems.append(f"No anchor file at {path}, but the chain has links: "
+                                   "its heads were never anchored, or the file was removed.")
+        return
+    anchored: dict[int, tuple[int, str]] = {}
+    for number, line in enumerate(lines, start=1):
+        try:
+            entry = json.loads(line)
+            anchored[int(entry["link"])] = (number, str(entry["mac"]))
+        except (ValueError, KeyError, TypeError):
+            report.problems.append(f"Anchor line {number} cannot be read.")
+    report.anchors = len(anchored)
+    ids = sorted(anchored)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        macs = dict(AuditChainLink.objects.filter(pk__in=chunk).values_list("pk", "mac"))
+        for link_id in chunk:
+            number, mac = anchored[link_id]
+            if link_id not in macs:
+                report.problems.append(
+                    f"Anchor line {number}: audit link #{link_id} is gone from the chain "
+                    "(the chain was cut back).")
+            elif macs[link_id] != mac:
+                report.problems.append(
+                    f"Anchor line {number}: audit link #{link_id} has a different MAC "
+                    "than when it was anchored (the chain was rewritten).")
 
 
 @dataclass
 class VerifyReport:
     links: int = 0
     decisions: int = 0
+    anchors: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -195,6 +318,7 @@ def audit_verify() -> VerifyReport:
     with connection.cursor() as cursor:
         cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = '_pgtrigger_should_ignore'")
         sources = [row[0] for row in cursor.fetchall()]
+    _check_anchors(report)
     if sources and not all(IGNORE_GUARD_MARKER in source for source in sources):
         report.problems.append(
             "The trigger bypass (pgtrigger.ignore) is honoured for every role: run "

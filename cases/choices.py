@@ -334,3 +334,17 @@ class DocumentKind(models.TextChoices):
 
     LETTER = "letter", "Outcome letter"
     MINUTES = "minutes", "Minutes of the meeting"
+
+
+class SecurityEvent(models.TextChoices):
+    """What happened to an account, for the email that tells its owner
+    (`cases.security_notices`). The labels are the emails' subjects."""
+
+    PASSWORD_CHANGED = "password_changed", "Your Boardsite password was changed"
+    SECOND_FACTOR_ADDED = "second_factor_added", "Two-factor sign-in was set up on your account"
+    SECOND_FACTOR_REMOVED = ("second_factor_removed",
+                             "Two-factor sign-in was removed from your account")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "New recovery codes were made for you"
+    RECOVERY_CODE_USED = "recovery_code_used", "A recovery code was used to sign in"
+    LOCKED_OUT = "locked_out", "Your Boardsite account was locked after failed sign-ins"
+    API_TOKEN_ISSUED = "api_token_issued", "A new API token was issued for your account"

@@ -9,6 +9,23 @@ after every `migrate` (a post_migrate handler), so tables added by later migrati
 covered, and the append-only list is computed from the models, so a new tracker is
 append-only without a code change.
 
+Two more tables hold audit data that the libraries themselves must keep writing, so
+they are restricted as far as those writes allow (column-level grants):
+
+- ``pghistory_context`` (who and which URL, for every event): pghistory's upsert
+  (`_pgh_attach_context`, ``INSERT … ON CONFLICT (id) DO UPDATE SET metadata,
+  updated_at``) needs INSERT and UPDATE of those two columns; no DELETE, no UPDATE of
+  the ID or the creation time. The app role can still rewrite a context's metadata;
+  once its events are sealed that shows in `audit_verify` (an event's hash covers its
+  context as it is now), before that it is the sealing window (docs/security.md).
+- django-axes' sign-in log (``axes_accesslog``): INSERT, and UPDATE of
+  ``logout_time`` only (axes stamps the sign-out); no DELETE (its clean-up command runs
+  as the owner). The failure log (``axes_accessfailurelog``) is append-only while axes
+  does not write it (``AXES_ENABLE_ACCESS_FAILURE_LOG`` off: with it on, axes deletes a
+  user's oldest failures itself). The attempts table (``axes_accessattempt``) stays
+  fully writable: it is the lock-out's counter, reset and cleaned by axes on every
+  successful sign-in, not a record.
+
 pgtrigger lets any session skip a trigger with `SET LOCAL pgtrigger.ignore = '{…}'`.
 Its check function is replaced here by one that honours the setting only for a role
 that owns the trigger's table — the one role that could drop the trigger anyway — so
@@ -59,6 +76,18 @@ def append_only_tables() -> list[str]:
                                                        OutcomeLetter, DocumentDispatch]})
 
 
+def column_limited_tables() -> dict[str, list[str]]:
+    """Tables the app role may INSERT into and UPDATE only these columns of, never
+    DELETE from: what pghistory's and axes' own writes need (module docstring)."""
+    limited = {
+        "pghistory_context": ["metadata", "updated_at"],
+        "axes_accesslog": ["logout_time"],
+    }
+    if not getattr(settings, "AXES_ENABLE_ACCESS_FAILURE_LOG", False):
+        limited["axes_accessfailurelog"] = []
+    return limited
+
+
 def apply_grants(*, using: str = "default") -> None:
     """Install the trigger-bypass guard and (when an app role is configured) grant it
     its privileges. Runs as the owner, after every migrate."""
@@ -82,6 +111,16 @@ def apply_grants(*, using: str = "default") -> None:
         for table in append_only_tables():
             statements.append(sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(
                 sql.Identifier(table), role))
+        existing = set(connection.introspection.table_names(cursor))
+        for table, columns in column_limited_tables().items():
+            if table not in existing:
+                continue
+            statements.append(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+                sql.Identifier(table), role))
+            if columns:
+                statements.append(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(
+                    sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                    sql.Identifier(table), role))
         for statement in statements:
             cursor.execute(statement.as_string(cursor.connection))
 

@@ -23,7 +23,13 @@ from knox.models import AuthToken
 
 from cases import signing
 from cases.actions import ActionError, action_clean, other_action
-from cases.choices import AgendaItemStatus, DecisionItemVerdict, MeetingStatus, OpinionStance
+from cases.choices import (
+    AgendaItemStatus,
+    DecisionItemVerdict,
+    MeetingStatus,
+    OpinionStance,
+    SecurityEvent,
+)
 from cases.interop import fhir, hl7v2
 from cases.interop.plan import Parsed, Plan, apply_plan, plan_import
 from cases.models import (
@@ -41,6 +47,9 @@ from cases.models import (
     PatientAccess,
 )
 from cases.scoping import has_board_role, is_chair
+from cases.security_notices import security_notice_queue
+from cases.selectors import second_factor_required
+from cases.sessions import user_sessions_end
 
 #: Role groups (the issue's "roles as groups"); a board seat also carries its role.
 ROLE_GROUPS = ("coordinator", "specialist", "chair", "administrator")
@@ -165,13 +174,31 @@ def patient_details_change(*, patient: Patient, by) -> Patient:
 
 @transaction.atomic
 def board_member_add(*, board: Board, user, role: str, specialty: str = "") -> BoardMembership:
+    needed_before = second_factor_required(user=user)
     seat, _ = BoardMembership.objects.update_or_create(
         board=board, user=user, defaults={"role": role, "specialty": specialty}
     )
     seat.full_clean()
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
+    if not needed_before:
+        user_roles_changed(user=user)
     return seat
+
+
+def user_roles_changed(*, user) -> None:
+    """Call after anything that may give the user a role needing a second factor (a
+    chair's seat, the administrator group, staff status), with what was there before
+    already known not to need one. If the user needs one now, it applies from their
+    next request, not their next sign-in: every session of theirs that did not pass a
+    second factor ends (they sign in again and are asked for it), and their API tokens,
+    which may have been issued on the password alone, are revoked (the token endpoint
+    then asks for the code). Both are audited: the token revocations as token events,
+    the grant itself as the membership or group event."""
+    if not second_factor_required(user=user):
+        return
+    user_sessions_end(user=user, unverified_only=True)
+    api_tokens_revoke(user=user)
 
 
 # --- User accounts --------------------------------------------------------------------
@@ -240,10 +267,13 @@ def user_change_own_password(*, user, old_password: str, new_password: str) -> N
 def api_token_issue(*, user) -> tuple[AuthToken, str]:
     """A new API token for the user, valid for ``REST_KNOX['TOKEN_TTL']``. Returns the
     stored row (a digest only) and the token itself, which exists nowhere else: it is
-    shown once. Expired tokens of the user are deleted on the way."""
+    shown once. Expired tokens of the user are deleted on the way. The user is told by
+    email (`cases.security_notices`)."""
     with transaction.atomic():
         AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
-        return AuthToken.objects.create(user=user)
+        issued = AuthToken.objects.create(user=user)
+        security_notice_queue(user=user, event=SecurityEvent.API_TOKEN_ISSUED)
+        return issued
 
 
 def api_tokens_revoke(*, user, token: AuthToken | None = None) -> int:

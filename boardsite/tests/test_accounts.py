@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 from boardsite.accounts_testing import totp_device, verified_login
 from boardsite.signin_limits import client_ip
 from cases import services
-from cases.second_factor import new_recovery_codes
+from cases.second_factor import new_recovery_codes, recovery_code_digests
 from cases.tests.api.conftest import token_client
 
 PASSWORD = "correct horse battery staple"  # the factories' password
@@ -162,18 +162,22 @@ def test_a_chair_without_an_authenticator_is_sent_to_set_up_and_enrols(client, c
     assert "<script" not in svg and "style=" not in svg
     device = TOTPDevice.objects.get(user=chair, confirmed=False)
     assert client.get("/api/v1/patients/").status_code == 403  # the session is not verified
-    wrong = client.post("/accounts/two-factor/setup/", {"code": "000000", "next": "/meetings/"})
+    wrong = client.post("/accounts/two-factor/setup/", {"code": "000000", "next": "/meetings/",
+                                                        "password": PASSWORD})
     assert "That code is not right." in wrong.content.decode()
     device.refresh_from_db()
     device.throttling_failure_count = 0
     device.save()
     done = client.post("/accounts/two-factor/setup/", {"code": _code(device),
+                                                       "password": PASSWORD,
                                                        "next": "/meetings/"})
     assert done.status_code == 200
     codes = done.context["codes"]
     assert len(codes) == 10 and all(re.fullmatch(r"\d{8}", c) for c in codes)
-    assert set(StaticToken.objects.filter(device__user=chair).values_list("token", flat=True)) \
-        == set(codes)
+    # Only a keyed hash of each code is stored, never the code (ASVS 2.6.2).
+    stored = set(StaticToken.objects.filter(device__user=chair).values_list("token", flat=True))
+    assert stored == {recovery_code_digests(c)[0] for c in codes}
+    assert not stored & set(codes)
     assert client.get("/meetings/").status_code == 200
 
 

@@ -15,6 +15,7 @@ from cases.models.meeting import (
     Meeting,
 )
 from cases.models.patient import Patient, PatientFactsVersion, PrimaryCancer
+from cases.models.security import SecurityNotice
 from cases.models.treatments import (
     BoneTargetedAgentCourse,
     RadioisotopeCourse,
@@ -48,6 +49,7 @@ __all__ = [
     "PrimaryCancer",
     "RadioisotopeCourse",
     "RadiotherapyCourse",
+    "SecurityNotice",
     "SurgicalProcedure",
     "SystemicTherapy",
 ]

@@ -71,7 +71,7 @@ class AuditChainLink(models.Model):
     row, or a deleted or rewritten link, breaks the chain where it happened
     (`manage.py audit_verify`). The MAC is keyed (cases/signing.py): whoever can write
     SQL cannot forge a link without the key, which is not in the database. Links are
-    appended by `cases.audit_chain.audit_chain_seal` (every minute, from beat); the app
+    appended by `cases.audit_chain.audit_chain_seal` (every 5 s, from beat); the app
     role may only INSERT and SELECT here, like the audit tables themselves.
     """
 

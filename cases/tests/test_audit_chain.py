@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import time
 
 import pghistory
 import pgtrigger
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -228,3 +231,104 @@ def test_the_verify_endpoint_uses_the_mac(signed, chair):
         "WHERE id = %s", [forged, signed.pk])
     assert api.get(url).json() == {"id": signed.pk, "content_sha256": forged,
                                    "verified": False}
+
+
+# --- The anchor outside the database ---------------------------------------------------
+
+def _anchor_lines(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_each_seal_anchors_the_head_in_the_file_and_verify_checks_it(signed, settings,
+                                                                     tmp_path):
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    sealed = audit_chain_seal(settle_seconds=0)
+    (path,) = tmp_path.iterdir()
+    head = AuditChainLink.objects.order_by("-id").first()
+    assert [(a["link"], a["mac"], a["sealed"]) for a in _anchor_lines(path)] == [
+        (head.pk, head.mac, sealed)]
+    assert audit_chain_seal(settle_seconds=0) == 0
+    assert len(_anchor_lines(path)) == 1  # nothing sealed, nothing anchored
+    report = audit_verify()
+    assert (report.problems, report.anchors) == ([], 1)
+
+
+def test_a_chain_cut_back_shows_against_the_anchor(signed, settings, tmp_path, spine_surgeon,
+                                                   patient):
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    audit_chain_seal(settle_seconds=0)
+    record_patient_access(user=spine_surgeon, patient_ids=[patient.pk],
+                          action=PatientAccess.Action.VIEW, path="/later/")
+    audit_chain_seal(settle_seconds=0)
+    head = AuditChainLink.objects.order_by("-id").first()
+    # Whoever can delete the newest audit row and its link (the owner) leaves a
+    # chain that verifies on its own; only the anchor shows what is gone.
+    PatientAccess.objects.filter(path="/later/").delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_auditchainlink WHERE id = %s", [head.pk])
+    assert audit_verify().problems == [
+        f"Anchor line 2: audit link #{head.pk} is gone from the chain (the chain was cut "
+        "back)."]
+
+
+def test_a_rebuilt_chain_shows_against_the_anchor(signed, settings, tmp_path):
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    audit_chain_seal(settle_seconds=0)
+    head = AuditChainLink.objects.order_by("-id").first()
+    # Even with the key: the whole chain re-made from rewritten rows.
+    AuditChainLink.objects.all().delete()
+    Context.objects.update(metadata={"user": None})
+    audit_chain_seal(settle_seconds=0)
+    rebuilt = audit_verify().problems
+    assert f"Anchor line 1: audit link #{head.pk} is gone from the chain (the chain was " \
+        "cut back)." in rebuilt
+
+
+def test_a_removed_anchor_file_is_reported(signed, settings, tmp_path):
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    audit_chain_seal(settle_seconds=0)
+    (path,) = tmp_path.iterdir()
+    path.unlink()
+    assert audit_verify().problems == [
+        f"No anchor file at {path}, but the chain has links: its heads were never "
+        "anchored, or the file was removed."]
+
+
+def test_without_an_anchor_directory_the_head_goes_to_the_anchor_log(signed, settings,
+                                                                     caplog):
+    settings.AUDIT_ANCHOR_DIR = ""
+    with caplog.at_level("INFO", logger="boardsite.audit_anchor"):
+        audit_chain_seal(settle_seconds=0)
+    head = AuditChainLink.objects.order_by("-id").first()
+    (record,) = [r for r in caplog.records if r.name == "boardsite.audit_anchor"]
+    assert f'"link":{head.pk},"mac":"{head.mac}"' in record.getMessage()
+
+
+# --- The sealing window ------------------------------------------------------------------
+
+def test_rows_written_after_a_transaction_still_open_began_wait_for_it(signed, spine_surgeon,
+                                                                      patient):
+    # A slow request holds a writing transaction open; rows other requests commit
+    # meanwhile carry a later creation time, and its own rows could still commit
+    # below them: the sealer leaves them until it has finished.
+    settings_dict = connection.settings_dict
+    conninfo = {k: v for k, v in {
+        "dbname": settings_dict["NAME"], "user": settings_dict["USER"],
+        "host": settings_dict["HOST"] or None, "port": settings_dict["PORT"] or None,
+    }.items() if v is not None}
+    with psycopg.connect(**conninfo) as slow, \
+            psycopg.connect(**conninfo, autocommit=True) as quick:
+        slow.execute("SELECT txid_current()")  # it holds a transaction ID: a writer
+        time.sleep(0.01)
+        (during,) = quick.execute(
+            "INSERT INTO cases_patientaccess (user_id, patient_ids, action, path, at) "
+            "VALUES (%s, %s, 'view', '/during/', now()) RETURNING id",
+            [spine_surgeon.pk, [patient.pk]]).fetchone()
+        audit_chain_seal(settle_seconds=0)
+        assert not AuditChainLink.objects.filter(source="cases.PatientAccess",
+                                                 row_id=during).exists()
+        slow.rollback()
+        audit_chain_seal(settle_seconds=0)
+        assert AuditChainLink.objects.filter(source="cases.PatientAccess",
+                                             row_id=during).exists()
+        quick.execute("DELETE FROM cases_patientaccess WHERE id = %s", [during])

@@ -10,7 +10,9 @@ migrated as the owner (conftest.py), whose grants to the app role these tests ch
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
+import pghistory
 import psycopg
 import pytest
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils import timezone
 from psycopg import errors
 
 from cases.audit_chain import audit_chain_seal
-from cases.dbroles import app_role_conninfo, append_only_tables
+from cases.dbroles import app_role_conninfo, append_only_tables, column_limited_tables
 from cases.models import Decision, Patient, PatientAccess
 from cases.services import (
     agenda_item_add,
@@ -207,7 +209,8 @@ def test_grants_cover_every_table_the_migrations_created(app_db):
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname"
     ).fetchall()
-    append_only = set(append_only_tables())
+    append_only = set(append_only_tables()) | set(column_limited_tables())
+    assert {"pghistory_context", "axes_accesslog", "axes_accessfailurelog"} <= append_only
     assert {"cases_patientaccess", "cases_auditchainlink", "cases_decisionevent",
             "cases_usergroupevent", "cases_tokenevent", "reminders_reminderevent"} <= append_only
     expected = []
@@ -219,3 +222,74 @@ def test_grants_cover_every_table_the_migrations_created(app_db):
         else:
             expected.append((name, True, True, True, True, False, False))
     assert rows == expected
+
+
+def _context_metadata(conn, context_id):
+    row = conn.execute("SELECT metadata FROM pghistory_context WHERE id = %s",
+                       [context_id]).fetchone()
+    return row[0] if row else None
+
+
+def test_pghistory_still_upserts_its_context_as_the_app_role(app_db, patient):
+    # What pghistory's trigger does on every tracked write of a request: insert the
+    # context, then update its metadata when the request's next write carries more.
+    context_id = str(uuid.uuid4())
+    with app_db.transaction():
+        for metadata in ['{"user": 1}', '{"user": 1, "url": "/patients/"}']:
+            app_db.execute("SELECT set_config('pghistory.context_id', %s, true), "
+                           "set_config('pghistory.context_metadata', %s, true)",
+                           [context_id, metadata])
+            app_db.execute("UPDATE cases_patient SET worst_pain_nrs = "
+                           "coalesce(worst_pain_nrs, 0) + 1 WHERE id = %s", [patient.pk])
+    app_db.commit()
+    assert _context_metadata(app_db, context_id) == {"user": 1, "url": "/patients/"}
+    events = Patient.pgh_event_model.objects.filter(pgh_obj_id=patient.pk,
+                                                    pgh_context_id=context_id)
+    assert events.count() == 2
+
+
+def test_app_role_cannot_delete_a_history_context_or_rewrite_its_id_or_time(app_db, patient):
+    with pghistory.context(user=1, url="/patients/"):
+        Patient.objects.filter(pk=patient.pk).update(worst_pain_nrs=4)
+    (context_id,) = Patient.pgh_event_model.objects.filter(
+        pgh_obj_id=patient.pk, pgh_label="update").values_list("pgh_context_id", flat=True)
+    for statement in [
+        "DELETE FROM pghistory_context WHERE id = %s",
+        "UPDATE pghistory_context SET created_at = now() - interval '1 day' WHERE id = %s",
+        "UPDATE pghistory_context SET id = gen_random_uuid() WHERE id = %s",
+        "TRUNCATE pghistory_context",
+    ]:
+        with pytest.raises(errors.InsufficientPrivilege):
+            _attempt(app_db, (statement, None if "TRUNCATE" in statement else [context_id]))
+    assert _context_metadata(app_db, context_id) == {"user": 1, "url": "/patients/"}
+
+
+_ACCESS_LOG = ("INSERT INTO axes_accesslog (user_agent, ip_address, username, http_accept, "
+               "path_info, attempt_time, session_hash) VALUES ('probe', '10.0.0.9', 'chair', "
+               "'*/*', '/accounts/login/', now(), 'abc') RETURNING id")
+
+
+def test_axes_keeps_working_but_its_sign_in_log_is_append_only(app_db):
+    # axes' own writes: the sign-in row, the sign-out stamp, the failure counter's
+    # reset (AXES_RESET_ON_SUCCESS), all as the app role.
+    (log_id,) = app_db.execute(_ACCESS_LOG).fetchone()
+    app_db.execute("UPDATE axes_accesslog SET logout_time = now() WHERE username = 'chair' "
+                   "AND logout_time IS NULL AND session_hash = 'abc'")
+    app_db.execute(
+        "INSERT INTO axes_accessattempt (user_agent, ip_address, username, http_accept, "
+        "path_info, attempt_time, get_data, post_data, failures_since_start) VALUES "
+        "('probe', '10.0.0.9', 'chair', '*/*', '/accounts/login/', now(), '', '', 1)")
+    app_db.execute("UPDATE axes_accessattempt SET failures_since_start = 2")
+    app_db.execute("DELETE FROM axes_accessattempt WHERE username = 'chair'")
+    app_db.commit()
+    for statement in [
+        "UPDATE axes_accesslog SET username = 'someone else' WHERE id = %s",
+        "UPDATE axes_accesslog SET attempt_time = now() - interval '1 day' WHERE id = %s",
+        "DELETE FROM axes_accesslog WHERE id = %s",
+        "UPDATE axes_accessfailurelog SET username = 'x' WHERE id = %s",
+        "DELETE FROM axes_accessfailurelog WHERE id = %s",
+    ]:
+        with pytest.raises(errors.InsufficientPrivilege):
+            _attempt(app_db, (statement, [log_id]))
+    assert app_db.execute("SELECT username, logout_time IS NOT NULL FROM axes_accesslog "
+                          "WHERE id = %s", [log_id]).fetchone() == ("chair", True)

@@ -89,6 +89,7 @@ class Session:
             # Chairs and administrators enrol an authenticator at first sign-in, as a
             # person would: read the key off the page and type the app's code.
             key = self.page.get_by_test_id("totp-key").inner_text().replace(" ", "")
+            self.page.get_by_label("Your password").fill(PASSWORD)
             self.page.get_by_label("Code").fill(totp_code(key))
             self.page.get_by_role("button", name="Confirm").click()
             self.page.wait_for_load_state()

@@ -3,7 +3,9 @@
     manage.py audit_verify            # exit 0 when intact, 1 on any break
     manage.py audit_verify --seal     # seal pending audit rows first
 
-Run it as the app role or the owner; it only reads (unless --seal). A break is printed
+Run it as the app role or the owner; it only reads (unless --seal). With
+BOARDSITE_AUDIT_ANCHOR_DIR set it also checks every anchored chain head in that
+directory's file (run it where that directory is mounted). A break is printed
 one line each, naming the row; the exit status is what monitoring watches.
 """
 
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--seal", action="store_true",
                             help="Seal the audit rows written so far before checking.")
         parser.add_argument("--settle-seconds", type=int, default=None,
-                            help="With --seal: only seal rows older than this (default 120).")
+                            help="With --seal: only seal rows older than this (default 10).")
 
     def handle(self, *args, seal: bool = False, settle_seconds: int | None = None, **options):
         if seal:
@@ -34,5 +36,6 @@ class Command(BaseCommand):
                 f"Audit check failed: {len(report.problems)} problems in {report.links} "
                 f"audit links and {report.decisions} signed decisions."
             )
-        self.stdout.write(f"Audit intact: {report.links} audit links and "
-                          f"{report.decisions} signed decisions verify.")
+        self.stdout.write(f"Audit intact: {report.links} audit links, "
+                          f"{report.decisions} signed decisions and {report.anchors} "
+                          "anchored chain heads verify.")
