@@ -25,6 +25,8 @@ urlpatterns: list = [
          name="attendance_confirm"),
     path("cases/<int:item_pk>/", case_review.case_review, name="case_review"),
     path("cases/<int:item_pk>/decision/", decisions.decision, name="decision"),
+    path("cases/<int:item_pk>/decision/sign/", decisions.decision_sign,
+         name="decision_sign"),
     path("cases/<int:item_pk>/decision/amend/", decisions.decision_amend,
          name="decision_amend"),
     path("patients/", patients.patient_search, name="patient_search"),

@@ -9,8 +9,6 @@ migrated as the owner (conftest.py), whose grants to the app role these tests ch
 
 from __future__ import annotations
 
-import datetime as dt
-
 import psycopg
 import pytest
 from django.conf import settings
@@ -42,7 +40,7 @@ pytestmark = [
 
 @pytest.fixture
 def signed(board, coordinator, chair, patient):
-    meeting = meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3))
+    meeting = meeting_create(board=board, starts_at=timezone.now())
     item = agenda_item_add(meeting=meeting, patient=patient, question="Stable spine?")
     decision = decision_record(agenda_item=item, recorded_by=coordinator, items=ITEMS,
                                outcome_summary="Radiotherapy and denosumab.")
