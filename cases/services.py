@@ -253,7 +253,8 @@ def agenda_item_add(*, meeting: Meeting, patient: Patient, question: str,
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem) -> None:
-    _refuse_if_locked(item.meeting)
+    # The meeting as it is now, not as the caller loaded it with the item.
+    _refuse_if_locked(Meeting.objects.select_for_update().get(pk=item.meeting_id))
     if item.decisions.exists():
         raise ValidationError({"item": "A case with a recorded decision stays on the agenda."})
     item.delete()

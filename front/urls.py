@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("meetings/<int:pk>/lock/", agenda.agenda_lock, name="agenda_lock"),
     path("meetings/<int:pk>/unlock/", agenda.agenda_unlock, name="agenda_unlock"),
     path("meetings/<int:pk>/circulate/", agenda.agenda_circulate, name="agenda_circulate"),
+    path("meetings/<int:pk>/held/", agenda.meeting_held, name="meeting_held"),
     path("meetings/<int:pk>/attendance/", agenda.attendance_confirm,
          name="attendance_confirm"),
     path("cases/<int:item_pk>/", case_review.case_review, name="case_review"),
