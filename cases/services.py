@@ -207,6 +207,12 @@ def meeting_create(*, board: Board, starts_at, location: str = "", video_link: s
     return meeting
 
 
+def meeting_refuse_if_held(meeting: Meeting) -> None:
+    """For callers that change a meeting's own fields (the API's PATCH): a held
+    meeting's date, length and place are part of the record now."""
+    _refuse_if_held(Meeting.objects.get(pk=meeting.pk))
+
+
 def _refuse_if_held(meeting: Meeting) -> None:
     """A held meeting's agenda is the record of what the board discussed: nothing is
     added, removed, reordered, unlocked or circulated any more (pages, API, tasks)."""

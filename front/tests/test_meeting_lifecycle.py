@@ -140,8 +140,20 @@ def test_the_api_refuses_to_unlock_or_reorder_a_held_meeting(board, coordinator,
     response = api.post(f"/api/v1/meetings/{meeting.pk}/reorder/",
                         {"item_ids": [i.pk for i in items][::-1]}, format="json")
     assert response.status_code == 400
+    response = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"location": "Room 9"},
+                         format="json")
+    assert response.status_code == 400
     meeting.refresh_from_db()
-    assert meeting.status == MeetingStatus.HELD
+    assert (meeting.status, meeting.location) == (MeetingStatus.HELD, "Seminar room 2")
+
+
+def test_the_api_records_a_meeting_as_held_from_its_day(board, coordinator):
+    later, _ = meeting_with_cases(board, 1, days_ahead=4)
+    today, _ = meeting_with_cases(board, 1, days_ahead=0)
+    api = token_client(coordinator)
+    assert api.post(f"/api/v1/meetings/{later.pk}/held/").status_code == 400
+    response = api.post(f"/api/v1/meetings/{today.pk}/held/")
+    assert response.status_code == 200 and response.json()["status"] == "held"
 
 
 def test_record_as_held_is_offered_from_the_meeting_day(client, board, coordinator):
