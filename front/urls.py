@@ -17,6 +17,7 @@ urlpatterns: list = [
          name="agenda_item_remove"),
     path("meetings/<int:pk>/cases/<int:item_pk>/move/", agenda.agenda_move,
          name="agenda_move"),
+    path("meetings/<int:pk>/move/", agenda.agenda_move_to, name="agenda_move_to"),
     path("meetings/<int:pk>/reorder/", agenda.agenda_reorder, name="agenda_reorder"),
     path("meetings/<int:pk>/lock/", agenda.agenda_lock, name="agenda_lock"),
     path("meetings/<int:pk>/unlock/", agenda.agenda_unlock, name="agenda_unlock"),

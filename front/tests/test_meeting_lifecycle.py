@@ -105,7 +105,7 @@ def test_a_held_meeting_shows_outcomes_and_offers_no_agenda_change(client, board
     assert html.count("Decision saved, not signed") == 2
     assert html.count("No decision recorded") == 2
     for control in ("Unlock agenda", "Circulate", "Lock agenda", "Add to agenda",
-                    "Move to position", "▲ Up", "Remove", "Record the meeting as held"):
+                    "Move case", "▲ Up", "Remove", "Record the meeting as held"):
         assert control not in html, control
 
 
@@ -209,9 +209,9 @@ def test_move_to_position_n_is_one_request(client, board, coordinator):
     meeting, items = meeting_with_cases(board, 5, days_ahead=5)
     verified_login(client, coordinator)
     html = client.get(reverse("cases:agenda", args=[meeting.pk])).content.decode()
-    assert 'data-reorder-form="reorder-form"' in html and "Move to position" in html
-    response = client.post(reverse("cases:agenda_move", args=[meeting.pk, items[4].pk]),
-                           {"position": "1"}, follow=True)
+    assert 'data-reorder-form="reorder-form"' in html and 'id="move-to"' in html
+    response = client.post(reverse("cases:agenda_move_to", args=[meeting.pk]),
+                           {"item": str(items[4].pk), "position": "1"}, follow=True)
     assert "The case is now number 1." in response.content.decode()
     assert list(AgendaItem.objects.filter(meeting=meeting).order_by("position")
                 .values_list("pk", flat=True)) == [items[4].pk, *[i.pk for i in items[:4]]]

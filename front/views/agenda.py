@@ -217,6 +217,22 @@ def agenda_move(request, pk, item_pk):
     """Move one case up, down, or to position N in one request; urgent
     (cord-compression) cases stay first."""
     meeting, item = _managed_item(request, pk, item_pk)
+    return _move(request, meeting, item)
+
+
+@login_required
+@require_POST
+def agenda_move_to(request, pk):
+    """The agenda's "Move case … to position …" form: the case is a field."""
+    try:
+        item_pk = int(request.POST.get("item", ""))
+    except ValueError:
+        raise Http404("No such case on this agenda.") from None
+    meeting, item = _managed_item(request, pk, item_pk)
+    return _move(request, meeting, item)
+
+
+def _move(request, meeting, item):
     order = [i.pk for i in selectors.agenda_items(meeting=meeting)]
     index = order.index(item.pk)
     direction = request.POST.get("direction")
