@@ -250,7 +250,7 @@ def test_a_successful_htmx_add_reloads_the_agenda_at_the_new_case(client, board,
                             "question": "Fixation?"}, HTTP_HX_REQUEST="true")
     item = AgendaItem.objects.get(patient=patient)
     assert response["HX-Redirect"] == (reverse("cases:agenda", args=[meeting.pk])
-                                       + f"#item-{item.pk}")
+                                       + f"?added={item.pk}#item-{item.pk}")
 
 
 def test_a_past_meetings_case_is_still_signed_the_day_after(board, coordinator, chair):

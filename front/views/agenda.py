@@ -174,8 +174,10 @@ def agenda_item_add(request, pk):
             messages.success(request, f"Case {item.position} added to the agenda.")
             target = reverse("cases:agenda", args=[meeting.pk]) + f"#item-{item.pk}"
             if request.htmx:
-                # The new row changes the list, readiness and quorum: load the page.
-                return HttpResponse(headers={"HX-Redirect": target})
+                # The new row changes the list, readiness and quorum: load the page. (The
+                # query makes it a new URL: a change of #fragment alone does not reload.)
+                return HttpResponse(headers={"HX-Redirect": reverse(
+                    "cases:agenda", args=[meeting.pk]) + f"?added={item.pk}#item-{item.pk}"})
             return redirect(target)
     if request.htmx:
         # Only the form comes back, with the errors next to the fields where the
