@@ -152,6 +152,17 @@ class CaseRecord:
     surgeries: list
 
 
+def latest_decisions(*, meeting: Meeting) -> dict[int, Decision]:
+    """The latest decision version of each case on the agenda (signed or not), by
+    agenda item id: what a held meeting's agenda shows as its outcomes. One query."""
+    latest: dict[int, Decision] = {}
+    for decision in (Decision.objects.filter(agenda_item__meeting=meeting)
+                     .only("id", "agenda_item_id", "version", "signed_at")
+                     .order_by("agenda_item_id", "version")):
+        latest[decision.agenda_item_id] = decision
+    return latest
+
+
 def agenda_item_for(*, user, pk) -> AgendaItem:
     """One agenda item of the user's boards with meeting, board, patient, primary and
     presenting clinician (one query); 404 for anyone outside the board."""

@@ -327,7 +327,23 @@ def meeting_create(*, board: Board, starts_at, location: str = "", video_link: s
     return meeting
 
 
+def meeting_refuse_if_held(meeting: Meeting) -> None:
+    """For callers that change a meeting's own fields (the API's PATCH): a held
+    meeting's date, length and place are part of the record now."""
+    _refuse_if_held(Meeting.objects.get(pk=meeting.pk))
+
+
+def _refuse_if_held(meeting: Meeting) -> None:
+    """A held meeting's agenda is the record of what the board discussed: nothing is
+    added, removed, reordered, unlocked or circulated any more (pages, API, tasks)."""
+    if meeting.is_held:
+        raise ValidationError({"meeting": (
+            "This meeting has been held: its agenda is now the record of what the board "
+            "discussed and no longer changes. Put a case on a later meeting instead.")})
+
+
 def _refuse_if_locked(meeting: Meeting) -> None:
+    _refuse_if_held(meeting)
     if meeting.is_locked:
         raise ValidationError(
             {"meeting": "The agenda is locked; unlock it before changing the cases on it."}
@@ -363,7 +379,8 @@ def agenda_item_add(*, meeting: Meeting, patient: Patient, question: str,
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem) -> None:
-    _refuse_if_locked(item.meeting)
+    # The meeting as it is now, not as the caller loaded it with the item.
+    _refuse_if_locked(Meeting.objects.select_for_update().get(pk=item.meeting_id))
     if item.decisions.exists():
         raise ValidationError({"item": "A case with a recorded decision stays on the agenda."})
     item.delete()
@@ -387,6 +404,24 @@ def agenda_reorder(*, meeting: Meeting, item_ids: Sequence[int]) -> list[AgendaI
 
 
 @transaction.atomic
+def agenda_move_to(*, meeting: Meeting, item_id: int, position: int) -> list[AgendaItem]:
+    """Move one case to position N (1 = first) in one step; the others keep their order.
+    Urgent (cord-compression) cases still go first (MSCC-01), so an ordinary case asked
+    to go above them lands just below them."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_locked(meeting)
+    order = list(meeting.agenda_items.order_by("-urgent", "position", "id")
+                 .values_list("pk", flat=True))
+    if item_id not in order:
+        raise ValidationError({"item": "This case is not on this agenda."})
+    if not 1 <= position <= len(order):
+        raise ValidationError({"position": f"Give a position from 1 to {len(order)}."})
+    order.remove(item_id)
+    order.insert(position - 1, item_id)
+    return agenda_reorder(meeting=meeting, item_ids=order)
+
+
+@transaction.atomic
 def agenda_item_set_status(*, item: AgendaItem, status: str) -> AgendaItem:
     item.status = status
     item.full_clean()
@@ -397,6 +432,7 @@ def agenda_item_set_status(*, item: AgendaItem, status: str) -> AgendaItem:
 @transaction.atomic
 def agenda_lock(*, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_held(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"meeting": "A cancelled meeting cannot be locked."})
     if not meeting.agenda_items.exists():
@@ -410,6 +446,7 @@ def agenda_lock(*, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def agenda_unlock(*, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_held(meeting)
     meeting.agenda_locked_at = None
     meeting.status = MeetingStatus.PLANNED
     meeting.save(update_fields=["agenda_locked_at", "status"])
@@ -421,6 +458,7 @@ def meeting_mark_circulated(*, meeting: Meeting) -> Meeting:
     """Record that the agenda was sent to the attendees now (the reminders app sends
     it: `reminders.services.agenda_circulate`)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_held(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"meeting": "A cancelled meeting's agenda is not circulated."})
     if not meeting.agenda_items.exists():
@@ -428,6 +466,37 @@ def meeting_mark_circulated(*, meeting: Meeting) -> Meeting:
     meeting.agenda_circulated_at = timezone.now()
     meeting.save(update_fields=["agenda_circulated_at"])
     return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, now=None) -> Meeting:
+    """Record that the meeting took place (from its day on). Its agenda becomes
+    read-only (`_refuse_if_held`) and the agenda page shows outcomes, not readiness."""
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": "A cancelled meeting is not held."})
+    if meeting.is_held:
+        raise ValidationError({"meeting": "This meeting is already recorded as held."})
+    if timezone.localdate(now) < meeting.day:
+        raise ValidationError({"meeting": (
+            f"A meeting is recorded as held from its day on ({meeting.day:%A %-d %B %Y}).")})
+    meeting.status = MeetingStatus.HELD
+    meeting.agenda_locked_at = meeting.agenda_locked_at or now
+    meeting.save(update_fields=["status", "agenda_locked_at"])
+    return meeting
+
+
+def signing_refusal(*, meeting: Meeting, now=None) -> str:
+    """Why a decision of this meeting cannot be signed now ("" when it can): the board
+    signs from the meeting's day on, never before it has met (issue 15)."""
+    today = timezone.localdate(now or timezone.now())
+    if meeting.status == MeetingStatus.CANCELLED:
+        return "This meeting was cancelled: its cases are not signed."
+    if today < meeting.day:
+        return (f"Signing opens on the day of the meeting, {meeting.day:%A %-d %B %Y}: "
+                "the board signs what it decided at the meeting, not before.")
+    return ""
 
 
 @transaction.atomic
@@ -604,6 +673,9 @@ def decision_sign(*, decision: Decision, chair) -> Decision:
         raise PermissionDenied("Only the chair of this board signs its decisions.")
     if decision.is_signed:
         raise ValidationError({"decision": "This decision is already signed."})
+    refusal = signing_refusal(meeting=decision.agenda_item.meeting)
+    if refusal:
+        raise ValidationError({"decision": refusal})
     if not decision.items.exists() and not decision.outcome_summary.strip():
         raise ValidationError(
             {"outcome_summary": "A decision needs at least one item or an outcome summary."}

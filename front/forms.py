@@ -128,6 +128,10 @@ _DRAFT_VERDICTS = [
 _NEEDS_REASON = (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED)
 
 
+#: Typed-action text fields that hold a sentence rather than a word or two.
+_SENTENCE_FIELDS = frozenset({"text", "resume_criteria"})
+
+
 class ActionFieldsMixin:
     """The typed fields of a decision item's action (`cases.actions`), named
     ``action_<field>``: a kind selector plus the fields of the chosen kind (the posted
@@ -155,6 +159,11 @@ class ActionFieldsMixin:
                                         widget=forms.DateInput(attrs={"type": "date"}))
             elif name in action_types.BOOL_FIELDS:
                 field = forms.BooleanField(label=label, required=False)
+            elif name in _SENTENCE_FIELDS:
+                # A sentence wraps in a text area: a one-line box cuts it off on a phone.
+                field = forms.CharField(label=label, required=False,
+                                        max_length=action_types.TEXT_MAX,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
             elif name in action_types.TEXT_FIELDS:
                 field = forms.CharField(label=label, required=False,
                                         max_length=action_types.TEXT_MAX)

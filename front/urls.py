@@ -28,10 +28,12 @@ urlpatterns: list = [
          name="agenda_item_remove"),
     path("meetings/<int:pk>/cases/<int:item_pk>/move/", agenda.agenda_move,
          name="agenda_move"),
+    path("meetings/<int:pk>/move/", agenda.agenda_move_to, name="agenda_move_to"),
     path("meetings/<int:pk>/reorder/", agenda.agenda_reorder, name="agenda_reorder"),
     path("meetings/<int:pk>/lock/", agenda.agenda_lock, name="agenda_lock"),
     path("meetings/<int:pk>/unlock/", agenda.agenda_unlock, name="agenda_unlock"),
     path("meetings/<int:pk>/circulate/", agenda.agenda_circulate, name="agenda_circulate"),
+    path("meetings/<int:pk>/held/", agenda.meeting_held, name="meeting_held"),
     path("meetings/<int:pk>/attendance/", agenda.attendance_confirm,
          name="attendance_confirm"),
     # Meeting mode: the shared screen, one case per screen (front/views/meeting_mode.py).
@@ -48,6 +50,8 @@ urlpatterns: list = [
     path("cases/<int:item_pk>/opinions/", meeting_mode.case_opinions, name="case_opinions"),
     path("cases/<int:item_pk>/", case_review.case_review, name="case_review"),
     path("cases/<int:item_pk>/decision/", decisions.decision, name="decision"),
+    path("cases/<int:item_pk>/decision/sign/", decisions.decision_sign,
+         name="decision_sign"),
     path("cases/<int:item_pk>/decision/amend/", decisions.decision_amend,
          name="decision_amend"),
     # After the meeting: letters and export of a signed version, minutes of a held meeting.

@@ -35,7 +35,7 @@ import smtplib
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,7 +46,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases.models import BoardMembership
+from cases.models import AgendaItem, BoardMembership
 from recommendations.selectors import current_drafts
 from reminders import emails
 from reminders.choices import DeliveryStatus, ReminderKind, ReminderStatus
@@ -152,6 +152,7 @@ class _Work:
     deliveries: list[Delivery]  # this round's rows, all of them
     to_send: list[Delivery] = field(default_factory=list)
     missing: list[tuple[str, int]] | None = None
+    agenda: emails.AgendaFacts | None = None
 
 
 def _recipients(reminders: list[Reminder]) -> dict[int, list[tuple[int, str]]]:
@@ -181,6 +182,30 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[tuple[int, str]]]:
         found[reminder_id] = [(u, a) for u, a in people
                               if not (a.lower() in seen or seen.add(a.lower()))]
     return found
+
+
+def agenda_facts(reminders) -> dict[int, emails.AgendaFacts]:
+    """Per meeting reminder (agenda, missing-data request): the meeting's number of
+    cases and urgent cases, and the case's number as the agenda page numbers it
+    (urgent first, then the running order). One query for the whole batch."""
+    meeting_kinds = (ReminderKind.AGENDA_CIRCULATION, ReminderKind.MISSING_DATA_REQUEST)
+    wanted = [r for r in reminders if r.kind in meeting_kinds and r.meeting_id]
+    if not wanted:
+        return {}
+    totals: Counter[int] = Counter()
+    urgent: Counter[int] = Counter()
+    numbers: dict[int, int] = {}
+    for item_id, meeting_id, is_urgent in (
+        AgendaItem.objects.filter(meeting_id__in={r.meeting_id for r in wanted})
+        .order_by("meeting_id", "-urgent", "position", "id")
+        .values_list("id", "meeting_id", "urgent")
+    ):
+        totals[meeting_id] += 1
+        urgent[meeting_id] += bool(is_urgent)
+        numbers[item_id] = totals[meeting_id]
+    return {r.pk: emails.AgendaFacts(cases=totals[r.meeting_id], urgent=urgent[r.meeting_id],
+                                     case_number=numbers.get(r.agenda_item_id))
+            for r in wanted}
 
 
 def _finish_reminder(reminder_id: int, now: datetime, **values) -> None:
@@ -216,6 +241,7 @@ def _start(reminder_ids: Sequence[int], now: datetime, outcomes: dict[int, str]
     claimed = [r for r in claimed if r.pk not in outcomes]
     if not claimed:
         return []
+    facts = agenda_facts(claimed)
 
     rows: dict[tuple[int, int], list[Delivery]] = defaultdict(list)
     for delivery in Delivery.objects.filter(reminder_id__in=[r.pk for r in claimed]):
@@ -243,6 +269,7 @@ def _start(reminder_ids: Sequence[int], now: datetime, outcomes: dict[int, str]
             outcomes[reminder.pk] = "failed"
             continue
         item = _Work(reminder=reminder, deliveries=deliveries, missing=missing.get(reminder.pk),
+                     agenda=facts.get(reminder.pk),
                      to_send=[d for d in deliveries if d.status == DeliveryStatus.PENDING])
         if not item.to_send and any(d.status == DeliveryStatus.SENDING for d in deliveries):
             outcomes[reminder.pk] = "skipped:in-flight"  # another task has them
@@ -455,7 +482,8 @@ def reminders_deliver(*, reminder_ids: Sequence[int]) -> dict[int, str]:
         for item in work:
             if not item.to_send:
                 continue
-            body = emails.content(reminder=item.reminder, missing=item.missing)
+            body = emails.content(reminder=item.reminder, missing=item.missing,
+                                  agenda=item.agenda)
             for delivery in item.to_send:
                 message = emails.build_message(reminder=item.reminder, body=body,
                                                address=delivery.address,

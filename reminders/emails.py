@@ -29,7 +29,7 @@ import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from recommendations import vocabulary
 from reminders.choices import ReminderKind
@@ -122,6 +122,17 @@ OTHER_SUPPLIER = "Other"
 
 
 @dataclass(frozen=True)
+class AgendaFacts:
+    """What a meeting email may say of the agenda: counts and the case's number as the
+    agenda page shows it ("Case 3": urgent first, then the running order) — never a
+    database key, a name or a question (`reminders.delivery.agenda_facts`)."""
+
+    cases: int
+    urgent: int
+    case_number: int | None = None
+
+
+@dataclass(frozen=True)
 class Content:
     subject: str
     text: str
@@ -141,6 +152,15 @@ def _detail_path(script_prefix: str) -> str:
     """The path of a reminder's page with a placeholder ID: `reverse()` once per
     prefix, not once per email."""
     return reverse("reminders:detail", args=[_NO_REMINDER])
+
+
+def agenda_url(meeting_id: int, *, case_number: int | None = None) -> str:
+    """The agenda page (sign-in required); "" when the pages are not installed."""
+    try:
+        path = reverse("cases:agenda", args=[meeting_id])
+    except NoReverseMatch:
+        return ""
+    return settings.SITE_URL + path + (f"#case-{case_number}" if case_number else "")
 
 
 def missing_by_supplier(draft) -> list[tuple[str, int]]:
@@ -165,11 +185,16 @@ def _meeting_starts(meeting) -> str:
         "%Y-%m-%d %H:%M")
 
 
-def content(*, reminder, missing: list[tuple[str, int]] | None = None) -> Content:
-    """Subject and bodies of a reminder's email: vocabulary, dates and the link only."""
+def content(*, reminder, missing: list[tuple[str, int]] | None = None,
+            agenda: AgendaFacts | None = None) -> Content:
+    """Subject and bodies of a reminder's email: vocabulary, dates, counts, the case's
+    number on the agenda and the links only."""
     phrase, advice = KIND_PHRASES[reminder.kind]
-    is_meeting = reminder.kind in (ReminderKind.AGENDA_CIRCULATION,
-                                   ReminderKind.MISSING_DATA_REQUEST)
+    is_agenda = reminder.kind == ReminderKind.AGENDA_CIRCULATION
+    is_meeting = is_agenda or reminder.kind == ReminderKind.MISSING_DATA_REQUEST
+    case_number = agenda.case_number if agenda and not is_agenda else None
+    if case_number:
+        phrase = f"Missing data for Case {case_number} on the next board meeting's agenda"
     context = {
         "phrase": phrase,
         "advice": advice,
@@ -179,9 +204,17 @@ def content(*, reminder, missing: list[tuple[str, int]] | None = None) -> Conten
         else "",
         "meeting_starts": _meeting_starts(reminder.meeting) if reminder.meeting_id else "",
         "missing": missing or [],
+        "is_agenda": is_agenda,
+        "is_missing_request": reminder.kind == ReminderKind.MISSING_DATA_REQUEST,
+        "agenda": agenda if is_meeting else None,
+        "agenda_url": agenda_url(reminder.meeting_id, case_number=case_number)
+        if is_meeting and reminder.meeting_id else "",
+        "duration": reminder.meeting.duration_minutes if is_agenda and reminder.meeting_id
+        else None,
     }
     # ASCII punctuation: a header that needs no RFC 2047 encoding costs far less CPU.
-    subject = f"Boardsite: {phrase} - due {context['due_on']}"
+    subject = (f"Boardsite: {phrase} - {context['meeting_starts']}" if is_agenda
+               and context["meeting_starts"] else f"Boardsite: {phrase} - due {context['due_on']}")
     return Content(subject=subject,
                    text=render_to_string("reminders/email/reminder.txt", context),
                    html=render_to_string("reminders/email/reminder.html", context))

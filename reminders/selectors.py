@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import scoping
 from cases.choices import BoardRole
-from reminders.choices import OPEN_STATUSES, ActionStatus, ReminderStatus
+from reminders.choices import OPEN_STATUSES, ActionStatus, ReminderKind, ReminderStatus
 from reminders.models import ActionFollowUp, Delivery, Reminder
 
 _RELATED = ("patient", "board", "meeting", "responsible_user", "agenda_item")
@@ -179,3 +179,15 @@ def follow_up_for(user, pk: int) -> ActionFollowUp:
     return get_object_or_404(
         ActionFollowUp.objects.filter(board_id__in=scoping.boards_for(user).values("id"))
         .select_related("agenda_item__meeting", "patient"), pk=pk)
+
+
+def agenda_recipients(*, meeting) -> list[Reminder]:
+    """Who the agenda of this meeting was already sent to (or is being sent to): the
+    agenda emails not cancelled, newest first, with the member. One query. The page
+    asks before circulating again and names them."""
+    return list(
+        Reminder.objects.filter(meeting=meeting, kind=ReminderKind.AGENDA_CIRCULATION,
+                                status__in=(ReminderStatus.SENT, ReminderStatus.CLAIMED))
+        .select_related("responsible_user")
+        .order_by("responsible_user__last_name", "responsible_user__username", "-due_at")
+    )

@@ -345,11 +345,19 @@ def meeting_preparation_schedule(*, meeting: Meeting, now: datetime | None = Non
 
 
 @transaction.atomic
-def agenda_circulate(*, meeting: Meeting, by) -> ScheduleResult:
+def agenda_circulate(*, meeting: Meeting, by, again: bool = False) -> ScheduleResult:
     """Send the agenda to every invited member now, with a link and an .ics invite, and
-    ask each presenting clinician of a not-ready case for the missing data."""
+    ask each presenting clinician of a not-ready case for the missing data.
+
+    Circulating again re-sends every invite, so a second circulation must be asked
+    for (`again=True`, after the page named who already has it)."""
     if not by.has_perm("cases.manage_meeting", meeting):
         raise PermissionDenied("Only the board's coordinators and chair circulate the agenda.")
+    if meeting.agenda_circulated_at is not None and not again:
+        sent = timezone.localtime(meeting.agenda_circulated_at)
+        raise ValidationError({"again": (
+            f"The agenda was already circulated on {sent:%-d %B %Y at %H:%M}. Confirm to "
+            "send it to every attendee again.")})
     meeting = cases_services.meeting_mark_circulated(meeting=meeting)
     return meeting_preparation_schedule(meeting=meeting)
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from celery import shared_task
 from celery.signals import worker_init
 from django.apps import apps
+from kombu.exceptions import OperationalError
 from kombu.utils.uuid import uuid
 
 from reminders import delivery, services
@@ -45,6 +46,18 @@ def enqueue_deliveries(reminder_ids: Sequence[int]) -> None:
 @shared_task(name="reminders.dispatch_due", ignore_result=True)
 def dispatch_due() -> int:
     return delivery.dispatch_due(enqueue=enqueue_deliveries)
+
+
+def dispatch_due_now() -> bool:
+    """After a "send now" (circulating the agenda): ask a worker to send what is due
+    at once instead of at beat's next run. False when the broker cannot take the
+    message; beat's next run (every REMINDERS_DISPATCH_INTERVAL_SECONDS) still sends
+    it, and the page says so."""
+    try:
+        dispatch_due.apply_async(retry=False, expires=60)
+    except OperationalError:  # broker down or unreachable: beat picks the rows up
+        return False
+    return True
 
 
 @shared_task(name="reminders.deliver", ignore_result=True, acks_late=True,

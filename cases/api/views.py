@@ -329,7 +329,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     ordering = ("-starts_at",)
     _manage = "cases.manage_meeting"
     perms_by_action = {"create": _manage, "update": _manage, "partial_update": _manage,
-                       "lock": _manage, "unlock": _manage, "reorder": _manage}
+                       "lock": _manage, "unlock": _manage, "reorder": _manage,
+                       "held": _manage}
 
     def get_queryset(self):
         return scoping.meetings_for(self.request.user)
@@ -341,6 +342,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def perform_update(self, serializer):
         meeting = serializer.instance
+        services.meeting_refuse_if_held(meeting)
         for name, value in serializer.validated_data.items():
             setattr(meeting, name, value)
         services.clinical_row_save(instance=meeting)
@@ -350,6 +352,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def lock(self, request, pk=None):
         """Lock the agenda: no case is added, removed or moved until it is unlocked."""
         meeting = services.agenda_lock(meeting=self.get_object())
+        return Response(s.MeetingSerializer(meeting, context=self.get_serializer_context()).data)
+
+    @extend_schema(tags=[_TAG_MEETING], request=None, responses={200: s.MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def held(self, request, pk=None):
+        """Record that the meeting took place (from its day on): its agenda becomes
+        read-only — no case added, removed or moved, no unlock, no circulation."""
+        meeting = services.meeting_mark_held(meeting=self.get_object())
         return Response(s.MeetingSerializer(meeting, context=self.get_serializer_context()).data)
 
     @extend_schema(tags=[_TAG_MEETING], request=None, responses={200: s.MeetingSerializer})

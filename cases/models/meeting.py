@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.actions import KIND_LABELS, action_summary
 from cases.choices import (
@@ -47,6 +48,17 @@ class Meeting(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.agenda_locked_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        """The meeting took place: its agenda is a record now, not a plan."""
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def day(self):
+        """The meeting's date in the clinic's time zone: the board signs from this day
+        on (`cases.services.decision_sign`)."""
+        return timezone.localdate(self.starts_at)
 
 
 @audited()

@@ -143,7 +143,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = models.Meeting
 
     board = factory.SubFactory(BoardFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=5))
+    # Today: the board signs a decision from its meeting's day on (decision_sign).
+    starts_at = factory.LazyFunction(timezone.now)
     location = "Seminar room 2"
 
 

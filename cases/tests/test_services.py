@@ -3,7 +3,6 @@ raw SQL), amendment and the SHA-256 of the signed content."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
@@ -43,7 +42,8 @@ ITEMS = [
 
 @pytest.fixture
 def meeting(board, coordinator, chair, spine_surgeon):
-    return meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3))
+    # Today: the board signs from the meeting's day on.
+    return meeting_create(board=board, starts_at=timezone.now())
 
 
 @pytest.fixture

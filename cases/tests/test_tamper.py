@@ -44,7 +44,7 @@ pytestmark = [
 
 @pytest.fixture
 def signed(board, coordinator, chair, patient):
-    meeting = meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3))
+    meeting = meeting_create(board=board, starts_at=timezone.now())
     item = agenda_item_add(meeting=meeting, patient=patient, question="Stable spine?")
     decision = decision_record(agenda_item=item, recorded_by=coordinator, items=ITEMS,
                                outcome_summary="Radiotherapy and denosumab.")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from boardsite.accounts_testing import verified_login
 from cases.models import Decision
 from cases.tests.views.builders import meeting_with_cases
+from front.tests.test_pages import save_and_sign
 from recommendations.models import DraftPlan
 from reminders.choices import ReminderKind
 from reminders.models import ActionFollowUp, Reminder
@@ -34,7 +35,8 @@ def _post(draft, *, action="save", modified: dict[str, str] | None = None,
 
 
 def _case(client, board, chair):
-    _meeting, items = meeting_with_cases(board, 1)
+    # The meeting is today: the board signs from the meeting's day on.
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
     verified_login(client, chair)
     html = client.get(reverse("cases:decision", args=[items[0].pk])).content.decode()
     return items[0], DraftPlan.objects.get(agenda_item=items[0]), html
@@ -55,7 +57,7 @@ def test_modify_to_withhold_then_sign_schedules_the_recheck_and_no_dose(
         client, board, chair):
     item, draft, _html = _case(client, board, chair)
     recheck = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
-    response = client.post(reverse("cases:decision", args=[item.pk]), _post(
+    response = save_and_sign(client, item, _post(
         draft, action="sign", modified={**WITHHOLD, "action_recheck_on": recheck}))
     assert response.status_code == 302
     decision = Decision.objects.get(agenda_item=item)

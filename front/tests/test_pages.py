@@ -302,8 +302,18 @@ def _decision_post(draft, verdicts: dict[int, tuple[str, str, str]], *, action="
     return data
 
 
+def save_and_sign(client, item, data):
+    """"Save and sign" saves and shows the confirmation step; "Sign" there signs."""
+    response = client.post(reverse("cases:decision", args=[item.pk]), data)
+    assert response.status_code == 302
+    assert response.url == reverse("cases:decision_sign", args=[item.pk])
+    version = Decision.objects.filter(agenda_item=item).latest("version").version
+    return client.post(response.url, {"version": str(version)})
+
+
 def _case_with_draft(client, board, user):
-    _meeting, items = meeting_with_cases(board, 1)
+    # The meeting is today: the board signs from the meeting's day on.
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
     verified_login(client, user)
     client.get(reverse("cases:decision", args=[items[0].pk]))
     draft = DraftPlan.objects.get(agenda_item=items[0])
@@ -339,7 +349,7 @@ def test_record_modify_reject_add_then_chair_signs(client, board, chair, coordin
     }, action="sign", attended=[chair.pk])
     data["a0-title"] = "Physiotherapy referral"
     data["a0-detail"] = "Mobilise with brace"
-    response = client.post(reverse("cases:decision", args=[item.pk]), data)
+    response = save_and_sign(client, item, data)
     assert response.status_code == 302
     decision = Decision.objects.get(agenda_item=item)
     assert decision.is_signed
@@ -379,8 +389,7 @@ def test_specialist_saves_but_cannot_sign(client, board, spine_surgeon):
 
 def test_amendment_is_a_new_version_referencing_the_signed_one(client, board, chair):
     item, draft = _case_with_draft(client, board, chair)
-    client.post(reverse("cases:decision", args=[item.pk]),
-                _decision_post(draft, {}, action="sign"))
+    save_and_sign(client, item, _decision_post(draft, {}, action="sign"))
     original = Decision.objects.get()
     response = client.post(reverse("cases:decision_amend", args=[item.pk]),
                            {"amendment_reason": "Imaging report corrected"})
@@ -393,7 +402,7 @@ def test_amendment_is_a_new_version_referencing_the_signed_one(client, board, ch
     first = amendment.items.order_by("position").first()
     data = _decision_post(draft, {0: ("rejected", first.detail, "New MRI shows no lesion")},
                           action="sign")
-    client.post(reverse("cases:decision", args=[item.pk]), data)
+    save_and_sign(client, item, data)
     amendment.refresh_from_db()
     original.refresh_from_db()
     assert amendment.is_signed

@@ -100,7 +100,8 @@ def test_patient_page_query_count_does_not_grow_with_history(
 
     patient = add_patient(board, lesions=1, labs=3)
     for index in range(meetings):
-        meeting, _ = meeting_with_cases(board, 0, days_ahead=3 + index)
+        # Past meetings (the board signs from the meeting's day on), one day apart.
+        meeting, _ = meeting_with_cases(board, 0, days_ahead=-index)
         item = agenda_item_add(meeting=meeting, patient=patient, question=f"Question {index}")
         decision = decision_record(agenda_item=item, recorded_by=coordinator, items=[
             {"title": "Radiotherapy 8 Gy", "verdict": "added"}])

@@ -98,6 +98,7 @@ def _render(request, item, decisions, *, form=None, draft_view=None, amend_form=
         "amend_form": amend_form or AmendForm(),
         "can_record": request.user.has_perm("cases.record_decision", item),
         "can_sign": request.user.has_perm("cases.sign_decision", item),
+        "signing_refusal": services.signing_refusal(meeting=item.meeting),
         "verdicts": DecisionItemVerdict,
     }
     audit(request, [item.patient_id])
@@ -176,15 +177,49 @@ def decision(request, item_pk):
     if action != "sign":
         messages.success(request, f"Decision saved (version {saved.version}, not signed).")
         return redirect("cases:decision", item_pk=item.pk)
-    try:
-        # Signing and scheduling the follow-up reminders are one transaction.
-        decision_sign_and_schedule(decision=saved, chair=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        text = error_text(error) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Saved, but not signed: {text}")
+    refusal = services.signing_refusal(meeting=item.meeting)
+    if refusal:
+        messages.error(request, f"Saved (version {saved.version}), but not signed: {refusal}")
         return redirect("cases:decision", item_pk=item.pk)
-    messages.success(request, "Decision signed. It is now read-only.")
-    return redirect("cases:decision", item_pk=item.pk)
+    # Saved; the chair now sees exactly what they sign and confirms it (decision_sign).
+    return redirect("cases:decision_sign", item_pk=item.pk)
+
+
+@login_required
+def decision_sign(request, item_pk):
+    """The confirmation step: the saved version as it will be signed (verdicts, what
+    happens next, attendance), then the chair's "Sign". A POST names the version it
+    confirms, so a version saved meanwhile by someone else is never signed unseen."""
+    item = selectors.agenda_item_for(user=request.user, pk=item_pk)
+    require_perm(request, "cases.sign_decision", item)
+    decisions = selectors.decisions_of(item=item)
+    latest = decisions[-1] if decisions else None
+    if latest is None or latest.is_signed:
+        messages.error(request, "There is no unsigned decision to sign: "
+                                "save the board's decision first.")
+        return redirect("cases:decision", item_pk=item.pk)
+    refusal = services.signing_refusal(meeting=item.meeting)
+    if request.method == "POST" and not refusal:
+        if request.POST.get("version") != str(latest.version):
+            messages.error(request, "The decision changed since this page was opened "
+                                    "(another version was saved): check it again.")
+            return redirect("cases:decision_sign", item_pk=item.pk)
+        try:
+            # Signing and scheduling the follow-up reminders are one transaction.
+            decision_sign_and_schedule(decision=latest, chair=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            text = error_text(error) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, f"Not signed: {text}")
+            return redirect("cases:decision", item_pk=item.pk)
+        messages.success(request, "Decision signed. It is now read-only.")
+        return redirect("cases:decision", item_pk=item.pk)
+    attendances = selectors.attendances(meeting=item.meeting)
+    audit(request, [item.patient_id])
+    return render(request, "cases/decision_sign.html", {
+        "item": item, "meeting": item.meeting, "patient": item.patient,
+        "decision": latest, "refusal": refusal,
+        "attended": [a for a in attendances if a.attended],
+    }, status=409 if request.method == "POST" else 200)
 
 
 @login_required

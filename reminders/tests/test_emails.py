@@ -16,7 +16,7 @@ from cases.choices import PrimarySite
 from cases.models import Meeting, Patient, PrimaryCancer
 from recommendations.engine.common import Supplier
 from recommendations.selectors import current_drafts
-from reminders import emails
+from reminders import delivery, emails
 from reminders.choices import ReminderKind
 from reminders.models import Reminder
 from reminders.services import meeting_preparation_schedule
@@ -76,6 +76,7 @@ def test_every_email_of_the_demo_cohort_carries_no_identifier_diagnosis_or_key(
         r"(?<![\w])(?:" + "|".join(re.escape(w) for w in forbidden_words()) + r")(?![\w])",
         re.IGNORECASE)
     rendered: Counter[str] = Counter()
+    facts = delivery.agenda_facts(reminders)
     for reminder in reminders:
         missing = None
         if reminder.kind == ReminderKind.MISSING_DATA_REQUEST:
@@ -83,7 +84,8 @@ def test_every_email_of_the_demo_cohort_carries_no_identifier_diagnosis_or_key(
                 missing = emails.missing_by_supplier(drafts.get(reminder.agenda_item_id))
             except emails.NothingToSend:
                 continue
-        body = emails.content(reminder=reminder, missing=missing)
+        body = emails.content(reminder=reminder, missing=missing,
+                              agenda=facts.get(reminder.pk))
         parts = [body.subject, body.text, body.html]
         if reminder.kind == ReminderKind.AGENDA_CIRCULATION:
             parts.append(emails.calendar(reminder, ["member@hospital.example"]).decode())

@@ -76,7 +76,9 @@ def test_coordinator_builds_and_locks_an_agenda_and_sees_what_is_missing(
 def _meeting_with_case(board, spine_surgeon):
     from cases.tests.views.builders import meeting_with_cases
 
-    meeting, items = meeting_with_cases(board, 2, presenter=spine_surgeon, lesions=2, labs=40)
+    # Today: the board signs from the meeting's day on.
+    meeting, items = meeting_with_cases(board, 2, presenter=spine_surgeon, lesions=2, labs=40,
+                                        days_ahead=0)
     return meeting, items[0]
 
 
@@ -141,7 +143,11 @@ def test_board_modifies_rejects_and_chair_signs_then_read_only(
     expect(first.get_by_label("Modify", exact=True)).to_be_checked()
     second.get_by_label("Reason (required to modify or reject)").fill("Patient declines")
     page.locator(f"input[name=attended][value='{chair.pk}']").check()
-    page.get_by_role("button", name="Save and sign as chair").click()
+    page.get_by_role("button", name="Save and sign as chair…").click()
+    # The confirmation step: saved, not signed until the chair confirms.
+    expect(page.locator("#sign-confirm")).to_contain_text("Check before you sign version 1")
+    assert not Decision.objects.get(agenda_item=item).is_signed
+    page.get_by_role("button", name="Sign version 1 as chair").click()
     expect(page.locator(".signed-banner")).to_contain_text("Signed by")
     expect(page.locator(".signed-banner")).to_contain_text("read-only")
     expect(page.locator("textarea[name^=d0], input[type=radio]")).to_have_count(0)

@@ -100,7 +100,8 @@ def build_board_world(board, *, chair, recorder, attendee) -> BoardWorld:
         started_on=today - dt.timedelta(days=30))
     surgery = SurgicalProcedure.objects.create(
         patient=p1, lesion=long_lesion, kind="fixation", performed_on=today - dt.timedelta(days=90))
-    meeting = services.meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=3))
+    # Today: the board signs from the meeting's day on.
+    meeting = services.meeting_create(board=board, starts_at=timezone.now())
     i1 = services.agenda_item_add(meeting=meeting, patient=p1, question="RT?")
     i2 = services.agenda_item_add(meeting=meeting, patient=p2, question="BTA?")
     i4 = services.agenda_item_add(meeting=meeting, patient=p4, question="Surgery?")

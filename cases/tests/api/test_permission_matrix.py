@@ -222,6 +222,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "detail", MANAGE, lambda w: w.meeting, body=lambda w: {"location": "Room 6"}),
     ("post", "/api/v1/meetings/{id}/lock/"): Op("detail", MANAGE, lambda w: w.meeting),
     ("post", "/api/v1/meetings/{id}/unlock/"): Op("detail", MANAGE, lambda w: w.meeting),
+    ("post", "/api/v1/meetings/{id}/held/"): Op("detail", MANAGE, lambda w: w.meeting),
     ("post", "/api/v1/meetings/{id}/reorder/"): Op(
         "detail", MANAGE, lambda w: w.meeting,
         body=lambda w: {"item_ids": [w.i4.pk, w.i2.pk, w.i1.pk]}),
