@@ -152,7 +152,7 @@ class CaseRecord:
     surgeries: list
 
 
-def latest_decisions(*, meeting: Meeting) -> dict[int, Decision]:
+def meeting_outcomes(*, meeting: Meeting) -> dict[int, Decision]:
     """The latest decision version of each case on the agenda (signed or not), by
     agenda item id: what a held meeting's agenda shows as its outcomes. One query."""
     latest: dict[int, Decision] = {}

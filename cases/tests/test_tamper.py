@@ -9,7 +9,6 @@ migrated as the owner (conftest.py), whose grants to the app role these tests ch
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pghistory

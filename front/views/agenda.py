@@ -81,7 +81,7 @@ def agenda_context(request, meeting, *, add_form=None, drafts_of=_agenda_drafts)
         add_form = AgendaItemAddForm(user=request.user, meeting=meeting, members=members)
     # A held meeting shows what the board decided, not what was ready (one query more,
     # only then).
-    outcomes = selectors.latest_decisions(meeting=meeting) if meeting.is_held else {}
+    outcomes = selectors.meeting_outcomes(meeting=meeting) if meeting.is_held else {}
     rows = []
     for position, item in enumerate(items, start=1):
         rows.append({"item": item, "position": position, "draft": drafts.get(item.pk),
