@@ -651,8 +651,10 @@ def decision_canonical_content(decision: Decision) -> str:
         "items": items,
         **({"content_format": decision.content_format} if with_actions else {}),
         # Only when true, so every decision signed before the block existed hashes as
-        # it was signed.
-        **({"standard_of_care": True} if decision.standard_of_care else {}),
+        # it was signed (and a migration's historical model, which has no such field,
+        # hashes the same way).
+        **({"standard_of_care": True} if getattr(decision, "standard_of_care", False)
+           else {}),
     }
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -79,7 +79,7 @@ def test_the_migration_hashes_codes_stored_in_plain_text(chair):
     device = StaticDevice.objects.create(user=chair, name="recovery codes", confirmed=True)
     StaticToken.objects.create(device=device, token="12345678")
     migration = importlib.import_module(
-        "cases.migrations.0014_second_factor_audit_notices_hashed_recovery_codes")
+        "cases.migrations.0021_second_factor_audit_notices_hashed_recovery_codes")
     migration.hash_recovery_codes(django_apps, None)
     migration.hash_recovery_codes(django_apps, None)  # a second run changes nothing
     assert list(StaticToken.objects.filter(device=device).values_list("token", flat=True)) \

@@ -24,7 +24,8 @@ def meeting(board, coordinator, chair, oncologist, spine_surgeon):
     meeting = meeting_create(board=board, starts_at=timezone.now() + dt.timedelta(days=6))
     # Everything the engine asks of a castration-resistant prostate case is recorded.
     ready = PatientFactory(board=board, worst_pain_nrs=3, pending_invasive_dental_work=False,
-                           unhealed_oral_lesions=False)
+                           unhealed_oral_lesions=False, on_aminoglycoside=False,
+                           on_loop_diuretic=False, on_other_nephrotoxic_drug=False)
     PrimaryCancerFactory(patient=ready, prior_mcrpc_lines=1)
     for analyte, value, unit in (("creatinine", "1.0", "mg/dL"), ("calcium", "2.3", "mmol/L"),
                                  ("anc", "3.1", "10^9/L"), ("platelets", "220", "10^9/L"),

@@ -51,8 +51,11 @@ def add_patient(board, *, lesions: int = 2, labs: int = 8, complete: bool = Fals
     """A prostate (CRPC) patient with spinal and femoral lesions. `complete=True` also
     records what the engine otherwise lists as missing, so the case is ready."""
     if complete:
-        patient_fields = {"worst_pain_nrs": 6, "pain_uncontrolled": False,
-                          "bone_disease_extent": "multiple", **patient_fields}
+        patient_fields = {"worst_pain_nrs": 4, "pain_uncontrolled": False,
+                          "bone_disease_extent": "multiple",
+                          # BTA-11: the co-medication reviewed for zoledronic acid.
+                          "on_aminoglycoside": False, "on_loop_diuretic": False,
+                          "on_other_nephrotoxic_drug": False, **patient_fields}
     patient = PatientFactory(board=board, **patient_fields)
     PrimaryCancerFactory(patient=patient, prior_mcrpc_lines=2 if complete else None)
     known = {"pathological_fracture": False, "soft_tissue_mass": False,
