@@ -38,6 +38,7 @@ from cases.actions import (
 )
 from cases.choices import Sex
 from cases.documents import SignedPlan
+from cases.interop import codes as interop_codes
 from cases.models import LabResult, Lesion
 
 SNOMED = "http://snomed.info/sct"
@@ -112,24 +113,19 @@ MODALITY_CODES = {
     "xr": ("363680008", "Radiographic imaging procedure"),
     "bone_scan": ("41747008", "Bone scan"),
 }
-#: Laboratory tests: (LOINC code, display) per (analyte, unit recorded); the property
-#: (mass or substance concentration) follows the unit. UCUM spells the unit.
-LAB_CODES = {
-    ("creatinine", "mg/dL"): ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma"),
-    ("creatinine", "umol/L"): ("14682-9", "Creatinine [Moles/volume] in Serum or Plasma"),
-    ("albumin", "g/L"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma"),
-    ("albumin", "g/dL"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma"),
-    ("alp", "U/L"): ("6768-6", "Alkaline phosphatase [Enzymatic activity/volume] in Serum "
-                               "or Plasma"),
-    ("haemoglobin", "g/dL"): ("718-7", "Hemoglobin [Mass/volume] in Blood"),
-    ("haemoglobin", "g/L"): ("718-7", "Hemoglobin [Mass/volume] in Blood"),
-    ("anc", "10^9/L"): ("751-8", "Neutrophils [#/volume] in Blood by Automated count"),
-    ("platelets", "10^9/L"): ("777-3", "Platelets [#/volume] in Blood by Automated count"),
-    ("wbc", "10^9/L"): ("6690-2", "Leukocytes [#/volume] in Blood by Automated count"),
+#: Laboratory tests: (LOINC code, display) per (analyte, unit recorded). The importer's
+#: table (`cases.interop.codes.LAB_CODES`) read backwards — the first code that takes the
+#: unit — so an exported bundle imports as the same rows; then the tests the record
+#: holds that the importer does not take. UCUM spells the unit.
+LAB_CODES: dict[tuple[str, str], tuple[str, str]] = {}
+for _loinc, _lab in interop_codes.LAB_CODES.items():
+    for _stored in _lab.units.values():
+        LAB_CODES.setdefault((_lab.analyte, _stored), (_loinc, _lab.name))
+LAB_CODES.update({
     ("psa", "ng/mL"): ("2857-1", "Prostate specific Ag [Mass/volume] in Serum or Plasma"),
     ("vitamin_d", "ng/mL"): ("1989-3", "25-Hydroxyvitamin D3+25-Hydroxyvitamin D2 "
                                        "[Mass/volume] in Serum or Plasma"),
-}
+})
 UCUM_UNITS = {"mg/dL": "mg/dL", "umol/L": "umol/L", "mmol/L": "mmol/L", "g/L": "g/L",
               "g/dL": "g/dL", "U/L": "U/L", "10^9/L": "10*9/L", "nmol/L": "nmol/L",
               "ng/mL": "ng/mL", "nmol BCE/L": "nmol{BCE}/L"}

@@ -25,6 +25,8 @@ from cases.fhir_export import (
     decision_bundle,
     decision_bundle_json,
 )
+from cases.fhir_export import LAB_CODES as LAB_CODES_EXPORTED
+from cases.interop import codes
 from cases.models import PatientAccess
 from cases.tests.documents_builders import days, held_meeting_with_signed_decision
 
@@ -175,3 +177,14 @@ def test_an_unsigned_version_has_no_export(signed, chair):
     assert response.status_code == 400
     assert json.loads(response.content) == {"errors": {"decision": [
         "Only a signed decision has letters and exports; sign it first."]}}
+
+
+def test_lab_codes_are_the_importers_table_read_backwards():
+    assert LAB_CODES_EXPORTED[("calcium", "mmol/L")] == (
+        "29265-6", "Calcium [Moles/volume] corrected for albumin in Serum or Plasma")
+    assert LAB_CODES_EXPORTED[("creatinine", "umol/L")][0] == "14682-9"
+    assert LAB_CODES_EXPORTED[("creatinine", "mg/dL")][0] == "2160-0"
+    for (analyte, unit), (loinc, _name) in LAB_CODES_EXPORTED.items():
+        if loinc in codes.LAB_CODES:
+            assert codes.LAB_CODES[loinc].analyte == analyte
+            assert unit in codes.LAB_CODES[loinc].units.values()
