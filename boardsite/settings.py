@@ -299,8 +299,25 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         "(e.g. Europe/London)."
     ) from None
 USE_TZ = True
+
+# --- Caches ---------------------------------------------------------------------------
+# In-process only: nothing of a patient's leaves the process for a cache server.
+# `fragments` holds rendered parts of pages that depend only on an immutable row (the
+# agenda's chase list of a draft, keyed by the draft's id): never stale, so only evicted.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 LANGUAGE_CODE = "en-gb"
-USE_I18N = True
+# English only, and no translations: Django skips its translation machinery (its docs:
+# "a way to turn it off, for performance"); dates still use the en-gb formats.
+USE_I18N = False
 
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -221,6 +221,30 @@ def test_agenda_shows_ready_cases_and_what_to_chase_for_the_others(
     assert chase_row.count("<li><strong>") == len(missing)
 
 
+def test_the_agendas_cached_chase_list_follows_the_record_at_once(client, board, coordinator):
+    """The chase list is rendered once per draft (the `fragments` cache): a fact recorded
+    makes a new draft, so the next view shows the shorter list, never the cached one."""
+    meeting, (item,) = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    url = reverse("cases:agenda", args=[meeting.pk])
+    first = client.get(url).content.decode()
+    assert "Worst pain score (NRS 0–10)</strong>" in first
+    def chase_row(html):
+        return html.split(f'id="item-{item.pk}"')[1].split('<div class="agenda-side">')[0]
+
+    assert chase_row(client.get(url).content.decode()) == chase_row(first)  # from the cache
+    patient = item.patient
+    patient.worst_pain_nrs = 3
+    patient.save()
+    again = client.get(url).content.decode()
+    assert "Worst pain score (NRS 0–10)</strong>" not in again
+    row = chase_row(again)
+    missing = DraftPlan.objects.filter(agenda_item=item).latest("created_at").output[
+        "missing_data"]
+    assert f"Not ready: {len(missing)} missing" in row
+    assert row.count("<li><strong>") == len(missing)
+
+
 def test_attendance_confirmation(client, board, coordinator, spine_surgeon):
     meeting, _items = meeting_with_cases(board, 1)
     verified_login(client, spine_surgeon)

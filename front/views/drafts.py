@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.urls import reverse
@@ -245,28 +246,46 @@ def _labelled_scores(scores_by_lesion: dict[str, list[Score]],
 @dataclass
 class AgendaDraftView:
     """What an agenda row shows of a draft (`recommendations.selectors.DraftSummary`):
-    the same words as `DraftView` for the parts the agenda shows."""
+    the same words as `DraftView` for the parts the agenda shows.
 
+    The chase list (`missing`) is shaped only when the page renders it: a draft is an
+    immutable snapshot, so the agenda keeps each draft's rendered chase list in the
+    `fragments` cache by draft id (`cases/agenda.html`), and a row whose list is cached
+    never builds it (shaping and rendering 40 chase lists was 40 % of the agenda)."""
+
+    draft_id: int
+    agenda_item_id: int
     urgency: str
     flag_count: int
-    missing: list[dict[str, Any]]
+    missing_count: int
     required_specialties: list[dict[str, Any]]
     lesion_scores: list[tuple[str, Score]]
+    _summary: DraftSummary
+    _labels: dict[str, str]
 
     @property
     def is_ready(self) -> bool:
-        return not self.missing
+        return not self.missing_count
+
+    @cached_property
+    def missing(self) -> list[dict[str, Any]]:
+        return _missing_rows(self._summary.missing_data, self._labels,
+                             patient_id=self._summary.patient_id,
+                             agenda_item_id=self.agenda_item_id)
 
 
 def agenda_draft_view(summary: DraftSummary, *, agenda_item_id: int) -> AgendaDraftView:
     labels = _lesion_labels({"lesions": summary.lesions})
     return AgendaDraftView(
+        draft_id=summary.draft_id,
+        agenda_item_id=agenda_item_id,
         urgency=summary.urgency,
         flag_count=summary.flag_count,
-        missing=_missing_rows(summary.missing_data, labels, patient_id=summary.patient_id,
-                              agenda_item_id=agenda_item_id),
+        missing_count=len(summary.missing_data),
         required_specialties=_required_rows(summary.required_specialties),
         lesion_scores=_labelled_scores(_scores_by_lesion(summary.scores), labels),
+        _summary=summary,
+        _labels=labels,
     )
 
 
