@@ -3,6 +3,7 @@ on error the page re-renders with everything the user typed."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -132,6 +133,18 @@ _NEEDS_REASON = (DecisionItemVerdict.MODIFIED, DecisionItemVerdict.REJECTED)
 _SENTENCE_FIELDS = frozenset({"text", "resume_criteria"})
 
 
+# Choices as callables: Django then lists them only when a widget renders or a value is
+# validated. A decision of 16 items builds about 50 choice fields per request, and
+# meeting mode renders none of their widgets (listing the choices eagerly was a tenth of
+# its server time, bench/meeting_mode.py).
+def _kind_choices() -> list[tuple[str, str]]:
+    return list(action_types.KIND_LABELS.items())
+
+
+def _field_choices(name: str) -> list[tuple[str, str]]:
+    return [("", "—"), *action_types.FIELD_CHOICES[name].items()]
+
+
 class ActionFieldsMixin:
     """The typed fields of a decision item's action (`cases.actions`), named
     ``action_<field>``: a kind selector plus the fields of the chosen kind (the posted
@@ -147,13 +160,12 @@ class ActionFieldsMixin:
         self.initial_action = initial_action
         self.fields["action_kind"] = forms.ChoiceField(
             label=action_types.FIELD_LABELS["kind"], required=False,
-            choices=list(action_types.KIND_LABELS.items()), initial=kind)
+            choices=_kind_choices, initial=kind)
         for name in action_types.FIELDS[kind]:
             label = action_types.FIELD_LABELS[name]
             if name in action_types.FIELD_CHOICES:
-                field = forms.ChoiceField(
-                    label=label, required=False,
-                    choices=[("", "—")] + list(action_types.FIELD_CHOICES[name].items()))
+                field = forms.ChoiceField(label=label, required=False,
+                                          choices=partial(_field_choices, name))
             elif name in action_types.DATE_FIELDS:
                 field = forms.CharField(label=label, required=False, max_length=10,
                                         widget=forms.DateInput(attrs={"type": "date"}))
