@@ -95,11 +95,12 @@ def _run(runs: int) -> None:
             response = client.get(url)
             assert response.status_code == 200, response.status_code
         _report(name, *_time(get, runs))
-    # The share of the agenda that is the draft refresh (recommendations app).
-    from recommendations.services import draft_refresh, drafts_refresh_for_meeting
+    # The share of the agenda that is the draft refresh (recommendations app): the agenda
+    # checks each draft is current and reads the few keys of it that it shows.
+    from recommendations.services import draft_refresh, meeting_draft_summaries
 
-    _report("  of which drafts_refresh_for_meeting",
-            *_time(lambda: drafts_refresh_for_meeting(meeting=meeting), runs))
+    _report("  of which meeting_draft_summaries",
+            *_time(lambda: meeting_draft_summaries(meeting=meeting), runs))
     _report("  of which draft_refresh (case page)",
             *_time(lambda: draft_refresh(agenda_item=big_case), runs))
 

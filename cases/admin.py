@@ -46,6 +46,7 @@ from cases.models import (
     Decision,
     DecisionItem,
     ImagingStudy,
+    ImportBatch,
     LabResult,
     Lesion,
     Meeting,
@@ -571,6 +572,44 @@ class _ArrayIntersection(Func):
         # Both sides are compiled expressions (a column and a subquery), not input.
         return (f"ARRAY(SELECT x FROM unnest({left}) AS x WHERE x = ANY({right}))",  # noqa: S608
                 (*left_params, *right_params))
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(BoardScopedAdmin):
+    """Which files came in from the hospital's systems, by whom, and what they changed:
+    read-only (a file is previewed and imported on the import page or by the
+    `import_fhir` / `import_hl7` commands, never edited). The file's text is not shown:
+    it holds patient data while it waits for confirmation, and an import is traced by its
+    SHA-256 and counts."""
+
+    board_path = "board"
+    patient_path = None
+    list_display = ["id", "created_at", "board", "source", "filename", "status",
+                    "uploaded_by", "imported_at", "counts_text"]
+    list_filter = ["source", "status"]
+    list_select_related = ["board", "uploaded_by"]
+    fields = ["board", "source", "filename", "sha256", "status", "uploaded_by",
+              "created_at", "imported_at", "counts_text"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description="What it changed")
+    def counts_text(self, obj: ImportBatch) -> str:
+        counts = obj.counts or {}
+        words = {"new": "new", "updated": "updated", "unchanged": "unchanged",
+                 "noted": "recognised with nothing to store",
+                 "unknown_codes": "codes not recognised"}
+        return ", ".join(f"{counts[key]} {label}" for key, label in words.items()
+                         if counts.get(key)) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(PatientAccess)

@@ -245,3 +245,31 @@ def test_a_row_deleted_from_its_admin_page_or_list_goes_through_the_service(
     event = pghistory.models.Events.objects.get(
         pgh_obj_model="cases.Lesion", pgh_obj_id=str(deleted.pk), pgh_label="delete")
     assert event.pgh_context["user"] == administrator.pk
+
+
+def test_the_import_list_shows_staff_their_boards_files_read_only_and_never_the_file(
+    client, chair, board, other_board
+):
+    from cases.models import ImportBatch
+
+    secret = '{"resourceType": "Bundle", "name": "Ada Lovelace"}'
+    ours = ImportBatch.objects.create(board=board, uploaded_by=chair, source="fhir",
+                                      filename="ward.json", content=secret, sha256="a" * 64,
+                                      counts={"new": 3, "updated": 1, "noted": 2})
+    theirs = ImportBatch.objects.create(board=other_board, source="hl7v2",
+                                        filename="theirs.hl7", sha256="b" * 64)
+    chair.is_staff = True
+    chair.save()
+    chair.user_permissions.add(Permission.objects.get(codename="view_importbatch"))
+    verified_login(client, chair)
+    listing = client.get("/admin/cases/importbatch/")
+    assert list(listing.context["cl"].result_list) == [ours]
+    page = client.get(f"/admin/cases/importbatch/{ours.pk}/change/").content.decode()
+    assert "ward.json" in page
+    assert "3 new, 1 updated, 2 recognised with nothing to store" in page
+    assert "Ada Lovelace" not in page and "resourceType" not in page
+    assert 'name="filename"' not in page  # read-only: no input to change it
+    assert client.get(f"/admin/cases/importbatch/{theirs.pk}/change/").status_code == 302
+    assert client.post(f"/admin/cases/importbatch/{ours.pk}/delete/", {"post": "yes"}
+                       ).status_code == 403
+    assert ImportBatch.objects.filter(pk=ours.pk).exists()
