@@ -35,6 +35,8 @@ from cases.actions import (
     PROCEDURE_LABELS,
     URGENCY_DAYS,
 )
+from recommendations.engine.facts import Radioisotope
+from recommendations.engine.rules.radioisotopes import FBC_FOLLOW_UP
 from reminders.choices import ReminderKind
 
 # --- Defaults (each from rules-reference.md) --------------------------------------------
@@ -56,11 +58,16 @@ DEFAULT_INTERVAL_WEEKS = {"zoledronic_acid": 4, "denosumab": 4, "radium_223": 4}
 #: Denosumab: calcium "within 2 weeks after" the first dose (BTA-06).
 DENOSUMAB_CALCIUM_AFTER_FIRST_DAYS = 14
 RADIUM_DOSES = 6  # RAD-02
-#: RAD-06 (Metastron label): counts "at least once every other week"; nadir at 12–16
-#: weeks, recovery by about 6 months — fortnightly from week 2 to week 26.
-SR89_FBC_FROM_WEEK, SR89_FBC_UNTIL_WEEK = 2, 26
-#: RAD-07 (Quadramet label): weekly for at least 8 weeks, starting 2 weeks after the dose.
-SM153_FBC_FROM_WEEK, SM153_FBC_UNTIL_WEEK = 2, 8
+#: Blood counts after a strontium-89 or samarium-153 dose: the engine's table (RAD-06,
+#: Metastron label: fortnightly from week 2 to week 26; RAD-07, Quadramet label: weekly
+#: from week 2 to week 8), so the reminders are exactly what the draft item said.
+FBC_AFTER_RADIONUCLIDE_WEEKS = {
+    action_isotope: list(range(start, until + 1, every))
+    for action_isotope, (every, start, until) in (
+        ("sr89", FBC_FOLLOW_UP[Radioisotope.STRONTIUM_89]),
+        ("sm153", FBC_FOLLOW_UP[Radioisotope.SAMARIUM_153]),
+    )
+}
 #: How far ahead a course is scheduled when the board names no number of doses or end.
 DEFAULT_HORIZON_WEEKS = 52
 #: Pain response is assessed about 4 weeks after the last fraction (RT-06).
@@ -210,14 +217,12 @@ def _fbc_before_radium(a: ActionView, signed_on: date) -> list[Spec]:
 
 def _weeks_after_doses(a: ActionView, signed_on: date) -> list[int]:
     """Weeks after each dose a blood count is due (RAD-06/07, rules-additions §C)."""
-    sr89 = list(range(SR89_FBC_FROM_WEEK, SR89_FBC_UNTIL_WEEK + 1, 2))
-    sm153 = list(range(SM153_FBC_FROM_WEEK, SM153_FBC_UNTIL_WEEK + 1))
-    if a.get("isotope") == "sr89":
-        return sr89
-    if a.get("isotope") == "sm153":
-        return sm153
+    weeks = FBC_AFTER_RADIONUCLIDE_WEEKS
+    if a.get("isotope") in weeks:
+        return weeks[a.get("isotope")]
     # Radionuclide not recorded: both labels' checks (weekly to week 8, then fortnightly).
-    return sorted(set(sm153) | {w for w in sr89 if w > SM153_FBC_UNTIL_WEEK})
+    sm153, sr89 = weeks["sm153"], weeks["sr89"]
+    return sorted(set(sm153) | {w for w in sr89 if w > max(sm153)})
 
 
 def _fbc_after_radionuclide(a: ActionView, signed_on: date) -> list[Spec]:
