@@ -336,7 +336,7 @@ class BoardMembershipInline(admin.TabularInline):
 class BoardAdmin(BoardScopedAdmin):
     board_path = "pk"
     patient_path = None
-    list_display = ["id", "name", "default_location"]
+    list_display = ["id", "name", "default_location", "analgesia_review_nrs"]
     search_fields = ["name"]
     inlines = [BoardMembershipInline]
 

@@ -137,7 +137,7 @@ class PainIn(_M):
     uncontrolled: StrictBool | None = None
     new_thigh_hip_groin_pain: StrictBool | None = None
     analgesia_review_nrs: (
-        Annotated[int, _between(1, 10), Field(json_schema_extra={"minimum": 1, "maximum": 10})]
+        Annotated[int, _between(0, 10), Field(json_schema_extra={"minimum": 0, "maximum": 10})]
         | None
     ) = None
 

@@ -103,3 +103,45 @@ def test_denosumab_stop_in_the_past_is_not_a_proposed_stop() -> None:
     codes = _plan({"bone_targeted_agents": [
         {"agent": "denosumab", "start": "2024-01-10", "stop": "2025-05-01"}]}).codes()
     assert not codes & {"BTA-DENOSUMAB-STOP-VERTEBRAL-FRACTURES", "BTA-DENOSUMAB-NO-ABRUPT-STOP"}
+
+
+# --- PAIN-03 / PAIN-04: the board's analgesia-review trigger
+
+
+def _review(worst: int, trigger: int | None):
+    plan = _plan({"pain": {"worst_nrs": worst, "analgesia_review_nrs": trigger}})
+    return next((i for i in plan.items if i.code == "PAIN-ANALGESIA-REVIEW"), None)
+
+
+@pytest.mark.parametrize("trigger", [None, 5, 4])
+def test_analgesia_review_at_the_trigger_not_one_below(trigger: int | None) -> None:
+    at = 5 if trigger is None else trigger
+    assert _review(at - 1, trigger) is None
+    item = _review(at, trigger)
+    assert item is not None
+    assert item.detail["trigger_nrs"] == at
+
+
+@pytest.mark.parametrize("trigger", [None, 5])
+def test_the_published_trigger_is_cited_not_called_local(trigger: int | None) -> None:
+    item = _review(5, trigger)
+    assert item.detail["local_threshold"] is False
+    assert "NRS ≥ 5, moderate or worse (PAIN-03: Serlin 1995, Woo 2015)" in item.rationale
+    assert "local choice" not in item.rationale
+
+
+def test_a_board_trigger_of_4_is_labelled_its_local_choice() -> None:
+    item = _review(4, 4)
+    assert item.detail["local_threshold"] is True
+    assert "NRS ≥ 4 is this board's local choice of trigger" in item.rationale
+    assert "moderate pain at NRS ≥ 5 (PAIN-03: Serlin 1995, Woo 2015)" in item.rationale
+
+
+@pytest.mark.parametrize(("trigger", "ok"), [(-1, False), (0, True), (10, True), (11, False)])
+def test_the_trigger_is_on_the_0_10_scale(trigger: int, ok: bool) -> None:
+    data = merge(BASE, {"pain": {"analgesia_review_nrs": trigger}})
+    if ok:
+        assert facts_from_json(data).pain.analgesia_review_nrs == trigger
+    else:
+        with pytest.raises(FactsValidationError, match="analgesia_review_nrs"):
+            facts_from_json(data)

@@ -2085,6 +2085,28 @@ ADDITIONS: list[dict[str, Any]] = [
         "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 4, "local_threshold": True}},
     },
     {
+        "id": "pain-local-trigger-4-nrs-3-none",
+        "facts": {"pain": {"worst_nrs": 3, "analgesia_review_nrs": 4}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-board-default-5-nrs-4-none",
+        "facts": {"pain": {"worst_nrs": 4, "analgesia_review_nrs": 5}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-board-default-5-nrs-5-not-local",
+        "facts": {"pain": {"worst_nrs": 5, "analgesia_review_nrs": 5}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 5, "local_threshold": False}},
+    },
+    {
+        "id": "pain-local-trigger-0-nrs-0-review",
+        "facts": {"pain": {"worst_nrs": 0, "analgesia_review_nrs": 0}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 0, "local_threshold": True}},
+    },
+    {
         "id": "pain-local-trigger-6-nrs-5-none",
         "facts": {"pain": {"worst_nrs": 5, "analgesia_review_nrs": 6}},
         "absent": ["PAIN-ANALGESIA-REVIEW"],
