@@ -145,3 +145,27 @@ def test_the_trigger_is_on_the_0_10_scale(trigger: int, ok: bool) -> None:
     else:
         with pytest.raises(FactsValidationError, match="analgesia_review_nrs"):
             facts_from_json(data)
+
+
+# --- RT-08: neuropathic pain unknown is asked for, never assumed absent
+
+
+def test_unknown_neuropathic_pain_is_asked_in_plain_words_with_the_trial() -> None:
+    plan = _plan({"lesions": [spine(spinal_pain="occasional", neuropathic_pain=None)]})
+    [asked] = [m for m in plan.missing_data if m.field == "lesions.0.neuropathic_pain"]
+    assert "RT-08" in asked.rule_ids
+    assert "neuropathic (radicular) pain would call for 20 Gy in 5 fractions" in asked.why
+    assert "TROG 96.05" in asked.why
+    item = next(i for i in plan.items if i.code == "RT-SINGLE-8GY")
+    assert item.rationale.endswith("Provisional until neuropathic pain is known.")
+
+
+@pytest.mark.parametrize(("neuropathic", "code"), [(True, "RT-NEUROPATHIC-20GY-5"),
+                                                    (False, "RT-SINGLE-8GY")])
+def test_a_known_answer_settles_the_prescription_and_is_not_asked(
+    neuropathic: bool, code: str
+) -> None:
+    plan = _plan({"lesions": [spine(spinal_pain="occasional", neuropathic_pain=neuropathic)]})
+    assert code in {i.code for i in plan.items}
+    assert "lesions.0.neuropathic_pain" not in {m.field for m in plan.missing_data}
+    assert not next(i for i in plan.items if i.code == code).detail.get("provisional")

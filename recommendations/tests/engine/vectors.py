@@ -67,6 +67,7 @@ def spine(lid: str = "S1", level: str = "T7", **kw: Any) -> dict[str, Any]:
         "soft_tissue_mass": False,
         "epidural_extension": False,
         "pathological_fracture": False,
+        "neuropathic_pain": False,
     }
     d.update(kw)
     return d
@@ -83,6 +84,7 @@ def limb(lid: str = "F1", bone: str = "femur", **kw: Any) -> dict[str, Any]:
         "cortical_involvement": "lt_1_3",
         "soft_tissue_mass": False,
         "pathological_fracture": False,
+        "neuropathic_pain": False,
     }
     d.update(kw)
     return d
@@ -1916,6 +1918,41 @@ VECTORS: list[dict[str, Any]] = [
         },
         "present": ["RT-SINGLE-8GY"],
         "absent": ["RT-NEUROPATHIC-20GY-5"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-8gy-asks-provisional",
+        "facts": {"lesions": [spine(spinal_pain="occasional", neuropathic_pain=None)]},
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-NEUROPATHIC-20GY-5"],
+        "missing": ["lesions.0.neuropathic_pain"],
+        "detail": {"RT-SINGLE-8GY": {"provisional": True, "pending": ["neuropathic_pain"]}},
+    },
+    {
+        "id": "rt-neuropathic-unknown-sbrt-asks",
+        "facts": {
+            "primary": {"site": "kidney", "histology": "clear cell"},
+            "lesions": [spine(spinal_pain="occasional", neuropathic_pain=None)],
+        },
+        "present": ["RT-SINGLE-8GY"],
+        "alternatives": {"RT-SINGLE-8GY": ["RT-SBRT-CONSIDER"]},
+        "missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-painless-not-asked",
+        "facts": {"lesions": [spine(neuropathic_pain=None)]},
+        "absent": ["RT-SINGLE-8GY"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-complicated-not-asked",
+        "facts": {
+            "lesions": [
+                spine(spinal_pain="occasional", soft_tissue_mass=True, neuropathic_pain=None)
+            ]
+        },
+        "present": ["RT-MULTIFRACTION-COMPLICATED"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
     },
 ]
 
