@@ -169,6 +169,7 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             visceral=patient.visceral_metastases,
             brain=patient.brain_metastases,
             nodal=patient.nodal_metastases,
+            nodal_short_axis_cm=_num(patient.largest_node_short_axis_cm),
             metastasis_count=patient.metastasis_count,
             all_sites_treatable=patient.all_metastases_treatable,
         ),

@@ -348,6 +348,9 @@ class ExtraSkeletalDisease:
     visceral: bool | None = None
     brain: bool | None = None
     nodal: bool | None = None
+    #: Short axis of the largest nodal metastasis in cm (RAD-08: ALSYMPCA enrolled men
+    #: without lymphadenopathy > 3 cm); read only with ``nodal`` true.
+    nodal_short_axis_cm: float | None = None
     #: All metastatic lesions, bone and non-bone, on the latest staging (OMD-04: the
     #: ESTRO–ASTRO oligometastatic definition counts 1–5). Not the recorded bone lesions:
     #: which lesions are recorded is the presenting clinician's choice, not a census.

@@ -954,6 +954,11 @@ def samarium_follow_up(ctx: Context, prior: Prior) -> Iterator[Finding]:
 
 _OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
 
+#: RAD-08: ALSYMPCA enrolled men "in the absence of lymphadenopathy greater than 3 cm"
+#: (El-Amm & Aragon-Ching 2015, secondary); a node of exactly 3 cm is not "< 3 cm", so
+#: from 3.0 cm on the caution is shown.
+ALSYMPCA_NODE_LIMIT_CM = 3.0
+
 
 @rule(
     id="RAD-08",
@@ -962,7 +967,8 @@ _OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
     checks="Radium-223 considered with a strontium-89 / samarium-153 course planned or within "
     "its marrow-recovery window (Sr-89 26 weeks, Sm-153 8 weeks) → excluded; an older one → "
     "caution (marrow reserve). Nodal disease → ALSYMPCA allowed nodes < 3 cm only "
-    "(secondary).",
+    "(secondary): the largest node's short axis ≥ 3 cm → caution with the value; < 3 cm → "
+    "none; not recorded → the caution and a request for it.",
     sources=(src.SR89_LABEL, src.SM153_LABEL, src.POWSNER, src.RA223_NODES),
     codes=(
         flag_code(
@@ -1001,11 +1007,29 @@ def radium_other_radioisotopes(ctx: Context, prior: Prior) -> Iterator[Finding]:
             f"Radium-223 after {'; '.join(old)}: marrow reserve may be reduced; review the "
             "trend of the counts as well as their level (Powsner 1997; Sr-89/Sm-153 labels).",
         )
-    if ctx.facts.primary.site is PrimarySite.PROSTATE and ctx.facts.extraskeletal.nodal:
+    ex = ctx.facts.extraskeletal
+    if ctx.facts.primary.site is not PrimarySite.PROSTATE or not ex.nodal:
+        return
+    size = ex.nodal_short_axis_cm
+    if size is None:
         yield Flagged(
             "RA223-NODES-UNDER-3CM",
             "Nodal metastases recorded: ALSYMPCA enrolled men only without lymphadenopathy "
             "larger than 3 cm (secondary source); the radiologist confirms the nodal size.",
+        )
+        yield Missing(
+            "extraskeletal.nodal_short_axis_cm",
+            "Radium-223 considered with nodal metastases: ALSYMPCA enrolled men without "
+            "lymph nodes of 3 cm or more (RAD-08)",
+            Supplier.RADIOLOGY,
+        )
+    elif size >= ALSYMPCA_NODE_LIMIT_CM:
+        yield Flagged(
+            "RA223-NODES-UNDER-3CM",
+            f"Largest nodal metastasis {size:g} cm in short axis: ALSYMPCA enrolled men only "
+            f"without lymphadenopathy of {ALSYMPCA_NODE_LIMIT_CM:g} cm or more (secondary "
+            "source), so this patient is outside the trial's population; the radiologist "
+            "confirms the measurement.",
         )
 
 

@@ -169,3 +169,46 @@ def test_a_known_answer_settles_the_prescription_and_is_not_asked(
     assert code in {i.code for i in plan.items}
     assert "lesions.0.neuropathic_pain" not in {m.field for m in plan.missing_data}
     assert not next(i for i in plan.items if i.code == code).detail.get("provisional")
+
+
+# --- RAD-08: the largest node's short axis against ALSYMPCA's 3 cm
+
+
+def _nodes(size: float | None) -> DraftPlan:
+    from .vectors import crpc
+
+    return _plan(crpc(extraskeletal={"nodal": True, "nodal_short_axis_cm": size}))
+
+
+@pytest.mark.parametrize(("size", "caution"), [(0.0, False), (2.9, False), (3.0, True),
+                                               (4.2, True), (30.0, True)])
+def test_the_nodal_caution_starts_at_3_cm(size: float, caution: bool) -> None:
+    plan = _nodes(size)
+    flags = [f for f in plan.flags if f.code == "RA223-NODES-UNDER-3CM"]
+    assert bool(flags) is caution
+    if caution:
+        assert f"Largest nodal metastasis {size:g} cm in short axis" in flags[0].message
+    assert "extraskeletal.nodal_short_axis_cm" not in {m.field for m in plan.missing_data}
+
+
+def test_an_unrecorded_node_size_keeps_the_note_and_is_asked_of_radiology() -> None:
+    plan = _nodes(None)
+    [flag] = [f for f in plan.flags if f.code == "RA223-NODES-UNDER-3CM"]
+    assert "the radiologist confirms the nodal size" in flag.message
+    [asked] = [m for m in plan.missing_data if m.field == "extraskeletal.nodal_short_axis_cm"]
+    assert (asked.rule_ids, asked.supplied_by.value) == (("RAD-08",), "radiology")
+
+
+@pytest.mark.parametrize(("size", "ok"), [(-0.1, False), (0, True), (30, True), (30.1, False)])
+def test_the_gate_uses_the_records_node_size_range(size: float, ok: bool) -> None:
+    from cases.plausibility import MEASURE_BOUNDS, measure_problem
+
+    assert MEASURE_BOUNDS["nodal_short_axis_cm"] == (0.0, 30.0)
+    assert (measure_problem("nodal_short_axis_cm", size) is None) is ok
+    data = merge(BASE, {"extraskeletal": {"nodal": True, "nodal_short_axis_cm": size}})
+    if ok:
+        assert facts_from_json(data).extraskeletal.nodal_short_axis_cm == size
+    else:
+        with pytest.raises(FactsValidationError) as exc:
+            facts_from_json(data)
+        assert "extraskeletal.nodal_short_axis_cm" in exc.value.errors

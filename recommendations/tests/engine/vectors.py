@@ -2497,6 +2497,26 @@ ADDITIONS: list[dict[str, Any]] = [
         "id": "rad08-radium-nodal-disease",
         "facts": crpc(extraskeletal={"visceral": False, "brain": False, "nodal": True}),
         "present": ["RA223-NODES-UNDER-3CM", "RA223-ELIGIBLE"],
+        "missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-node-2.9cm-no-caution",
+        "facts": crpc(extraskeletal={"nodal": True, "nodal_short_axis_cm": 2.9}),
+        "present": ["RA223-ELIGIBLE"],
+        "absent": ["RA223-NODES-UNDER-3CM"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-node-3.0cm-caution",
+        "facts": crpc(extraskeletal={"nodal": True, "nodal_short_axis_cm": 3.0}),
+        "present": ["RA223-NODES-UNDER-3CM", "RA223-ELIGIBLE"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-no-nodes-size-not-asked",
+        "facts": crpc(extraskeletal={"nodal": False}),
+        "absent": ["RA223-NODES-UNDER-3CM"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
     },
     {
         "id": "rad10-radium-with-enzalutamide",
