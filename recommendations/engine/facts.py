@@ -257,6 +257,8 @@ class SystemicTherapyKind(StrEnum):
     ADT = "adt"
     ABIRATERONE_PREDNISONE = "abiraterone_prednisone"
     ENZALUTAMIDE = "enzalutamide"
+    APALUTAMIDE = "apalutamide"
+    DAROLUTAMIDE = "darolutamide"
     CHEMOTHERAPY = "chemotherapy"
     ANTI_ANGIOGENIC = "anti_angiogenic"
     CORTICOSTEROID = "corticosteroid"

@@ -952,7 +952,14 @@ def samarium_follow_up(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-_OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
+#: RAD-10: the androgen-receptor pathway inhibitors without data beside radium-223, by
+#: their typed kind. Records from before the kinds existed hold them as "other" with the
+#: drug's name: the name is read as a fallback (no data migration), for those only.
+_OTHER_ARPI_KINDS = {
+    SystemicTherapyKind.APALUTAMIDE: "apalutamide",
+    SystemicTherapyKind.DAROLUTAMIDE: "darolutamide",
+}
+_OTHER_ARPI_NAMES = tuple(_OTHER_ARPI_KINDS.values())
 
 #: RAD-08: ALSYMPCA enrolled men "in the absence of lymphadenopathy greater than 3 cm"
 #: (El-Amm & Aragon-Ching 2015, secondary); a node of exactly 3 cm is not "< 3 cm", so
@@ -1040,7 +1047,8 @@ def radium_other_radioisotopes(ctx: Context, prior: Prior) -> Iterator[Finding]:
     checks="Radium-223 considered with enzalutamide → PEACE-3 (phase 3, secondary) supports "
     "it but it lies outside the EU indication (monotherapy or with an LHRH analogue); bone "
     "protection started ≥ 6 weeks before the first radium-223. Darolutamide or apalutamide "
-    "→ a board note (no data). Abiraterone + prednisone stays excluded (RAD-04).",
+    "(their own kinds; an older record's 'other' with the drug's name) → a board note (no "
+    "data). Abiraterone + prednisone stays excluded (RAD-04).",
     sources=(src.PEACE3, src.RA223_EU),
     codes=(
         flag_code(
@@ -1070,17 +1078,21 @@ def radium_arpi(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "indication (monotherapy or with an LHRH analogue). PEACE-3 made bone protection "
             "mandatory, started at least 6 weeks before the first radium-223 (secondary).",
         )
-    names = sorted(
+    typed = {_OTHER_ARPI_KINDS[k] for k in ctx.therapy_kinds if k in _OTHER_ARPI_KINDS}
+    by_name = {
         n
         for t in ctx.facts.systemic_therapies
+        if t.kind is SystemicTherapyKind.OTHER
+        and (t.planned or t.stop is None or t.stop >= ctx.as_of)
         for n in _OTHER_ARPI_NAMES
-        if n in (t.name or "").lower() and (t.planned or t.stop is None or t.stop >= ctx.as_of)
-    )
+        if n in (t.name or "").lower()
+    }
+    names = sorted(typed | by_name)
     if names:
         yield Note(
             "RA223-WITH-OTHER-ARPI",
-            f"{', '.join(names).capitalize()} recorded: no data were found on combining it "
-            "with radium-223; the board decides.",
+            f"{' and '.join(names).capitalize()} recorded: no data were found on combining "
+            f"{'it' if len(names) == 1 else 'them'} with radium-223; the board decides.",
         )
 
 

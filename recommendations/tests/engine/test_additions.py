@@ -212,3 +212,42 @@ def test_the_gate_uses_the_records_node_size_range(size: float, ok: bool) -> Non
         with pytest.raises(FactsValidationError) as exc:
             facts_from_json(data)
         assert "extraskeletal.nodal_short_axis_cm" in exc.value.errors
+
+
+# --- RAD-10: apalutamide and darolutamide by kind, the name only for older "other" rows
+
+
+def _arpi_note(*therapies: dict[str, Any]):
+    from .vectors import crpc
+
+    plan = _plan(crpc(systemic_therapies=list(therapies)))
+    return next((n for n in plan.notes if n.code == "RA223-WITH-OTHER-ARPI"), None)
+
+
+@pytest.mark.parametrize("kind", ["apalutamide", "darolutamide"])
+def test_a_typed_arpi_is_read_by_its_kind_without_a_name(kind: str) -> None:
+    note = _arpi_note({"kind": kind, "start": "2025-04-01"})
+    assert note is not None
+    assert note.message.startswith(f"{kind.capitalize()} recorded: no data")
+
+
+def test_an_older_other_record_is_still_read_by_its_name() -> None:
+    note = _arpi_note({"kind": "other", "name": "Apalutamide 240 mg", "start": "2025-04-01"})
+    assert note is not None and note.message.startswith("Apalutamide recorded")
+
+
+def test_the_name_is_read_only_for_other_rows_and_both_are_named_once() -> None:
+    assert _arpi_note({"kind": "adt", "name": "darolutamide?", "start": "2025-04-01"}) is None
+    note = _arpi_note({"kind": "darolutamide", "name": "Darolutamide", "start": "2025-04-01"},
+                      {"kind": "other", "name": "apalutamide", "planned": True})
+    assert note.message.startswith("Apalutamide and darolutamide recorded")
+    assert "combining them" in note.message
+
+
+def test_abiraterone_stays_rad04_not_rad10() -> None:
+    from .vectors import crpc
+
+    plan = _plan(crpc(systemic_therapies=[{"kind": "abiraterone_prednisone",
+                                           "start": "2025-04-01"}]))
+    assert "RA223-WITH-OTHER-ARPI" not in plan.codes()
+    assert "RA223-EXCL-ABIRATERONE-PREDNISONE" in {f.code for f in plan.flags}

@@ -2532,6 +2532,26 @@ ADDITIONS: list[dict[str, Any]] = [
         "absent": ["RA223-WITH-ENZALUTAMIDE"],
     },
     {
+        "id": "rad10-radium-with-apalutamide-typed",
+        "facts": crpc(systemic_therapies=[{"kind": "apalutamide", "start": "2025-04-01"}]),
+        "present": ["RA223-WITH-OTHER-ARPI"],
+        "absent": ["RA223-WITH-ENZALUTAMIDE", "RA223-EXCL-ABIRATERONE-PREDNISONE"],
+    },
+    {
+        "id": "rad10-radium-with-darolutamide-typed-planned",
+        "facts": crpc(systemic_therapies=[{"kind": "darolutamide", "planned": True}]),
+        "present": ["RA223-WITH-OTHER-ARPI"],
+    },
+    {
+        "id": "rad10-radium-darolutamide-stopped-no-note",
+        "facts": crpc(
+            systemic_therapies=[
+                {"kind": "darolutamide", "start": "2024-01-01", "stop": "2025-01-01"}
+            ]
+        ),
+        "absent": ["RA223-WITH-OTHER-ARPI"],
+    },
+    {
         "id": "rad11-radium-running-no-bta",
         # Castration status missing from the record: BTA-01 asks and drafts nothing, but a
         # radium-223 course is under way.
