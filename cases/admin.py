@@ -234,7 +234,8 @@ class PatientAdmin(ServiceSavedAdmin):
         (None, {"fields": ["board", "hospital_number", "given_name", "family_name",
                            "date_of_birth", "sex", "weight_kg", "weight_measured_on"]}),
         ("Extra-skeletal disease", {"fields": ["visceral_metastases", "brain_metastases",
-                                               "nodal_metastases", "metastasis_count",
+                                               "nodal_metastases", "largest_node_short_axis_cm",
+                                               "metastasis_count",
                                                "all_metastases_treatable",
                                                "bone_disease_extent", "on_dialysis"]}),
         ("Pain and performance", {"fields": ["worst_pain_nrs", "pain_uncontrolled",
@@ -337,7 +338,7 @@ class BoardMembershipInline(admin.TabularInline):
 class BoardAdmin(BoardScopedAdmin):
     board_path = "pk"
     patient_path = None
-    list_display = ["id", "name", "default_location"]
+    list_display = ["id", "name", "default_location", "analgesia_review_nrs"]
     search_fields = ["name"]
     inlines = [BoardMembershipInline]
 

@@ -221,6 +221,8 @@ class SystemicTherapyKind(models.TextChoices):
     ADT = "adt", "Androgen deprivation therapy"
     ABIRATERONE_PREDNISONE = "abiraterone_prednisone", "Abiraterone + prednisone"
     ENZALUTAMIDE = "enzalutamide", "Enzalutamide"
+    APALUTAMIDE = "apalutamide", "Apalutamide"
+    DAROLUTAMIDE = "darolutamide", "Darolutamide"
     CHEMOTHERAPY = "chemotherapy", "Chemotherapy"
     ANTI_ANGIOGENIC = "anti_angiogenic", "Anti-angiogenic (e.g. bevacizumab, sunitinib)"
     CORTICOSTEROID = "corticosteroid", "Corticosteroid"

@@ -101,6 +101,24 @@ LAB_BOUNDS: dict[tuple[str, str], Bounds] = {
     ("psa", "ng/mL"): Bounds(0, 0, 50000, 200000),
 }
 
+#: Measurements of the record other than labs → (min, max), inclusive, in the unit of the
+#: name. Outside the range a value is refused by the record (model validators and a
+#: check constraint) and by the engine's input gate alike.
+MEASURE_BOUNDS: dict[str, tuple[float, float]] = {
+    # The short axis of the largest nodal metastasis (RAD-08: ALSYMPCA enrolled men
+    # without lymphadenopathy > 3 cm); beyond 30 cm it is a unit error (mm typed as cm).
+    "nodal_short_axis_cm": (0.0, 30.0),
+}
+
+
+def measure_problem(name: str, value: float) -> str | None:
+    """Why a measurement is off its range (a sentence for the field), or None."""
+    lo, hi = MEASURE_BOUNDS[name]
+    if lo <= value <= hi:
+        return None
+    return f"Must be between {_num(lo)} and {_num(hi)}."
+
+
 #: Oldest plausible age at any date the record is read (the oldest verified human
 #: reached 122); an older date of birth is a typing error (year 1, 1066 …).
 MAX_AGE_YEARS = 120

@@ -12,7 +12,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from cases.choices import LabAnalyte, LabUnit
-from cases.plausibility import Verdict, lab_verdict, plausible_range_text
+from cases.plausibility import (
+    MEASURE_BOUNDS,
+    Verdict,
+    lab_verdict,
+    measure_problem,
+    plausible_range_text,
+)
 
 
 def not_in_future(value) -> None:
@@ -52,6 +58,23 @@ def plausible_lab_value(analyte: str, unit: str, value) -> None:
                 "analyte": _label(LabAnalyte, analyte),
                 "range": plausible_range_text(analyte, unit, possible=True),
             },
+        )
+
+
+def plausible_node_size(value) -> None:
+    """Refuse a nodal short axis outside `cases.plausibility.MEASURE_BOUNDS` (0–30 cm),
+    the range the engine's input gate also applies."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return  # the field's own validation reports it
+    lo, hi = MEASURE_BOUNDS["nodal_short_axis_cm"]
+    if measure_problem("nodal_short_axis_cm", number) is not None:
+        raise ValidationError(
+            "A lymph node short axis of %(value)s cm is not possible here: it is between "
+            "%(lo)s and %(hi)s cm (check that it was not typed in mm).",
+            code="implausible_node_size",
+            params={"value": _plain_number(value), "lo": f"{lo:g}", "hi": f"{hi:g}"},
         )
 
 

@@ -40,7 +40,7 @@ def _patient_queryset(patient_ids: Iterable[int], as_of: date) -> QuerySet[Patie
     lab_since = as_of - timedelta(days=LAB_WINDOW_DAYS)
     return (
         Patient.objects.filter(pk__in=list(patient_ids))
-        .select_related("primary", "facts_version")
+        .select_related("primary", "facts_version", "board")
         .prefetch_related(
             "lesions",
             Prefetch(
@@ -169,6 +169,7 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             visceral=patient.visceral_metastases,
             brain=patient.brain_metastases,
             nodal=patient.nodal_metastases,
+            nodal_short_axis_cm=_num(patient.largest_node_short_axis_cm),
             metastasis_count=patient.metastasis_count,
             all_sites_treatable=patient.all_metastases_treatable,
         ),
@@ -180,6 +181,8 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             worst_nrs=patient.worst_pain_nrs,
             uncontrolled=patient.pain_uncontrolled,
             new_thigh_hip_groin_pain=patient.new_thigh_hip_groin_pain,
+            # A board setting (PAIN-03): the trigger the board chose, default 5.
+            analgesia_review_nrs=patient.board.analgesia_review_nrs,
         ),
         neurology=f.Neurology(
             deficit=patient.neurological_deficit,

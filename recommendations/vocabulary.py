@@ -186,6 +186,7 @@ FIELD_LABELS: dict[str, str] = {
     "extraskeletal.visceral": "whether there are visceral metastases",
     "extraskeletal.brain": "whether there are brain metastases",
     "extraskeletal.nodal": "whether there are nodal metastases",
+    "extraskeletal.nodal_short_axis_cm": "the short axis of the largest nodal metastasis (cm)",
     "extraskeletal.metastasis_count": "number of metastases, bone and non-bone",
     "extraskeletal.all_sites_treatable": "whether every metastatic site can be treated safely",
     "bone_disease_extent": "extent of bone disease (oligometastatic or multiple)",

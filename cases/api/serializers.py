@@ -266,7 +266,7 @@ class SurgicalProcedureSerializer(_LesionOfPatientMixin, ClinicalRowSerializer):
 class BoardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Board
-        fields = ["id", "name", "description", "default_location"]
+        fields = ["id", "name", "description", "default_location", "analgesia_review_nrs"]
         read_only_fields = fields
 
 

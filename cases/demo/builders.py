@@ -57,6 +57,8 @@ LESION_DEFAULTS: dict[str, Any] = {
     "pathological_fracture": False,
     "soft_tissue_mass": False,
     "epidural_extension": False,
+    # RT-08: asked for when unknown beside a drafted 8 Gy/1; the demo records it.
+    "neuropathic_pain": False,
 }
 
 PATIENT_DEFAULTS: dict[str, Any] = {

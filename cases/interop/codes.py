@@ -157,6 +157,8 @@ _PREDNISONE = MedicineCode("Prednisone", systemic_kind=SystemicTherapyKind.CORTI
 _ABIRATERONE = MedicineCode("Abiraterone",
                             systemic_kind=SystemicTherapyKind.ABIRATERONE_PREDNISONE)
 _ENZALUTAMIDE = MedicineCode("Enzalutamide", systemic_kind=SystemicTherapyKind.ENZALUTAMIDE)
+_APALUTAMIDE = MedicineCode("Apalutamide", systemic_kind=SystemicTherapyKind.APALUTAMIDE)
+_DAROLUTAMIDE = MedicineCode("Darolutamide", systemic_kind=SystemicTherapyKind.DAROLUTAMIDE)
 
 #: (system, code) → medicine. ATC codes are the WHO's; RxNorm and SNOMED CT codes are the
 #: ingredient (substance) concepts.
@@ -172,6 +174,8 @@ MEDICINE_CODES: dict[tuple[str, str], MedicineCode] = {
     (ATC, "H02AB07"): _PREDNISONE, (RXNORM, "8640"): _PREDNISONE,
     (ATC, "L02BX03"): _ABIRATERONE,
     (ATC, "L02BB04"): _ENZALUTAMIDE,
+    (ATC, "L02BB05"): _APALUTAMIDE,
+    (ATC, "L02BB06"): _DAROLUTAMIDE,
     # Androgen deprivation: GnRH agonists and the antagonist degarelix.
     (ATC, "L02AE01"): MedicineCode("Buserelin", systemic_kind=SystemicTherapyKind.ADT),
     (ATC, "L02AE02"): MedicineCode("Leuprorelin", systemic_kind=SystemicTherapyKind.ADT),

@@ -77,3 +77,26 @@ def patient_facts_version() -> list[pgtrigger.Trigger]:
                  pgtrigger.Referencing(old="old_rows", new="new_rows"),
                  "SELECT id FROM new_rows UNION SELECT id FROM old_rows"),
     ]
+
+
+#: The board's columns `case_facts_from_patient` reads (board settings that are engine
+#: inputs). A change of one of them bumps every patient of the board; a change of
+#: anything else (name, description, location) bumps no one.
+BOARD_FACTS_COLUMNS = ("analgesia_review_nrs",)
+
+
+def board_facts_version() -> list[pgtrigger.Trigger]:
+    """The trigger of the board table: a board setting the engine reads is a fact of
+    every patient of that board, so changing it bumps each of them once (one UPDATE of
+    the counters per statement). A patient moved to another board is caught by the
+    patient's own trigger."""
+    changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in BOARD_FACTS_COLUMNS)
+    # Constant column names, no input: not an injection vector.
+    patients = (
+        "SELECT p.id FROM cases_patient AS p JOIN new_rows AS n ON n.id = p.board_id"  # noqa: S608
+        f" JOIN old_rows AS o ON o.id = n.id WHERE {changed}"
+    )
+    return [
+        _trigger("facts_version_on_update", pgtrigger.Update,
+                 pgtrigger.Referencing(old="old_rows", new="new_rows"), patients),
+    ]

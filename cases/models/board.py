@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cases.choices import BoardRole, Specialty
 from cases.models._audit import audited
+from cases.models._facts_version import board_facts_version
+
+#: PAIN-03: the published cut points put moderate pain at NRS 5 (Serlin 1995: 1–4 mild,
+#: 5–6 moderate; Woo 2015: mild–moderate cut point 4 in 80 % of recommendations), so the
+#: analgesia review (PAIN-04) is drafted from worst NRS ≥ 5, "moderate or worse". A board
+#: may choose another trigger; the plan then calls it the board's local choice.
+ANALGESIA_REVIEW_NRS_DEFAULT = 5
+_NRS_RANGE = "The pain score that triggers an analgesia review is on the 0–10 scale."
 
 
 class Board(models.Model):
@@ -19,12 +28,31 @@ class Board(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     default_location = models.CharField(max_length=200, blank=True)
+    analgesia_review_nrs = models.PositiveSmallIntegerField(
+        "worst pain score (0–10) that triggers an analgesia review",
+        default=ANALGESIA_REVIEW_NRS_DEFAULT,
+        validators=[
+            MinValueValidator(0, message=_NRS_RANGE),
+            MaxValueValidator(10, message=_NRS_RANGE),
+        ],
+        help_text="Default 5: moderate or worse pain (Serlin 1995; Woo 2015). Another "
+        "value is shown in every plan of this board as the board's local choice. A change "
+        "re-drafts the plans of all the board's patients.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="BoardMembership", related_name="boards"
     )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(analgesia_review_nrs__lte=10),
+                name="board_analgesia_review_nrs_0_10",
+                violation_error_message=_NRS_RANGE,
+            ),
+        ]
+        triggers = board_facts_version()
 
     def __str__(self) -> str:
         return self.name

@@ -27,8 +27,8 @@ from cases.models._facts_version import (
     patient_facts_version,
 )
 from cases.models.board import Board
-from cases.plausibility import date_of_birth_problem
-from cases.validators import not_in_future
+from cases.plausibility import MEASURE_BOUNDS, date_of_birth_problem
+from cases.validators import not_in_future, plausible_node_size
 
 
 class PatientQuerySet(models.QuerySet):
@@ -77,6 +77,12 @@ class Patient(models.Model):
     visceral_metastases = models.BooleanField(null=True, blank=True)
     brain_metastases = models.BooleanField(null=True, blank=True)
     nodal_metastases = models.BooleanField(null=True, blank=True)
+    largest_node_short_axis_cm = models.DecimalField(
+        "largest nodal metastasis, short axis (cm)", max_digits=3, decimal_places=1,
+        null=True, blank=True, validators=[plausible_node_size],
+        help_text="The radiologist's measurement on the latest staging. Radium-223: "
+        "ALSYMPCA enrolled men without lymph nodes of 3 cm or more.",
+    )
     metastasis_count = models.PositiveSmallIntegerField(
         "number of metastases (bone and non-bone)", null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
@@ -182,6 +188,14 @@ class Patient(models.Model):
             models.Index(fields=["board", "family_name", "given_name", "id"]),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(largest_node_short_axis_cm__isnull=True)
+                | models.Q(
+                    largest_node_short_axis_cm__gte=MEASURE_BOUNDS["nodal_short_axis_cm"][0],
+                    largest_node_short_axis_cm__lte=MEASURE_BOUNDS["nodal_short_axis_cm"][1],
+                ),
+                name="patient_node_short_axis_0_30_cm",
+            ),
             models.UniqueConstraint(
                 "board", Upper("hospital_number"), name="patient_hospital_number_per_board",
                 violation_error_message="This board already has a patient with this "

@@ -408,3 +408,14 @@ def test_a_missing_baseline_creatinine_says_which_value_is_wanted(client, board,
     verified_login(client, coordinator)
     html = client.get(link).content.decode()
     assert "The creatinine before the first zoledronic acid dose" in html
+
+
+@pytest.mark.django_db(False)
+def test_the_lesion_form_records_neuropathic_pain_as_yes_no_or_not_known():
+    """RT-08 asks for it when unknown, so the lesion form must be able to say "not known"
+    (stored as NULL) as well as yes and no."""
+    from front.record_forms import LesionForm
+
+    field = LesionForm().fields["neuropathic_pain"]
+    assert [value for value, _ in field.choices] == ["", "true", "false"]
+    assert [field.clean(v) for v in ("", "true", "false")] == [None, True, False]

@@ -257,6 +257,8 @@ class SystemicTherapyKind(StrEnum):
     ADT = "adt"
     ABIRATERONE_PREDNISONE = "abiraterone_prednisone"
     ENZALUTAMIDE = "enzalutamide"
+    APALUTAMIDE = "apalutamide"
+    DAROLUTAMIDE = "darolutamide"
     CHEMOTHERAPY = "chemotherapy"
     ANTI_ANGIOGENIC = "anti_angiogenic"
     CORTICOSTEROID = "corticosteroid"
@@ -348,6 +350,9 @@ class ExtraSkeletalDisease:
     visceral: bool | None = None
     brain: bool | None = None
     nodal: bool | None = None
+    #: Short axis of the largest nodal metastasis in cm (RAD-08: ALSYMPCA enrolled men
+    #: without lymphadenopathy > 3 cm); read only with ``nodal`` true.
+    nodal_short_axis_cm: float | None = None
     #: All metastatic lesions, bone and non-bone, on the latest staging (OMD-04: the
     #: ESTRO–ASTRO oligometastatic definition counts 1–5). Not the recorded bone lesions:
     #: which lesions are recorded is the presenting clinician's choice, not a census.

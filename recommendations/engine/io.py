@@ -20,7 +20,13 @@ from pydantic_core import PydanticCustomError
 
 # The one plausibility table of the record (Django-free, standard library only; see
 # its docstring for why it lives in ``cases``).
-from cases.plausibility import Verdict, lab_usable, lab_verdict, plausible_range_text
+from cases.plausibility import (
+    MEASURE_BOUNDS,
+    Verdict,
+    lab_usable,
+    lab_verdict,
+    plausible_range_text,
+)
 
 from . import facts as F
 from .catalogue import RULES
@@ -100,6 +106,8 @@ IntervalWeeks = _rng_i(1, 52)
 RadesAmbulatory = _rng_i(21, 44)
 #: All metastatic lesions, bone and non-bone: a patient on the board has at least one.
 MetastasisCount = _rng_i(1, 500)
+#: The record's range too (`cases.plausibility.MEASURE_BOUNDS`).
+NodalShortAxis = _rng_f(*MEASURE_BOUNDS["nodal_short_axis_cm"])
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -128,6 +136,7 @@ class ExtraSkeletalIn(_M):
     visceral: StrictBool | None = None
     brain: StrictBool | None = None
     nodal: StrictBool | None = None
+    nodal_short_axis_cm: NodalShortAxis | None = None  # type: ignore[valid-type]
     metastasis_count: MetastasisCount | None = None  # type: ignore[valid-type]
     all_sites_treatable: StrictBool | None = None
 
@@ -137,7 +146,7 @@ class PainIn(_M):
     uncontrolled: StrictBool | None = None
     new_thigh_hip_groin_pain: StrictBool | None = None
     analgesia_review_nrs: (
-        Annotated[int, _between(1, 10), Field(json_schema_extra={"minimum": 1, "maximum": 10})]
+        Annotated[int, _between(0, 10), Field(json_schema_extra={"minimum": 0, "maximum": 10})]
         | None
     ) = None
 

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import LabResult, Patient, PatientFactsVersion
+from cases.models import Board, LabResult, Patient, PatientFactsVersion
 from cases.tests.factories import (
     AgendaItemFactory,
+    BoardFactory,
     LabResultFactory,
     LongBoneLesionFactory,
     MeetingFactory,
@@ -187,7 +188,7 @@ def test_every_table_the_engine_reads_bumps_the_version():
         if "facts_version_on_update" not in {t.name for t in model._meta.triggers}
     )
     assert without == []
-    assert len(read) == 10
+    assert len(read) == 11  # the patient, its board and 9 related tables
 
 
 def test_the_api_shows_the_facts_version_a_draft_was_read_at(meeting, oncologist):
@@ -197,3 +198,46 @@ def test_the_api_shows_the_facts_version_a_draft_was_read_at(meeting, oncologist
     api.force_authenticate(oncologist)
     body = api.get(f"/api/v1/recommendations/draft-plans/{draft.pk}/").json()
     assert body["facts_version"] == 4
+
+
+# --- A board setting the engine reads (PAIN-03's analgesia-review trigger)
+
+
+@pytest.mark.parametrize("how", ["orm", "queryset", "raw"])
+def test_a_change_of_the_boards_pain_trigger_makes_every_draft_of_the_board_stale(
+    meeting, how
+):
+    items = [_case(meeting) for _ in range(2)]
+    elsewhere = _case(MeetingFactory(board=BoardFactory()))
+    first = drafts_refresh(agenda_items=[*items, elsewhere],
+                           as_of=services.evaluation_date(meeting))
+    assert {d.facts["pain"]["analgesia_review_nrs"] for d in first.values()} == {5}
+    before = {i.pk: _version(i.patient_id) for i in [*items, elsewhere]}
+    board = meeting.board
+    if how == "orm":
+        board.analgesia_review_nrs = 4
+        board.save()
+    elif how == "queryset":
+        Board.objects.filter(pk=board.pk).update(analgesia_review_nrs=4)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_board SET analgesia_review_nrs = 4 WHERE id = %s",
+                           [board.pk])
+    after = {i.pk: _version(i.patient_id) for i in [*items, elsewhere]}
+    assert {k: after[k] - before[k] for k in after} == {
+        items[0].pk: 1, items[1].pk: 1, elsewhere.pk: 0}
+
+    second = drafts_refresh(agenda_items=[*items, elsewhere],
+                            as_of=services.evaluation_date(meeting))
+    for item in items:
+        assert second[item.pk].pk != first[item.pk].pk
+        assert second[item.pk].facts["pain"]["analgesia_review_nrs"] == 4
+    assert second[elsewhere.pk].pk == first[elsewhere.pk].pk
+
+
+def test_a_board_write_that_is_not_an_engine_input_bumps_no_one(meeting):
+    item = _case(meeting)
+    before = _version(item.patient_id)
+    Board.objects.filter(pk=meeting.board_id).update(
+        name="Renamed board", default_location="Room 4", analgesia_review_nrs=5)
+    assert _version(item.patient_id) == before

@@ -59,7 +59,7 @@ def add_patient(board, *, lesions: int = 2, labs: int = 8, complete: bool = Fals
     patient = PatientFactory(board=board, **patient_fields)
     PrimaryCancerFactory(patient=patient, prior_mcrpc_lines=2 if complete else None)
     known = {"pathological_fracture": False, "soft_tissue_mass": False,
-             "epidural_extension": False} if complete else {}
+             "epidural_extension": False, "neuropathic_pain": False} if complete else {}
     for index in range(lesions):
         if index % 2 == 0:
             SpinalLesionFactory(patient=patient, vertebral_level=_LEVELS[index % len(_LEVELS)],

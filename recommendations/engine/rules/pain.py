@@ -79,15 +79,17 @@ def pain_band(nrs: int) -> str:
 def analgesia_review(ctx: Context, prior: Prior) -> Iterator[Finding]:
     pain = ctx.facts.pain
     nrs = pain.worst_nrs
-    trigger = pain.analgesia_review_nrs or MODERATE_PAIN_NRS
-    local = pain.analgesia_review_nrs is not None and trigger != MODERATE_PAIN_NRS
+    chosen = pain.analgesia_review_nrs
+    trigger = MODERATE_PAIN_NRS if chosen is None else chosen
+    local = trigger != MODERATE_PAIN_NRS
     reasons: list[str] = []
     if nrs is not None and nrs >= trigger:
         basis = (
-            f"the board's local trigger NRS ≥ {trigger}; the published moderate band starts "
-            f"at {MODERATE_PAIN_NRS}"
+            f"NRS ≥ {trigger} is this board's local choice of trigger; the published cut "
+            f"points put moderate pain at NRS ≥ {MODERATE_PAIN_NRS} (PAIN-03: Serlin 1995, "
+            "Woo 2015)"
             if local
-            else "moderate or worse, PAIN-03"
+            else f"NRS ≥ {MODERATE_PAIN_NRS}, moderate or worse (PAIN-03: Serlin 1995, Woo 2015)"
         )
         reasons.append(f"worst pain NRS {nrs} ({pain_band(nrs)}; {basis})")
     if pain.uncontrolled:

@@ -952,7 +952,19 @@ def samarium_follow_up(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
-_OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
+#: RAD-10: the androgen-receptor pathway inhibitors without data beside radium-223, by
+#: their typed kind. Records from before the kinds existed hold them as "other" with the
+#: drug's name: the name is read as a fallback (no data migration), for those only.
+_OTHER_ARPI_KINDS = {
+    SystemicTherapyKind.APALUTAMIDE: "apalutamide",
+    SystemicTherapyKind.DAROLUTAMIDE: "darolutamide",
+}
+_OTHER_ARPI_NAMES = tuple(_OTHER_ARPI_KINDS.values())
+
+#: RAD-08: ALSYMPCA enrolled men "in the absence of lymphadenopathy greater than 3 cm"
+#: (El-Amm & Aragon-Ching 2015, secondary); a node of exactly 3 cm is not "< 3 cm", so
+#: from 3.0 cm on the caution is shown.
+ALSYMPCA_NODE_LIMIT_CM = 3.0
 
 
 @rule(
@@ -962,7 +974,8 @@ _OTHER_ARPI_NAMES = ("darolutamide", "apalutamide")
     checks="Radium-223 considered with a strontium-89 / samarium-153 course planned or within "
     "its marrow-recovery window (Sr-89 26 weeks, Sm-153 8 weeks) → excluded; an older one → "
     "caution (marrow reserve). Nodal disease → ALSYMPCA allowed nodes < 3 cm only "
-    "(secondary).",
+    "(secondary): the largest node's short axis ≥ 3 cm → caution with the value; < 3 cm → "
+    "none; not recorded → the caution and a request for it.",
     sources=(src.SR89_LABEL, src.SM153_LABEL, src.POWSNER, src.RA223_NODES),
     codes=(
         flag_code(
@@ -1001,11 +1014,29 @@ def radium_other_radioisotopes(ctx: Context, prior: Prior) -> Iterator[Finding]:
             f"Radium-223 after {'; '.join(old)}: marrow reserve may be reduced; review the "
             "trend of the counts as well as their level (Powsner 1997; Sr-89/Sm-153 labels).",
         )
-    if ctx.facts.primary.site is PrimarySite.PROSTATE and ctx.facts.extraskeletal.nodal:
+    ex = ctx.facts.extraskeletal
+    if ctx.facts.primary.site is not PrimarySite.PROSTATE or not ex.nodal:
+        return
+    size = ex.nodal_short_axis_cm
+    if size is None:
         yield Flagged(
             "RA223-NODES-UNDER-3CM",
             "Nodal metastases recorded: ALSYMPCA enrolled men only without lymphadenopathy "
             "larger than 3 cm (secondary source); the radiologist confirms the nodal size.",
+        )
+        yield Missing(
+            "extraskeletal.nodal_short_axis_cm",
+            "Radium-223 considered with nodal metastases: ALSYMPCA enrolled men without "
+            "lymph nodes of 3 cm or more (RAD-08)",
+            Supplier.RADIOLOGY,
+        )
+    elif size >= ALSYMPCA_NODE_LIMIT_CM:
+        yield Flagged(
+            "RA223-NODES-UNDER-3CM",
+            f"Largest nodal metastasis {size:g} cm in short axis: ALSYMPCA enrolled men only "
+            f"without lymphadenopathy of {ALSYMPCA_NODE_LIMIT_CM:g} cm or more (secondary "
+            "source), so this patient is outside the trial's population; the radiologist "
+            "confirms the measurement.",
         )
 
 
@@ -1016,7 +1047,8 @@ def radium_other_radioisotopes(ctx: Context, prior: Prior) -> Iterator[Finding]:
     checks="Radium-223 considered with enzalutamide → PEACE-3 (phase 3, secondary) supports "
     "it but it lies outside the EU indication (monotherapy or with an LHRH analogue); bone "
     "protection started ≥ 6 weeks before the first radium-223. Darolutamide or apalutamide "
-    "→ a board note (no data). Abiraterone + prednisone stays excluded (RAD-04).",
+    "(their own kinds; an older record's 'other' with the drug's name) → a board note (no "
+    "data). Abiraterone + prednisone stays excluded (RAD-04).",
     sources=(src.PEACE3, src.RA223_EU),
     codes=(
         flag_code(
@@ -1046,17 +1078,21 @@ def radium_arpi(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "indication (monotherapy or with an LHRH analogue). PEACE-3 made bone protection "
             "mandatory, started at least 6 weeks before the first radium-223 (secondary).",
         )
-    names = sorted(
+    typed = {_OTHER_ARPI_KINDS[k] for k in ctx.therapy_kinds if k in _OTHER_ARPI_KINDS}
+    by_name = {
         n
         for t in ctx.facts.systemic_therapies
+        if t.kind is SystemicTherapyKind.OTHER
+        and (t.planned or t.stop is None or t.stop >= ctx.as_of)
         for n in _OTHER_ARPI_NAMES
-        if n in (t.name or "").lower() and (t.planned or t.stop is None or t.stop >= ctx.as_of)
-    )
+        if n in (t.name or "").lower()
+    }
+    names = sorted(typed | by_name)
     if names:
         yield Note(
             "RA223-WITH-OTHER-ARPI",
-            f"{', '.join(names).capitalize()} recorded: no data were found on combining it "
-            "with radium-223; the board decides.",
+            f"{' and '.join(names).capitalize()} recorded: no data were found on combining "
+            f"{'it' if len(names) == 1 else 'them'} with radium-223; the board decides.",
         )
 
 

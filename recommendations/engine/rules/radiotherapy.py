@@ -206,6 +206,9 @@ def single_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 Supplier.RADIOLOGY,
                 v.id,
             )
+        if v.lesion.neuropathic_pain is None:
+            # Not assumed absent: neuropathic pain would make it 20 Gy/5 (RT-08 asks).
+            unknown.append("neuropathic_pain")
         cond = (
             f" Provisional until {', '.join(u.replace('_', ' ') for u in unknown)} is known."
             if unknown
@@ -704,13 +707,20 @@ def sbrt_cord_dose(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+#: The prescriptions RT-08's 20 Gy/5 replaces (reconciliation ranks it above them), so
+#: unknown neuropathic pain beside one of them is asked for.
+_ASKS_NEUROPATHIC = (("RT-SINGLE-8GY", "8 Gy/1"), ("RT-SBRT-CONSIDER", "SBRT"))
+
+
 @rule(
     id="RT-08",
     section=Section.RADIOTHERAPY,
     title="Neuropathic bone pain: 20 Gy in 5 fractions",
     checks="A painful first-course lesion with neuropathic pain → 20 Gy/5 (TROG 96.05: 8 Gy/1 "
     "not proven as effective); 8 Gy/1 is named as reasonable when ECOG ≥ 3 or expected "
-    "survival < 3 months.",
+    "survival < 3 months. Whether the pain is neuropathic unknown while 8 Gy/1 or SBRT is "
+    "drafted for the painful lesion → asked for (never assumed absent); the 8 Gy/1 item is "
+    "provisional until it is known.",
     sources=(src.TROG_9605, src.TROG_9605_RESULTS),
     codes=(
         item_code(
@@ -738,7 +748,21 @@ def neuropathic_pain(ctx: Context, prior: Prior) -> Iterator[Finding]:
         short.append("expected survival under 3 months")
     for st in rt_statuses(ctx, prior):
         v = st.view
-        if not st.candidate or v.lesion.neuropathic_pain is not True:
+        if not st.candidate:
+            continue
+        if v.lesion.neuropathic_pain is None:
+            drafted = [words for code, words in _ASKS_NEUROPATHIC if prior.has(code, v.id)]
+            if drafted:
+                yield Missing(
+                    v.path("neuropathic_pain"),
+                    f"{v.name}: {' and '.join(drafted)} drafted for the painful lesion; "
+                    "neuropathic (radicular) pain would call for 20 Gy in 5 fractions instead "
+                    "(RT-08, TROG 96.05)",
+                    Supplier.RADIATION_ONCOLOGY,
+                    v.id,
+                )
+            continue
+        if v.lesion.neuropathic_pain is not True:
             continue
         single = (
             f" 8 Gy in 1 fraction is a reasonable alternative here ({', '.join(short)})."

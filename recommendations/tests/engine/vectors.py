@@ -67,6 +67,7 @@ def spine(lid: str = "S1", level: str = "T7", **kw: Any) -> dict[str, Any]:
         "soft_tissue_mass": False,
         "epidural_extension": False,
         "pathological_fracture": False,
+        "neuropathic_pain": False,
     }
     d.update(kw)
     return d
@@ -83,6 +84,7 @@ def limb(lid: str = "F1", bone: str = "femur", **kw: Any) -> dict[str, Any]:
         "cortical_involvement": "lt_1_3",
         "soft_tissue_mass": False,
         "pathological_fracture": False,
+        "neuropathic_pain": False,
     }
     d.update(kw)
     return d
@@ -1916,6 +1918,41 @@ VECTORS: list[dict[str, Any]] = [
         },
         "present": ["RT-SINGLE-8GY"],
         "absent": ["RT-NEUROPATHIC-20GY-5"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-8gy-asks-provisional",
+        "facts": {"lesions": [spine(spinal_pain="occasional", neuropathic_pain=None)]},
+        "present": ["RT-SINGLE-8GY"],
+        "absent": ["RT-NEUROPATHIC-20GY-5"],
+        "missing": ["lesions.0.neuropathic_pain"],
+        "detail": {"RT-SINGLE-8GY": {"provisional": True, "pending": ["neuropathic_pain"]}},
+    },
+    {
+        "id": "rt-neuropathic-unknown-sbrt-asks",
+        "facts": {
+            "primary": {"site": "kidney", "histology": "clear cell"},
+            "lesions": [spine(spinal_pain="occasional", neuropathic_pain=None)],
+        },
+        "present": ["RT-SINGLE-8GY"],
+        "alternatives": {"RT-SINGLE-8GY": ["RT-SBRT-CONSIDER"]},
+        "missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-painless-not-asked",
+        "facts": {"lesions": [spine(neuropathic_pain=None)]},
+        "absent": ["RT-SINGLE-8GY"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
+    },
+    {
+        "id": "rt-neuropathic-unknown-complicated-not-asked",
+        "facts": {
+            "lesions": [
+                spine(spinal_pain="occasional", soft_tissue_mass=True, neuropathic_pain=None)
+            ]
+        },
+        "present": ["RT-MULTIFRACTION-COMPLICATED"],
+        "not_missing": ["lesions.0.neuropathic_pain"],
     },
 ]
 
@@ -2083,6 +2120,28 @@ ADDITIONS: list[dict[str, Any]] = [
         "facts": {"pain": {"worst_nrs": 4, "analgesia_review_nrs": 4}},
         "present": ["PAIN-ANALGESIA-REVIEW"],
         "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 4, "local_threshold": True}},
+    },
+    {
+        "id": "pain-local-trigger-4-nrs-3-none",
+        "facts": {"pain": {"worst_nrs": 3, "analgesia_review_nrs": 4}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-board-default-5-nrs-4-none",
+        "facts": {"pain": {"worst_nrs": 4, "analgesia_review_nrs": 5}},
+        "absent": ["PAIN-ANALGESIA-REVIEW"],
+    },
+    {
+        "id": "pain-board-default-5-nrs-5-not-local",
+        "facts": {"pain": {"worst_nrs": 5, "analgesia_review_nrs": 5}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 5, "local_threshold": False}},
+    },
+    {
+        "id": "pain-local-trigger-0-nrs-0-review",
+        "facts": {"pain": {"worst_nrs": 0, "analgesia_review_nrs": 0}},
+        "present": ["PAIN-ANALGESIA-REVIEW"],
+        "detail": {"PAIN-ANALGESIA-REVIEW": {"trigger_nrs": 0, "local_threshold": True}},
     },
     {
         "id": "pain-local-trigger-6-nrs-5-none",
@@ -2438,6 +2497,26 @@ ADDITIONS: list[dict[str, Any]] = [
         "id": "rad08-radium-nodal-disease",
         "facts": crpc(extraskeletal={"visceral": False, "brain": False, "nodal": True}),
         "present": ["RA223-NODES-UNDER-3CM", "RA223-ELIGIBLE"],
+        "missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-node-2.9cm-no-caution",
+        "facts": crpc(extraskeletal={"nodal": True, "nodal_short_axis_cm": 2.9}),
+        "present": ["RA223-ELIGIBLE"],
+        "absent": ["RA223-NODES-UNDER-3CM"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-node-3.0cm-caution",
+        "facts": crpc(extraskeletal={"nodal": True, "nodal_short_axis_cm": 3.0}),
+        "present": ["RA223-NODES-UNDER-3CM", "RA223-ELIGIBLE"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
+    },
+    {
+        "id": "rad08-radium-no-nodes-size-not-asked",
+        "facts": crpc(extraskeletal={"nodal": False}),
+        "absent": ["RA223-NODES-UNDER-3CM"],
+        "not_missing": ["extraskeletal.nodal_short_axis_cm"],
     },
     {
         "id": "rad10-radium-with-enzalutamide",
@@ -2451,6 +2530,26 @@ ADDITIONS: list[dict[str, Any]] = [
         ),
         "present": ["RA223-WITH-OTHER-ARPI"],
         "absent": ["RA223-WITH-ENZALUTAMIDE"],
+    },
+    {
+        "id": "rad10-radium-with-apalutamide-typed",
+        "facts": crpc(systemic_therapies=[{"kind": "apalutamide", "start": "2025-04-01"}]),
+        "present": ["RA223-WITH-OTHER-ARPI"],
+        "absent": ["RA223-WITH-ENZALUTAMIDE", "RA223-EXCL-ABIRATERONE-PREDNISONE"],
+    },
+    {
+        "id": "rad10-radium-with-darolutamide-typed-planned",
+        "facts": crpc(systemic_therapies=[{"kind": "darolutamide", "planned": True}]),
+        "present": ["RA223-WITH-OTHER-ARPI"],
+    },
+    {
+        "id": "rad10-radium-darolutamide-stopped-no-note",
+        "facts": crpc(
+            systemic_therapies=[
+                {"kind": "darolutamide", "start": "2024-01-01", "stop": "2025-01-01"}
+            ]
+        ),
+        "absent": ["RA223-WITH-OTHER-ARPI"],
     },
     {
         "id": "rad11-radium-running-no-bta",
