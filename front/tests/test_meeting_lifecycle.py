@@ -76,9 +76,51 @@ def test_only_the_chair_reaches_the_confirmation_step(client, board, spine_surge
 def test_the_api_refuses_signing_before_the_meeting_day(board, chair, coordinator):
     _meeting, items = meeting_with_cases(board, 1, days_ahead=2)
     decision = _saved(items[0], coordinator)
-    response = token_client(chair).post(f"/api/v1/decisions/{decision.pk}/sign/")
+    response = token_client(chair).post(f"/api/v1/decisions/{decision.pk}/sign/",
+                                        {"confirm": True}, format="json")
     assert response.status_code == 400
     assert "Signing opens on the day of the meeting" in str(response.json())
+    decision.refresh_from_db()
+    assert not decision.is_signed
+
+
+CONFIRM_ERROR = {"errors": {"confirm": [
+    'Confirm the signature: send "confirm": true. Once signed the decision is read-only '
+    "and its follow-up is scheduled."]}}
+
+
+def test_the_api_signs_only_with_the_confirmation(board, chair, coordinator):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    decision = _saved(items[0], coordinator)
+    api, url = token_client(chair), f"/api/v1/decisions/{decision.pk}/sign/"
+    # No body, false, a string, null: a clear field error and nothing changed.
+    for body in (None, {}, {"confirm": False}, {"confirm": "no"}, {"confirm": None},
+                 {"confirmed": True}):
+        response = api.post(url, body, format="json")
+        assert response.status_code == 400, body
+        assert response.json() == CONFIRM_ERROR, body
+        decision.refresh_from_db()
+        assert not decision.is_signed and decision.content_sha256 == ""
+        assert not Reminder.objects.exists()
+    # A coordinator is refused by role before the body is read (403, not a field error).
+    response = token_client(coordinator).post(url, {}, format="json")
+    assert response.status_code == 403
+    response = api.post(url, {"confirm": True}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["signed_by"] == chair.pk
+    decision.refresh_from_db()
+    assert decision.is_signed and decision.signed_by == chair
+
+
+def test_the_api_confirmation_does_not_open_signing_before_the_day(board, chair, coordinator):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=1)
+    decision = _saved(items[0], coordinator)
+    url = f"/api/v1/decisions/{decision.pk}/sign/"
+    response = token_client(chair).post(url, {"confirm": True}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["decision"]
+    assert response.json()["errors"]["decision"][0].startswith(
+        "Signing opens on the day of the meeting")
     decision.refresh_from_db()
     assert not decision.is_signed
 
