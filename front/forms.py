@@ -250,6 +250,12 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
                                    "(the fields below), or accept the item.")
                 self.action = action
         elif verdict == DecisionItemVerdict.ACCEPTED:
+            posted_kind = self.data.get(self.add_prefix("action_kind"))
+            proposed_kind = (self.row.get("action") or {}).get("kind") or "other"
+            if posted_kind and posted_kind != proposed_kind:
+                # Accepting keeps the proposed action: another kind would be dropped unseen.
+                self.add_error("action_kind", "To change the kind of action, choose "
+                               "Modify and give the reason.")
             self.action = dict(self.row.get("action") or {})
         return data
 

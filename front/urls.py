@@ -43,6 +43,8 @@ urlpatterns: list = [
          name="meeting_mode"),
     path("meetings/<int:pk>/meeting-mode/<int:item_pk>/save/", meeting_mode.meeting_mode_save,
          name="meeting_mode_save"),
+    path("meetings/<int:pk>/meeting-mode/<int:item_pk>/items/<int:row>/action-fields/",
+         meeting_mode.meeting_mode_action_fields, name="meeting_mode_action_fields"),
     path("meetings/<int:pk>/meeting-mode/<int:item_pk>/sign/", meeting_mode.meeting_mode_sign,
          name="meeting_mode_sign"),
     path("meetings/<int:pk>/standard-of-care/", meeting_mode.standard_of_care,

@@ -484,6 +484,27 @@ class DecisionAmendSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the signed decision is being amended.")
 
 
+#: The API's counterpart of the screens' "Sign …?" confirmation (issue 15).
+SIGN_CONFIRM_MESSAGE = ('Confirm the signature: send "confirm": true. Once signed the '
+                        "decision is read-only and its follow-up is scheduled.")
+
+
+class DecisionSignSerializer(serializers.Serializer):
+    """The body of `POST decisions/{id}/sign/`: the chair confirms, as the pages ask."""
+
+    confirm = serializers.BooleanField(
+        help_text="Must be true: the chair confirms the signature (the pages ask the same). "
+                  "Signing is possible from the meeting's day on.",
+        error_messages={"required": SIGN_CONFIRM_MESSAGE, "invalid": SIGN_CONFIRM_MESSAGE,
+                        "null": SIGN_CONFIRM_MESSAGE},
+    )
+
+    def validate_confirm(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(SIGN_CONFIRM_MESSAGE)
+        return value
+
+
 class DecisionVerifySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     content_sha256 = serializers.CharField(allow_blank=True)

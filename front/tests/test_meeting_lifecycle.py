@@ -16,6 +16,7 @@ from cases.models import AgendaItem, Decision, Meeting
 from cases.services import decision_record, decision_sign, meeting_mark_held
 from cases.tests.api.conftest import token_client
 from cases.tests.views.builders import meeting_with_cases
+from recommendations.models import DraftPlan
 from reminders.choices import ReminderKind, ReminderStatus
 from reminders.models import Reminder
 
@@ -76,9 +77,86 @@ def test_only_the_chair_reaches_the_confirmation_step(client, board, spine_surge
 def test_the_api_refuses_signing_before_the_meeting_day(board, chair, coordinator):
     _meeting, items = meeting_with_cases(board, 1, days_ahead=2)
     decision = _saved(items[0], coordinator)
-    response = token_client(chair).post(f"/api/v1/decisions/{decision.pk}/sign/")
+    response = token_client(chair).post(f"/api/v1/decisions/{decision.pk}/sign/",
+                                        {"confirm": True}, format="json")
     assert response.status_code == 400
     assert "Signing opens on the day of the meeting" in str(response.json())
+    decision.refresh_from_db()
+    assert not decision.is_signed
+
+
+def test_the_decision_page_says_partial_decisions_are_drafts(client, board, chair):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    verified_login(client, chair)
+    url = reverse("cases:decision", args=[items[0].pk])
+    html = client.get(url).content.decode()
+    assert "Choose a verdict for every item" not in html
+    assert ("Save at any point: an item without a verdict stays undecided and the decision "
+            "is kept as a draft. Signing needs a verdict on every item.") in html
+    # Saving one verdict of many is a draft, and the page says what is left.
+    draft = DraftPlan.objects.get(agenda_item=items[0])
+    count = len(draft.output["items"])
+    data = {"draft_ref": draft.pk, "added_count": "1", "action": "save",
+            "outcome_summary": "", "a0-title": "", "a0-detail": "",
+            "d0-verdict": "accepted", "d0-detail": "", "d0-reason": ""}
+    html = client.post(url, data, follow=True).content.decode()
+    assert (f"Decision saved (version 1, not signed): a draft, {count - 1} items still to "
+            "decide before it can be signed.") in html
+    decision = Decision.objects.get()
+    assert list(decision.items.values_list("verdict", flat=True)) == ["accepted"] + [""] * (
+        count - 1)
+    # The confirmation step does not offer to sign it, and calls nothing "rejected".
+    html = client.get(reverse("cases:decision_sign", args=[items[0].pk])).content.decode()
+    assert (f"Not ready to sign: {count - 1} items of version 1 have no verdict yet.") in html
+    assert html.count("Not decided yet") == count - 1
+    assert "Nothing (rejected)" not in html
+    assert "Sign version 1 as chair" not in html
+    # Every verdict given: the same page offers the signature.
+    data.update({f"d{i}-verdict": "accepted" for i in range(count)})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    version = Decision.objects.latest("version").version
+    html = client.get(reverse("cases:decision_sign", args=[items[0].pk])).content.decode()
+    assert "Not ready to sign" not in html and f"Sign version {version} as chair" in html
+
+
+CONFIRM_ERROR = {"errors": {"confirm": [
+    'Confirm the signature: send "confirm": true. Once signed the decision is read-only '
+    "and its follow-up is scheduled."]}}
+
+
+def test_the_api_signs_only_with_the_confirmation(board, chair, coordinator):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=0)
+    decision = _saved(items[0], coordinator)
+    api, url = token_client(chair), f"/api/v1/decisions/{decision.pk}/sign/"
+    # No body, false, a string, null: a clear field error and nothing changed.
+    for body in (None, {}, {"confirm": False}, {"confirm": "no"}, {"confirm": None},
+                 {"confirmed": True}):
+        response = api.post(url, body, format="json")
+        assert response.status_code == 400, body
+        assert response.json() == CONFIRM_ERROR, body
+        decision.refresh_from_db()
+        assert not decision.is_signed and decision.content_sha256 == ""
+        assert not Reminder.objects.exists()
+    # A coordinator is refused by role before the body is read (403, not a field error).
+    response = token_client(coordinator).post(url, {}, format="json")
+    assert response.status_code == 403
+    response = api.post(url, {"confirm": True}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["signed_by"] == chair.pk
+    decision.refresh_from_db()
+    assert decision.is_signed and decision.signed_by == chair
+
+
+def test_the_api_confirmation_does_not_open_signing_before_the_day(board, chair, coordinator):
+    _meeting, items = meeting_with_cases(board, 1, days_ahead=1)
+    decision = _saved(items[0], coordinator)
+    url = f"/api/v1/decisions/{decision.pk}/sign/"
+    response = token_client(chair).post(url, {"confirm": True}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["decision"]
+    assert response.json()["errors"]["decision"][0].startswith(
+        "Signing opens on the day of the meeting")
     decision.refresh_from_db()
     assert not decision.is_signed
 

@@ -186,6 +186,96 @@ def test_signing_refuses_undecided_items_and_keeps_the_draft(client, board, chai
     assert decision.items.filter(verdict="accepted").count() == 1
 
 
+# --- The kind of action, chosen inline ----------------------------------------------------
+
+def _fields_url(item, row):
+    return reverse("cases:meeting_mode_action_fields", args=[item.meeting_id, item.pk, row])
+
+
+#: Whole-spine MRI (an investigation in the draft) changed into an urgent spinal opinion.
+TO_PROCEDURE = {"d0-action_kind": "procedure", "d0-action_procedure": "spinal_opinion",
+                "d0-action_lesion": "T8", "d0-action_urgency": "urgent", "d0-action_due_on": ""}
+
+
+def test_each_item_offers_the_decision_pages_kinds_of_action(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    html = client.get(_mode_url(items[0])).content.decode()
+    assert 'name="d0-action_kind" type="hidden"' not in html
+    assert '<select name="d0-action_kind" id="id_d0-action_kind"' in html
+    assert "Kind of action" in html
+    # The same plain-word choices as the decision page, the draft's own kind selected.
+    for label in ("Medication", "Radiotherapy", "Procedure or referral", "Investigation",
+                  "Other (free text — no reminders)"):
+        assert f">{label}</option>" in html
+    assert '<option value="investigation" selected>Investigation</option>' in html
+    assert _fields_url(items[0], 0) in html
+
+
+def test_picking_another_kind_shows_its_fields_and_saves_nothing(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    client.get(_mode_url(items[0]))
+    response = client.get(_fields_url(items[0], 0), {"d0-action_kind": "procedure"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="d0-action_procedure"' in html and "Procedure or referral" in html
+    assert ">spinal surgical opinion</option>" in html and "Urgency" in html
+    assert 'name="d0-action_modality"' not in html
+    assert "Kind changed from Investigation to Procedure or referral" in html
+    # Back to the draft's own kind: its proposed values again.
+    html = client.get(_fields_url(items[0], 0), {"d0-action_kind": "investigation"},
+                      **HTMX).content.decode()
+    assert 'value="whole spine"' in html and "Kind changed" not in html
+    assert client.get(_fields_url(items[0], 0), {"d0-action_kind": "teleport"}).status_code == 404
+    assert client.get(_fields_url(items[0], 99), {"d0-action_kind": "other"}).status_code == 404
+    assert Decision.objects.count() == 0
+
+
+def test_outsider_cannot_read_the_action_fields(client, board, outsider):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, outsider)
+    assert client.get(_fields_url(items[0], 0), {"d0-action_kind": "other"}).status_code == 404
+    assert PatientAccess.objects.count() == 0
+
+
+def test_modify_to_another_kind_is_saved_with_the_partial_draft(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse")})
+    response = client.post(_save_url(items[0]), {**data, **TO_PROCEDURE}, **HTMX)
+    assert response["X-Decision-Saved"] == "yes", response.content.decode()
+    assert "still to decide" in response.content.decode()
+    first = Decision.objects.get().items.order_by("position").first()
+    assert first.verdict == "modified" and first.reason == "Neurology worse"
+    assert first.action == {"kind": "procedure", "procedure": "spinal_opinion",
+                            "lesion": "T8", "urgency": "urgent"}
+    assert first.detail == "Spinal surgical opinion (T8), within a week"
+    # The screen shows the saved kind and its fields when the case is opened again.
+    html = client.get(_mode_url(items[0])).content.decode()
+    assert '<option value="procedure" selected>Procedure or referral</option>' in html
+    assert '<option value="urgent" selected>within a week</option>' in html
+
+
+def test_another_kind_is_validated_as_on_the_decision_page(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse")})
+    # The new kind's required fields missing: nothing saved, the item named.
+    response = client.post(_save_url(items[0]), {**data, "d0-action_kind": "procedure"},
+                           **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    text = response.content.decode()
+    assert "Not saved" in text and "Item 1" in text and "Procedure or referral" in text
+    # Accepting keeps the proposed action: another kind with "Accept" is refused, not
+    # silently dropped (the decision page refuses it the same way).
+    data, _draft = _post_data(client, items[0], {0: ("accepted", "", "")})
+    response = client.post(_save_url(items[0]), {**data, **TO_PROCEDURE}, **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    assert "To change the kind of action, choose Modify" in response.content.decode()
+    assert Decision.objects.count() == 0
+
+
 @pytest.mark.parametrize(("cases", "lesions", "labs"), [(2, 1, 5), (12, 8, 120)])
 def test_meeting_mode_query_count_does_not_grow(client, board, chair,
                                                 django_assert_num_queries, cases, lesions, labs):

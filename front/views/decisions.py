@@ -175,7 +175,10 @@ def decision(request, item_pk):
         return _render(request, item, selectors.decisions_of(item=item), form=form,
                        draft_view=view)
     if action != "sign":
-        messages.success(request, f"Decision saved (version {saved.version}, not signed).")
+        undecided = sum(1 for i in form.items() if not i["verdict"])
+        messages.success(request, f"Decision saved (version {saved.version}, not signed)" + (
+            f": a draft, {undecided} item{'s' if undecided != 1 else ''} still to decide "
+            "before it can be signed." if undecided else "."))
         return redirect("cases:decision", item_pk=item.pk)
     refusal = services.signing_refusal(meeting=item.meeting)
     if refusal:
@@ -218,6 +221,8 @@ def decision_sign(request, item_pk):
     return render(request, "cases/decision_sign.html", {
         "item": item, "meeting": item.meeting, "patient": item.patient,
         "decision": latest, "refusal": refusal,
+        # A saved draft may leave items undecided; the service refuses to sign it.
+        "undecided": sum(1 for d in latest.items.all() if not d.verdict),
         "attended": [a for a in attendances if a.attended],
     }, status=409 if request.method == "POST" else 200)
 

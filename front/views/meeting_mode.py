@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from cases import actions as action_types
 from cases import selectors, services
 from cases.choices import LabAnalyte, LabUnit, OpinionStance
-from front.forms import DecisionForm, OpinionForm
+from front.forms import DecisionForm, DraftItemForm, OpinionForm
 from front.views.case_review import lesion_rows
 from front.views.common import audit, error_text, require_perm
 from front.views.decisions import (
@@ -138,8 +138,9 @@ def _light_fields(form) -> dict:
     """One draft item's inputs as plain values for hand-written HTML. Rendering Django's
     widget templates for 16 items × 8 fields cost most of the screen's time (about
     150 ms of CPU per case, bench/meeting_mode.py); the same names and values written
-    out directly cost a few milliseconds. The kind of action is not changed here (the
-    decision page shows a new kind's fields); its typed fields are."""
+    out directly cost a few milliseconds. The kind of action is chosen from the decision
+    page's choices (`cases.actions.KIND_LABELS`); picking another one swaps in its fields
+    (`meeting_mode_action_fields`), and the form validates them as the decision page's."""
     def value(name):
         bound = form[name]
         current = bound.value()
@@ -164,10 +165,16 @@ def _light_fields(form) -> dict:
             "choices": [(k, label, str(k) == str(current)) for k, label
                         in action_types.FIELD_CHOICES.get(name, {}).items()],
         })
+    proposed = (form.row.get("action") or {}).get("kind") or "other"
     return {
         "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
         "kind": form.action_kind_shown,
         "kind_label": action_types.KIND_LABELS.get(form.action_kind_shown, ""),
+        "kind_field_label": action_types.FIELD_LABELS["kind"],
+        "kinds": [(k, label, k == form.action_kind_shown)
+                  for k, label in action_types.KIND_LABELS.items()],
+        "proposed_kind": proposed,
+        "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
         "action_fields": fields,
     }
 
@@ -318,6 +325,32 @@ def meeting_mode_save(request, pk, item_pk):
         messages.success(request, text)
         return redirect("cases:meeting_mode", pk=pk, item_pk=item.pk)
     return _page(request, item, state, status=422, save_message=text)
+
+
+@login_required
+def meeting_mode_action_fields(request, pk, item_pk, row):
+    """The fields of another kind of action for one draft item (htmx swaps them in when
+    the chair picks the kind): empty, or the draft's own values when the kind picked is
+    the one the draft proposed. Nothing is saved here; the next save posts them."""
+    item = _meeting_item(request, pk, item_pk)
+    require_perm(request, "cases.record_decision", item)
+    state = _decision_state(request, item)
+    form = state["form"]
+    if form is None or not 0 <= row < len(form.draft_forms):
+        raise Http404("No such item in this decision.")
+    shown = form.draft_forms[row]
+    kind = request.GET.get(shown.add_prefix("action_kind"), "")
+    if kind not in action_types.FIELDS:
+        raise Http404("No such kind of action.")
+    action = shown.row.get("action") or {}
+    if kind != (action.get("kind") or "other"):
+        # A new kind starts blank; the proposal (and what the board decided) stays as it is.
+        shown = DraftItemForm(None, prefix=shown.prefix, initial=shown.initial,
+                              row={**shown.row, "action": {"kind": kind}})
+        shown.row = form.draft_forms[row].row
+    audit(request, [item.patient_id])
+    return render(request, "cases/_meeting_mode_action_fields.html",
+                  {"f": shown, "v": _light_fields(shown)})
 
 
 @login_required

@@ -54,12 +54,33 @@ def test_chair_runs_a_15_case_meeting_with_the_keyboard_only(open_session, board
     detail = rows.nth(1).get_by_label("What the board decided")
     expect(detail).to_be_focused()
     page.keyboard.press("Control+A")
-    page.keyboard.type("Whole-spine MRI within 2 weeks, not 4")
+    page.keyboard.type("Orthopaedic opinion this week before any imaging")
     page.keyboard.press("Tab")
     expect(rows.nth(1).get_by_label("Reason (required to modify or reject)")).to_be_focused()
     page.keyboard.type("Pain is worsening")
+    # The kind of action, changed inline: Tab to Details, open it, Tab to the kind and
+    # type its first letter; the new kind's fields come in and are filled the same way.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    kind = rows.nth(1).get_by_label("Kind of action")
+    expect(kind).to_be_focused()
+    page.keyboard.type("P")
+    expect(kind).to_have_value("procedure")
+    expect(rows.nth(1)).to_contain_text("Kind changed from Investigation to Procedure or referral")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_d1-action_procedure")).to_be_focused()
+    page.keyboard.type("o")
+    page.keyboard.press("Tab")
+    page.keyboard.type("lesion 2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("w")
+    expect(page.locator("#id_d1-action_procedure")).to_have_value("orthopaedic_opinion")
+    expect(page.locator("#id_d1-action_urgency")).to_have_value("urgent")
+    session.screenshot("meeting-mode-action-kind-changed", full_page=False)
     page.keyboard.press("Escape")
     expect(page.locator("#mm-saved")).to_contain_text("still to decide")
+    page.keyboard.press("d")
     session.screenshot("meeting-mode-case-1", full_page=False)
     # Accept every item not yet decided, then sign (the screen asks first).
     page.keyboard.press("Shift+A")
@@ -93,7 +114,11 @@ def test_chair_runs_a_15_case_meeting_with_the_keyboard_only(open_session, board
     first = decisions.get(agenda_item=items[0])
     verdicts = list(first.items.order_by("position").values_list("verdict", "reason", "detail"))
     assert verdicts[0][0] == "accepted"
-    assert verdicts[1] == ("modified", "Pain is worsening", "Whole-spine MRI within 2 weeks, not 4")
+    assert verdicts[1] == ("modified", "Pain is worsening",
+                           "Orthopaedic opinion this week before any imaging")
+    assert first.items.order_by("position")[1].action == {
+        "kind": "procedure", "procedure": "orthopaedic_opinion", "lesion": "lesion 2",
+        "urgency": "urgent"}
     assert all(v[0] == "accepted" for v in verdicts[2:])
     assert not first.standard_of_care
 

@@ -57,6 +57,19 @@
       if (box) box.focus();
     }
   };
+  // --- Another kind of action (medication, radiotherapy, …): htmx swaps in its fields.
+  // Picking one is a modification; the save waits for its fields (saving now would post
+  // the old kind's fields under the new kind and only report them missing).
+  items.forEach((li) => {
+    const kind = li.querySelector("select[data-action-kind]");
+    if (!kind) return;
+    kind.addEventListener("change", (event) => {
+      event.stopPropagation();
+      dirty = true;
+      const modify = li.querySelector("input[type=radio][value=modified]");
+      if (modify && kind.value !== kind.dataset.proposedKind) modify.checked = true;
+    });
+  });
   const acceptUndecided = () => {
     items.forEach((li) => {
       if (!li.querySelector("input[type=radio]:checked")) {

@@ -228,7 +228,8 @@ def test_signing_through_the_api_hashes_the_content(world):
     from cases.services import decision_canonical_content
 
     decision = world.own.unsigned
-    response = token_client(world.users["chair"]).post(f"/api/v1/decisions/{decision.pk}/sign/")
+    response = token_client(world.users["chair"]).post(
+        f"/api/v1/decisions/{decision.pk}/sign/", {"confirm": True}, format="json")
     assert response.status_code == 200
     decision.refresh_from_db()
     import hashlib
@@ -243,7 +244,8 @@ def test_signing_through_the_api_hashes_the_content(world):
 def test_signing_twice_is_refused(world):
     decision = world.own.signed
     before = (decision.signed_at, decision.content_sha256)
-    response = token_client(world.users["chair"]).post(f"/api/v1/decisions/{decision.pk}/sign/")
+    response = token_client(world.users["chair"]).post(
+        f"/api/v1/decisions/{decision.pk}/sign/", {"confirm": True}, format="json")
     assert response.status_code == 400
     assert response.json() == {"errors": {"decision": ["This decision is already signed."]}}
     decision.refresh_from_db()

@@ -106,5 +106,6 @@ def test_a_first_dose_in_2100_still_signs(world):
          "verdict": "accepted", "reason": ""}]}
     recorded = chair.post("/api/v1/decisions/", body, format="json")
     assert recorded.status_code == 201, recorded.content
-    signed = chair.post(f"/api/v1/decisions/{recorded.json()['id']}/sign/")
+    signed = chair.post(f"/api/v1/decisions/{recorded.json()['id']}/sign/", {"confirm": True},
+                        format="json")
     assert signed.status_code == 200, signed.content

@@ -252,7 +252,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("post", "/api/v1/decisions/{id}/amend/"): Op(
         "detail", RECORD, lambda w: w.signed, body=lambda w: {"reason": "Wrong level"},
         success=201),
-    ("post", "/api/v1/decisions/{id}/sign/"): Op("detail", SIGN, lambda w: w.unsigned),
+    ("post", "/api/v1/decisions/{id}/sign/"): Op(
+        "detail", SIGN, lambda w: w.unsigned, body=lambda w: {"confirm": True}),
     ("get", "/api/v1/decisions/{id}/verify/"): Op("detail", MEMBERS, lambda w: w.signed),
     ("get", "/api/v1/decisions/{id}/fhir/"): Op("detail", MEMBERS, lambda w: w.signed),
     # Recommendations (the lead's app): drafts are case data; the catalogue and the
