@@ -12,7 +12,8 @@ so it follows the same rules as the pages:
 - Every write goes through a service: clinical rows through `clinical_row_save`
   (full validation, nothing saved on error), memberships through `board_member_add`,
   meetings through `meeting_create`, agendas through `agenda_lock` / `agenda_unlock`,
-  decisions through `decision_sign` / `decision_verify`.
+  signatures checked through `decision_verify` (decisions are signed on their page or
+  in meeting mode, never here).
 - Second-factor devices show no secret: an authenticator's key, its QR code and the
   recovery codes never appear (django-otp's own admin pages are replaced). A device
   can only be removed, which ends the user's sessions and API tokens
@@ -29,7 +30,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Func, QuerySet
 from django.http import HttpRequest
@@ -511,7 +512,10 @@ class DecisionAdmin(BoardScopedAdmin):
     search_fields = ["=agenda_item__patient__hospital_number"]
     search_help_text = "Exact hospital number of the patient."
     inlines = [DecisionItemInline]
-    actions = ["sign_decisions", "verify_decisions"]
+    # No "sign" action: a decision is signed on its page or in meeting mode, which ask
+    # for confirmation, hold to the meeting's day and schedule the follow-up reminders
+    # in the same transaction (reminders sits above cases; the admin cannot).
+    actions = ["verify_decisions"]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
@@ -520,8 +524,8 @@ class DecisionAdmin(BoardScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # A decision's page is for reading (no Save buttons): signing and checking are
-        # the list's actions, which need the list's change permission (obj None).
+        # A decision's page is for reading (no Save buttons): checking a signature is
+        # the list's action, which needs the list's change permission (obj None).
         return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -532,19 +536,6 @@ class DecisionAdmin(BoardScopedAdmin):
     @admin.display(boolean=True, description="Signed")
     def is_signed(self, obj: Decision) -> bool:
         return obj.is_signed
-
-    @admin.action(description="Sign the selected decisions (board chair only)")
-    def sign_decisions(self, request, queryset) -> None:
-        for decision in queryset:
-            try:
-                services.decision_sign(decision=decision, chair=request.user)
-            except PermissionDenied as error:
-                self.message_user(request, f"Decision #{decision.pk}: {error}", messages.ERROR)
-            except ValidationError as error:
-                self.message_user(request, f"Decision #{decision.pk}: {_message_for(error)}",
-                                  messages.ERROR)
-            else:
-                self.message_user(request, f"Decision #{decision.pk}: signed.")
 
     @admin.action(description="Verify the signature of the selected decisions")
     def verify_decisions(self, request, queryset) -> None:
