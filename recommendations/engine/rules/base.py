@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import TypeVar, cast
 
-from ..common import Detail, Section, Severity, Source, Supplier, Urgency
+from ..common import Detail, Section, Severity, Source, Supplier, Urgency, view
 from ..context import Context
 from ..facts import Specialty
 from ..plan import BoardNote, Flag, PlanItem
@@ -92,7 +92,7 @@ def Note(code: str, message: str) -> BoardNote:  # noqa: N802
     return BoardNote(code, m.section, message, m.rule_id, m.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Missing:
     """A fact to chase: ``field`` is its path in the case-facts JSON."""
 
@@ -102,7 +102,7 @@ class Missing:
     lesion_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Quorum:
     """A specialty that should be at the table, and why (MDT-01)."""
 
