@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from recommendations.engine.common import Urgency
 from recommendations.engine.context import Context, LabStatus, LesionView, PriorRt
 from recommendations.engine.plan import DraftPlan, PlanItem
 from recommendations.engine.reconcile import Reconciled
@@ -38,6 +39,7 @@ VIEWS = (
 )
 
 ASSIGNMENTS = """
+from recommendations.engine.common import Urgency
 from recommendations.engine.context import Context
 from recommendations.engine.rules.base import Missing, Prior, Quorum
 from recommendations.engine.rules.radiotherapy import rt_statuses
@@ -61,7 +63,7 @@ def test_views_are_plain_slotted_dataclasses_at_run_time() -> None:
     # The public plan stays frozen at run time.
     for cls in (PlanItem, DraftPlan):
         assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
-    item = PlanItem("X", *(None,) * 8)  # type: ignore[arg-type]
+    item = PlanItem("RT-SINGLE-8GY", {"summary": "8 Gy"}, "why", Urgency.ROUTINE)
     with pytest.raises(dataclasses.FrozenInstanceError):
         item.code = "Y"  # type: ignore[misc]
 
