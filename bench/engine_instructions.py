@@ -6,6 +6,7 @@ minute to the next; instruction counts do not. The bench case of
 ``bench/engine_evaluate.py`` (5 lesions) is evaluated ``N = 0`` and ``N = --calls`` times
 in two runs under callgrind, and the difference of the two totals divided by ``--calls``
 is the cost of one call (imports, the facts and the warm-up call cancel out).
+``--function plan_to_json`` (or ``facts_from_json``; repeatable) counts those instead.
 
 ``--tree DIR`` measures another checkout (e.g. ``git archive main | tar -x -C
 /tmp/engine_before``), so a change is compared with the tree before it in one command.
@@ -30,16 +31,24 @@ sys.path.insert(0, {tree!r})
 sys.path.insert(0, {tree!r} + "/bench")
 from engine_evaluate import AS_OF, five_lesion_case
 from recommendations.engine import evaluate
-from recommendations.engine.io import facts_from_json
-facts = facts_from_json(five_lesion_case(), as_of=AS_OF)
-evaluate(facts, as_of=AS_OF)
+from recommendations.engine.io import facts_from_json, plan_to_json
+data = five_lesion_case()
+facts = facts_from_json(data, as_of=AS_OF)
+plan = evaluate(facts, as_of=AS_OF)
+call = {call}
+call()
 for _ in range({n}):
-    evaluate(facts, as_of=AS_OF)
+    call()
 """
+CALLS = {
+    "evaluate": "lambda: evaluate(facts, as_of=AS_OF)",
+    "facts_from_json": "lambda: facts_from_json(data, as_of=AS_OF)",
+    "plan_to_json": "lambda: plan_to_json(plan)",
+}
 
 
-def instructions(tree: Path, n: int) -> int:
-    """Total instructions (callgrind's ``Ir``) of a process evaluating the case ``n`` times."""
+def instructions(tree: Path, function: str, n: int) -> int:
+    """Total instructions (callgrind's ``Ir``) of a process calling ``function`` ``n`` times."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         subprocess.run(
@@ -49,7 +58,7 @@ def instructions(tree: Path, n: int) -> int:
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 "-c",
-                CHILD.format(tree=str(tree), n=n),
+                CHILD.format(tree=str(tree), call=CALLS[function], n=n),
             ],
             check=True,
             capture_output=True,
@@ -65,15 +74,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300, help="N for the second run")
     parser.add_argument("--tree", type=Path, default=ROOT, help="checkout to measure")
+    parser.add_argument("--function", choices=sorted(CALLS), action="append")
     args = parser.parse_args()
     tree = args.tree.resolve()
-    base = instructions(tree, 0)
-    total = instructions(tree, args.calls)
-    per_call = (total - base) / args.calls
-    print(
-        f"{tree}: evaluate {per_call / 1000:,.0f}k instructions per call "
-        f"(N=0: {base:,}; N={args.calls}: {total:,})"
-    )
+    for function in args.function or ["evaluate"]:
+        base = instructions(tree, function, 0)
+        total = instructions(tree, function, args.calls)
+        per_call = (total - base) / args.calls
+        print(
+            f"{tree}: {function} {per_call / 1000:,.0f}k instructions per call "
+            f"(N=0: {base:,}; N={args.calls}: {total:,})"
+        )
 
 
 if __name__ == "__main__":

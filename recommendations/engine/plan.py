@@ -44,6 +44,11 @@ class _Coded:
     code: str
 
     @property
+    def meta(self) -> CodeMeta:
+        """The code's catalogue entry (one lookup for a reader that needs several parts)."""
+        return CODE_META[self.code]
+
+    @property
     def section(self) -> Section:
         return CODE_META[self.code].section
 
