@@ -123,8 +123,8 @@ _CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
 }
 
 
-#: An analyte without a result: one immutable status per analyte, shared by every
-#: evaluation (most cases record a handful of the eleven analytes).
+#: An analyte without a result: one status per analyte, shared by every evaluation
+#: (most cases record a handful of the eleven analytes); read-only like every ``@view``.
 _ABSENT: dict[LabAnalyte, LabStatus] = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
 
 
