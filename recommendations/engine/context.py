@@ -9,11 +9,10 @@ choices; a value older than its window is reported as stale, never used silently
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from .common import day_count
+from .common import day_count, view
 from .facts import (
     ANALYTE_UNITS,
     BoneTargetedAgent,
@@ -89,7 +88,7 @@ def age_on(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class LabStatus:
     """The latest result on or before ``as_of`` and whether it may be used."""
 
@@ -124,8 +123,8 @@ _CONVERSIONS: dict[LabAnalyte, dict[LabUnit, Callable[[float], float]]] = {
 }
 
 
-#: An analyte without a result: one immutable status per analyte, shared by every
-#: evaluation (most cases record a handful of the eleven analytes).
+#: An analyte without a result: one status per analyte, shared by every evaluation
+#: (most cases record a handful of the eleven analytes); read-only like every ``@view``.
 _ABSENT: dict[LabAnalyte, LabStatus] = {a: LabStatus(a, None, None, "absent") for a in LabAnalyte}
 
 
@@ -157,7 +156,7 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
     return LabStatus(analyte, latest, value, None)
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class PriorRt:
     end: date | None
     dose_gy: float | None
@@ -174,7 +173,7 @@ class PriorRt:
         return f"{dose}{fr}{tech} ({when})"
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class LesionView:
     index: int
     lesion: Lesion
@@ -230,7 +229,7 @@ def _bta_planned(c: BoneTargetedAgentCourse, as_of: date) -> bool:
     return (c.start is None or c.start > as_of) and (c.stop is None or c.stop > as_of)
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Context:
     facts: CaseFacts
     as_of: date

@@ -683,39 +683,46 @@ def _renal(r: RenalCheck | None) -> dict[str, Any] | None:
     }
 
 
+# An entry's section, title, severity, rule ID and sources are its code's catalogue
+# entry (``meta``), read once per entry.
+
+
 def _item(i: PlanItem) -> dict[str, Any]:
+    m = i.meta
     return {
         "code": i.code,
-        "section": str(i.section),
-        "title": i.title,
+        "section": str(m.section),
+        "title": m.title,
         "detail": dict(sorted(i.detail.items())),
         "rationale": i.rationale,
         "urgency": str(i.urgency),
-        "rule_id": i.rule_id,
+        "rule_id": m.rule_id,
         "lesion_id": i.lesion_id,
-        "sources": [_source(s) for s in i.sources],
+        "sources": [_source(s) for s in m.sources],
     }
 
 
 def _flag(f: Flag) -> dict[str, Any]:
+    m = f.meta
     return {
         "code": f.code,
-        "section": str(f.section),
-        "severity": str(f.severity),
+        "section": str(m.section),
+        "severity": str(m.severity),
         "message": f.message,
-        "rule_id": f.rule_id,
+        "rule_id": m.rule_id,
         "lesion_id": f.lesion_id,
-        "sources": [_source(s) for s in f.sources],
+        "sources": [_source(s) for s in m.sources],
     }
 
 
 def _note(n: BoardNote) -> dict[str, Any]:
+    m = n.meta
     return {
         "code": n.code,
-        "section": str(n.section),
+        "section": str(m.section),
         "message": n.message,
-        "rule_id": n.rule_id,
-        "sources": [_source(s) for s in n.sources],
+        "rule_id": m.rule_id,
+        "sources": [_source(s) for s in m.sources],
     }
 
 

@@ -21,46 +21,93 @@ ENGINE_VERSION = "1.3.0"
 
 
 @dataclass(frozen=True, slots=True)
-class PlanItem:
-    """One recommendation for the board to accept, modify or reject."""
+class CodeMeta:
+    """What an output code means in every plan: its catalogue entry."""
+
+    section: Section
+    title: str
+    rule_id: str
+    sources: tuple[Source, ...]
+    #: Flags' severity (``INFO`` for items and notes).
+    severity: Severity
+
+
+#: Every declared item, flag and note code's entry, filled by ``rules.base.rule()``.
+CODE_META: dict[str, CodeMeta] = {}
+
+
+class _Coded:
+    """A plan entry's section, rule ID and sources: its code's, read from the catalogue
+    (one entry per code), so an entry stores only its code and what this case adds."""
+
+    __slots__ = ()
+    code: str
+
+    @property
+    def meta(self) -> CodeMeta:
+        """The code's catalogue entry (one lookup for a reader that needs several parts)."""
+        return CODE_META[self.code]
+
+    @property
+    def section(self) -> Section:
+        return CODE_META[self.code].section
+
+    @property
+    def rule_id(self) -> str:
+        return CODE_META[self.code].rule_id
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return CODE_META[self.code].sources
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem(_Coded):
+    """One recommendation for the board to accept, modify or reject.
+
+    ``section``, ``title``, ``rule_id`` and ``sources`` are the code's (``CODE_META``).
+    """
 
     #: Stable code, documented in the catalogue (``catalogue.CODES``).
     code: str
-    section: Section
-    title: str
     #: Structured, JSON-safe; always has ``summary`` (a human sentence). Reminder
     #: scheduling reads ``agent``, ``interval_weeks``, ``doses``, ``follow_up_weeks`` …
     detail: Detail
     #: Built from this case's facts.
     rationale: str
     urgency: Urgency
-    rule_id: str
-    sources: tuple[Source, ...]
     lesion_id: str | None = None
+
+    @property
+    def title(self) -> str:
+        return CODE_META[self.code].title
 
 
 @dataclass(frozen=True, slots=True)
-class Flag:
-    """A contraindication, warning, caution or piece of information."""
+class Flag(_Coded):
+    """A contraindication, warning, caution or piece of information.
+
+    ``section``, ``severity``, ``rule_id`` and ``sources`` are the code's (``CODE_META``).
+    """
 
     code: str
-    section: Section
-    severity: Severity
     message: str
-    rule_id: str
-    sources: tuple[Source, ...]
     lesion_id: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODE_META[self.code].severity
 
 
 @dataclass(frozen=True, slots=True)
-class BoardNote:
-    """An unverified ([U]) statement shown to the board, never acted on by the engine."""
+class BoardNote(_Coded):
+    """An unverified ([U]) statement shown to the board, never acted on by the engine.
+
+    ``section``, ``rule_id`` and ``sources`` are the code's (``CODE_META``).
+    """
 
     code: str
-    section: Section
     message: str
-    rule_id: str
-    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ decision. It only removes or merges findings; it never invents a clinical statem
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .common import JSONValue, Severity, Urgency
+from .common import JSONValue, Severity, Urgency, view
 from .context import Context
 from .plan import Flag, PlanItem
 
@@ -69,7 +69,7 @@ DRAFTING: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Reconciled:
     items: list[PlanItem]
     flags: list[Flag]

@@ -15,10 +15,10 @@ from enum import StrEnum
 from functools import wraps
 from typing import TypeVar, cast
 
-from ..common import Detail, Section, Severity, Source, Supplier, Urgency
+from ..common import Detail, Section, Severity, Source, Supplier, Urgency, view
 from ..context import Context
 from ..facts import Specialty
-from ..plan import BoardNote, Flag, PlanItem
+from ..plan import CODE_META, BoardNote, CodeMeta, Flag, PlanItem
 
 T = TypeVar("T")
 
@@ -47,23 +47,9 @@ class CodeInfo:
 
 # ------------------------------------------------------------------ findings
 #
-# A rule's plan items, flags and notes are the plan's own objects: ``Item``, ``Flagged``
-# and ``Note`` fill in the section, title, rule ID, severity and sources from the code's
-# catalogue entry (registered by ``rule()`` below), so a rule names only the code and
-# what this case adds.
-
-
-@dataclass(frozen=True, slots=True)
-class _CodeMeta:
-    section: Section
-    title: str
-    rule_id: str
-    sources: tuple[Source, ...]
-    severity: Severity
-
-
-#: Every declared code's metadata, filled by ``rule()``.
-_CODE_META: dict[str, _CodeMeta] = {}
+# A rule's plan items, flags and notes are the plan's own objects. Their section, title,
+# rule ID, severity and sources are the code's catalogue entry (``plan.CODE_META``,
+# registered by ``rule()`` below), so a rule names only the code and what this case adds.
 
 
 def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanItem
@@ -74,25 +60,28 @@ def Item(  # noqa: N802 - reads as the finding it is; returns the plan's PlanIte
     lesion_id: str | None = None,
 ) -> PlanItem:
     """A plan item (``KeyError`` for a code no rule declared)."""
-    m = _CODE_META[code]
-    return PlanItem(
-        code, m.section, m.title, detail, rationale, urgency, m.rule_id, m.sources, lesion_id
-    )
+    _declared(code)
+    return PlanItem(code, detail, rationale, urgency, lesion_id)
 
 
 def Flagged(code: str, message: str, lesion_id: str | None = None) -> Flag:  # noqa: N802
     """A flag with its declared severity (``KeyError`` for an undeclared code)."""
-    m = _CODE_META[code]
-    return Flag(code, m.section, m.severity, message, m.rule_id, m.sources, lesion_id)
+    _declared(code)
+    return Flag(code, message, lesion_id)
 
 
 def Note(code: str, message: str) -> BoardNote:  # noqa: N802
     """A board note (``KeyError`` for an undeclared code)."""
-    m = _CODE_META[code]
-    return BoardNote(code, m.section, message, m.rule_id, m.sources)
+    _declared(code)
+    return BoardNote(code, message)
 
 
-@dataclass(frozen=True, slots=True)
+def _declared(code: str) -> None:
+    if code not in CODE_META:
+        raise KeyError(code)
+
+
+@view
 class Missing:
     """A fact to chase: ``field`` is its path in the case-facts JSON."""
 
@@ -102,7 +91,7 @@ class Missing:
     lesion_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Quorum:
     """A specialty that should be at the table, and why (MDT-01)."""
 
@@ -230,9 +219,9 @@ def rule(
 
     def wrap(fn: RuleFn) -> Rule:
         for info in codes:
-            if info.code in _CODE_META:
+            if info.code in CODE_META:
                 raise RuntimeError(f"code {info.code} declared twice")
-            _CODE_META[info.code] = _CodeMeta(
+            CODE_META[info.code] = CodeMeta(
                 section=section,
                 title=info.title,
                 rule_id=id,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import sources as src
-from ..common import Section, Severity, Supplier, Urgency
+from ..common import Section, Severity, Supplier, Urgency, view
 from ..context import CALCIUM_MG_DL_PER_MMOL_L, Context
 from ..facts import BoneTargetedAgent, LabAnalyte, LabUnit
 from ..scores import RenalAction
@@ -54,7 +54,7 @@ PAYNE_FORMULA = "Payne 1973: calcium − albumin + 4.0 (mg/dL, g/dL)"
 LOW_GFR_ML_MIN = 60
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class CorrectedCalcium:
     value: float
     unit: LabUnit
@@ -73,7 +73,7 @@ class CorrectedCalcium:
         return f"{v:.{self.limits.decimals}f} {self.unit}"
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class CalciumReading:
     corrected: CorrectedCalcium | None
     #: What is missing to correct a total calcium: (field, why).

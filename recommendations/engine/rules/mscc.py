@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .. import sources as src
-from ..common import JSONValue, Section, Severity, Supplier, Urgency, day_count
+from ..common import JSONValue, Section, Severity, Supplier, Urgency, day_count, view
 from ..context import Context
 from ..facts import HIGH_GRADE_ESCC, EsccGrade, PrimarySite, SurvivalBand
 from .base import (
@@ -26,7 +25,7 @@ from .base import (
 RADIOSENSITIVE_SITES = frozenset({PrimarySite.LYMPHOMA, PrimarySite.MYELOMA, PrimarySite.GERM_CELL})
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Criterion:
     name: str
     met: bool | None

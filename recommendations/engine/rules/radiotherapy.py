@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import sources as src
@@ -15,6 +14,7 @@ from ..common import (
     Supplier,
     Urgency,
     day_count,
+    view,
 )
 from ..context import Context, LesionView, add_months
 from ..facts import (
@@ -99,7 +99,7 @@ def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     return tuple(text for present, text in features if present)
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class RtStatus:
     """What the radiotherapy rules need to know about one lesion."""
 
