@@ -192,7 +192,7 @@ LESION_SECTIONS = [
     ("Spine: the SINS findings", SINS_FIELDS),
     ("Long bone: the Mirels findings (lesion type above counts for both)", MIRELS_FIELDS),
     ("Other findings", ["painful", "neuropathic_pain", "soft_tissue_mass", "epidural_extension",
-                        "pathological_fracture", "bone_scan_uptake"]),
+                        "escc_grade", "pathological_fracture", "bone_scan_uptake"]),
     ("Radiotherapy to this site before", ["prior_rt_dose_gy", "prior_rt_fractions",
                                           "prior_rt_on", "prior_rt_technique"]),
     ("Notes", ["notes"]),

@@ -419,3 +419,27 @@ def test_the_lesion_form_records_neuropathic_pain_as_yes_no_or_not_known():
     field = LesionForm().fields["neuropathic_pain"]
     assert [value for value, _ in field.choices] == ["", "true", "false"]
     assert [field.clean(v) for v in ("", "true", "false")] == [None, True, False]
+
+
+def test_the_lesion_form_records_the_bilsky_grade_that_mscc_12_asks_for(
+    client, board, coordinator, verified_login
+):
+    """MSCC-12 reads the ESCC (Bilsky) grade: the chase link lands on the lesion form's
+    field, which offers the grades in words and stores the one chosen."""
+    from front.record_forms import LesionForm
+
+    patient = add_patient(board, lesions=0, labs=8, complete=True)
+    lesion = SpinalLesionFactory(patient=patient, vertebral_level="T10", escc_grade="")
+    verified_login(client, coordinator)
+    edit = reverse("cases:record_row_edit", args=[patient.pk, "lesion", lesion.pk])
+    page = client.get(edit).content.decode()
+    assert 'id="id_escc_grade"' in page
+    assert "Bilsky 2: cord compressed, CSF visible" in page
+    data = {k: v for k, v in LesionForm(instance=lesion).initial.items() if v is not None}
+    data.update({"escc_grade": "2", "bone": lesion.bone})
+    data = {k: ("true" if v is True else "false" if v is False else v)
+            for k, v in data.items() if k in LesionForm.Meta.fields}
+    response = client.post(edit, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesion.refresh_from_db()
+    assert lesion.escc_grade == "2"
