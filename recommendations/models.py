@@ -70,6 +70,11 @@ class DraftPlan(models.Model):
     is_urgent = models.BooleanField(default=False)
     missing_count = models.PositiveSmallIntegerField(default=0)
     flag_count = models.PositiveSmallIntegerField(default=0)
+    #: What an agenda row shows of this draft (`selectors.DraftSummary`: urgency, missing
+    #: data, scores, specialties needed, the lesions they name), written with the snapshot.
+    #: Taking those keys out of the `json` snapshots made PostgreSQL parse 40 texts of
+    #: ≈ 40 KB for every agenda view (18 ms of the page's 37 ms in the database).
+    agenda_summary = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,6 +83,17 @@ class DraftPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Draft plan #{self.pk} (engine {self.engine_version})"
+
+    @staticmethod
+    def agenda_summary_of(output: dict, facts: dict) -> dict:
+        """The keys of a snapshot that the agenda shows (`agenda_summary`)."""
+        return {
+            "urgency": output.get("urgency") or "routine",
+            "missing_data": output.get("missing_data") or [],
+            "scores": output.get("scores") or {},
+            "required_specialties": output.get("required_specialties") or [],
+            "lesions": facts.get("lesions") or [],
+        }
 
     @property
     def is_ready(self) -> bool:

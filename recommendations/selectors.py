@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
-from django.db.models.fields.json import KT, KeyTransform
 
 from cases.choices import BoneTargetedAgent as BTAChoice
 from cases.choices import LabAnalyte
@@ -369,8 +368,8 @@ def current_fingerprints(*, agenda_item_ids: Iterable[int]) -> dict[int, Fingerp
 
 class DraftSummary(NamedTuple):
     """What the agenda shows of a draft: readiness and what to chase, flag count,
-    scores and the specialties needed, with the lesions they name. Read as a few keys
-    of the snapshots' JSON, not the whole snapshot (items, sources and facts are most
+    scores and the specialties needed, with the lesions they name. Read from the draft's
+    small `agenda_summary` column, not the snapshot (items, sources and facts are most
     of a draft's 40 KB and the agenda shows none of them)."""
 
     draft_id: int
@@ -386,48 +385,35 @@ class DraftSummary(NamedTuple):
     @classmethod
     def of(cls, draft: DraftPlan) -> DraftSummary:
         """The summary of a draft already in memory (one just stored)."""
-        out, facts = draft.output or {}, draft.facts or {}
+        summary = draft.agenda_summary or DraftPlan.agenda_summary_of(
+            draft.output or {}, draft.facts or {})
+        return cls.from_row(draft.pk, draft.patient_id, draft.flag_count, summary)
+
+    @classmethod
+    def from_row(cls, draft_id: int, patient_id: int, flag_count: int,
+                 summary: dict[str, Any]) -> DraftSummary:
         return cls(
-            draft_id=draft.pk,
-            patient_id=draft.patient_id,
-            urgency=out.get("urgency") or "routine",
-            flag_count=draft.flag_count,
-            missing_data=out.get("missing_data") or [],
-            scores=out.get("scores") or {},
-            required_specialties=out.get("required_specialties") or [],
-            lesions=facts.get("lesions") or [],
+            draft_id=draft_id,
+            patient_id=patient_id,
+            urgency=summary.get("urgency") or "routine",
+            flag_count=flag_count,
+            missing_data=summary.get("missing_data") or [],
+            scores=summary.get("scores") or {},
+            required_specialties=summary.get("required_specialties") or [],
+            lesions=summary.get("lesions") or [],
         )
 
 
 def draft_summaries(*, agenda_item_ids: Iterable[int]) -> dict[int, DraftSummary]:
-    """The summary of the newest draft of each agenda item, in one query; PostgreSQL
-    extracts the keys, so only those are sent and decoded."""
+    """The summary of the newest draft of each agenda item, in one query, from the small
+    `agenda_summary` column written with each draft (not from the snapshots)."""
     ids = list(agenda_item_ids)
     if not ids:
         return {}
     rows = _newest_per_item(ids).values_list(
-        "agenda_item_id",
-        "id",
-        "patient_id",
-        # As text (->>): the snapshot field would decode a JSON string a second time.
-        KT("output__urgency"),
-        "flag_count",
-        KeyTransform("missing_data", "output"),
-        KeyTransform("scores", "output"),
-        KeyTransform("required_specialties", "output"),
-        KeyTransform("lesions", "facts"),
+        "agenda_item_id", "id", "patient_id", "flag_count", "agenda_summary"
     )
     return {
-        item_id: DraftSummary(
-            draft_id=draft_id,
-            patient_id=patient_id,
-            urgency=urgency or "routine",
-            flag_count=flag_count,
-            missing_data=missing or [],
-            scores=scores or {},
-            required_specialties=required or [],
-            lesions=lesions or [],
-        )
-        for (item_id, draft_id, patient_id, urgency, flag_count, missing, scores, required,
-             lesions) in rows
+        item_id: DraftSummary.from_row(draft_id, patient_id, flag_count, summary)
+        for (item_id, draft_id, patient_id, flag_count, summary) in rows
     }

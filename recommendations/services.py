@@ -103,18 +103,20 @@ def drafts_bring_up_to_date(*, agenda_items: list[AgendaItem], as_of: date) -> R
             continue
         plan = evaluate(facts, as_of=as_of)
         output = plan_to_json(plan)
+        facts_json = facts_to_json(facts)
         row = DraftPlan(
             agenda_item_id=item.pk,
             patient_id=item.patient_id,
             engine_version=ENGINE_VERSION,
             as_of=as_of,
-            facts=facts_to_json(facts),
+            facts=facts_json,
             facts_sha256=digest,
             facts_version=version,
             output=output,
             is_urgent=output["urgency"] == "emergency",
             missing_count=len(output["missing_data"]),
             flag_count=len(output["flags"]),
+            agenda_summary=DraftPlan.agenda_summary_of(output, facts_json),
         )
         new_rows.append(row)
         # Readiness follows the engine's missing-data list; urgency (suspected cord

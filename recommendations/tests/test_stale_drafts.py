@@ -241,3 +241,28 @@ def test_a_board_write_that_is_not_an_engine_input_bumps_no_one(meeting):
     Board.objects.filter(pk=meeting.board_id).update(
         name="Renamed board", default_location="Room 4", analgesia_review_nrs=5)
     assert _version(item.patient_id) == before
+
+
+def test_the_agenda_summary_is_the_snapshots_keys_and_the_migration_fills_it_alike(meeting):
+    """The agenda reads `agenda_summary`, not the snapshot: what a refresh writes is the
+    snapshot's keys, and the migration that filled it for older drafts (0006) computes
+    the same from the snapshot in SQL."""
+    import importlib
+
+    from recommendations.selectors import DraftSummary, draft_summaries
+
+    item = _case(meeting)
+    draft = draft_refresh(agenda_item=item)
+    expected = DraftPlan.agenda_summary_of(draft.output, draft.facts)
+    assert expected["missing_data"] and expected["lesions"]  # a summary with content
+    assert DraftPlan.objects.get(pk=draft.pk).agenda_summary == expected
+    from_column = draft_summaries(agenda_item_ids=[item.pk])[item.pk]
+    assert from_column == DraftSummary.of(draft)
+
+    DraftPlan.objects.filter(pk=draft.pk).update(agenda_summary={})
+    migration = importlib.import_module(
+        "recommendations.migrations.0006_draftplan_agenda_summary").Migration
+    [backfill] = [op for op in migration.operations if hasattr(op, "sql")]
+    with connection.cursor() as cursor:
+        cursor.execute(backfill.sql)
+    assert DraftPlan.objects.get(pk=draft.pk).agenda_summary == expected
