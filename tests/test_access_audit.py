@@ -96,4 +96,4 @@ def test_every_access_event_table_is_in_the_audit_chain():
     labels = {model._meta.label for model in audit_sources()}
     assert {"cases.PatientAccess", "cases.BoardMembershipEvent", "cases.AttendanceEvent",
             "cases.UserEvent", "cases.UserGroupEvent", "cases.TokenEvent",
-            "reminders.ReminderEvent", "cases.DecisionEvent"} <= labels
+            "reminders.ReminderEvent", "cases.DecisionEvent", "cases.BoardEvent"} <= labels

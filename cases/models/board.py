@@ -18,11 +18,13 @@ ANALGESIA_REVIEW_NRS_DEFAULT = 5
 _NRS_RANGE = "The pain score that triggers an analgesia review is on the 0–10 scale."
 
 
+@audited()
 class Board(models.Model):
     """A multidisciplinary tumour board, e.g. "Bone metastasis MDT" at one hospital.
 
     Every patient belongs to one board; a user sees the patients of the boards they are
-    a member of and no others.
+    a member of and no others. Audited: its settings change what the engine drafts for
+    all its patients (the analgesia-review trigger).
     """
 
     name = models.CharField(max_length=120, unique=True)

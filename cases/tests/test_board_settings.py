@@ -62,6 +62,12 @@ def test_the_admin_edits_it_and_refuses_11_with_a_clear_error(client, administra
     saved = client.post(url, {**form, "analgesia_review_nrs": "4"})
     assert saved.status_code == 302
     assert Board.objects.get(pk=board.pk).analgesia_review_nrs == 4
+    # The change is in the audit trail, with who made it and the value before and after
+    # (a board setting changes what the engine drafts for all its patients).
+    events = Board.pgh_event_model.objects.filter(pgh_obj_id=board.pk).order_by("pgh_id")
+    assert [(e.pgh_label, e.analgesia_review_nrs) for e in events] == [
+        ("insert", 5), ("update", 4)]
+    assert events.last().pgh_context.metadata["user"] == administrator.pk
 
 
 def test_the_boards_trigger_reaches_the_engine_as_a_fact(board):
