@@ -566,8 +566,22 @@ class _ArrayIntersection(Func):
                 (*left_params, *right_params))
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the admin shows and never adds, edits or deletes (it is written elsewhere,
+    by a service, and kept)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ImportBatch)
-class ImportBatchAdmin(BoardScopedAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin, BoardScopedAdmin):
     """Which files came in from the hospital's systems, by whom, and what they changed:
     read-only (a file is previewed and imported on the import page or by the
     `import_fhir` / `import_hl7` commands, never edited). The file's text is not shown:
@@ -594,18 +608,9 @@ class ImportBatchAdmin(BoardScopedAdmin):
         return ", ".join(f"{counts[key]} {label}" for key, label in words.items()
                          if counts.get(key)) or "—"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PatientAccess)
-class PatientAccessAdmin(admin.ModelAdmin):
+class PatientAccessAdmin(ReadOnlyAdmin):
     """One row per read (a page or an API request) with the IDs of the patients shown.
 
     Staff who are not superusers see the reads that showed a patient of their boards,
@@ -651,15 +656,6 @@ class PatientAccessAdmin(admin.ModelAdmin):
     def patients(self, obj: PatientAccess) -> str:
         ids = getattr(obj, "visible_patient_ids", obj.patient_ids)
         return ", ".join(str(i) for i in ids)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- Accounts and their second factor -------------------------------------------------
