@@ -237,6 +237,11 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
         self.action: dict[str, Any] = dict(row.get("action") or {})
         self.add_action_fields(initial_action=self.action)
 
+    @property
+    def proposed_kind(self) -> str:
+        """The kind of action the draft proposed for this item ("other" when none)."""
+        return (self.row.get("action") or {}).get("kind") or "other"
+
     def clean(self):
         data = super().clean()
         verdict = data.get("verdict")
@@ -251,8 +256,7 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
                 self.action = action
         elif verdict == DecisionItemVerdict.ACCEPTED:
             posted_kind = self.data.get(self.add_prefix("action_kind"))
-            proposed_kind = (self.row.get("action") or {}).get("kind") or "other"
-            if posted_kind and posted_kind != proposed_kind:
+            if posted_kind and posted_kind != self.proposed_kind:
                 # Accepting keeps the proposed action: another kind would be dropped unseen.
                 self.add_error("action_kind", "To change the kind of action, choose "
                                "Modify and give the reason.")
@@ -398,6 +402,11 @@ class DecisionForm:
                     self.meta.add_error(key, message)
                 continue
             self.non_field_errors.extend(messages)
+
+    @property
+    def undecided_count(self) -> int:
+        """Draft items without a verdict yet (a partial decision is saved as a draft)."""
+        return sum(1 for item in self.items() if not item["verdict"])
 
     @property
     def error_count(self) -> int:

@@ -384,10 +384,10 @@ class DraftSummary(NamedTuple):
 
     @classmethod
     def of(cls, draft: DraftPlan) -> DraftSummary:
-        """The summary of a draft already in memory (one just stored)."""
-        summary = draft.agenda_summary or DraftPlan.agenda_summary_of(
-            draft.output or {}, draft.facts or {})
-        return cls.from_row(draft.pk, draft.patient_id, draft.flag_count, summary)
+        """The summary of a draft already in memory (one just stored, with its
+        `agenda_summary` written)."""
+        return cls.from_row(draft.pk, draft.patient_id, draft.flag_count,
+                            draft.agenda_summary)
 
     @classmethod
     def from_row(cls, draft_id: int, patient_id: int, flag_count: int,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from boardsite.accounts_testing import verified_login
 from cases.choices import DecisionItemVerdict
-from cases.models import Decision, Lesion, PatientAccess
+from cases.models import Decision, ImportBatch, Lesion, PatientAccess
 from cases.services import (
     agenda_item_add,
     decision_record,
@@ -256,8 +256,6 @@ def test_a_row_deleted_from_its_admin_page_or_list_goes_through_the_service(
 def test_the_import_list_shows_staff_their_boards_files_read_only_and_never_the_file(
     client, chair, board, other_board
 ):
-    from cases.models import ImportBatch
-
     secret = '{"resourceType": "Bundle", "name": "Ada Lovelace"}'
     ours = ImportBatch.objects.create(board=board, uploaded_by=chair, source="fhir",
                                       filename="ward.json", content=secret, sha256="a" * 64,

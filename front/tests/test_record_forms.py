@@ -20,6 +20,7 @@ from cases import models, services
 from cases.services import agenda_item_add
 from cases.tests.factories import PatientFactory, PrimaryCancerFactory, SpinalLesionFactory
 from cases.tests.views.builders import add_patient, meeting_with_cases
+from front.record_forms import LesionForm
 from front.views.drafts import _KIND_OF_LIST, _fix_url
 from front.views.record import KINDS
 from recommendations.models import DraftPlan
@@ -414,8 +415,6 @@ def test_a_missing_baseline_creatinine_says_which_value_is_wanted(client, board,
 def test_the_lesion_form_records_neuropathic_pain_as_yes_no_or_not_known():
     """RT-08 asks for it when unknown, so the lesion form must be able to say "not known"
     (stored as NULL) as well as yes and no."""
-    from front.record_forms import LesionForm
-
     field = LesionForm().fields["neuropathic_pain"]
     assert [value for value, _ in field.choices] == ["", "true", "false"]
     assert [field.clean(v) for v in ("", "true", "false")] == [None, True, False]
@@ -426,8 +425,6 @@ def test_the_lesion_form_records_the_bilsky_grade_that_mscc_12_asks_for(
 ):
     """MSCC-12 reads the ESCC (Bilsky) grade: the chase link lands on the lesion form's
     field, which offers the grades in words and stores the one chosen."""
-    from front.record_forms import LesionForm
-
     patient = add_patient(board, lesions=0, labs=8, complete=True)
     lesion = SpinalLesionFactory(patient=patient, vertebral_level="T10", escc_grade="")
     verified_login(client, coordinator)

@@ -175,7 +175,7 @@ def decision(request, item_pk):
         return _render(request, item, selectors.decisions_of(item=item), form=form,
                        draft_view=view)
     if action != "sign":
-        undecided = sum(1 for i in form.items() if not i["verdict"])
+        undecided = form.undecided_count
         messages.success(request, f"Decision saved (version {saved.version}, not signed)" + (
             f": a draft, {undecided} item{'s' if undecided != 1 else ''} still to decide "
             "before it can be signed." if undecided else "."))

@@ -165,7 +165,7 @@ def _light_fields(form) -> dict:
             "choices": [(k, label, str(k) == str(current)) for k, label
                         in action_types.FIELD_CHOICES.get(name, {}).items()],
         })
-    proposed = (form.row.get("action") or {}).get("kind") or "other"
+    proposed = form.proposed_kind
     return {
         "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
         "kind": form.action_kind_shown,
@@ -232,7 +232,7 @@ def _save(request, item, state) -> tuple[bool, str]:
     except ValidationError as error:
         form.apply_service_errors(error)
         return False, f"Not saved: {error_text(error)}"
-    undecided = sum(1 for i in form.items() if not i["verdict"])
+    undecided = form.undecided_count
     state["saved"] = saved
     if undecided:
         return True, (f"Draft saved at {timezone.localtime():%H:%M:%S}: {undecided} "
@@ -342,8 +342,7 @@ def meeting_mode_action_fields(request, pk, item_pk, row):
     kind = request.GET.get(shown.add_prefix("action_kind"), "")
     if kind not in action_types.FIELDS:
         raise Http404("No such kind of action.")
-    action = shown.row.get("action") or {}
-    if kind != (action.get("kind") or "other"):
+    if kind != shown.proposed_kind:
         # A new kind starts blank; the proposal (and what the board decided) stays as it is.
         shown = DraftItemForm(None, prefix=shown.prefix, initial=shown.initial,
                               row={**shown.row, "action": {"kind": kind}})

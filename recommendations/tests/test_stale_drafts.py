@@ -5,6 +5,7 @@ differs; one query decides which."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,12 @@ from cases.tests.factories import (
 from recommendations import services
 from recommendations.engine import ENGINE_VERSION
 from recommendations.models import DraftPlan
-from recommendations.selectors import _patient_queryset, current_fingerprints
+from recommendations.selectors import (
+    DraftSummary,
+    _patient_queryset,
+    current_fingerprints,
+    draft_summaries,
+)
 from recommendations.services import draft_refresh, drafts_refresh, drafts_refresh_for_meeting
 
 #: The SAVEPOINT / RELEASE pair of `transaction.atomic` inside the test's transaction.
@@ -247,10 +253,6 @@ def test_the_agenda_summary_is_the_snapshots_keys_and_the_migration_fills_it_ali
     """The agenda reads `agenda_summary`, not the snapshot: what a refresh writes is the
     snapshot's keys, and the migration that filled it for older drafts (0006) computes
     the same from the snapshot in SQL."""
-    import importlib
-
-    from recommendations.selectors import DraftSummary, draft_summaries
-
     item = _case(meeting)
     draft = draft_refresh(agenda_item=item)
     expected = DraftPlan.agenda_summary_of(draft.output, draft.facts)

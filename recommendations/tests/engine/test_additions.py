@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from cases.plausibility import MEASURE_BOUNDS, measure_problem
 from recommendations.engine import evaluate
 from recommendations.engine.io import FactsValidationError, facts_from_json
 from recommendations.engine.plan import DraftPlan
@@ -201,8 +202,6 @@ def test_an_unrecorded_node_size_keeps_the_note_and_is_asked_of_radiology() -> N
 
 @pytest.mark.parametrize(("size", "ok"), [(-0.1, False), (0, True), (30, True), (30.1, False)])
 def test_the_gate_uses_the_records_node_size_range(size: float, ok: bool) -> None:
-    from cases.plausibility import MEASURE_BOUNDS, measure_problem
-
     assert MEASURE_BOUNDS["nodal_short_axis_cm"] == (0.0, 30.0)
     assert (measure_problem("nodal_short_axis_cm", size) is None) is ok
     data = merge(BASE, {"extraskeletal": {"nodal": True, "nodal_short_axis_cm": size}})
