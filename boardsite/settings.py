@@ -505,6 +505,9 @@ SPECTACULAR_SETTINGS = {
         "RadiotherapyTechniqueEnum": "cases.choices.RadiotherapyTechnique",
         "BoardRoleEnum": "cases.choices.BoardRole",
         "NotDoneReasonEnum": "reminders.choices.NotDoneReason",
+        # Hormone-receptor and HER2 status share their values (positive / negative /
+        # not known): one enum in the schema, named for what both are.
+        "ReceptorResultEnum": "cases.choices.HormoneReceptorStatus",
     },
 }
 

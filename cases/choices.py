@@ -36,13 +36,28 @@ class CastrationStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
-class ReceptorStatus(models.TextChoices):
-    """Breast cancer only: receptor phenotype."""
+class HormoneReceptorStatus(models.TextChoices):
+    """Breast cancer only: oestrogen / progesterone receptor status by immunohistochemistry.
+    Positive when ER or PR stains in at least 1 % of tumour nuclei (ASCO/CAP ER/PR
+    guideline, Allison JCO 2020; ER 1–10 % is "ER-low positive", still positive)."""
 
-    HR_POS_HER2_NEG = "hr+/her2-", "HR+ / HER2−"
-    HER2_POS = "her2+", "HER2+"
-    TRIPLE_NEGATIVE = "triple_negative", "Triple negative"
-    UNKNOWN = "unknown", "Unknown"
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Her2Status(models.TextChoices):
+    """Breast cancer only: HER2 status (ASCO/CAP HER2 guideline, Wolff JCO 2018).
+
+    Three values, no "equivocal": under ASCO/CAP 2018 an equivocal IHC 2+ must be
+    reflexed to ISH, and the 2018 update resolved every ISH group with concurrent IHC, so
+    a completed test is positive or negative. A case whose IHC 2+ awaits ISH is recorded
+    "not known": to the board it is exactly that, a result still to come from pathology.
+    """
+
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    UNKNOWN = "unknown", "Not known"
 
 
 class SurvivalBand(models.TextChoices):

@@ -166,8 +166,8 @@ class PatientRegisterForm(PatientIdentityForm):
 class PrimaryCancerForm(RecordForm):
     class Meta:
         model = PrimaryCancer
-        fields = ["site", "histology", "diagnosed_on", "castration_status", "receptor_status",
-                  "prior_mcrpc_lines"]
+        fields = ["site", "histology", "diagnosed_on", "castration_status",
+                  "hormone_receptor_status", "her2_status", "prior_mcrpc_lines"]
 
 
 class RegisterPrimaryCancerForm(PrimaryCancerForm):

@@ -159,7 +159,9 @@ def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
             site=_enum(f.PrimarySite, primary.site),
             histology=primary.histology or None,
             castration_status=_enum(f.CastrationStatus, primary.castration_status),
-            receptor_status=_enum(f.ReceptorStatus, primary.receptor_status),
+            hormone_receptor_status=_enum(f.HormoneReceptorStatus,
+                                          primary.hormone_receptor_status),
+            her2_status=_enum(f.Her2Status, primary.her2_status),
             prior_mcrpc_lines=primary.prior_mcrpc_lines,
         )
         if primary

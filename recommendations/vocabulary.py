@@ -27,7 +27,8 @@ from cases import choices
 
 #: Record enums: their labels are the record's own (one wording for forms and drafts).
 _RECORD_CHOICES = (
-    choices.Sex, choices.PrimarySite, choices.CastrationStatus, choices.ReceptorStatus,
+    choices.Sex, choices.PrimarySite, choices.CastrationStatus,
+    choices.HormoneReceptorStatus, choices.Her2Status,
     choices.SurvivalBand, choices.Bone, choices.LongBoneSegment, choices.Laterality,
     choices.LesionType, choices.SpinalPain, choices.Alignment,
     choices.PosterolateralInvolvement, choices.LimbPain, choices.CorticalInvolvement,
@@ -40,7 +41,8 @@ _RECORD_CHOICES = (
 #: "None" for posterolateral involvement): by the fact field that holds them.
 _BY_FIELD: dict[str, type] = {
     "sex": choices.Sex, "site": choices.PrimarySite,
-    "castration_status": choices.CastrationStatus, "receptor_status": choices.ReceptorStatus,
+    "castration_status": choices.CastrationStatus,
+    "hormone_receptor_status": choices.HormoneReceptorStatus, "her2_status": choices.Her2Status,
     "expected_survival": choices.SurvivalBand, "bone": choices.Bone,
     "long_bone_segment": choices.LongBoneSegment, "laterality": choices.Laterality,
     "lesion_type": choices.LesionType, "spinal_pain": choices.SpinalPain,
@@ -181,7 +183,8 @@ FIELD_LABELS: dict[str, str] = {
     "primary.site": "primary tumour site",
     "primary.histology": "histology",
     "primary.castration_status": "castration status",
-    "primary.receptor_status": "receptor status",
+    "primary.hormone_receptor_status": "hormone-receptor (ER/PR) status",
+    "primary.her2_status": "HER2 status",
     "primary.prior_mcrpc_lines": "number of prior mCRPC treatment lines",
     "extraskeletal.visceral": "whether there are visceral metastases",
     "extraskeletal.brain": "whether there are brain metastases",
@@ -349,6 +352,7 @@ SUPPLIER_LABELS: dict[str, str] = {
     "radiation_oncology": "Radiation oncology",
     "nursing": "Nursing",
     "laboratory": "Laboratory",
+    "pathology": "Pathology",
     "dentistry": "Dentistry",
     "surgery": "Surgery",
     "nuclear_medicine": "Nuclear medicine",

@@ -26,6 +26,8 @@ from cases.choices import (
     CastrationStatus,
     CorticalInvolvement,
     DecisionItemVerdict,
+    Her2Status,
+    HormoneReceptorStatus,
     ImagingModality,
     LabAnalyte,
     LabUnit,
@@ -36,7 +38,6 @@ from cases.choices import (
     PrimarySite,
     Radioisotope,
     RadiotherapyTechnique,
-    ReceptorStatus,
     Sex,
     SpinalPain,
     SurgeryKind,
@@ -67,6 +68,10 @@ MILD, MODERATE, FUNCTIONAL = LimbPain.MILD, LimbPain.MODERATE, LimbPain.FUNCTION
 LT_THIRD, MID_THIRD, GT_TWO_THIRDS = (CorticalInvolvement.LESS_THAN_THIRD,
                                       CorticalInvolvement.THIRD_TO_TWO_THIRDS,
                                       CorticalInvolvement.MORE_THAN_TWO_THIRDS)
+#: A breast primary's hormone-receptor (ER/PR) and HER2 status, in that order.
+HR_POS, HR_NEG, HR_UNKNOWN = (HormoneReceptorStatus.POSITIVE, HormoneReceptorStatus.NEGATIVE,
+                              HormoneReceptorStatus.UNKNOWN)
+HER2_POS, HER2_NEG, HER2_UNKNOWN = Her2Status.POSITIVE, Her2Status.NEGATIVE, Her2Status.UNKNOWN
 
 
 # --- Builders of the spec dicts -------------------------------------------------------
@@ -382,7 +387,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 13, "given": "Margaret", "family": "Demo-Linnet", "sex": F, "age": 58,
         "weight": "70.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(1200), "receptor_status": ReceptorStatus.HR_POS_HER2_NEG},
+                    "diagnosed_on": Ago(1200), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_NEG},
         # T4 1 + occasional 1 + blastic 0 + normal 0 + 30 % 0 + none 0 = 2
         # femur proximal 2 + functional 3 + lytic 3 + < 1/3 1 = 9
         "lesions": [spine("a", "T4", pain=OCC, kind=BLASTIC, align=NORMAL, collapse="0",
@@ -401,7 +407,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 14, "given": "Norah", "family": "Demo-Robin", "sex": F, "age": 64,
         "weight": "66.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive lobular carcinoma",
-                    "diagnosed_on": Ago(1800), "receptor_status": ReceptorStatus.HR_POS_HER2_NEG},
+                    "diagnosed_on": Ago(1800), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_NEG},
         # L1 3 + mechanical 3 + lytic 2 + de novo 2 + collapse 20 % 2 + none 0 = 12
         "lesions": [spine("a", "L1", pain=MECH, kind=LYTIC, align=DE_NOVO, collapse="20",
                           body="60", pl=PL_NONE)],
@@ -411,11 +418,12 @@ PATIENTS: list[dict[str, Any]] = [
         "imaging": [imaging(MRI, "Lumbar spine", 11, "L1 lytic lesion with kyphotic "
                             "deformity.", ("a",))],
     },
-    {   # HER2+ with brain metastases; humerus Mirels 8 (borderline). No bone agent yet.
+    {   # HR−/HER2+ with brain metastases; humerus Mirels 8 (borderline). No bone agent yet.
         "n": 15, "given": "Olive", "family": "Demo-Martin", "sex": F, "age": 49,
         "weight": "61.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(700), "receptor_status": ReceptorStatus.HER2_POS},
+                    "diagnosed_on": Ago(700), "hormone_receptor_status": HR_NEG,
+                    "her2_status": HER2_POS},
         "patient": {"brain_metastases": True},
         # humerus 1 + functional 3 + lytic 3 + < 1/3 1 = 8
         "lesions": [limb("a", B.HUMERUS, LongBoneSegment.PROXIMAL, side="right",
@@ -429,7 +437,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 16, "given": "Pauline", "family": "Demo-Dunlin", "sex": F, "age": 55,
         "weight": "64.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(600), "receptor_status": ReceptorStatus.TRIPLE_NEGATIVE},
+                    "diagnosed_on": Ago(600), "hormone_receptor_status": HR_NEG,
+                    "her2_status": HER2_NEG},
         # C7 3 + mechanical 3 + lytic 2 + de novo 2 + collapse 10 % 2 + unilateral 1 = 13
         "lesions": [spine("a", "C7", pain=MECH, kind=LYTIC, align=DE_NOVO, collapse="10",
                           body="70", pl=PL_UNI)],
@@ -444,7 +453,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 17, "given": "Rosalind", "family": "Demo-Siskin", "sex": F, "age": 82,
         "weight": "55.0", "ecog": 3,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(3000), "receptor_status": ReceptorStatus.HR_POS_HER2_NEG},
+                    "diagnosed_on": Ago(3000), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_NEG},
         "patient": {"poor_oral_hygiene": True,
                     "expected_survival": SurvivalBand.THREE_TO_12_MONTHS},
         "lesions": [flat("a", B.PELVIS, kind=MIXED, side="left", painful=True),
@@ -459,7 +469,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 18, "given": "Sylvia", "family": "Demo-Avocet", "sex": F, "age": 62,
         "weight": "72.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(1000), "receptor_status": ReceptorStatus.HR_POS_HER2_NEG},
+                    "diagnosed_on": Ago(1000), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_NEG},
         # L4 2 + mechanical 3 + mixed 1 + normal 0 + collapse 50 % (2–3) + none 0 = 8–9
         "lesions": [spine("a", "L4", pain=MECH, kind=MIXED, align=NORMAL, collapse="50",
                           body="80", pl=PL_NONE)],
@@ -470,12 +481,13 @@ PATIENTS: list[dict[str, Any]] = [
         "imaging": [imaging(MRI, "Lumbar spine", 7, "L4 pathological fracture with 50 % loss "
                             "of height.", ("a",))],
     },
-    {   # Denosumab planned but an unhealed oral lesion (BTA-08: delay the start).
-        # Tibia Mirels 7.
+    {   # HR+/HER2+ ("triple positive"). Denosumab planned but an unhealed oral lesion
+        # (BTA-08: delay the start). Tibia Mirels 7.
         "n": 19, "given": "Thelma", "family": "Demo-Bunting", "sex": F, "age": 47,
         "weight": "58.0", "ecog": 0,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(500), "receptor_status": ReceptorStatus.HER2_POS},
+                    "diagnosed_on": Ago(500), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_POS},
         "patient": {"unhealed_oral_lesions": True, "last_dental_exam_on": Ago(12)},
         # tibia 2 + moderate 2 + mixed 2 + < 1/3 1 = 7
         "lesions": [limb("a", B.TIBIA, LongBoneSegment.PROXIMAL, side="left", pain=MODERATE,
@@ -486,11 +498,13 @@ PATIENTS: list[dict[str, Any]] = [
         "imaging": [imaging(MRI, "Left knee", 20, "Mixed lesion of the proximal tibia.",
                             ("a",))],
     },
-    {   # Receptor status unknown, VISCERAL STATUS UNKNOWN (not recorded). SINS 1.
+    {   # Hormone-receptor and HER2 status not known (biopsy pending), VISCERAL STATUS
+        # UNKNOWN (not recorded). SINS 1.
         "n": 20, "given": "Ursula", "family": "Demo-Curlew", "sex": F, "age": 68,
         "weight": "74.0", "ecog": 2,
         "primary": {"site": PrimarySite.BREAST, "histology": "Carcinoma, biopsy pending",
-                    "diagnosed_on": Ago(20), "receptor_status": ReceptorStatus.UNKNOWN},
+                    "diagnosed_on": Ago(20), "hormone_receptor_status": HR_UNKNOWN,
+                    "her2_status": HER2_UNKNOWN},
         "patient": {"visceral_metastases": None, "nodal_metastases": None,
                     "brain_metastases": None, "last_dental_exam_on": None},
         # T5 1 + pain-free 0 + blastic 0 + normal 0 + 20 % 0 + none 0 = 1
@@ -503,7 +517,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 21, "given": "Vera", "family": "Demo-Godwit", "sex": F, "age": 53,
         "weight": "69.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(900), "receptor_status": ReceptorStatus.HR_POS_HER2_NEG},
+                    "diagnosed_on": Ago(900), "hormone_receptor_status": HR_POS,
+                    "her2_status": HER2_NEG},
         # L1 3 + occasional 1 + mixed 1 + normal 0 + collapse 30 % 2 + none 0 = 7
         "lesions": [spine("a", "L1", pain=OCC, kind=MIXED, align=NORMAL, collapse="30",
                           body="60", pl=PL_NONE, pathological_fracture=True)],
@@ -520,7 +535,8 @@ PATIENTS: list[dict[str, Any]] = [
         "n": 22, "given": "Winifred", "family": "Demo-Sanderling", "sex": F, "age": 60,
         "weight": "63.0", "ecog": 1,
         "primary": {"site": PrimarySite.BREAST, "histology": "Invasive ductal carcinoma",
-                    "diagnosed_on": Ago(450), "receptor_status": ReceptorStatus.TRIPLE_NEGATIVE},
+                    "diagnosed_on": Ago(450), "hormone_receptor_status": HR_NEG,
+                    "her2_status": HER2_NEG},
         # T12 3 + occasional 1 + blastic 0 + normal 0 + no collapse, 60 % body 1 + unilat 1 = 6
         "lesions": [spine("a", "T12", pain=OCC, kind=BLASTIC, align=NORMAL, collapse="0",
                           body="60", pl=PL_UNI)],

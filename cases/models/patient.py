@@ -15,8 +15,9 @@ from cases.choices import (
     ECOG,
     BoneDiseaseExtent,
     CastrationStatus,
+    Her2Status,
+    HormoneReceptorStatus,
     PrimarySite,
-    ReceptorStatus,
     Sex,
     SurvivalBand,
 )
@@ -272,8 +273,15 @@ class PrimaryCancer(models.Model):
         max_length=12, choices=CastrationStatus.choices, blank=True,
         help_text="Prostate only.",
     )
-    receptor_status = models.CharField(
-        max_length=20, choices=ReceptorStatus.choices, blank=True, help_text="Breast only."
+    # Two facts, not one phenotype: a combined value cannot say HR-positive, HER2-positive,
+    # nor the hormone-receptor status of a HER2-positive cancer (issue #12).
+    hormone_receptor_status = models.CharField(
+        "hormone receptors (ER/PR)", max_length=8, choices=HormoneReceptorStatus.choices,
+        blank=True, help_text="Breast only. Positive if ER or PR is positive (1 % or more).",
+    )
+    her2_status = models.CharField(
+        "HER2", max_length=8, choices=Her2Status.choices, blank=True,
+        help_text="Breast only. An IHC 2+ awaiting ISH is not known yet.",
     )
     prior_mcrpc_lines = models.PositiveSmallIntegerField(
         null=True, blank=True,
@@ -291,8 +299,11 @@ class PrimaryCancer(models.Model):
         errors: dict[str, str] = {}
         if self.castration_status and self.site != PrimarySite.PROSTATE:
             errors["castration_status"] = "Castration status applies to prostate cancer only."
-        if self.receptor_status and self.site != PrimarySite.BREAST:
-            errors["receptor_status"] = "Receptor status applies to breast cancer only."
+        if self.hormone_receptor_status and self.site != PrimarySite.BREAST:
+            errors["hormone_receptor_status"] = (
+                "Hormone-receptor status applies to breast cancer only.")
+        if self.her2_status and self.site != PrimarySite.BREAST:
+            errors["her2_status"] = "HER2 status applies to breast cancer only."
         if self.prior_mcrpc_lines is not None and self.site != PrimarySite.PROSTATE:
             errors["prior_mcrpc_lines"] = "mCRPC lines apply to prostate cancer only."
         if errors:

@@ -123,12 +123,15 @@ def test_it_loads_a_fictional_cohort_of_at_least_40_patients(demo):
 
 def test_the_cohort_covers_the_primary_sites_and_their_subtypes(demo):
     rows = set(Patient.objects.values_list("primary__site", "primary__castration_status",
-                                           "primary__receptor_status"))
-    sites = {site for site, _, _ in rows}
+                                           "primary__hormone_receptor_status",
+                                           "primary__her2_status"))
+    sites = {site for site, *_ in rows}
     assert {"prostate", "breast", "lung", "kidney", "myeloma", "thyroid", "melanoma"} <= sites
-    assert {c for s, c, _ in rows if s == "prostate"} == {"sensitive", "resistant", "unknown"}
-    assert {r for s, _, r in rows if s == "breast"} == {
-        "hr+/her2-", "her2+", "triple_negative", "unknown"}
+    assert {c for s, c, *_ in rows if s == "prostate"} == {"sensitive", "resistant", "unknown"}
+    # HR+/HER2−, HR−/HER2+, HR+/HER2+ (triple positive), triple negative, both not known.
+    assert {(hr, her2) for s, _, hr, her2 in rows if s == "breast"} == {
+        ("positive", "negative"), ("negative", "positive"), ("positive", "positive"),
+        ("negative", "negative"), ("unknown", "unknown")}
 
 
 def test_every_sins_band_is_present_computed_by_the_engine(demo):

@@ -296,6 +296,34 @@ def test_castration_status_on_a_breast_cancer_is_refused(patient):
     }
 
 
+def test_receptor_statuses_on_a_prostate_cancer_are_refused_each_at_its_field(patient):
+    other = PatientFactory(board=patient.board)
+    errors = _refused(PrimaryCancer(patient=other, site=PrimarySite.PROSTATE,
+                                    hormone_receptor_status="positive", her2_status="negative"))
+    assert errors == {
+        "hormone_receptor_status": ["Hormone-receptor status applies to breast cancer only."],
+        "her2_status": ["HER2 status applies to breast cancer only."],
+    }
+
+
+@pytest.mark.parametrize(("hormone_receptors", "her2"), [
+    ("positive", "positive"),  # triple positive: the combined value could not hold it
+    ("negative", "positive"), ("positive", "negative"), ("negative", "negative"),
+    ("unknown", "positive"), ("", "negative"), ("", ""),
+])
+def test_a_breast_cancer_takes_any_pair_of_receptor_statuses(patient, hormone_receptors, her2):
+    other = PatientFactory(board=patient.board)
+    PrimaryCancer(patient=other, site=PrimarySite.BREAST,
+                  hormone_receptor_status=hormone_receptors, her2_status=her2).full_clean()
+
+
+def test_a_receptor_status_outside_its_choices_is_refused(patient):
+    other = PatientFactory(board=patient.board)
+    errors = _refused(PrimaryCancer(patient=other, site=PrimarySite.BREAST,
+                                    her2_status="equivocal"))
+    assert list(errors) == ["her2_status"]
+
+
 # --- Treatments -----------------------------------------------------------------------
 
 def test_a_bone_agent_stopped_before_it_started_is_refused(patient):

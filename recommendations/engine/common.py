@@ -92,6 +92,8 @@ class Supplier(StrEnum):
     RADIATION_ONCOLOGY = "radiation_oncology"
     NURSING = "nursing"
     LABORATORY = "laboratory"
+    #: A tissue result not yet reported (e.g. a breast cancer's ER/PR or HER2, SYS-01).
+    PATHOLOGY = "pathology"
     DENTISTRY = "dentistry"
     SURGERY = "surgery"
     NUCLEAR_MEDICINE = "nuclear_medicine"

@@ -41,10 +41,20 @@ class CastrationStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-class ReceptorStatus(StrEnum):
-    HR_POS_HER2_NEG = "hr+/her2-"
-    HER2_POS = "her2+"
-    TRIPLE_NEGATIVE = "triple_negative"
+class HormoneReceptorStatus(StrEnum):
+    """ER/PR: positive when either stains in at least 1 % of tumour nuclei."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    UNKNOWN = "unknown"
+
+
+class Her2Status(StrEnum):
+    """ASCO/CAP 2018: a completed test is positive or negative; IHC 2+ awaiting ISH is
+    not known yet."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
     UNKNOWN = "unknown"
 
 
@@ -339,8 +349,12 @@ class PrimaryCancer:
     histology: str | None = None
     #: Prostate only. ``UNKNOWN`` is treated exactly like ``None``.
     castration_status: CastrationStatus | None = None
-    #: Breast only. ``UNKNOWN`` is treated exactly like ``None``.
-    receptor_status: ReceptorStatus | None = None
+    #: Breast only. ``None`` is "not recorded" (medical oncology holds the report),
+    #: ``UNKNOWN`` "recorded as not known" (pathology still to report); SYS-01 asks for
+    #: either, of whoever supplies it.
+    hormone_receptor_status: HormoneReceptorStatus | None = None
+    #: Breast only; ``None`` and ``UNKNOWN`` as for the hormone receptors.
+    her2_status: Her2Status | None = None
     #: Prior systemic lines for mCRPC (RAD-01 EU label: ≥ 2).
     prior_mcrpc_lines: int | None = None
 

@@ -124,11 +124,42 @@ class PatientIn(_M):
     on_dialysis: StrictBool | None = None
 
 
+class LegacyReceptorStatus(StrEnum):
+    """The one combined breast phenotype of case facts before engine 1.4.0. Still read,
+    because held-back clinical cases written then are run as they are (`manage.py
+    evaluate_case`); it is mapped onto the two statuses it stated (`LEGACY_RECEPTORS`)."""
+
+    HR_POS_HER2_NEG = "hr+/her2-"
+    HER2_POS = "her2+"
+    TRIPLE_NEGATIVE = "triple_negative"
+    UNKNOWN = "unknown"
+
+
+#: Each legacy value → (hormone-receptor status, HER2 status): what it stated and nothing
+#: more. "her2+" said nothing of the hormone receptors, so they are not known. The same
+#: mapping as the record's migration (cases/migrations/0026).
+LEGACY_RECEPTORS: dict[LegacyReceptorStatus, tuple[F.HormoneReceptorStatus, F.Her2Status]] = {
+    LegacyReceptorStatus.HR_POS_HER2_NEG: (
+        F.HormoneReceptorStatus.POSITIVE, F.Her2Status.NEGATIVE),
+    LegacyReceptorStatus.HER2_POS: (F.HormoneReceptorStatus.UNKNOWN, F.Her2Status.POSITIVE),
+    LegacyReceptorStatus.TRIPLE_NEGATIVE: (
+        F.HormoneReceptorStatus.NEGATIVE, F.Her2Status.NEGATIVE),
+    LegacyReceptorStatus.UNKNOWN: (F.HormoneReceptorStatus.UNKNOWN, F.Her2Status.UNKNOWN),
+}
+
+
 class PrimaryIn(_M):
     site: F.PrimarySite | None = None
     histology: Text | None = None
     castration_status: F.CastrationStatus | None = None
-    receptor_status: F.ReceptorStatus | None = None
+    hormone_receptor_status: F.HormoneReceptorStatus | None = None
+    her2_status: F.Her2Status | None = None
+    receptor_status: LegacyReceptorStatus | None = Field(
+        default=None,
+        description="Legacy (before engine 1.4.0): the combined breast phenotype, read as "
+        "hormone_receptor_status and her2_status; not together with either.",
+        json_schema_extra={"deprecated": True},
+    )
     prior_mcrpc_lines: Count | None = None  # type: ignore[valid-type]
 
 
@@ -365,8 +396,19 @@ def _semantic_errors(m: CaseFactsIn, as_of: date | None) -> dict[str, list[str]]
     site = m.primary.site
     if m.primary.castration_status is not None and site not in (None, F.PrimarySite.PROSTATE):
         add("primary.castration_status", "only for prostate cancer")
-    if m.primary.receptor_status is not None and site not in (None, F.PrimarySite.BREAST):
-        add("primary.receptor_status", "only for breast cancer")
+    pr = m.primary
+    for name in ("hormone_receptor_status", "her2_status", "receptor_status"):
+        if getattr(pr, name) is not None and site not in (None, F.PrimarySite.BREAST):
+            add(f"primary.{name}", "only for breast cancer")
+    if pr.receptor_status is not None:
+        # Two answers to one question: neither is picked over the other.
+        given = [n for n in ("hormone_receptor_status", "her2_status")
+                 if getattr(pr, n) is not None]
+        if given:
+            add("primary.receptor_status", f"the legacy combined status cannot be given with "
+                f"{' or '.join(given)}: give hormone_receptor_status and her2_status only")
+            for name in given:
+                add(f"primary.{name}", "cannot be given with the legacy receptor_status")
     if m.primary.prior_mcrpc_lines is not None and site not in (None, F.PrimarySite.PROSTATE):
         add("primary.prior_mcrpc_lines", "only for prostate cancer")
     n = m.neurology
@@ -467,10 +509,20 @@ def _record(cls: Callable[..., T], model: BaseModel) -> T:
     return cls(**model.model_dump())
 
 
+def _primary(m: PrimaryIn) -> F.PrimaryCancer:
+    """The primary, the legacy combined receptor status read as the two it stated (the
+    semantic checks refuse it beside either of them)."""
+    data = m.model_dump(exclude={"receptor_status"})
+    if m.receptor_status is not None:
+        data["hormone_receptor_status"], data["her2_status"] = LEGACY_RECEPTORS[
+            m.receptor_status]
+    return F.PrimaryCancer(**data)
+
+
 def _to_facts(m: CaseFactsIn) -> F.CaseFacts:
     return F.CaseFacts(
         patient=_record(F.Patient, m.patient),
-        primary=_record(F.PrimaryCancer, m.primary),
+        primary=_primary(m.primary),
         extraskeletal=_record(F.ExtraSkeletalDisease, m.extraskeletal),
         bone_disease_extent=m.bone_disease_extent,
         ecog=m.ecog,

@@ -17,7 +17,7 @@ from .scores import (
 
 #: Bump on any change that can alter a plan for the same facts and date; the Django
 #: side stores it with every snapshot.
-ENGINE_VERSION = "1.3.0"
+ENGINE_VERSION = "1.4.0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from .. import sources as src
 from ..common import Section, Supplier
 from ..context import Context
-from ..facts import PrimarySite, ReceptorStatus, SystemicTherapyKind
+from ..facts import Her2Status, HormoneReceptorStatus, PrimarySite, SystemicTherapyKind
 from .base import Finding, Item, Missing, Note, Prior, item_code, note_code, rule
 
 #: Plan-item codes that are local treatments systemic therapy must be timed around.
@@ -37,7 +37,9 @@ BONE_LOSS_KINDS = frozenset(
     title="Systemic therapy by primary, integrated with local treatment",
     checks="Every case: medical oncology states the systemic plan for the primary and its "
     "timing around the drafted local treatments; the facts that steer it (castration "
-    "status, receptor status) are asked for when missing.",
+    "status; for breast cancer the hormone-receptor (ER/PR) and the HER2 status, each "
+    "asked for on its own: of medical oncology when not recorded, of pathology when "
+    "recorded as not known) are asked for when missing.",
     sources=(src.SYS,),
     codes=(
         item_code(
@@ -54,12 +56,9 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
     site = f.primary.site
     if site is None:
         return  # BTA-01 already asks for the primary
-    if site is PrimarySite.BREAST and f.primary.receptor_status in (None, ReceptorStatus.UNKNOWN):
-        yield Missing(
-            "primary.receptor_status",
-            "breast cancer: systemic therapy depends on receptor status (SYS-01)",
-            Supplier.MEDICAL_ONCOLOGY,
-        )
+    if site is PrimarySite.BREAST:
+        yield from _breast_receptors_missing(f.primary.hormone_receptor_status,
+                                             f.primary.her2_status)
     # Every LOCAL_TREATMENT_CODES entry is an item code (a test holds the catalogue to
     # that), so asking ``prior.has`` per code equals scanning the drafted items.
     local = sorted(prior.emitted(LOCAL_TREATMENT_CODES))
@@ -71,18 +70,58 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "(RAD-04)."
         )
     site_name = str(site)
+    primary_words = site_name
+    if site is PrimarySite.BREAST:
+        subtype = breast_subtype(f.primary.hormone_receptor_status, f.primary.her2_status)
+        primary_words += f", {subtype}" if subtype else ""
     yield Item(
         "SYS-INTEGRATE-WITH-LOCAL",
-        f"Systemic therapy depends on the primary ({site_name}) and should be integrated with "
-        f"local treatment (source document){': ' + ', '.join(local) if local else ''}.{extra}",
+        f"Systemic therapy depends on the primary ({primary_words}) and should be integrated "
+        f"with local treatment (source document)"
+        f"{': ' + ', '.join(local) if local else ''}.{extra}",
         {
             "primary_site": site_name,
             "local_treatment_codes": local,
             "current_therapies": current,
-            "summary": f"Medical oncology: systemic plan for {site_name}, timed with local "
-            "treatment",
+            "summary": f"Medical oncology: systemic plan for {primary_words}, timed with "
+            "local treatment",
         },
     )
+
+
+_HR_WORDS = {HormoneReceptorStatus.POSITIVE: "HR-positive",
+             HormoneReceptorStatus.NEGATIVE: "HR-negative"}
+_HER2_WORDS = {Her2Status.POSITIVE: "HER2-positive", Her2Status.NEGATIVE: "HER2-negative"}
+
+
+def breast_subtype(hr: HormoneReceptorStatus | None, her2: Her2Status | None) -> str:
+    """The known part of a breast cancer's subtype in words ("HR-positive,
+    HER2-negative"); "" when neither status is known (the missing data asks for them)."""
+    if hr is HormoneReceptorStatus.NEGATIVE and her2 is Her2Status.NEGATIVE:
+        return "triple-negative (HR-negative, HER2-negative)"
+    return ", ".join(w for w in (_HR_WORDS.get(hr), _HER2_WORDS.get(her2)) if w)
+
+
+def _breast_receptors_missing(
+    hr: HormoneReceptorStatus | None, her2: Her2Status | None
+) -> Iterator[Missing]:
+    """One item per missing status. Not recorded: medical oncology has the pathology
+    report of the primary. Recorded as not known: pathology has still to report it (ER/PR
+    by immunohistochemistry; HER2 by IHC, an IHC 2+ by ISH, ASCO/CAP 2018)."""
+    if hr in (None, HormoneReceptorStatus.UNKNOWN):
+        yield Missing(
+            "primary.hormone_receptor_status",
+            "breast cancer: systemic therapy depends on the hormone-receptor (ER/PR) status "
+            f"({'not recorded' if hr is None else 'recorded as not known'}; SYS-01)",
+            Supplier.MEDICAL_ONCOLOGY if hr is None else Supplier.PATHOLOGY,
+        )
+    if her2 in (None, Her2Status.UNKNOWN):
+        yield Missing(
+            "primary.her2_status",
+            "breast cancer: systemic therapy depends on the HER2 status "
+            f"({'not recorded' if her2 is None else 'recorded as not known'}; SYS-01)",
+            Supplier.MEDICAL_ONCOLOGY if her2 is None else Supplier.PATHOLOGY,
+        )
 
 
 @rule(

@@ -130,6 +130,57 @@ REFUSED: list[tuple[str, dict[str, Any], dict[str, list[str]]]] = [
         {"primary.castration_status": ["only for prostate cancer"]},
     ),
     (
+        "HER2 status on prostate",
+        {"primary": {"site": "prostate", "her2_status": "positive"}},
+        {"primary.her2_status": ["only for breast cancer"]},
+    ),
+    (
+        "hormone-receptor status on lung",
+        {"primary": {"site": "lung", "hormone_receptor_status": "negative"}},
+        {"primary.hormone_receptor_status": ["only for breast cancer"]},
+    ),
+    (
+        "legacy receptor status on lung",
+        {"primary": {"site": "lung", "receptor_status": "her2+"}},
+        {"primary.receptor_status": ["only for breast cancer"]},
+    ),
+    (
+        "legacy receptor status with the HER2 status",
+        {"primary": {"site": "breast", "receptor_status": "hr+/her2-",
+                     "her2_status": "negative"}},
+        {
+            "primary.receptor_status": [
+                "the legacy combined status cannot be given with her2_status: give "
+                "hormone_receptor_status and her2_status only"
+            ],
+            "primary.her2_status": ["cannot be given with the legacy receptor_status"],
+        },
+    ),
+    (
+        "legacy receptor status with both new statuses",
+        {"primary": {"site": "breast", "receptor_status": "unknown",
+                     "hormone_receptor_status": "positive", "her2_status": "positive"}},
+        {
+            "primary.receptor_status": [
+                "the legacy combined status cannot be given with hormone_receptor_status or "
+                "her2_status: give hormone_receptor_status and her2_status only"
+            ],
+            "primary.hormone_receptor_status": [
+                "cannot be given with the legacy receptor_status"
+            ],
+            "primary.her2_status": ["cannot be given with the legacy receptor_status"],
+        },
+    ),
+    (
+        "legacy receptor status not a legacy value",
+        {"primary": {"site": "breast", "receptor_status": "positive"}},
+        {
+            "primary.receptor_status": [
+                "Input should be 'hr+/her2-', 'her2+', 'triple_negative' or 'unknown'"
+            ]
+        },
+    ),
+    (
         "radium 7 doses",
         {"radioisotope_courses": [{"agent": "radium_223", "doses_given": 7}]},
         {"radioisotope_courses.0.doses_given": ["radium-223 is given as at most 6 injections"]},
@@ -255,11 +306,41 @@ def test_every_input_model_names_exactly_its_dataclass_fields() -> None:
         io.RadioisotopeIn: F.RadioisotopeCourse,
         io.ImagingIn: F.ImagingStudy,
     }
+    # Read into other fields by name (io._primary), so not a field of its dataclass.
+    legacy = {io.PrimaryIn: {"receptor_status"}}
     differ = [
         cls.__name__
         for model, cls in pairs.items()
-        if set(model.model_fields) != {f.name for f in fields(cls)}
+        if set(model.model_fields) - legacy.get(model, set()) != {f.name for f in fields(cls)}
     ]
     assert differ == []
     case = set(io.CaseFactsIn.model_fields) - {"schema_version"}
     assert case == {f.name for f in fields(F.CaseFacts)}
+
+
+@pytest.mark.parametrize(
+    ("legacy", "hormone_receptors", "her2"),
+    [
+        ("hr+/her2-", F.HormoneReceptorStatus.POSITIVE, F.Her2Status.NEGATIVE),
+        ("her2+", F.HormoneReceptorStatus.UNKNOWN, F.Her2Status.POSITIVE),
+        ("triple_negative", F.HormoneReceptorStatus.NEGATIVE, F.Her2Status.NEGATIVE),
+        ("unknown", F.HormoneReceptorStatus.UNKNOWN, F.Her2Status.UNKNOWN),
+    ],
+)
+def test_legacy_receptor_status_is_read_as_the_two_statuses_it_stated(
+    legacy: str, hormone_receptors: F.HormoneReceptorStatus, her2: F.Her2Status
+) -> None:
+    facts = facts_from_json({"primary": {"site": "breast", "receptor_status": legacy}})
+    assert (facts.primary.hormone_receptor_status, facts.primary.her2_status) == (
+        hormone_receptors, her2)
+    # Written back out, the facts carry the two statuses and no legacy key.
+    primary = io.facts_to_json(facts)["primary"]
+    assert "receptor_status" not in primary
+    assert (primary["hormone_receptor_status"], primary["her2_status"]) == (
+        str(hormone_receptors), str(her2))
+
+
+def test_legacy_receptor_status_is_marked_deprecated_in_the_schema() -> None:
+    primary = case_facts_json_schema()["$defs"]["PrimaryIn"]["properties"]
+    assert primary["receptor_status"]["deprecated"] is True
+    assert "deprecated" not in primary["her2_status"]

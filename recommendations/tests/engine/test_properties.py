@@ -125,7 +125,10 @@ def case_facts(draw: st.DrawFn) -> F.CaseFacts:
             castration_status=draw(opt(st.sampled_from(list(F.CastrationStatus))))
             if prostate
             else None,
-            receptor_status=draw(opt(st.sampled_from(list(F.ReceptorStatus))))
+            hormone_receptor_status=draw(opt(st.sampled_from(list(F.HormoneReceptorStatus))))
+            if site is F.PrimarySite.BREAST
+            else None,
+            her2_status=draw(opt(st.sampled_from(list(F.Her2Status))))
             if site is F.PrimarySite.BREAST
             else None,
             prior_mcrpc_lines=draw(opt(st.integers(0, 6))) if prostate else None,

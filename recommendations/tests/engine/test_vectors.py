@@ -29,6 +29,9 @@ def test_vector(vec: dict[str, Any]) -> None:
         assert f in fields, f"{f} not requested; got {sorted(fields)}"
     for f in vec.get("not_missing", []):
         assert f not in fields
+    suppliers = {m.field: str(m.supplied_by) for m in plan.missing_data}
+    for f, supplier in vec.get("missing_from", {}).items():
+        assert suppliers.get(f) == supplier, f"{f}: {suppliers.get(f)!r} != {supplier!r}"
     sins = {s.lesion_id: [s.total_min, s.total_max] for s in plan.sins}
     for lid, rng in vec.get("sins", {}).items():
         assert sins[lid] == rng
@@ -76,7 +79,7 @@ def test_every_rule_is_exercised_by_a_vector() -> None:
         plan = evaluate(facts, as_of=as_of)
         seen.update(CODES[c][1].id for c in vec.get("present", []))
         seen.update(CODES[c][1].id for alts in vec.get("alternatives", {}).values() for c in alts)
-        fields = set(vec.get("missing", []))
+        fields = set(vec.get("missing", [])) | set(vec.get("missing_from", {}))
         for m in plan.missing_data:
             if m.field in fields:
                 seen.update(m.rule_ids)

@@ -5,7 +5,8 @@ Keys: ``id``; ``facts`` (deep-merged onto BASE; lists replace); ``as_of`` (defau
 ``present`` / ``absent`` (item, flag and note codes); ``missing`` / ``not_missing``
 (MissingData fields); ``sins`` / ``mirels`` ({lesion_id: [min, max]});
 ``crcl`` (mL/min); ``dose_mg``; ``band``; ``renal_action``; ``urgency``;
-``quorum`` / ``not_quorum`` (firm specialties); ``provisional`` (provisional specialties);
+``missing_from`` ({MissingData field: who supplies it}); ``quorum`` / ``not_quorum``
+(firm specialties); ``provisional`` (provisional specialties);
 ``detail`` ({code: {key: value}} for the first item with that code).
 """
 
@@ -142,7 +143,8 @@ def zol_renal(
     if withheld:
         course["withheld_since"] = "2025-05-01"
     return {
-        "primary": {"site": "breast", "receptor_status": "hr+/her2-"},
+        "primary": {"site": "breast", "hormone_receptor_status": "positive",
+                    "her2_status": "negative"},
         "patient": {"sex": "male", "age_years": 60, "weight_kg": 90.0, "weight_date": RECENT},
         "baseline_creatinine": lab("creatinine", baseline, unit, "2025-01-02"),
         "labs": [lab("creatinine", latest, unit), CA_OK],
@@ -516,7 +518,8 @@ VECTORS: list[dict[str, Any]] = [
     {
         "id": "rt-sbrt-not-common-histology",
         "facts": {
-            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "primary": {"site": "breast", "hormone_receptor_status": "negative",
+                        "her2_status": "positive"},
             "lesions": [spine(level="L2", spinal_pain="occasional")],
         },
         "absent": ["RT-SBRT-CONSIDER"],
@@ -881,7 +884,8 @@ VECTORS: list[dict[str, Any]] = [
             "BTA-DENOSUMAB-NO-ABRUPT-STOP",
         ],
         "alternatives": {"BTA-START": ["BTA-DENOSUMAB-120MG"]},
-        "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "negative",
+                              "her2_status": "negative"}},
         "present": [
             "BTA-START",
             "BTA-ZOLEDRONIC-DOSE",
@@ -1602,11 +1606,110 @@ VECTORS: list[dict[str, Any]] = [
         "absent": ["RADIONUCLIDE-SR89-SM153"],
     },
     # ---------------------------------------------- systemic, pitfalls, follow-up, quorum
+    # SYS-01, breast: the hormone-receptor (ER/PR) and the HER2 status are two facts, each
+    # asked for on its own: of medical oncology when not recorded (None), of pathology
+    # when recorded as not known.
     {
-        "id": "systemic-breast-receptor-missing",
+        "id": "systemic-breast-receptors-not-recorded",
         "facts": {"primary": {"site": "breast"}},
         "present": ["SYS-INTEGRATE-WITH-LOCAL"],
-        "missing": ["primary.receptor_status"],
+        "missing_from": {"primary.hormone_receptor_status": "medical_oncology",
+                         "primary.her2_status": "medical_oncology"},
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, timed with local treatment"}},
+    },
+    {
+        "id": "systemic-breast-receptors-not-known",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "unknown",
+                              "her2_status": "unknown"}},
+        "missing_from": {"primary.hormone_receptor_status": "pathology",
+                         "primary.her2_status": "pathology"},
+    },
+    {
+        "id": "systemic-breast-hr-positive-her2-not-recorded",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "positive"}},
+        "missing_from": {"primary.her2_status": "medical_oncology"},
+        "not_missing": ["primary.hormone_receptor_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, HR-positive, timed with "
+                       "local treatment"}},
+    },
+    {
+        "id": "systemic-breast-her2-positive-hr-not-known",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "unknown",
+                              "her2_status": "positive"}},
+        "missing_from": {"primary.hormone_receptor_status": "pathology"},
+        "not_missing": ["primary.her2_status"],
+    },
+    {
+        "id": "systemic-breast-hr-negative-her2-equivocal-pending-ish",
+        # IHC 2+ awaiting ISH is recorded "not known" (ASCO/CAP 2018): pathology reports it.
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "negative",
+                              "her2_status": "unknown"}},
+        "missing_from": {"primary.her2_status": "pathology"},
+        "not_missing": ["primary.hormone_receptor_status"],
+    },
+    {
+        "id": "systemic-breast-triple-positive",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "positive",
+                              "her2_status": "positive"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, HR-positive, "
+                       "HER2-positive, timed with local treatment"}},
+    },
+    {
+        "id": "systemic-breast-hr-positive-her2-negative",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "positive",
+                              "her2_status": "negative"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, HR-positive, "
+                       "HER2-negative, timed with local treatment"}},
+    },
+    {
+        "id": "systemic-breast-triple-negative",
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "negative",
+                              "her2_status": "negative"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, triple-negative "
+                       "(HR-negative, HER2-negative), timed with local treatment"}},
+    },
+    # The legacy combined key (case facts written before engine 1.4.0) is read as the two
+    # statuses it stated: "her2+" said nothing of the hormone receptors.
+    {
+        "id": "systemic-breast-legacy-hr-positive-her2-negative",
+        "facts": {"primary": {"site": "breast", "receptor_status": "hr+/her2-"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, HR-positive, "
+                       "HER2-negative, timed with local treatment"}},
+    },
+    {
+        "id": "systemic-breast-legacy-her2-positive",
+        "facts": {"primary": {"site": "breast", "receptor_status": "her2+"}},
+        "missing_from": {"primary.hormone_receptor_status": "pathology"},
+        "not_missing": ["primary.her2_status"],
+    },
+    {
+        "id": "systemic-breast-legacy-triple-negative",
+        "facts": {"primary": {"site": "breast", "receptor_status": "triple_negative"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
+        "detail": {"SYS-INTEGRATE-WITH-LOCAL": {
+            "summary": "Medical oncology: systemic plan for breast, triple-negative "
+                       "(HR-negative, HER2-negative), timed with local treatment"}},
+    },
+    {
+        "id": "systemic-breast-legacy-unknown",
+        "facts": {"primary": {"site": "breast", "receptor_status": "unknown"}},
+        "missing_from": {"primary.hormone_receptor_status": "pathology",
+                         "primary.her2_status": "pathology"},
+    },
+    {
+        "id": "systemic-not-breast-no-receptors-asked",
+        "facts": {"primary": {"site": "lung"}},
+        "not_missing": ["primary.hormone_receptor_status", "primary.her2_status"],
     },
     {
         "id": "systemic-notes",
@@ -1806,7 +1909,8 @@ VECTORS: list[dict[str, Any]] = [
     {
         "id": "bta-denosumab-stop-planned-rebound",
         "facts": {
-            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "primary": {"site": "breast", "hormone_receptor_status": "negative",
+                        "her2_status": "positive"},
             "bone_targeted_agents": [
                 {
                     "agent": "denosumab",
@@ -1826,7 +1930,8 @@ VECTORS: list[dict[str, Any]] = [
     {
         "id": "bta-denosumab-running-no-stop-no-rebound-flag",
         "facts": {
-            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "primary": {"site": "breast", "hormone_receptor_status": "negative",
+                        "her2_status": "positive"},
             "bone_targeted_agents": [
                 {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2024-01-10"}
             ],
@@ -1837,7 +1942,8 @@ VECTORS: list[dict[str, Any]] = [
     {
         "id": "bta-denosumab-drafted-not-on-it-no-rebound-warning",
         "facts": {
-            "primary": {"site": "breast", "receptor_status": "her2+"},
+            "primary": {"site": "breast", "hormone_receptor_status": "negative",
+                        "her2_status": "positive"},
             "labs": [lab("creatinine", 3.5, "mg/dL"), CA_OK],
         },
         "present": ["BTA-DENOSUMAB-120MG", "BTA-ZOLEDRONIC-NOT-RECOMMENDED-CRCL30"],
@@ -1845,7 +1951,8 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "bta-breast-agent-choice",
-        "facts": {"primary": {"site": "breast", "receptor_status": "her2+"}},
+        "facts": {"primary": {"site": "breast", "hormone_receptor_status": "negative",
+                              "her2_status": "positive"}},
         "present": ["BTA-START", "BTA-AGENT-CHOICE-BREAST"],
         "absent": ["BTA-DENOSUMAB-NO-ABRUPT-STOP"],
     },
@@ -2005,7 +2112,8 @@ def _deep(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-BREAST = {"primary": {"site": "breast", "receptor_status": "hr+/her2-"}}
+BREAST = {"primary": {"site": "breast", "hormone_receptor_status": "positive",
+                      "her2_status": "negative"}}
 
 
 def calcium(value: float, unit: str = "mmol/L", analyte: str = "calcium") -> list[Any]:
@@ -2371,7 +2479,8 @@ ADDITIONS: list[dict[str, Any]] = [
         "facts": _deep(
             zol_renal(1.0, 1.0),
             {
-                "primary": {"site": "myeloma", "histology": "myeloma", "receptor_status": None},
+                "primary": {"site": "myeloma", "histology": "myeloma",
+                            "hormone_receptor_status": None, "her2_status": None},
                 "systemic_therapies": [
                     {"kind": "other", "name": "Thalidomide", "start": "2025-03-01"}
                 ],
