@@ -168,6 +168,15 @@ class PrimaryCancerSerializer(ClinicalRowSerializer):
         model = PrimaryCancer
         fields = "__all__"
 
+    def to_internal_value(self, data):
+        # The combined field was split (migration 0026). A client still sending it
+        # would otherwise have it dropped without a word, unknown keys being ignored.
+        if hasattr(data, "keys") and "receptor_status" in data:
+            raise serializers.ValidationError({"receptor_status": [
+                "Receptor status is now recorded as two fields: hormone_receptor_status "
+                "(ER/PR) and her2_status, each positive, negative or unknown."]})
+        return super().to_internal_value(data)
+
 
 # The API serves lesions with the engine's scores added (a comment, not a docstring: the
 # schema would show it): `front.api.serializers.LesionWithScoresSerializer`.

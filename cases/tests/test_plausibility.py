@@ -141,7 +141,8 @@ def test_date_of_birth_bounds(born, message):
 # --- The engine's input gate ----------------------------------------------------------
 
 AS_OF = dt.date(2025, 6, 1)
-_BREAST = {"primary": {"site": "breast", "receptor_status": "hr+/her2-"},
+_BREAST = {"primary": {"site": "breast", "hormone_receptor_status": "positive",
+                       "her2_status": "negative"},
            "patient": {"sex": "female", "age_years": 60, "weight_kg": 70,
                        "weight_date": "2025-05-20"},
            "expected_survival": "gt12m"}

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.django_db
 def _register_body(on_board, **changes):
     return {"board": on_board.pk, "hospital_number": "RX1234", "family_name": "Newcase",
             "given_name": "Ada", "date_of_birth": "1950-01-02", "sex": "female",
-            "primary-site": "breast", "primary-receptor_status": "her2+", **changes}
+            "primary-site": "breast", "primary-hormone_receptor_status": "positive",
+            "primary-her2_status": "positive", **changes}
 
 
 # --- Registering ------------------------------------------------------------------------
@@ -46,8 +47,9 @@ def test_a_coordinator_registers_a_patient_with_the_primary_cancer(client, board
     patient = models.Patient.objects.get(hospital_number="RX1234")
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:patient_record", args=[patient.pk])
-    assert (patient.board, patient.primary.site, patient.primary.receptor_status) == (
-        board, "breast", "her2+")
+    # Triple positive: two facts, which the one combined value could not record.
+    assert (patient.board, patient.primary.site, patient.primary.hormone_receptor_status,
+            patient.primary.her2_status) == (board, "breast", "positive", "positive")
     event = Events.objects.filter(pgh_obj_model="cases.Patient", pgh_obj_id=patient.pk).get()
     assert event.pgh_context["user"] == coordinator.pk
 
@@ -84,6 +86,7 @@ def test_registration_errors_are_shown_field_by_field_and_nothing_is_saved(
     assert response.context["form"].errors["date_of_birth"] == ["This date is in the future."]
     assert response.context["primary_form"].errors["castration_status"] == [
         "Castration status applies to prostate cancer only."]
+    assert set(response.context["primary_form"].errors) == {"castration_status"}
     html = response.content.decode()
     assert re.search(r'<input[^>]*name="hospital_number"[^>]*value="RX1234"', html)
     assert not models.Patient.objects.filter(hospital_number="RX1234").exists()
@@ -440,3 +443,43 @@ def test_the_lesion_form_records_the_bilsky_grade_that_mscc_12_asks_for(
     assert response.status_code == 302, response.content.decode()[:2000]
     lesion.refresh_from_db()
     assert lesion.escc_grade == "2"
+
+
+def test_the_primary_form_records_hormone_receptor_and_her2_status_in_words(
+    client, board, coordinator, verified_login
+):
+    """SYS-01 asks for each status on its own: its chase link lands on that field of the
+    primary form, which offers positive / negative / not known in words; the record page
+    then shows both."""
+    patient = PatientFactory(board=board)
+    verified_login(client, coordinator)
+    link = _fix_url(patient_id=patient.pk, agenda_item_id=None, path="primary.her2_status")
+    assert link.endswith("#id_her2_status")
+    page = client.get(link).content.decode()
+    assert 'id="id_hormone_receptor_status"' in page and 'id="id_her2_status"' in page
+    assert "Hormone receptors (ER/PR)" in page
+    assert page.count('<option value="unknown">Not known</option>') == 2
+    response = client.post(link.partition("#")[0], {
+        "site": "breast", "hormone_receptor_status": "negative", "her2_status": "positive"})
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.primary.hormone_receptor_status, patient.primary.her2_status) == (
+        "negative", "positive")
+    record = client.get(reverse("cases:patient_record", args=[patient.pk])).content.decode()
+    assert re.search(r"<dt>Hormone receptors \(ER/PR\)</dt><dd>Negative</dd>", record)
+    assert re.search(r"<dt>HER2</dt><dd>Positive</dd>", record)
+    assert "her2_status" not in record and "positive" not in record
+
+
+def test_receptor_statuses_on_a_prostate_primary_are_refused_at_each_field(
+    client, board, coordinator, verified_login
+):
+    patient = PatientFactory(board=board)
+    verified_login(client, coordinator)
+    response = client.post(reverse("cases:record_row_new", args=[patient.pk, "primary"]), {
+        "site": "prostate", "hormone_receptor_status": "positive", "her2_status": "negative"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "hormone_receptor_status": ["Hormone-receptor status applies to breast cancer only."],
+        "her2_status": ["HER2 status applies to breast cancer only."]}
+    assert not models.PrimaryCancer.objects.filter(patient=patient).exists()

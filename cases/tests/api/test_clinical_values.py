@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cases.models import LabResult, Lesion, Patient
+from cases.models import LabResult, Lesion, Patient, PrimaryCancer
+from cases.tests.factories import PatientFactory
 
 
 def _lesion(patient, **overrides):
@@ -152,3 +153,46 @@ def test_a_date_of_birth_in_year_1_is_refused_by_the_api(api, board):
         f"This date of birth gives an age of {age} years; above 120 it is taken to be a "
         "typing error."]}}
     assert not Patient.objects.filter(hospital_number="H-YEAR-1").exists()
+
+
+# --- Breast receptor status -------------------------------------------------------------
+
+def _breast(patient, **fields):
+    return {"patient": patient.pk, "site": "breast", **fields}
+
+
+@pytest.fixture
+def patient_without_primary(board):
+    return PatientFactory(board=board)
+
+
+def test_a_triple_positive_breast_cancer_is_recorded_and_served_as_two_statuses(
+        api, patient_without_primary):
+    response = api.post("/api/v1/primary-cancers/", _breast(
+        patient_without_primary, hormone_receptor_status="positive", her2_status="positive"),
+        format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["hormone_receptor_status"], body["her2_status"]) == ("positive", "positive")
+    assert "receptor_status" not in body
+
+
+def test_the_old_combined_receptor_status_is_refused_not_dropped(api, patient_without_primary):
+    response = api.post("/api/v1/primary-cancers/", _breast(
+        patient_without_primary, receptor_status="her2+"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"receptor_status": [
+        "Receptor status is now recorded as two fields: hormone_receptor_status (ER/PR) and "
+        "her2_status, each positive, negative or unknown."]}}
+    assert not PrimaryCancer.objects.filter(patient=patient_without_primary).exists()
+
+
+def test_receptor_statuses_on_a_prostate_cancer_are_refused_field_by_field(api, patient):
+    response = api.patch(f"/api/v1/primary-cancers/{patient.primary.pk}/", {
+        "hormone_receptor_status": "negative", "her2_status": "unknown"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {
+        "hormone_receptor_status": ["Hormone-receptor status applies to breast cancer only."],
+        "her2_status": ["HER2 status applies to breast cancer only."]}}
+    patient.primary.refresh_from_db()
+    assert (patient.primary.hormone_receptor_status, patient.primary.her2_status) == ("", "")

@@ -164,7 +164,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("get", "/api/v1/primary-cancers/"): Op("list", rows=_rows("primary")),
     ("post", "/api/v1/primary-cancers/"): Op(
         "create", CLINICAL, body=lambda w: {"patient": w.p3.pk, "site": "breast",
-                                            "receptor_status": "her2+"}, success=201),
+                                            "hormone_receptor_status": "positive",
+                                            "her2_status": "positive"}, success=201),
     ("get", "/api/v1/primary-cancers/{id}/"): Op("detail", MEMBERS, lambda w: w.primary),
     ("put", "/api/v1/primary-cancers/{id}/"): Op(
         "detail", CLINICAL, lambda w: w.primary,

@@ -158,6 +158,23 @@ def test_every_primary_cancer_code(board, coordinator, system, code, site):
     assert (primary.site, primary.diagnosed_on) == (site, dt.date(2024, 5, 1))
 
 
+def test_importing_the_breast_cancer_again_keeps_its_recorded_receptor_statuses(
+        board, coordinator):
+    """The import maps no receptor result (docs/import.md): a breast Condition sent again
+    with a corrected onset changes the onset only, never the two statuses on record."""
+    run(board, coordinator, b.bundle(b.patient(), b.condition(codes.ICD10, "C50.9", id="c1")))
+    PrimaryCancer.objects.update(hormone_receptor_status="positive", her2_status="positive")
+    # With a HER2 result (LOINC 48676-1) beside it, which is listed, not read.
+    plan = run(board, coordinator, b.bundle(
+        b.patient(), b.condition(codes.ICD10, "C50.9", id="c1", onset="2024-04-01"),
+        b.observation("48676-1", "3", "{score}", id="her2-1")))
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert [u.code for u in plan.unknown] == ["48676-1"]
+    primary = PrimaryCancer.objects.get()
+    assert (primary.site, primary.diagnosed_on, primary.hormone_receptor_status,
+            primary.her2_status) == ("breast", dt.date(2024, 4, 1), "positive", "positive")
+
+
 @pytest.mark.parametrize(("system", "code"), [(codes.ICD10, "C79.5"),
                                               (codes.SNOMED, "94222008")])
 def test_secondary_bone_disease_is_recognised_and_stores_nothing(board, coordinator, system,
