@@ -323,6 +323,21 @@ def test_evaluate_case_command_exits_2_with_field_errors(tmp_path):
     assert "patient.weight_kg" in json.loads(result.stderr)["errors"]
 
 
+def test_evaluate_case_reads_a_held_back_case_with_the_legacy_receptor_status(tmp_path, capsys):
+    """Clinical cases written before engine 1.4.0 carry the combined receptor status."""
+    case = json.loads((EXAMPLES / "breast_femur_impending.json").read_text())
+    del case["primary"]["hormone_receptor_status"], case["primary"]["her2_status"]
+    case["primary"]["receptor_status"] = "hr+/her2-"
+    path = tmp_path / "held_back.json"
+    path.write_text(json.dumps(case))
+    call_command("evaluate_case", str(path), "--as-of", "2025-06-03")
+    legacy = json.loads(capsys.readouterr().out)
+    call_command("evaluate_case", str(EXAMPLES / "breast_femur_impending.json"),
+                 "--as-of", "2025-06-03")
+    assert legacy == json.loads(capsys.readouterr().out)
+    assert not [m for m in legacy["missing_data"] if m["field"].startswith("primary.")]
+
+
 def test_the_openapi_document_with_the_case_facts_schema_is_valid_openapi_3_0(tmp_path):
     """The engine's schema is JSON Schema 2020-12; in the OpenAPI 3.0 document its
     2020-12 forms become 3.0 ones (`nullable`, `enum`), with the same meaning."""
