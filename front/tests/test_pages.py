@@ -480,3 +480,29 @@ def test_an_implausible_creatinine_is_flagged_not_plotted_and_the_draft_asks_aga
     draft = DraftPlan.objects.get(agenda_item=items[0])
     assert [lab["value"] for lab in draft.facts["labs"] if lab["analyte"] == "creatinine"] == [
         80.0]
+
+
+def test_a_breast_cases_pages_give_both_receptor_statuses_in_words(client, board, chair):
+    """HR+/HER2+ (triple positive), which the one combined value could not record: the
+    case page, the agenda print and meeting mode say both statuses in words; the draft
+    asks for neither."""
+    meeting, items = meeting_with_cases(board, 1)
+    primary = items[0].patient.primary
+    primary.site, primary.castration_status, primary.prior_mcrpc_lines = "breast", "", None
+    primary.hormone_receptor_status = primary.her2_status = "positive"
+    primary.save()
+    verified_login(client, chair)
+    review = client.get(reverse("cases:case_review", args=[items[0].pk])).content.decode()
+    assert "<dt>Hormone receptors (ER/PR)</dt><dd>Positive</dd>" in review
+    assert "<dt>HER2</dt><dd>Positive</dd>" in review
+    assert "breast, HR-positive, HER2-positive" in review
+    printed = client.get(reverse("cases:agenda_print", args=[meeting.pk])).content.decode()
+    assert "Breast — Acinar adenocarcinoma, hormone receptors positive, HER2 positive" in printed
+    shared = client.get(reverse("cases:meeting_mode", args=[meeting.pk, items[0].pk]))
+    shared = shared.content.decode()
+    assert "; hormone receptors positive; HER2 positive" in shared
+    fields = {m["field"] for m in DraftPlan.objects.filter(agenda_item=items[0])
+              .latest("pk").output["missing_data"]}
+    assert not fields & {"primary.hormone_receptor_status", "primary.her2_status"}
+    for page in (review, printed, shared):
+        assert "her2_status" not in page and "hormone_receptor" not in page
