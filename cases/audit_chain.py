@@ -69,7 +69,8 @@ def _row_hashes(model: type[models.Model], queryset: models.QuerySet) -> Iterato
     """(primary key, SHA-256 of the row as canonical JSON), in primary-key order. An
     event's hash includes its context (who, from which URL) as it is now."""
     pk_name = model._meta.pk.attname
-    is_event = model is not PatientAccess
+    # By label, not identity: a migration passes its historical model (reseal_around).
+    is_event = model._meta.label != PatientAccess._meta.label
     rows = queryset.order_by(pk_name).values()
     batch: list[dict] = []
 
@@ -97,8 +98,13 @@ def _row_hashes(model: type[models.Model], queryset: models.QuerySet) -> Iterato
 
 
 def _link_mac(*, previous: str, source: str, row_id: int, row_sha256: str,
-              key_id: str | None = None) -> tuple[str, str]:
-    return signing.mac(f"{previous}|{source}|{row_id}|{row_sha256}".encode(), key_id=key_id)
+              reseal_reason: str = "", key_id: str | None = None) -> tuple[str, str]:
+    content = f"{previous}|{source}|{row_id}|{row_sha256}"
+    if reseal_reason:
+        # Links sealed as written keep the MAC they were given; a re-seal's reason is
+        # covered too, so nobody can pass a rewrite off as another migration's.
+        content += f"|reseal|{reseal_reason}"
+    return signing.mac(content.encode(), key_id=key_id)
 
 
 def _oldest_writer_start():
@@ -128,7 +134,8 @@ def _sources_with_pending_rows(cutoff) -> list[tuple[type[models.Model], int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.label, (SELECT max(l.row_id) FROM {link_table} l "  # noqa: S608
-            "WHERE l.source = s.label) FROM unnest(%s::text[]) AS s(label)", [labels])
+            "WHERE l.source = s.label AND l.reseal_reason = '') "
+            "FROM unnest(%s::text[]) AS s(label)", [labels])
         watermarks = {label: mark or 0 for label, mark in cursor.fetchall()}
         checks, params = [], []
         for index, model in enumerate(sources):
@@ -170,6 +177,80 @@ def _anchor(*, link_id: int, mac: str, sealed: int) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+class _Reseal:
+    """The two halves of `reseal_around`, sharing what the first half found intact."""
+
+    def __init__(self, labels: list[str], reason: str):
+        self.labels, self.reason = labels, reason
+        self.intact: dict[str, dict[int, str]] = {}
+
+    def _links(self, apps_state):
+        return apps_state.get_model("cases", "AuditChainLink").objects
+
+    def before(self, apps_state, schema_editor) -> None:
+        """Which sealed rows match their newest link, hashed as the code that sealed them
+        saw them (the migration's state before the change)."""
+        links = self._links(apps_state)
+        for label in self.labels:
+            newest = dict(links.filter(source=label).order_by("id")
+                          .values_list("row_id", "row_sha256"))
+            if not newest:
+                continue
+            model = apps_state.get_model(label)
+            self.intact[label] = {
+                row_id: row_sha256
+                for row_id, row_sha256 in _row_hashes(model, model._default_manager.all())
+                if newest.get(row_id) == row_sha256
+            }
+
+    def after(self, apps_state, schema_editor) -> None:
+        """Append a re-seal link, naming the migration, for every row that was intact
+        before and that the migration changed. A row already broken before stays broken:
+        the migration cannot launder a rewrite made outside it."""
+        links = self._links(apps_state)
+        last = links.order_by("-id").first()
+        previous = last.mac if last else ""
+        resealed = []
+        for label, intact in self.intact.items():
+            model = apps_state.get_model(label)
+            rows = model._default_manager.filter(pk__in=intact)
+            for row_id, row_sha256 in _row_hashes(model, rows):
+                if row_sha256 == intact[row_id]:
+                    continue
+                key_id, mac = _link_mac(previous=previous, source=label, row_id=row_id,
+                                        row_sha256=row_sha256, reseal_reason=self.reason)
+                resealed.append(links.model(source=label, row_id=row_id, row_sha256=row_sha256,
+                                            previous_mac=previous, reseal_reason=self.reason,
+                                            key_id=key_id, mac=mac))
+                previous = mac
+        links.bulk_create(resealed, batch_size=_CHUNK)
+        if resealed:
+            head = links.order_by("-id").values_list("id", "mac").first()
+            logger.info("audit chain: %s re-sealed %d rows; head is link %s",
+                        self.reason, len(resealed), head[0])
+            _anchor(link_id=head[0], mac=head[1], sealed=len(resealed))
+
+
+def reseal_around(labels: list[str], reason: str) -> tuple[object, object]:
+    """Two migration operations to put around the operations of a migration that changes
+    audit rows (adds, drops or rewrites a column of an event table): every audit row is
+    hashed over all its columns, so without them `audit_verify` would report each row
+    of that table as changed after it was sealed.
+
+    The first checks which sealed rows of ``labels`` ("cases.PatientEvent", …) are intact;
+    the second appends, for each of those the migration changed, a re-seal link whose MAC
+    covers the new hash and ``reason`` (the migration's name and why). The re-seal is in
+    the chain and anchored like any seal, so the rewrite shows, signed, instead of looking
+    like tampering. Needs the signing keys when there are sealed rows to re-seal.
+    """
+    from django.db import migrations
+
+    forward, backward = _Reseal(labels, reason), _Reseal(labels, f"{reason} (unapplied)")
+    # Unapplied, the operations run in reverse order: the second checks, the first re-seals.
+    return (migrations.RunPython(forward.before, backward.after, elidable=False),
+            migrations.RunPython(forward.after, backward.before, elidable=False))
 
 
 def audit_chain_seal(*, settle_seconds: int = DEFAULT_SETTLE_SECONDS) -> int:
@@ -275,6 +356,7 @@ def audit_verify() -> VerifyReport:
         current[model._meta.label] = dict(_row_hashes(model, model._default_manager.all()))
     previous = ""
     sealed: dict[str, set[int]] = {label: set() for label in current}
+    newest: dict[tuple[str, int], tuple[str, str]] = {}
     for link in AuditChainLink.objects.order_by("id").iterator(chunk_size=_CHUNK):
         report.links += 1
         where = f"audit link #{link.pk} ({link.source} row {link.row_id})"
@@ -285,21 +367,27 @@ def audit_verify() -> VerifyReport:
         try:
             _, expected = _link_mac(previous=link.previous_mac, source=link.source,
                                     row_id=link.row_id, row_sha256=link.row_sha256,
-                                    key_id=link.key_id)
+                                    reseal_reason=link.reseal_reason, key_id=link.key_id)
         except signing.UnknownKey:
             expected = ""
         if not expected or expected != link.mac:
             report.problems.append(f"{where}: its MAC does not verify (the link was forged "
                                    "or its key is no longer configured).")
-        rows = current.get(link.source)
-        if rows is None:
-            report.problems.append(f"{where}: the audit table is gone.")
-        elif link.row_id not in rows:
-            report.problems.append(f"{where}: the audit row was deleted.")
-        elif rows[link.row_id] != link.row_sha256:
-            report.problems.append(f"{where}: the audit row was changed after it was sealed.")
+        if link.reseal_reason and link.row_id not in sealed.get(link.source, ()):
+            report.problems.append(f"{where}: it re-seals a row that was never sealed.")
+        # The row must match its newest link: a re-seal (a schema migration rewrote the
+        # row while it was intact) replaces what the row is checked against.
+        newest[(link.source, link.row_id)] = (where, link.row_sha256)
         sealed.setdefault(link.source, set()).add(link.row_id)
         previous = link.mac
+    for (source, row_id), (where, row_sha256) in newest.items():
+        rows = current.get(source)
+        if rows is None:
+            report.problems.append(f"{where}: the audit table is gone.")
+        elif row_id not in rows:
+            report.problems.append(f"{where}: the audit row was deleted.")
+        elif rows[row_id] != row_sha256:
+            report.problems.append(f"{where}: the audit row was changed after it was sealed.")
     for label, rows in current.items():
         high = max(sealed[label], default=0)
         missing = sorted(pk for pk in rows if pk <= high and pk not in sealed[label])

@@ -79,6 +79,11 @@ class AuditChainLink(models.Model):
     row_id = models.BigIntegerField()
     row_sha256 = models.CharField(max_length=64)
     previous_mac = models.CharField(max_length=64, blank=True)
+    reseal_reason = models.CharField(
+        max_length=200, blank=True,
+        help_text="Empty for a row sealed as it was written. A re-seal link names the schema "
+                  "migration that rewrote an intact sealed row (cases.audit_chain.reseal_around); "
+                  "its MAC covers the reason.")
     key_id = models.CharField(max_length=32)
     mac = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(auto_now_add=True)
@@ -86,7 +91,10 @@ class AuditChainLink(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "row_id"], name="audit_row_sealed_once"),
+            # A row is sealed once as written; a schema migration may re-seal it later.
+            models.UniqueConstraint(fields=["source", "row_id"],
+                                    condition=models.Q(reseal_reason=""),
+                                    name="audit_row_sealed_once"),
             # One successor per link: two sealers cannot fork the chain.
             models.UniqueConstraint(fields=["previous_mac"], name="audit_chain_has_no_forks"),
         ]

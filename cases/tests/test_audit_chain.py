@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pghistory.models import Context
 
-from cases.audit_chain import audit_chain_seal, audit_verify
+from cases.audit_chain import audit_chain_seal, audit_verify, reseal_around
 from cases.models import AuditChainLink, Decision, PatientAccess
 from cases.services import (
     agenda_item_add,
@@ -332,3 +332,55 @@ def test_rows_written_after_a_transaction_still_open_began_wait_for_it(signed, s
         assert AuditChainLink.objects.filter(source="cases.PatientAccess",
                                              row_id=during).exists()
         quick.execute("DELETE FROM cases_patientaccess WHERE id = %s", [during])
+
+
+def _reseal_with_current_models(label: str, change) -> None:
+    """reseal_around's two halves around ``change``, as a migration would run them."""
+    from django.apps import apps
+
+    check_intact, reseal = reseal_around([label], "cases 9999: a test rewrite")
+    check_intact.code(apps, None)
+    change()
+    reseal.code(apps, None)
+
+
+def test_a_migration_rewrite_is_resealed_with_its_reason_and_verifies(signed):
+    audit_chain_seal(settle_seconds=0)
+    events = Decision.pgh_event_model.objects.filter(pgh_obj_id=signed.pk)
+    _reseal_with_current_models(
+        "cases.DecisionEvent", lambda: events.update(outcome_summary="Radiotherapy."))
+    resealed = AuditChainLink.objects.exclude(reseal_reason="")
+    assert sorted(resealed.values_list("row_id", flat=True)) == sorted(
+        events.values_list("pk", flat=True))
+    assert set(resealed.values_list("reseal_reason", flat=True)) == {"cases 9999: a test rewrite"}
+    assert audit_verify().problems == []
+    # An unchanged table gets no re-seal links.
+    _reseal_with_current_models("cases.PatientAccess", lambda: None)
+    assert AuditChainLink.objects.exclude(reseal_reason="").count() == resealed.count()
+
+
+def test_a_reseal_reason_changed_afterwards_does_not_verify(signed):
+    audit_chain_seal(settle_seconds=0)
+    events = Decision.pgh_event_model.objects.filter(pgh_obj_id=signed.pk)
+    _reseal_with_current_models(
+        "cases.DecisionEvent", lambda: events.update(outcome_summary="Radiotherapy."))
+    link = AuditChainLink.objects.exclude(reseal_reason="").order_by("id").first()
+    AuditChainLink.objects.filter(pk=link.pk).update(reseal_reason="cases 9998: another")
+    assert audit_verify().problems == [
+        f"audit link #{link.pk} (cases.DecisionEvent row {link.row_id}): its MAC does not "
+        "verify (the link was forged or its key is no longer configured)."]
+
+
+def test_a_row_rewritten_before_the_migration_is_not_resealed(signed):
+    audit_chain_seal(settle_seconds=0)
+    events = Decision.pgh_event_model.objects.filter(pgh_obj_id=signed.pk).order_by("pgh_id")
+    tampered = events[0]
+    events.filter(pk=tampered.pk).update(outcome_summary="Surgery.")
+    _reseal_with_current_models(
+        "cases.DecisionEvent", lambda: events.update(amendment_reason="Reworded."))
+    link = AuditChainLink.objects.get(source="cases.DecisionEvent", row_id=tampered.pk)
+    assert not AuditChainLink.objects.filter(row_id=tampered.pk).exclude(
+        reseal_reason="").exists()
+    assert audit_verify().problems == [
+        f"audit link #{link.pk} (cases.DecisionEvent row {tampered.pk}): the audit row was "
+        "changed after it was sealed."]

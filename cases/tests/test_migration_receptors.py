@@ -1,4 +1,4 @@
-"""cases/migrations/0026: a breast primary's combined receptor phenotype becomes the
+"""cases/migrations/0027: a breast primary's combined receptor phenotype becomes the
 hormone-receptor status and the HER2 status, in the record and in its history, and back.
 """
 
@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from cases.audit_chain import _link_mac, _row_hashes, audit_verify
 from cases.tests.factories import PatientFactory
 
-NAME = "0026_primary_hormone_receptor_and_her2_status"
+NAME = "0027_primary_hormone_receptor_and_her2_status"
 migration = importlib.import_module(f"cases.migrations.{NAME}")
 
-BEFORE = [("cases", "0025_board_audited")]
+BEFORE = [("cases", "0026_audit_chain_reseal_links")]
 AFTER = [("cases", NAME)]
 
 
@@ -99,3 +100,50 @@ def test_the_record_and_its_history_are_mapped_forwards_and_backwards(board):
                   .values_list("pgh_label", "receptor_status")) == [
         ("insert", "unknown"), ("update", "hr+/her2-")]
     call_command("migrate", verbosity=0)  # the rest of the chain, for the next tests
+
+
+def _seal_as_the_code_before_did(old_apps) -> None:
+    """What audit_chain_seal did before the upgrade: each history row sealed as written,
+    hashed over the columns it had then."""
+    Event = old_apps.get_model("cases", "PrimaryCancerEvent")
+    Link = old_apps.get_model("cases", "AuditChainLink")
+    previous = ""
+    for row_id, row_sha256 in _row_hashes(Event, Event.objects.all()):
+        key_id, mac = _link_mac(previous=previous, source="cases.PrimaryCancerEvent",
+                                row_id=row_id, row_sha256=row_sha256)
+        Link.objects.create(source="cases.PrimaryCancerEvent", row_id=row_id,
+                            row_sha256=row_sha256, previous_mac=previous, key_id=key_id,
+                            mac=mac)
+        previous = mac
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealed_history_still_verifies_after_the_split_and_a_prior_rewrite_still_shows(board):
+    patients = [PatientFactory(board=board) for _ in range(3)]
+    executor = _executor()
+    executor.migrate(BEFORE)
+    old_apps = executor.loader.project_state(BEFORE).apps
+    OldPrimary = old_apps.get_model("cases", "PrimaryCancer")
+    OldEvent = old_apps.get_model("cases", "PrimaryCancerEvent")
+    for patient in patients:
+        OldPrimary.objects.create(patient_id=patient.pk, site="breast",
+                                  receptor_status="hr+/her2-")
+    _seal_as_the_code_before_did(old_apps)
+    # Rewritten behind the chain's back before the upgrade: the migration must not
+    # launder it into a re-seal.
+    tampered = OldEvent.objects.order_by("pgh_id").last()
+    OldEvent.objects.filter(pk=tampered.pk).update(receptor_status="triple_negative")
+
+    executor = _executor()
+    executor.migrate(AFTER)
+    Link = executor.loader.project_state(AFTER).apps.get_model("cases", "AuditChainLink")
+    resealed = Link.objects.exclude(reseal_reason="")
+    assert sorted(resealed.values_list("row_id", flat=True)) == sorted(
+        OldEvent.objects.exclude(pk=tampered.pk).values_list("pk", flat=True))
+    assert {link.reseal_reason for link in resealed} == {
+        "cases 0027: receptor status split into hormone-receptor and HER2 status"}
+    link = Link.objects.get(row_id=tampered.pk, reseal_reason="")
+    call_command("migrate", verbosity=0)  # its post-migrate steps (the trigger guard)
+    assert audit_verify().problems == [
+        f"audit link #{link.pk} (cases.PrimaryCancerEvent row {tampered.pk}): the audit row "
+        "was changed after it was sealed."]

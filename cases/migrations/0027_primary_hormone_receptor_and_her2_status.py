@@ -17,6 +17,15 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from cases.audit_chain import reseal_around
+
+# The history rows gain two columns, lose one and are mapped: without a re-seal every
+# sealed PrimaryCancerEvent row would read as tampered with (audit_verify).
+CHECK_INTACT, RESEAL = reseal_around(
+    ["cases.PrimaryCancerEvent"],
+    "cases 0027: receptor status split into hormone-receptor and HER2 status",
+)
+
 POSITIVE, NEGATIVE, UNKNOWN = "positive", "negative", "unknown"
 
 #: Old combined value → (hormone-receptor status, HER2 status). "" stays "" (not recorded).
@@ -75,10 +84,11 @@ def combine_receptor_status(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0025_board_audited'),
+        ('cases', '0026_audit_chain_reseal_links'),
     ]
 
     operations = [
+        CHECK_INTACT,
         pgtrigger.migrations.RemoveTrigger(
             model_name='primarycancer',
             name='insert_insert',
@@ -132,4 +142,6 @@ class Migration(migrations.Migration):
             model_name='primarycancer',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_primarycancerevent" ("castration_status", "diagnosed_on", "her2_status", "histology", "hormone_receptor_status", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prior_mcrpc_lines", "site") VALUES (OLD."castration_status", OLD."diagnosed_on", OLD."her2_status", OLD."histology", OLD."hormone_receptor_status", OLD."id", OLD."patient_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."prior_mcrpc_lines", OLD."site"); RETURN NULL;', hash='9dbf86225bafcaebd1da4c37add28682d7fbb453', operation='DELETE', pgid='pgtrigger_delete_delete_2511e', table='cases_primarycancer', when='AFTER')),
         ),
+        RESEAL,
     ]
+
