@@ -43,6 +43,11 @@ DMAB_INTERVAL_WEEKS = 4  # BTA-06
 NON_SOLID = frozenset({PrimarySite.MYELOMA, PrimarySite.LYMPHOMA})
 
 
+def _words(agent: BoneTargetedAgent | str) -> str:
+    """The agent as a reader writes it ("zoledronic acid"), not its key."""
+    return str(agent).replace("_", " ")
+
+
 def _castration(ctx: Context) -> CastrationStatus | None:
     cs = ctx.facts.primary.castration_status
     return None if cs is CastrationStatus.UNKNOWN else cs
@@ -198,15 +203,15 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
         c = ctx.bta_active[0]
         yield Item(
             "BTA-CONTINUE",
-            f"{why.capitalize()} {ev} (ESMO 2020, secondary source): {c.agent} running since "
-            f"{c.start.isoformat() if c.start else 'unknown'} — continue.",
+            f"{why.capitalize()} {ev} (ESMO 2020, secondary source): {_words(c.agent)} running "
+            f"since {c.start.isoformat() if c.start else 'unknown'} — continue.",
             {
                 "agent": str(c.agent),
                 "dose_mg": c.dose_mg,
                 "interval_weeks": c.interval_weeks,
                 "indication": why,
                 "provisional_if": provisional_if,
-                "summary": f"Continue {c.agent}"
+                "summary": f"Continue {_words(c.agent)}"
                 + (f" (provisional: if {provisional_if})" if provisional_if else ""),
             },
         )
@@ -228,7 +233,7 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "evidence": ev,
             "provisional_if": provisional_if,
             "summary": "Start a bone-targeted agent: "
-            + " or ".join(candidates)
+            + " or ".join(map(_words, candidates))
             + (f" (provisional: if {provisional_if})" if provisional_if else ""),
         },
     )

@@ -104,12 +104,22 @@ def _paraplegia(ctx: Context) -> Criterion:
     return criterion(None, "paraplegia duration unknown")
 
 
+#: The survival bands as the record's form words them.
+_SURVIVAL_WORDS = {
+    SurvivalBand.LESS_THAN_3_MONTHS: "less than 3 months",
+    SurvivalBand.THREE_TO_12_MONTHS: "3–12 months",
+    SurvivalBand.MORE_THAN_12_MONTHS: "more than 12 months",
+}
+
+
 def _survival(ctx: Context) -> Criterion:
     band = ctx.facts.expected_survival
     return Criterion(
         "expected survival ≥ 3 months",
         None if band is None else band is not SurvivalBand.LESS_THAN_3_MONTHS,
-        "expected survival unknown" if band is None else f"expected survival {band}",
+        "expected survival unknown"
+        if band is None
+        else f"expected survival {_SURVIVAL_WORDS[band]}",
         "expected_survival",
         Supplier.MEDICAL_ONCOLOGY,
     )

@@ -73,8 +73,12 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
     site_name = str(site)
     yield Item(
         "SYS-INTEGRATE-WITH-LOCAL",
+        # The local items are the plan's own, read above this one; their codes stay in the
+        # detail (labelled on pages), not in the sentence a person reads.
         f"Systemic therapy depends on the primary ({site_name}) and should be integrated with "
-        f"local treatment (source document){': ' + ', '.join(local) if local else ''}.{extra}",
+        f"local treatment (source document)"
+        f"{': time it around the local treatment drafted in this plan' if local else ''}."
+        f"{extra}",
         {
             "primary_site": site_name,
             "local_treatment_codes": local,
