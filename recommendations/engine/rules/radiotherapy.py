@@ -35,7 +35,7 @@ from .base import (
     per_evaluation,
     rule,
 )
-from .surgery import SURGICAL_ITEM_CODES
+from .surgery import SURGICAL_ITEM_CODES, vertebral_fracture
 
 #: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
 #: colorectal, thyroid.
@@ -90,8 +90,11 @@ def _rt_given_since(v: LesionView, day: date) -> bool:
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
+    # A collapsed vertebral body recorded without the fracture box is still a fracture.
+    collapsed = les.pathological_fracture is not True and vertebral_fracture(les)
     features = (
         (les.pathological_fracture, "pathological fracture"),
+        (collapsed, f"vertebral body collapse of {les.collapse_percent or 0:g} % (a fracture)"),
         (les.soft_tissue_mass, "soft-tissue mass"),
         (les.epidural_extension, "epidural extension"),
         (not_advised, "surgery indicated but not advised"),

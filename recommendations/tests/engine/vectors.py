@@ -812,6 +812,28 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}},
     },
     {
+        "id": "collapsed-vertebra-without-fracture-box",
+        # 30 % collapse with the fracture box at no: a compression fracture for RT as for
+        # SURG-04 — not "8 Gy/1 without fracture" beside kyphoplasty for "a fracture".
+        "facts": {
+            "lesions": [
+                spine(
+                    level="T9",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    pathological_fracture=False,
+                )
+            ]
+        },
+        "present": ["IR-VERTEBRAL-AUGMENTATION", "RT-MULTIFRACTION-COMPLICATED"],
+        "absent": ["RT-SINGLE-8GY"],
+        "detail": {
+            "RT-MULTIFRACTION-COMPLICATED": {
+                "complications": ["vertebral body collapse of 30 % (a fracture)"]
+            }
+        },
+    },
+    {
         "id": "assess-lesion-facts-inconsistent",
         # L2 recorded twice, fractured and not: one flag for the coordinator, no plan for L2.
         "facts": {
