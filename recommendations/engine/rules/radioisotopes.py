@@ -304,6 +304,11 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
     if site is not None and site is not PrimarySite.PROSTATE:
         # Not for this primary whatever else is known: asking for the rest is noise.
         a.unknown.clear()
+    elif recovering:
+        # No radium-223 while the marrow recovers from Sr-89/Sm-153 (up to about 6 months):
+        # counts taken now would not be the ones before a first radium dose, so they are
+        # not asked for (RAD-06/07 ask for the follow-up counts of the dose given).
+        a.unknown = [u for u in a.unknown if u[0] != "RAD-03"]
     return a
 
 
@@ -695,6 +700,12 @@ def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
     if ctx.symptomatic is not True:
+        return
+    if any(within for _, within in _other_radioisotopes(ctx)):
+        # A Sr-89/Sm-153 course planned or still in marrow recovery is followed by RAD-06/07;
+        # drafting one again now would be a repeat inside the recovery window (Sr-89: not
+        # within 90 days, secondary source, and only after the blood response to the dose
+        # is reviewed, Metastron label; Sm-153: counts recover by about 8 weeks, label).
         return
     types = [v.lesion.lesion_type for v in ctx.lesions]
     blastic = LesionType.OSTEOBLASTIC in types and LesionType.LYTIC not in types

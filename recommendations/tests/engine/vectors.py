@@ -2499,6 +2499,15 @@ ADDITIONS: list[dict[str, Any]] = [
         "absent": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6", "RA223-PRIOR-RADIOISOTOPE"],
     },
     {
+        "id": "rad05-no-repeat-and-no-radium-counts-4-weeks-after-sr89",
+        # Sr-89 given 4 weeks ago: not drafted again (no repeat within 90 days, RAD-06), and
+        # radium-223, excluded while the marrow recovers (RAD-08), asks for no counts.
+        "facts": crpc(labs=[CRE_OK, CA_OK], **isotope("strontium_89", "2025-05-05")),
+        "present": ["SR89-FBC-EVERY-2-WEEKS", "RA223-EXCL-OTHER-RADIOISOTOPE"],
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+        "not_missing": ["labs.anc", "labs.haemoglobin"],
+    },
+    {
         "id": "rad08-radium-sr89-182-days-excluded",
         "facts": crpc(**isotope("strontium_89", "2024-12-02")),
         "present": ["RA223-EXCL-OTHER-RADIOISOTOPE"],
