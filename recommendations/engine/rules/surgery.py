@@ -313,9 +313,13 @@ def augmentation_candidates(ctx: Context) -> tuple[list[LesionView], list[tuple[
     pending: list[tuple[LesionView, str]] = []
     if ctx.mscc:
         return ok, pending
+    # Fracture and no fracture recorded at one level (ASSESS-02): whether there is a
+    # fracture to augment is the open question, so neither the item, its board note nor
+    # an interventional radiology seat is drafted for it.
+    doubtful = {v.id for group in ctx.inconsistent_levels for v in group}
     for v in ctx.lesions:
         les = v.lesion
-        if les.bone is not Bone.VERTEBRA or v.painful is not True:
+        if les.bone is not Bone.VERTEBRA or v.painful is not True or v.id in doubtful:
             continue
         if _has_surgery(v, AUGMENTATION_KINDS | SPINE_SURGERY_KINDS):
             continue

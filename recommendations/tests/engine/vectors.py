@@ -849,7 +849,9 @@ VECTORS: list[dict[str, Any]] = [
             ]
         },
         "present": ["DATA-LESION-FACTS-INCONSISTENT"],
-        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY"],
+        # Nor the augmentation's board note or seat: the fracture is the open question.
+        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY", "IR-AUGMENTATION-RELIEF-24-48H"],
+        "not_quorum": ["interventional_radiology"],
         "missing": ["lesions.0.pathological_fracture", "lesions.1.pathological_fracture"],
     },
     {
