@@ -495,6 +495,7 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "doses",
                 "doses_given",
                 "doses_remaining",
+                "alternatives",
             ),
         ),
         flag_code(

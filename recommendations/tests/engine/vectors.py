@@ -1570,8 +1570,18 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "srsm-eligible",
+        # Radium-223 is eligible too: one radionuclide, Sr-89/Sm-153 its alternative (RAD-08).
         "facts": crpc(),
-        "present": ["RADIONUCLIDE-SR89-SM153"],
+        "present": ["RA223-55KBQ-Q4W-X6"],
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+        "alternatives": {"RA223-55KBQ-Q4W-X6": ["RADIONUCLIDE-SR89-SM153"]},
+    },
+    {
+        "id": "srsm-eligible-radium-excluded",
+        # Visceral metastases exclude radium-223 (RAD-01): Sr-89/Sm-153 is the item.
+        "facts": crpc(extraskeletal={"visceral": True, "brain": False, "nodal": False}),
+        "present": ["RADIONUCLIDE-SR89-SM153", "RA223-EXCL-VISCERAL"],
+        "absent": ["RA223-55KBQ-Q4W-X6"],
         "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}},
     },
     {
