@@ -304,10 +304,11 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
     if site is not None and site is not PrimarySite.PROSTATE:
         # Not for this primary whatever else is known: asking for the rest is noise.
         a.unknown.clear()
-    elif recovering:
-        # No radium-223 while the marrow recovers from Sr-89/Sm-153 (up to about 6 months):
-        # counts taken now would not be the ones before a first radium dose, so they are
-        # not asked for (RAD-06/07 ask for the follow-up counts of the dose given).
+    elif any(rid != "RAD-03" for rid, _, _ in a.exclusions):
+        # Excluded for another reason (castration-sensitive, visceral disease, the marrow
+        # still recovering from Sr-89/Sm-153 …): counts taken now would not be the ones
+        # before a radium dose, so they are not asked for (RAD-06/07 ask for the follow-up
+        # counts of a Sr-89/Sm-153 dose given).
         a.unknown = [u for u in a.unknown if u[0] != "RAD-03"]
     return a
 

@@ -2520,6 +2520,16 @@ ADDITIONS: list[dict[str, Any]] = [
         "not_missing": ["labs.anc", "labs.haemoglobin"],
     },
     {
+        "id": "ra223-castration-sensitive-asks-no-counts",
+        # Excluded by castration status (RAD-01): its dose counts are not asked for.
+        "facts": crpc(
+            primary={"site": "prostate", "castration_status": "sensitive"}, labs=[CRE_OK, CA_OK]
+        ),
+        # (Platelets are still asked for: Sr-89/Sm-153 remain an option, RAD-05.)
+        "present": ["RA223-EXCL-CASTRATION-SENSITIVE"],
+        "not_missing": ["labs.anc", "labs.haemoglobin"],
+    },
+    {
         "id": "rad08-radium-sr89-182-days-excluded",
         "facts": crpc(**isotope("strontium_89", "2024-12-02")),
         "present": ["RA223-EXCL-OTHER-RADIOISOTOPE"],
