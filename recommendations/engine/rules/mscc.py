@@ -140,6 +140,11 @@ def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
     )
 
 
+def unmet_patchell(ctx: Context) -> str:
+    """The Patchell criteria not met, each with what was recorded ("" when none is)."""
+    return "; ".join(f"{c.name}: {c.text}" for c in patchell_criteria(ctx) if c.met is False)
+
+
 def _trigger(ctx: Context) -> str:
     """What raised MSCC, as MSCC-01 and MSCC-02 quote it."""
     n = ctx.facts.neurology
@@ -484,6 +489,9 @@ def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not ctx.mscc:
         return
     radiosensitive = _not_radiosensitive(ctx).met is False
+    # A Patchell criterion not met: MSCC-03 drafts radiotherapy alone, which the grade's
+    # "decompression first" must not silently contradict.
+    unmet = unmet_patchell(ctx)
     for v in ctx.spinal_lesions:
         if v.lesion.epidural_extension is not True:
             continue
@@ -504,6 +512,10 @@ def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 + (
                     "the tumour is radiosensitive, so radiotherapy may come first "
                     if radiosensitive
+                    else "the grade calls for surgical decompression before radiotherapy, but "
+                    f"not every Patchell criterion is met ({unmet}; MSCC-03), so radiotherapy "
+                    "alone is drafted and the board weighs it "
+                    if unmet
                     else "surgical decompression before radiotherapy "
                 )
                 + "(Bilsky 2010 scale; secondary source).",

@@ -35,6 +35,7 @@ from .base import (
     per_evaluation,
     rule,
 )
+from .mscc import unmet_patchell
 from .surgery import SURGICAL_ITEM_CODES, vertebral_fracture
 
 #: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
@@ -346,7 +347,8 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
     why = (
         "radiotherapy if decompression is not chosen (MSCC-03 criteria pending)"
         if pending
-        else "radiotherapy alone: a Patchell criterion for decompression is not met (MSCC-03)"
+        else "radiotherapy alone: not every Patchell criterion for decompression is met "
+        f"({unmet_patchell(ctx)}; MSCC-03)"
     )
     ids: list[str | None] = list(ctx.compression_ids) or [None]
     names = {v.id: v.name for v in ctx.lesions}
