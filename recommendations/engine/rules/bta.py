@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .. import sources as src
 from ..common import JSONValue, Section, Severity, Supplier, Urgency
 from ..context import (
+    CALCIUM_MG_DL_PER_MMOL_L,
     DENTAL_EXAM_RECENT_DAYS,
     HYPOCALCAEMIA_BELOW_MMOL_L,
     LONG_TERM_BTA_DAYS,
@@ -34,6 +35,7 @@ from .base import (
     note_code,
     rule,
 )
+from .hcm import corrected_calcium
 
 ZOL = BoneTargetedAgent.ZOLEDRONIC_ACID
 DMAB = BoneTargetedAgent.DENOSUMAB
@@ -650,7 +652,18 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
         },
     )
     ca = ctx.labs[LabAnalyte.CALCIUM]
-    if ca.value is None:
+    # No adjusted calcium but a total calcium with albumin: HCM-04 corrects it, and that
+    # corrected value is the calcium this check reads, not a calcium to ask for.
+    cc = corrected_calcium(ctx, prior).corrected if ca.value is None else None
+    if cc is not None:
+        mmol = cc.value if cc.unit is LabUnit.MMOL_L else cc.value / CALCIUM_MG_DL_PER_MMOL_L
+        if mmol < HYPOCALCAEMIA_BELOW_MMOL_L:
+            yield Flagged(
+                "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
+                f"Corrected calcium {cc.shown()} ({cc.text}): correct hypocalcaemia before "
+                + ("starting denosumab." if starting else "the next dose."),
+            )
+    elif ca.value is None:
         if starting:
             yield Missing(
                 "labs.calcium",

@@ -1026,6 +1026,20 @@ VECTORS: list[dict[str, Any]] = [
         "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
     },
     {
+        "id": "bta-hypocalcaemia-from-total-calcium-and-albumin",
+        # No adjusted value: total calcium 2.0 mmol/L with albumin 40 g/L corrects (Payne,
+        # HCM-04) to 2.00 mmol/L, low — flagged, not asked for as "absent".
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [CRE_OK, lab("calcium_total", 2.0, "mmol/L"), lab("albumin", 40, "g/L")],
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
+        },
+        "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+        "not_missing": ["labs.calcium"],
+    },
+    {
         "id": "bta-hypocalcaemia-denosumab-only-alternative",
         # Denosumab only an alternative: its hypocalcaemia flag travels with the
         # alternative as a caveat, not as a flag about a drug not drafted.
