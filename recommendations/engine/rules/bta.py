@@ -857,8 +857,13 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "blocks_start": True,
                 "last_exam_date": last,
                 "recent_exam": recent,
+                # A recent examination on record is the prerequisite met, not one awaited.
                 "summary": (
-                    "Dental examination before the first BTA dose (start blocked until recorded)"
+                    f"Dental examination before the first BTA dose: recorded {last}, within "
+                    f"{DENTAL_EXAM_RECENT_DAYS} days"
+                    if recent
+                    else "Dental examination before the first BTA dose (start blocked until "
+                    "recorded)"
                 ),
             },
         )
