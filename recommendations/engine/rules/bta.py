@@ -290,6 +290,19 @@ def zoledronic_infusion(ctx: Context, prior: Prior) -> Iterator[Finding]:
     )
 
 
+def _other_clearance_inputs(ctx: Context) -> Iterator[Finding]:
+    """Every other missing input of the same Cockcroft–Gault in the same round as its
+    creatinine, so a second round does not ask for the weight."""
+    why = "Cockcroft–Gault for the zoledronic acid dose (BTA-03)"
+    if ctx.weight_kg is None:
+        extra = f" ({ctx.weight_problem})" if ctx.weight_problem else ""
+        yield Missing("patient.weight_kg", f"{why}{extra}", Supplier.NURSING)
+    if ctx.age_years is None:
+        yield Missing("patient.date_of_birth", why, Supplier.COORDINATION)
+    if ctx.facts.patient.sex is None:
+        yield Missing("patient.sex", why, Supplier.COORDINATION)
+
+
 def _clearance_missing(ctx: Context) -> Iterator[Finding]:
     if ctx.zol_active and ctx.facts.baseline_creatinine is None:
         yield Missing(
@@ -298,20 +311,14 @@ def _clearance_missing(ctx: Context) -> Iterator[Finding]:
             "first dose (BTA-03/04)",
             Supplier.MEDICAL_ONCOLOGY,
         )
+        yield from _other_clearance_inputs(ctx)
         return
     cl = ctx.zol_baseline
     if cl is None:
         if not ctx.zol_active:
             why = "Cockcroft–Gault for the zoledronic acid dose (BTA-03)"
             yield Missing("labs.creatinine", f"{why}: {ctx.crcl_problem}", Supplier.NURSING)
-            # Every other missing input of the same computation in the same round.
-            if ctx.weight_kg is None:
-                extra = f" ({ctx.weight_problem})" if ctx.weight_problem else ""
-                yield Missing("patient.weight_kg", f"{why}{extra}", Supplier.NURSING)
-            if ctx.age_years is None:
-                yield Missing("patient.date_of_birth", why, Supplier.COORDINATION)
-            if ctx.facts.patient.sex is None:
-                yield Missing("patient.sex", why, Supplier.COORDINATION)
+            yield from _other_clearance_inputs(ctx)
         return
     for m in cl.missing:
         path, who = {

@@ -1026,6 +1026,13 @@ VECTORS: list[dict[str, Any]] = [
         "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
     },
     {
+        "id": "zol-running-no-baseline-no-weight-asked-together",
+        # The baseline clearance needs the pre-first-dose creatinine and the weight: both in
+        # one round, not the weight after the creatinine arrives.
+        "facts": {**ZOL_RUNNING, "patient": {"weight_kg": None, "weight_date": None}},
+        "missing": ["baseline_creatinine", "patient.weight_kg"],
+    },
+    {
         "id": "bta-hypocalcaemia-from-total-calcium-and-albumin",
         # No adjusted value: total calcium 2.0 mmol/L with albumin 40 g/L corrects (Payne,
         # HCM-04) to 2.00 mmol/L, low — flagged, not asked for as "absent".
