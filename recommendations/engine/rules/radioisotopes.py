@@ -14,6 +14,7 @@ from ..facts import (
     BoneTargetedAgent,
     CastrationStatus,
     LabAnalyte,
+    LabUnit,
     LesionType,
     PrimarySite,
     Radioisotope,
@@ -78,12 +79,25 @@ def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
     return ctx.labs[analyte].value
 
 
+#: The counts as a report names them ("ANC", not the key "anc").
+_COUNT_NAMES = {LabAnalyte.ANC: "ANC", LabAnalyte.WBC: "WBC"}
+
+
 def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
     """The count as quoted in a message."""
     st = ctx.labs[analyte]
+    name = _COUNT_NAMES.get(analyte, str(analyte))
     if st.value is None or st.latest is None:
-        return f"{analyte} {st.problem}"
-    return f"{analyte} {st.latest.as_recorded()} on {st.latest.taken_at.isoformat()}"
+        return f"{name} {st.problem}"
+    return f"{name} {st.latest.as_recorded()} on {st.latest.taken_at.isoformat()}"
+
+
+def _hb_limit(ctx: Context) -> str:
+    """RAD-03's first-dose haemoglobin limit in the unit the haemoglobin was recorded in."""
+    hb = ctx.labs[LabAnalyte.HAEMOGLOBIN].latest
+    if hb is not None and hb.unit is LabUnit.G_L:
+        return f"{FIRST_HB * 10:g} g/L"
+    return f"{FIRST_HB:g} g/dL"
 
 
 @per_evaluation
@@ -255,7 +269,7 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-HB-FIRST-DOSE",
-                    f"{hb_text} < {FIRST_HB:g} g/dL (first dose)",
+                    f"{hb_text} < {_hb_limit(ctx)} (first dose)",
                 )
             )
     else:
