@@ -489,9 +489,6 @@ def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
     if not ctx.mscc:
         return
     radiosensitive = _not_radiosensitive(ctx).met is False
-    # A Patchell criterion not met: MSCC-03 drafts radiotherapy alone, which the grade's
-    # "decompression first" must not silently contradict.
-    unmet = unmet_patchell(ctx)
     for v in ctx.spinal_lesions:
         if v.lesion.epidural_extension is not True:
             continue
@@ -506,6 +503,9 @@ def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
             )
             continue
         if grade in HIGH_GRADE_ESCC:
+            # A Patchell criterion not met: MSCC-03 drafts radiotherapy alone, which the
+            # grade's "decompression first" must not silently contradict.
+            unmet = "" if radiosensitive else unmet_patchell(ctx)
             yield Flagged(
                 "MSCC-ESCC-HIGH-GRADE",
                 f"{v.name}: Bilsky {grade}, the cord is compressed — "
