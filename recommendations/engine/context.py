@@ -147,7 +147,8 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
             analyte,
             latest,
             None,
-            f"stale: latest {day_count(latest.taken_at, as_of)} old (window {limit} days)",
+            f"stale: taken {latest.taken_at.isoformat()}, "
+            f"{day_count(latest.taken_at, as_of)} (older than the {limit}-day window)",
         )
     if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")
@@ -330,7 +331,10 @@ def _fresh(
     if value is None:
         return None, "absent"
     if recorded is not None and (as_of - recorded).days > window:
-        return None, (f"stale: recorded {day_count(recorded, as_of)} old (window {window} days)")
+        return None, (
+            f"stale: recorded {recorded.isoformat()}, {day_count(recorded, as_of)} "
+            f"(older than the {window}-day window)"
+        )
     return value, None
 
 

@@ -132,6 +132,8 @@ def reconcile(ctx: Context, items: list[PlanItem], flags: list[Flag]) -> Reconci
     items = _zoledronic_withheld(items, flags)
     items, flags = _one_bone_targeted_agent(ctx, items, flags)
     items = _one_rt_per_lesion(items)
+    items = _one_radioisotope(items)
+    items = _local_treatments_still_drafted(items)
     in_play = agents_in_play(ctx, items, flags)
     items = [i for i in items if MONITORING.get(i.code, "") in in_play or i.code not in MONITORING]
     flags = [f for f in flags if f.code not in AGENT_WARNINGS or AGENT_WARNINGS[f.code] in in_play]
@@ -253,3 +255,38 @@ def _one_rt_per_lesion(items: list[PlanItem]) -> list[PlanItem]:
         for i in items
         if id(i) not in dropped
     ]
+
+
+def _one_radioisotope(items: list[PlanItem]) -> list[PlanItem]:
+    """Radium-223 and Sr-89/Sm-153 both drafted: one bone-seeking radionuclide is given, not
+    both side by side (RAD-08), so radium-223 — with its survival benefit in mCRPC
+    (ALSYMPCA) — is recommended and Sr-89/Sm-153 is its alternative for pain."""
+    radium = next((i for i in items if i.code == DRAFTING[RA223]), None)
+    srsm = next((i for i in items if i.code == "RADIONUCLIDE-SR89-SM153"), None)
+    if radium is None or srsm is None:
+        return items
+    alt = _alternative(
+        srsm,
+        "Strontium-89 or samarium-153 instead, for pain palliation: radium-223 prolonged "
+        "overall survival in castration-resistant prostate cancer (ALSYMPCA, 14.9 vs 11.3 "
+        "months); the two are not given together (RAD-08).",
+    )
+    return [
+        _with_alternatives(i, [alt]) if i is radium else i for i in items if i is not srsm
+    ]
+
+
+def _local_treatments_still_drafted(items: list[PlanItem]) -> list[PlanItem]:
+    """SYS-01 lists the local treatments it is timed around as drafted before this step;
+    one removed above (an inconsistent lesion's) or folded into another item as its
+    alternative is no longer a treatment of the plan, so it leaves the list."""
+    codes = {i.code for i in items}
+    out: list[PlanItem] = []
+    for i in items:
+        listed = i.detail.get("local_treatment_codes")
+        if i.code == "SYS-INTEGRATE-WITH-LOCAL" and isinstance(listed, list):
+            kept: list[JSONValue] = [c for c in listed if c in codes]
+            if kept != listed:
+                i = replace(i, detail={**i.detail, "local_treatment_codes": kept})
+        out.append(i)
+    return out

@@ -705,19 +705,22 @@ def zoledronic_renal_check(
         )
     else:
         base = (
-            f"baseline {b:g} {unit} ({status}, withhold at a rise ≥ {threshold:g}), latest "
-            f"{latest:g} {unit} (change {rise:+g})"
+            f"baseline {b:g} {unit} ({status}, withhold at a rise ≥ {threshold:g} {unit}), "
+            f"latest {latest:g} {unit} (change {rise:+g} {unit})"
         )
     if withheld:
         if latest <= limit_rec:
             action = RenalAction.RESUME
             text = (
-                f"{base}: back within 10 % of baseline (≤ {limit_rec:g}) — resume at the "
+                f"{base}: back within 10 % of baseline (≤ {limit_rec:g} {unit}) — resume at the "
                 "pre-interruption dose"
             )
         else:
             action = RenalAction.KEEP_WITHHOLDING
-            text = f"{base}: not yet within 10 % of baseline (≤ {limit_rec:g}) — keep withholding"
+            text = (
+                f"{base}: not yet within 10 % of baseline (≤ {limit_rec:g} {unit}) — keep "
+                "withholding"
+            )
     elif rise >= threshold:
         action = RenalAction.WITHHOLD
         text = f"{base}: rise ≥ {threshold:g} {unit} — withhold the dose"

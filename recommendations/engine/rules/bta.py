@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .. import sources as src
 from ..common import JSONValue, Section, Severity, Supplier, Urgency
 from ..context import (
+    CALCIUM_MG_DL_PER_MMOL_L,
     DENTAL_EXAM_RECENT_DAYS,
     HYPOCALCAEMIA_BELOW_MMOL_L,
     LONG_TERM_BTA_DAYS,
@@ -34,6 +35,7 @@ from .base import (
     note_code,
     rule,
 )
+from .hcm import corrected_calcium
 
 ZOL = BoneTargetedAgent.ZOLEDRONIC_ACID
 DMAB = BoneTargetedAgent.DENOSUMAB
@@ -41,6 +43,11 @@ ZOL_INTERVAL_WEEKS = 4  # BTA-02: every 3–4 weeks
 ZOL_ALTERNATIVE_INTERVAL_WEEKS = 12  # CALGB 70604, OPTIMIZE-2, ZOOM
 DMAB_INTERVAL_WEEKS = 4  # BTA-06
 NON_SOLID = frozenset({PrimarySite.MYELOMA, PrimarySite.LYMPHOMA})
+
+
+def _words(agent: BoneTargetedAgent | str) -> str:
+    """The agent as a reader writes it ("zoledronic acid"), not its key."""
+    return str(agent).replace("_", " ")
 
 
 def _castration(ctx: Context) -> CastrationStatus | None:
@@ -198,15 +205,15 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
         c = ctx.bta_active[0]
         yield Item(
             "BTA-CONTINUE",
-            f"{why.capitalize()} {ev} (ESMO 2020, secondary source): {c.agent} running since "
-            f"{c.start.isoformat() if c.start else 'unknown'} — continue.",
+            f"{why.capitalize()} {ev} (ESMO 2020, secondary source): {_words(c.agent)} running "
+            f"since {c.start.isoformat() if c.start else 'unknown'} — continue.",
             {
                 "agent": str(c.agent),
                 "dose_mg": c.dose_mg,
                 "interval_weeks": c.interval_weeks,
                 "indication": why,
                 "provisional_if": provisional_if,
-                "summary": f"Continue {c.agent}"
+                "summary": f"Continue {_words(c.agent)}"
                 + (f" (provisional: if {provisional_if})" if provisional_if else ""),
             },
         )
@@ -228,7 +235,7 @@ def indication(ctx: Context, prior: Prior) -> Iterator[Finding]:
             "evidence": ev,
             "provisional_if": provisional_if,
             "summary": "Start a bone-targeted agent: "
-            + " or ".join(candidates)
+            + " or ".join(map(_words, candidates))
             + (f" (provisional: if {provisional_if})" if provisional_if else ""),
         },
     )
@@ -283,6 +290,19 @@ def zoledronic_infusion(ctx: Context, prior: Prior) -> Iterator[Finding]:
     )
 
 
+def _other_clearance_inputs(ctx: Context) -> Iterator[Finding]:
+    """Every other missing input of the same Cockcroft–Gault in the same round as its
+    creatinine, so a second round does not ask for the weight."""
+    why = "Cockcroft–Gault for the zoledronic acid dose (BTA-03)"
+    if ctx.weight_kg is None:
+        extra = f" ({ctx.weight_problem})" if ctx.weight_problem else ""
+        yield Missing("patient.weight_kg", f"{why}{extra}", Supplier.NURSING)
+    if ctx.age_years is None:
+        yield Missing("patient.date_of_birth", why, Supplier.COORDINATION)
+    if ctx.facts.patient.sex is None:
+        yield Missing("patient.sex", why, Supplier.COORDINATION)
+
+
 def _clearance_missing(ctx: Context) -> Iterator[Finding]:
     if ctx.zol_active and ctx.facts.baseline_creatinine is None:
         yield Missing(
@@ -291,20 +311,14 @@ def _clearance_missing(ctx: Context) -> Iterator[Finding]:
             "first dose (BTA-03/04)",
             Supplier.MEDICAL_ONCOLOGY,
         )
+        yield from _other_clearance_inputs(ctx)
         return
     cl = ctx.zol_baseline
     if cl is None:
         if not ctx.zol_active:
             why = "Cockcroft–Gault for the zoledronic acid dose (BTA-03)"
             yield Missing("labs.creatinine", f"{why}: {ctx.crcl_problem}", Supplier.NURSING)
-            # Every other missing input of the same computation in the same round.
-            if ctx.weight_kg is None:
-                extra = f" ({ctx.weight_problem})" if ctx.weight_problem else ""
-                yield Missing("patient.weight_kg", f"{why}{extra}", Supplier.NURSING)
-            if ctx.age_years is None:
-                yield Missing("patient.date_of_birth", why, Supplier.COORDINATION)
-            if ctx.facts.patient.sex is None:
-                yield Missing("patient.sex", why, Supplier.COORDINATION)
+            yield from _other_clearance_inputs(ctx)
         return
     for m in cl.missing:
         path, who = {
@@ -645,7 +659,18 @@ def denosumab(ctx: Context, prior: Prior) -> Iterator[Finding]:
         },
     )
     ca = ctx.labs[LabAnalyte.CALCIUM]
-    if ca.value is None:
+    # No adjusted calcium but a total calcium with albumin: HCM-04 corrects it, and that
+    # corrected value is the calcium this check reads, not a calcium to ask for.
+    cc = corrected_calcium(ctx, prior).corrected if ca.value is None else None
+    if cc is not None:
+        mmol = cc.value if cc.unit is LabUnit.MMOL_L else cc.value / CALCIUM_MG_DL_PER_MMOL_L
+        if mmol < HYPOCALCAEMIA_BELOW_MMOL_L:
+            yield Flagged(
+                "BTA-HYPOCALCAEMIA-CORRECT-FIRST",
+                f"Corrected calcium {cc.shown()} ({cc.text}): correct hypocalcaemia before "
+                + ("starting denosumab." if starting else "the next dose."),
+            )
+    elif ca.value is None:
         if starting:
             yield Missing(
                 "labs.calcium",
@@ -839,8 +864,13 @@ def osteonecrosis(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "blocks_start": True,
                 "last_exam_date": last,
                 "recent_exam": recent,
+                # A recent examination on record is the prerequisite met, not one awaited.
                 "summary": (
-                    "Dental examination before the first BTA dose (start blocked until recorded)"
+                    f"Dental examination before the first BTA dose: recorded {last}, within "
+                    f"{DENTAL_EXAM_RECENT_DAYS} days"
+                    if recent
+                    else "Dental examination before the first BTA dose (start blocked until "
+                    "recorded)"
                 ),
             },
         )

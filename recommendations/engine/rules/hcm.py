@@ -23,7 +23,7 @@ from datetime import date
 from .. import sources as src
 from ..common import Section, Severity, Supplier, Urgency, view
 from ..context import CALCIUM_MG_DL_PER_MMOL_L, Context
-from ..facts import BoneTargetedAgent, LabAnalyte, LabUnit
+from ..facts import BoneTargetedAgent, LabAnalyte, LabUnit, unit_words
 from ..scores import RenalAction
 from .base import Finding, Flagged, Item, Missing, Prior, flag_code, item_code, per_evaluation, rule
 
@@ -332,18 +332,18 @@ def hcm_zoledronic(ctx: Context, prior: Prior) -> Iterator[Finding]:
     elif lab.value >= limit:
         yield Flagged(
             "HCM-ZOLEDRONIC-SCR-4-5",
-            f"Creatinine {lab.value:g} {lab.unit} on {lab.taken_at.isoformat()} ≥ {limit:g} "
-            f"{lab.unit}: the label's hypercalcaemia trials excluded creatinine above 4.5 "
-            "mg/dL (400 µmol/L) and it gives no dose there; the MHRA says zoledronic acid is "
-            "generally not recommended in severe renal impairment but may be considered for "
-            "tumour-induced hypercalcaemia; denosumab needs no renal adjustment (HCM-03). "
+            f"Creatinine {lab.as_recorded()} on {lab.taken_at.isoformat()} ≥ {limit:g} "
+            f"{unit_words(lab.unit)}: the label's hypercalcaemia trials excluded creatinine "
+            "above 4.5 mg/dL (400 µmol/L) and it gives no dose there; the MHRA says zoledronic "
+            "acid is generally not recommended in severe renal impairment but may be considered "
+            "for tumour-induced hypercalcaemia; denosumab needs no renal adjustment (HCM-03). "
             "The board decides.",
         )
         return
     else:
         renal = (
-            f"creatinine {lab.value:g} {lab.unit} on {lab.taken_at.isoformat()} < {limit:g} "
-            f"{lab.unit}: no dose adjustment (label; not the BTA-03 clearance band)"
+            f"creatinine {lab.as_recorded()} on {lab.taken_at.isoformat()} < {limit:g} "
+            f"{unit_words(lab.unit)}: no dose adjustment (label; not the BTA-03 clearance band)"
         )
     withheld = (
         "; zoledronic acid is withheld for a creatinine rise (BTA-04): weigh denosumab (HCM-03)"

@@ -104,12 +104,22 @@ def _paraplegia(ctx: Context) -> Criterion:
     return criterion(None, "paraplegia duration unknown")
 
 
+#: The survival bands as the record's form words them.
+_SURVIVAL_WORDS = {
+    SurvivalBand.LESS_THAN_3_MONTHS: "less than 3 months",
+    SurvivalBand.THREE_TO_12_MONTHS: "3–12 months",
+    SurvivalBand.MORE_THAN_12_MONTHS: "more than 12 months",
+}
+
+
 def _survival(ctx: Context) -> Criterion:
     band = ctx.facts.expected_survival
     return Criterion(
         "expected survival ≥ 3 months",
         None if band is None else band is not SurvivalBand.LESS_THAN_3_MONTHS,
-        "expected survival unknown" if band is None else f"expected survival {band}",
+        "expected survival unknown"
+        if band is None
+        else f"expected survival {_SURVIVAL_WORDS[band]}",
         "expected_survival",
         Supplier.MEDICAL_ONCOLOGY,
     )
@@ -128,6 +138,11 @@ def patchell_criteria(ctx: Context) -> tuple[Criterion, ...]:
         _paraplegia(ctx),
         _survival(ctx),
     )
+
+
+def unmet_patchell(ctx: Context) -> str:
+    """The Patchell criteria not met, each with what was recorded ("" when none is)."""
+    return "; ".join(f"{c.name}: {c.text}" for c in patchell_criteria(ctx) if c.met is False)
 
 
 def _trigger(ctx: Context) -> str:
@@ -488,12 +503,19 @@ def escc_grade(ctx: Context, prior: Prior) -> Iterator[Finding]:
             )
             continue
         if grade in HIGH_GRADE_ESCC:
+            # A Patchell criterion not met: MSCC-03 drafts radiotherapy alone, which the
+            # grade's "decompression first" must not silently contradict.
+            unmet = "" if radiosensitive else unmet_patchell(ctx)
             yield Flagged(
                 "MSCC-ESCC-HIGH-GRADE",
                 f"{v.name}: Bilsky {grade}, the cord is compressed — "
                 + (
                     "the tumour is radiosensitive, so radiotherapy may come first "
                     if radiosensitive
+                    else "the grade calls for surgical decompression before radiotherapy, but "
+                    f"not every Patchell criterion is met ({unmet}; MSCC-03), so radiotherapy "
+                    "alone is drafted and the board weighs it "
+                    if unmet
                     else "surgical decompression before radiotherapy "
                 )
                 + "(Bilsky 2010 scale; secondary source).",

@@ -70,9 +70,12 @@ def renal_risk(ctx: Context, prior: Prior) -> Iterator[Finding]:
         return
     x = ctx.zol_band.crcl_ml_min
     if 30 <= x <= 60:
+        # A running course is banded by the clearance before its first dose (BTA-03), which
+        # the plan shows beside the latest one: say which this is.
+        which = "Baseline (pre-first-dose) creatinine" if ctx.zol_active else "Creatinine"
         yield Flagged(
             "PIT-RENAL-RISK-ZOLEDRONIC",
-            f"Creatinine clearance {x:g} mL/min: zoledronic acid is renally excreted and can "
+            f"{which} clearance {x:g} mL/min: zoledronic acid is renally excreted and can "
             "worsen renal function — reduced dose (BTA-03) and creatinine before every dose "
             "(BTA-04).",
         )

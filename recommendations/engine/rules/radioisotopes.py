@@ -14,6 +14,7 @@ from ..facts import (
     BoneTargetedAgent,
     CastrationStatus,
     LabAnalyte,
+    LabUnit,
     LesionType,
     PrimarySite,
     Radioisotope,
@@ -78,12 +79,25 @@ def _count(ctx: Context, analyte: LabAnalyte) -> float | None:
     return ctx.labs[analyte].value
 
 
+#: The counts as a report names them ("ANC", not the key "anc").
+_COUNT_NAMES = {LabAnalyte.ANC: "ANC", LabAnalyte.WBC: "WBC"}
+
+
 def _count_text(ctx: Context, analyte: LabAnalyte) -> str:
     """The count as quoted in a message."""
     st = ctx.labs[analyte]
+    name = _COUNT_NAMES.get(analyte, str(analyte))
     if st.value is None or st.latest is None:
-        return f"{analyte} {st.problem}"
-    return f"{analyte} {st.latest.as_recorded()} on {st.latest.taken_at.isoformat()}"
+        return f"{name} {st.problem}"
+    return f"{name} {st.latest.as_recorded()} on {st.latest.taken_at.isoformat()}"
+
+
+def _hb_limit(ctx: Context) -> str:
+    """RAD-03's first-dose haemoglobin limit in the unit the haemoglobin was recorded in."""
+    hb = ctx.labs[LabAnalyte.HAEMOGLOBIN].latest
+    if hb is not None and hb.unit is LabUnit.G_L:
+        return f"{FIRST_HB * 10:g} g/L"
+    return f"{FIRST_HB:g} g/dL"
 
 
 @per_evaluation
@@ -255,7 +269,7 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
                 (
                     "RAD-03",
                     "RA223-EXCL-HB-FIRST-DOSE",
-                    f"{hb_text} < {FIRST_HB:g} g/dL (first dose)",
+                    f"{hb_text} < {_hb_limit(ctx)} (first dose)",
                 )
             )
     else:
@@ -304,6 +318,12 @@ def assess_radium(ctx: Context, prior: Prior) -> RadiumAssessment:
     if site is not None and site is not PrimarySite.PROSTATE:
         # Not for this primary whatever else is known: asking for the rest is noise.
         a.unknown.clear()
+    elif any(rid != "RAD-03" for rid, _, _ in a.exclusions):
+        # Excluded for another reason (castration-sensitive, visceral disease, the marrow
+        # still recovering from Sr-89/Sm-153 …): counts taken now would not be the ones
+        # before a radium dose, so they are not asked for (RAD-06/07 ask for the follow-up
+        # counts of a Sr-89/Sm-153 dose given).
+        a.unknown = [u for u in a.unknown if u[0] != "RAD-03"]
     return a
 
 
@@ -490,6 +510,7 @@ def radium_eligibility(ctx: Context, prior: Prior) -> Iterator[Finding]:
                 "doses",
                 "doses_given",
                 "doses_remaining",
+                "alternatives",
             ),
         ),
         flag_code(
@@ -695,6 +716,12 @@ def radium_combinations(ctx: Context, prior: Prior) -> Iterator[Finding]:
 def strontium_samarium(ctx: Context, prior: Prior) -> Iterator[Finding]:
     f = ctx.facts
     if ctx.symptomatic is not True:
+        return
+    if any(within for _, within in _other_radioisotopes(ctx)):
+        # A Sr-89/Sm-153 course planned or still in marrow recovery is followed by RAD-06/07;
+        # drafting one again now would be a repeat inside the recovery window (Sr-89: not
+        # within 90 days, secondary source, and only after the blood response to the dose
+        # is reviewed, Metastron label; Sm-153: counts recover by about 8 weeks, label).
         return
     types = [v.lesion.lesion_type for v in ctx.lesions]
     blastic = LesionType.OSTEOBLASTIC in types and LesionType.LYTIC not in types

@@ -35,7 +35,8 @@ from .base import (
     per_evaluation,
     rule,
 )
-from .surgery import SURGICAL_ITEM_CODES
+from .mscc import unmet_patchell
+from .surgery import SURGICAL_ITEM_CODES, vertebral_fracture
 
 #: Radioresistant histologies for SBRT (NOMS rationale): renal cell, melanoma, sarcoma,
 #: colorectal, thyroid.
@@ -90,8 +91,11 @@ def _rt_given_since(v: LesionView, day: date) -> bool:
 
 def _complicated(v: LesionView, not_advised: bool) -> tuple[str, ...]:
     les = v.lesion
+    # A collapsed vertebral body recorded without the fracture box is still a fracture.
+    collapsed = les.pathological_fracture is not True and vertebral_fracture(les)
     features = (
         (les.pathological_fracture, "pathological fracture"),
+        (collapsed, f"vertebral body collapse of {les.collapse_percent or 0:g} % (a fracture)"),
         (les.soft_tissue_mass, "soft-tissue mass"),
         (les.epidural_extension, "epidural extension"),
         (not_advised, "surgery indicated but not advised"),
@@ -343,7 +347,8 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
     why = (
         "radiotherapy if decompression is not chosen (MSCC-03 criteria pending)"
         if pending
-        else "radiotherapy alone: a Patchell criterion for decompression is not met (MSCC-03)"
+        else "radiotherapy alone: not every Patchell criterion for decompression is met "
+        f"({unmet_patchell(ctx)}; MSCC-03)"
     )
     ids: list[str | None] = list(ctx.compression_ids) or [None]
     names = {v.id: v.name for v in ctx.lesions}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from .. import sources as src
 from ..common import Section, Severity, Supplier, Urgency
 from ..context import Context, LesionView
-from ..facts import Alignment, Bone, SurgeryKind, SurvivalBand
+from ..facts import Alignment, Bone, Lesion, SurgeryKind, SurvivalBand
 from ..scores import MIRELS_8_EXPLANATION
 from .base import (
     Finding,
@@ -297,22 +297,33 @@ def mscc_deficit(ctx: Context, prior: Prior) -> Iterator[Finding]:
         )
 
 
+def vertebral_fracture(les: Lesion) -> bool:
+    """A pathological fracture recorded, or a collapsed vertebral body: tumour collapse of a
+    body is a compression fracture (SINS-05 scores it) even with the fracture box left at
+    no. SURG-04 and RT-01/02 read this one answer, so a lesion is never "a compression
+    fracture" for kyphoplasty and "without fracture" for 8 Gy in the same plan."""
+    return les.pathological_fracture is True or (
+        les.bone is Bone.VERTEBRA and les.collapse_percent is not None and les.collapse_percent > 0
+    )
+
+
 def augmentation_candidates(ctx: Context) -> tuple[list[LesionView], list[tuple[LesionView, str]]]:
     """SURG-04: painful vertebral compression fractures without instability or compression."""
     ok: list[LesionView] = []
     pending: list[tuple[LesionView, str]] = []
     if ctx.mscc:
         return ok, pending
+    # Fracture and no fracture recorded at one level (ASSESS-02): whether there is a
+    # fracture to augment is the open question, so neither the item, its board note nor
+    # an interventional radiology seat is drafted for it.
+    doubtful = {v.id for group in ctx.inconsistent_levels for v in group}
     for v in ctx.lesions:
         les = v.lesion
-        if les.bone is not Bone.VERTEBRA or v.painful is not True:
+        if les.bone is not Bone.VERTEBRA or v.painful is not True or v.id in doubtful:
             continue
         if _has_surgery(v, AUGMENTATION_KINDS | SPINE_SURGERY_KINDS):
             continue
-        fracture = les.pathological_fracture is True or (
-            les.collapse_percent is not None and les.collapse_percent > 0
-        )
-        if not fracture:
+        if not vertebral_fracture(les):
             continue
         s = v.sins
         if les.alignment is Alignment.SUBLUXATION or les.epidural_extension is True:

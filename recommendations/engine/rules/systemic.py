@@ -76,9 +76,12 @@ def integrate(ctx: Context, prior: Prior) -> Iterator[Finding]:
         primary_words += f", {subtype}" if subtype else ""
     yield Item(
         "SYS-INTEGRATE-WITH-LOCAL",
+        # The local items are the plan's own, read above this one; their codes stay in the
+        # detail (labelled on pages), not in the sentence a person reads.
         f"Systemic therapy depends on the primary ({primary_words}) and should be integrated "
         f"with local treatment (source document)"
-        f"{': ' + ', '.join(local) if local else ''}.{extra}",
+        f"{': time it around the local treatment drafted in this plan' if local else ''}."
+        f"{extra}",
         {
             "primary_site": site_name,
             "local_treatment_codes": local,

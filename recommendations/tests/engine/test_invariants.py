@@ -99,6 +99,8 @@ def check(facts: F.CaseFacts, as_of: date) -> None:
         if i.code in RT_PRESCRIPTIONS:
             per_lesion[i.lesion_id] = per_lesion.get(i.lesion_id, 0) + 1
     assert all(n == 1 for n in per_lesion.values()), per_lesion
+    # 2a. One bone-seeking radionuclide drafted; the other is its alternative (RAD-08).
+    assert not {"RA223-55KBQ-Q4W-X6", "RADIONUCLIDE-SR89-SM153"} <= codes, sorted(codes)
     # One bone-targeted agent drafted to start.
     assert not {"BTA-ZOLEDRONIC-DOSE", "BTA-DENOSUMAB-120MG"} <= codes or (
         build_context(facts, as_of).zol_active or build_context(facts, as_of).dmab_active

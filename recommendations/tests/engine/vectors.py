@@ -815,6 +815,28 @@ VECTORS: list[dict[str, Any]] = [
         "detail": {"IR-VERTEBRAL-AUGMENTATION": {"levels": ["T8"]}},
     },
     {
+        "id": "collapsed-vertebra-without-fracture-box",
+        # 30 % collapse with the fracture box at no: a compression fracture for RT as for
+        # SURG-04 — not "8 Gy/1 without fracture" beside kyphoplasty for "a fracture".
+        "facts": {
+            "lesions": [
+                spine(
+                    level="T9",
+                    spinal_pain="mechanical",
+                    collapse_percent=30,
+                    pathological_fracture=False,
+                )
+            ]
+        },
+        "present": ["IR-VERTEBRAL-AUGMENTATION", "RT-MULTIFRACTION-COMPLICATED"],
+        "absent": ["RT-SINGLE-8GY"],
+        "detail": {
+            "RT-MULTIFRACTION-COMPLICATED": {
+                "complications": ["vertebral body collapse of 30 % (a fracture)"]
+            }
+        },
+    },
+    {
         "id": "assess-lesion-facts-inconsistent",
         # L2 recorded twice, fractured and not: one flag for the coordinator, no plan for L2.
         "facts": {
@@ -830,7 +852,9 @@ VECTORS: list[dict[str, Any]] = [
             ]
         },
         "present": ["DATA-LESION-FACTS-INCONSISTENT"],
-        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY"],
+        # Nor the augmentation's board note or seat: the fracture is the open question.
+        "absent": ["IR-VERTEBRAL-AUGMENTATION", "RT-SINGLE-8GY", "IR-AUGMENTATION-RELIEF-24-48H"],
+        "not_quorum": ["interventional_radiology"],
         "missing": ["lesions.0.pathological_fracture", "lesions.1.pathological_fracture"],
     },
     {
@@ -1004,6 +1028,27 @@ VECTORS: list[dict[str, Any]] = [
             ],
         },
         "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+    },
+    {
+        "id": "zol-running-no-baseline-no-weight-asked-together",
+        # The baseline clearance needs the pre-first-dose creatinine and the weight: both in
+        # one round, not the weight after the creatinine arrives.
+        "facts": {**ZOL_RUNNING, "patient": {"weight_kg": None, "weight_date": None}},
+        "missing": ["baseline_creatinine", "patient.weight_kg"],
+    },
+    {
+        "id": "bta-hypocalcaemia-from-total-calcium-and-albumin",
+        # No adjusted value: total calcium 2.0 mmol/L with albumin 40 g/L corrects (Payne,
+        # HCM-04) to 2.00 mmol/L, low — flagged, not asked for as "absent".
+        "facts": {
+            "primary": {"site": "breast"},
+            "labs": [CRE_OK, lab("calcium_total", 2.0, "mmol/L"), lab("albumin", 40, "g/L")],
+            "bone_targeted_agents": [
+                {"agent": "denosumab", "dose_mg": 120, "interval_weeks": 4, "start": "2025-05-01"}
+            ],
+        },
+        "present": ["BTA-HYPOCALCAEMIA-CORRECT-FIRST"],
+        "not_missing": ["labs.calcium"],
     },
     {
         "id": "bta-hypocalcaemia-denosumab-only-alternative",
@@ -1550,8 +1595,18 @@ VECTORS: list[dict[str, Any]] = [
     },
     {
         "id": "srsm-eligible",
+        # Radium-223 is eligible too: one radionuclide, Sr-89/Sm-153 its alternative (RAD-08).
         "facts": crpc(),
-        "present": ["RADIONUCLIDE-SR89-SM153"],
+        "present": ["RA223-55KBQ-Q4W-X6"],
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+        "alternatives": {"RA223-55KBQ-Q4W-X6": ["RADIONUCLIDE-SR89-SM153"]},
+    },
+    {
+        "id": "srsm-eligible-radium-excluded",
+        # Visceral metastases exclude radium-223 (RAD-01): Sr-89/Sm-153 is the item.
+        "facts": crpc(extraskeletal={"visceral": True, "brain": False, "nodal": False}),
+        "present": ["RADIONUCLIDE-SR89-SM153", "RA223-EXCL-VISCERAL"],
+        "absent": ["RA223-55KBQ-Q4W-X6"],
         "detail": {"RADIONUCLIDE-SR89-SM153": {"agents": ["strontium_89", "samarium_153"]}},
     },
     {
@@ -2584,6 +2639,25 @@ ADDITIONS: list[dict[str, Any]] = [
         "facts": crpc(**isotope("strontium_89", "2025-03-01")),
         "present": ["RA223-EXCL-OTHER-RADIOISOTOPE", "SR89-FBC-EVERY-2-WEEKS"],
         "absent": ["RA223-ELIGIBLE", "RA223-55KBQ-Q4W-X6", "RA223-PRIOR-RADIOISOTOPE"],
+    },
+    {
+        "id": "rad05-no-repeat-and-no-radium-counts-4-weeks-after-sr89",
+        # Sr-89 given 4 weeks ago: not drafted again (no repeat within 90 days, RAD-06), and
+        # radium-223, excluded while the marrow recovers (RAD-08), asks for no counts.
+        "facts": crpc(labs=[CRE_OK, CA_OK], **isotope("strontium_89", "2025-05-05")),
+        "present": ["SR89-FBC-EVERY-2-WEEKS", "RA223-EXCL-OTHER-RADIOISOTOPE"],
+        "absent": ["RADIONUCLIDE-SR89-SM153"],
+        "not_missing": ["labs.anc", "labs.haemoglobin"],
+    },
+    {
+        "id": "ra223-castration-sensitive-asks-no-counts",
+        # Excluded by castration status (RAD-01): its dose counts are not asked for.
+        "facts": crpc(
+            primary={"site": "prostate", "castration_status": "sensitive"}, labs=[CRE_OK, CA_OK]
+        ),
+        # (Platelets are still asked for: Sr-89/Sm-153 remain an option, RAD-05.)
+        "present": ["RA223-EXCL-CASTRATION-SENSITIVE"],
+        "not_missing": ["labs.anc", "labs.haemoglobin"],
     },
     {
         "id": "rad08-radium-sr89-182-days-excluded",
