@@ -539,7 +539,10 @@ def build_context(facts: CaseFacts, as_of: date) -> Context:
         mirels=tuple(v.mirels for v in long_bone if v.mirels is not None),
         compression_ids=tuple(v.id for v in spinal if v.lesion.epidural_extension is True),
         inconsistent_levels=_inconsistent_levels(views),
-        mscc=n.suspected_cord_compression is True or n.cord_compression_on_imaging is True,
+        # Suspected compression that imaging has since excluded is no longer MSCC: no MRI
+        # "within 24 h", dexamethasone or cord-compression RT for a scan already negative.
+        mscc=n.cord_compression_on_imaging is True or (
+            n.suspected_cord_compression is True and n.cord_compression_on_imaging is not False),
         symptomatic=_symptomatic(facts, views),
         bta_active=bta_active,
         bta_planned=bta_planned,

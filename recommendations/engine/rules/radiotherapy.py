@@ -329,7 +329,8 @@ def multi_fraction(ctx: Context, prior: Prior) -> Iterator[Finding]:
     section=Section.RADIOTHERAPY,
     title="MSCC without surgery: radiotherapy with dexamethasone",
     checks="MSCC not going to decompression → 8 Gy/1, 16 Gy/2, 20 Gy/5 or 30 Gy/10 with "
-    "dexamethasone (ASTRO 2024); conditional while the surgical decision is pending.",
+    "dexamethasone (ASTRO 2024); conditional while the surgical decision is pending, and "
+    "provisional while suspected compression awaits the MRI.",
     sources=(src.ASTRO_MSCC,),
     codes=(
         item_code(
@@ -350,19 +351,27 @@ def mscc_radiotherapy(ctx: Context, prior: Prior) -> Iterator[Finding]:
         else "radiotherapy alone: not every Patchell criterion for decompression is met "
         f"({unmet_patchell(ctx)}; MSCC-03)"
     )
+    # Suspected but not yet seen on imaging: the whole-spine MRI (MSCC-01, within 24 h)
+    # decides, so this is the branch to take if it confirms compression, not a prescription.
+    confirmed = ctx.facts.neurology.cord_compression_on_imaging is True
+    conditions = ([] if confirmed else ["if the MRI confirms cord compression"]) + (
+        ["if no decompression"] if pending else [])
     ids: list[str | None] = list(ctx.compression_ids) or [None]
     names = {v.id: v.name for v in ctx.lesions}
     for lid in ids:
         where = names[lid] if lid is not None else "the compression level"
+        what = (f"Cord compression at {where}" if confirmed else
+                f"Suspected cord compression, not yet confirmed on MRI (at {where} if it "
+                "is): provisional until the MRI is reported")
         yield Item(
             "RT-MSCC",
-            f"Cord compression at {where}: {why}. ASTRO 2024: "
+            f"{what}: {why}. ASTRO 2024: "
             "8 Gy/1, 16 Gy/2, 20 Gy/5 or 30 Gy/10 with dexamethasone (MSCC-02).",
             {
                 "lesion_id": lid,
                 "schedules": _schedules((8, 1), (16, 2), (20, 5), (30, 10)),
                 "with": "dexamethasone",
-                "conditional": "if no decompression" if pending else None,
+                "conditional": " and ".join(conditions) or None,
                 "follow_up_weeks": RT_REVIEW_WEEKS,
                 "summary": f"Radiotherapy for cord compression at {where}",
             },

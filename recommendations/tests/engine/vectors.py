@@ -719,11 +719,42 @@ VECTORS: list[dict[str, Any]] = [
                 "paraplegic": True,
                 "paraplegia_onset": "2025-05-31",
                 "compression_levels": 1,
+                "cord_compression_on_imaging": True,
             }
         },
         "present": ["MSCC-SURGICAL-DECISION-PENDING", "RT-MSCC"],
         "missing": ["neurology.paraplegia_duration_hours"],
         "detail": {"RT-MSCC": {"conditional": "if no decompression"}},
+    },
+    {
+        # Suspected, MRI not reported yet: RT-03 is the branch to take if it confirms
+        # compression (provisional), beside the MRI within 24 h and dexamethasone.
+        "id": "mscc-suspected-mri-pending-rt-provisional",
+        "facts": {
+            "neurology": {
+                "deficit": True,
+                "suspected_cord_compression": True,
+                "onset_date": "2025-06-02",
+                "paraplegic": False,
+            },
+            "expected_survival": "lt3m",
+        },
+        "present": ["MSCC-MRI-24H", "MSCC-DEXAMETHASONE-16MG", "RT-MSCC"],
+        "detail": {"RT-MSCC": {"conditional": "if the MRI confirms cord compression"}},
+    },
+    {
+        # Suspected, then excluded on MRI: no emergency pathway for a negative scan.
+        "id": "mscc-suspected-excluded-on-mri",
+        "facts": {
+            "neurology": {
+                "deficit": False,
+                "suspected_cord_compression": True,
+                "cord_compression_on_imaging": False,
+                "onset_date": "2025-06-02",
+            },
+        },
+        "absent": ["MSCC-MRI-24H", "MSCC-DEXAMETHASONE-16MG", "RT-MSCC",
+                   "MSCC-DECOMPRESSION-THEN-RT"],
     },
     {
         "id": "mscc-paraplegia-onset-3-days",
