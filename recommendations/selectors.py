@@ -143,9 +143,9 @@ def fact_rows(patient: Patient, collection: str) -> list:
 def case_facts_from_patient(patient: Patient) -> f.CaseFacts:
     """Map one patient (with the prefetches of `_patient_queryset`) onto CaseFacts."""
     primary = getattr(patient, "primary", None)
-    # An implausible value stays in the record, flagged, but nothing is computed from
-    # it (`cases.plausibility`): the engine then asks for the analyte again.
-    labs = [lab for lab in patient.labs.all() if not lab.is_implausible]
+    # An implausible value stays in the record, flagged, and goes to the engine, which
+    # computes nothing from it and asks for a recheck naming it (`context._lab_status`).
+    labs = list(patient.labs.all())
     paraplegia_onset = patient.paraplegic_since.date() if patient.paraplegic_since else None
     return f.CaseFacts(
         patient=f.Patient(

@@ -477,9 +477,14 @@ def test_an_implausible_creatinine_is_flagged_not_plotted_and_the_draft_asks_aga
     # The chart is in the board's unit and holds only the plausible value.
     assert "1 values from" in html
     assert "latest 80 µmol/L." in html
+    # The draft does not fall back to the older 80 µmol/L either: the newest result is in
+    # doubt, so it asks for a recheck naming it, and no dose is drafted meanwhile.
     draft = DraftPlan.objects.get(agenda_item=items[0])
-    assert [lab["value"] for lab in draft.facts["labs"] if lab["analyte"] == "creatinine"] == [
-        80.0]
+    why = [m["why"] for m in draft.output["missing_data"] if m["field"] == "labs.creatinine"]
+    assert why and all(
+        f"implausible: 15 µmol/L taken {day.isoformat()} is outside the plausible 20–2500 "
+        "µmol/L; recheck before anything is computed from it" in w for w in why)
+    assert draft.output["scores"]["creatinine_clearance"] is None
 
 
 def test_a_breast_cases_pages_give_both_receptor_statuses_in_words(client, board, chair):

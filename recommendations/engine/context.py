@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
+from cases.plausibility import lab_usable, plausible_range_text
+
 from .common import day_count, view
 from .facts import (
     ANALYTE_UNITS,
@@ -27,6 +29,7 @@ from .facts import (
     SpinalPain,
     Surgery,
     SystemicTherapyKind,
+    unit_words,
 )
 from .scores import (
     CreatinineClearance,
@@ -149,6 +152,18 @@ def _lab_status(analyte: LabAnalyte, latest: LabResult | None, as_of: date) -> L
             None,
             f"stale: taken {latest.taken_at.isoformat()}, "
             f"{day_count(latest.taken_at, as_of)} (older than the {limit}-day window)",
+        )
+    if not lab_usable(analyte.value, latest.unit.value, latest.value):
+        # Stored (the record flags it) but never computed from: the reason names the value,
+        # so the board reads "recheck 15 µmol/L", not a creatinine that seems never taken.
+        range_text = plausible_range_text(analyte.value, latest.unit.value)
+        return LabStatus(
+            analyte,
+            latest,
+            None,
+            f"implausible: {latest.as_recorded()} taken {latest.taken_at.isoformat()} is "
+            f"outside the plausible {range_text} {unit_words(latest.unit)}; recheck before "
+            "anything is computed from it",
         )
     if latest.value <= 0 and analyte is LabAnalyte.CREATININE:
         return LabStatus(analyte, latest, None, "invalid: creatinine must be > 0")

@@ -574,16 +574,14 @@ def facts_from_json(data: dict[str, Any], *, as_of: date | None = None) -> F.Cas
 
 
 def _without_implausible_labs(m: CaseFactsIn) -> CaseFactsIn:
-    """The facts without the labs ``cases.plausibility`` calls implausible: possible but
-    not to be computed from, so the engine asks for the analyte again (a recheck) rather
-    than dosing from it. The same table gates the record (`LabResult.clean`) and the
-    Django facts selector, so a stored draft's facts never hold such a value."""
+    """The facts without an implausible baseline creatinine (``cases.plausibility``):
+    possible but not to be computed from, so BTA-04 asks for the baseline again. Labs
+    stay: the context reports an implausible latest result by its value and date
+    (``context._lab_status``) and computes nothing from it, as the record does."""
     b = m.baseline_creatinine
-    keep_b = b is None or lab_usable(b.analyte, b.unit, b.value)
-    labs = [lab for lab in m.labs if lab_usable(lab.analyte, lab.unit, lab.value)]
-    if keep_b and len(labs) == len(m.labs):
+    if b is None or lab_usable(b.analyte, b.unit, b.value):
         return m
-    return m.model_copy(update={"labs": labs, "baseline_creatinine": b if keep_b else None})
+    return m.model_copy(update={"baseline_creatinine": None})
 
 
 def _jsonable(value: Any) -> Any:
