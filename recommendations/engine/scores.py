@@ -7,6 +7,7 @@ and the rule IDs it applied. Nothing here reads a clock or guesses a value.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -52,15 +53,24 @@ class ScoreComponent:
     max_points: int
     status: ComponentStatus
     note: str | None = None
+    #: ``describe()``'s words, worked out once: the factories below are cached, so one
+    #: component serves every lesion with its finding, and each SINS / Mirels quotes it.
+    text: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pts = (
+            str(self.min_points)
+            if self.min_points == self.max_points
+            else f"{self.min_points}–{self.max_points}"
+        )
+        object.__setattr__(self, "text", f"{self.finding} {pts}")  # frozen: the documented way
 
     @property
     def points(self) -> int | None:
         return self.min_points if self.min_points == self.max_points else None
 
     def describe(self) -> str:
-        if self.min_points == self.max_points:
-            return f"{self.finding} {self.min_points}"
-        return f"{self.finding} {self.min_points}–{self.max_points}"
+        return self.text
 
 
 def _known(name: str, rule_id: str, fld: str, finding: str, pts: int) -> ScoreComponent:
@@ -277,7 +287,7 @@ def sins_score(lesion: Lesion) -> SinsResult:
     )
     lo = sum(c.min_points for c in components)
     hi = sum(c.max_points for c in components)
-    parts = ", ".join(c.describe() for c in components)
+    parts = ", ".join(c.text for c in components)
     return SinsResult(
         lesion_id=lesion.id,
         level=lesion.vertebral_level,
@@ -405,7 +415,7 @@ def mirels_score(lesion: Lesion) -> MirelsResult:
     )
     lo = sum(c.min_points for c in components)
     hi = sum(c.max_points for c in components)
-    parts = ", ".join(c.describe() for c in components)
+    parts = ", ".join(c.text for c in components)
     return MirelsResult(
         lesion_id=lesion.id,
         components=components,

@@ -10,6 +10,7 @@ declared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import wraps
@@ -103,6 +104,10 @@ class Quorum:
 Finding = PlanItem | Flag | BoardNote | Missing | Quorum
 
 
+#: ``lesions_with`` for a code not emitted.
+_NO_LESIONS: frozenset[str | None] = frozenset()
+
+
 @dataclass(slots=True)
 class Prior:
     """Findings of the rules already run, by kind (read-only for rules).
@@ -118,6 +123,9 @@ class Prior:
     quorum: list[tuple[Quorum, str]] = field(default_factory=list)
     #: Item, flag and note codes emitted (for the case or any lesion).
     codes: set[str] = field(default_factory=set)
+    #: Item and flag codes → the lesion IDs they were emitted for (``None``: the case),
+    #: recorded as they are yielded so ``has(code, lesion_id)`` does not rescan the lists.
+    lesion_ids: dict[str, set[str | None]] = field(default_factory=dict)
     #: Rules that asked for missing data.
     asked_by: set[str] = field(default_factory=set)
     #: Values of ``@per_evaluation`` functions, by function.
@@ -131,9 +139,11 @@ class Prior:
                 case PlanItem():
                     self.items.append(finding)
                     self.codes.add(finding.code)
+                    self.lesion_ids.setdefault(finding.code, set()).add(finding.lesion_id)
                 case Flag():
                     self.flags.append(finding)
                     self.codes.add(finding.code)
+                    self.lesion_ids.setdefault(finding.code, set()).add(finding.lesion_id)
                 case BoardNote():
                     self.notes.append(finding)
                     self.codes.add(finding.code)
@@ -151,11 +161,9 @@ class Prior:
             return code in self.codes
         return lesion_id in self.lesions_with(code)
 
-    def lesions_with(self, code: str) -> set[str | None]:
+    def lesions_with(self, code: str) -> AbstractSet[str | None]:
         """The lesion IDs an item or flag ``code`` was emitted for (``None``: the case)."""
-        return {i.lesion_id for i in self.items if i.code == code} | {
-            f.lesion_id for f in self.flags if f.code == code
-        }
+        return self.lesion_ids.get(code, _NO_LESIONS)
 
     def asked(self, *rule_ids: str) -> bool:
         """Did any of these rules ask for missing data?"""
