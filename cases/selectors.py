@@ -195,6 +195,34 @@ def case_record(*, item: AgendaItem) -> CaseRecord:
     )
 
 
+@dataclass
+class MeetingModeRecord:
+    """What meeting mode shows of the record: the lesions, the imaging, and only the
+    latest result of each lab it lists (a patient with years of labs loads a handful)."""
+
+    patient: Patient
+    lesions: list[Lesion]
+    imaging: list[ImagingStudy]
+    latest_labs: dict[str, LabResult]
+
+
+def meeting_mode_record(*, item: AgendaItem, analytes) -> MeetingModeRecord:
+    """The part of the record meeting mode shows: three queries. The latest result of
+    each of `analytes` is picked by PostgreSQL (DISTINCT ON over the lab index on
+    patient, analyte and time taken), not by reading every result into Python."""
+    patient = item.patient
+    labs = (LabResult.objects.filter(patient=patient, analyte__in=list(analytes))
+            .order_by("analyte", "-taken_at", "-id").distinct("analyte"))
+    return MeetingModeRecord(
+        patient=patient,
+        lesions=list(Lesion.objects.filter(patient=patient).order_by("bone", "vertebral_level",
+                                                                    "id")),
+        imaging=list(ImagingStudy.objects.filter(patient=patient)
+                     .order_by("-performed_on", "-id")),
+        latest_labs={lab.analyte: lab for lab in labs},
+    )
+
+
 def decisions_of(*, item: AgendaItem) -> list[Decision]:
     """Every version of the item's decision, oldest first, with items, recorder and
     signer. Two queries."""

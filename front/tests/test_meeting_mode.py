@@ -3,11 +3,15 @@ may do what, saving as the board goes, signing, and fixed query counts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from boardsite.accounts_testing import verified_login
-from cases.choices import OpinionStance
+from cases.choices import LabAnalyte, LabUnit, OpinionStance
 from cases.models import AgendaItem, CaseOpinion, Decision, PatientAccess
 from cases.services import (
     agenda_item_add,
@@ -15,11 +19,13 @@ from cases.services import (
     case_opinion_record,
     decision_verify,
 )
+from cases.tests.factories import LabResultFactory
 from cases.tests.views.builders import add_patient, meeting_with_cases
 from recommendations.models import DraftPlan
 
-#: Query budget of a meeting-mode case (warm: the draft is current), pinned.
-MEETING_MODE_WARM = 25
+#: Query budget of a meeting-mode case (warm: the draft is current), pinned. The record
+#: is three queries (lesions, imaging, the latest dosing labs), not the case review's seven.
+MEETING_MODE_WARM = 21
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -274,6 +280,30 @@ def test_another_kind_is_validated_as_on_the_decision_page(client, board, coordi
     assert response["X-Decision-Saved"] == "no"
     assert "To change the kind of action, choose Modify" in response.content.decode()
     assert Decision.objects.count() == 0
+
+
+def test_the_dosing_labs_are_the_latest_of_each(client, board, chair):
+    meeting, _items = meeting_with_cases(board, 1)
+    patient = add_patient(board, labs=0)
+    now = timezone.now()
+    for days, value in ((30, "1.10"), (3, "1.40"), (10, "1.25")):
+        LabResultFactory(patient=patient, value=Decimal(value),
+                         taken_at=now - dt.timedelta(days=days))
+    LabResultFactory(patient=patient, analyte=LabAnalyte.CALCIUM, unit=LabUnit.MMOL_L,
+                     value=Decimal("2.40"), taken_at=now - dt.timedelta(days=5))
+    # Not a dosing lab: newer than every other result, and still not in the table.
+    LabResultFactory(patient=patient, analyte=LabAnalyte.ALP, unit=LabUnit.U_L,
+                     value=Decimal("310"), taken_at=now - dt.timedelta(days=1))
+    item = agenda_item_add(meeting=meeting, patient=patient, question="Zoledronic acid?")
+    verified_login(client, chair)
+    html = client.get(_mode_url(item)).content.decode()
+    table = html[html.index('aria-label="Latest dosing labs"'):]
+    table = table[:table.index("</table>")]
+    assert "1.4 mg/dL" in table and "1.1 mg/dL" not in table and "1.25" not in table
+    assert "2.4 mmol/L" in table
+    assert "Alkaline phosphatase" not in table and "310" not in table
+    # Haemoglobin, platelets, neutrophils and vitamin D: none recorded, said so.
+    assert table.count(">none<") == 4
 
 
 @pytest.mark.parametrize(("cases", "lesions", "labs"), [(2, 1, 5), (12, 8, 120)])

@@ -69,12 +69,8 @@ def _meeting_item(request, pk, item_pk):
     return item
 
 
-def _dosing_labs(labs) -> list[dict]:
+def _dosing_labs(latest: dict) -> list[dict]:
     """The latest value of each dosing lab, in the unit it was recorded in."""
-    latest = {}
-    for lab in labs:  # oldest first (cases.selectors.case_record)
-        if lab.analyte in DOSING_LABS:
-            latest[lab.analyte] = lab
     rows = []
     for analyte in DOSING_LABS:
         lab = latest.get(analyte)
@@ -244,7 +240,7 @@ def _page(request, item, state, *, status=200, save_message=""):
     meeting = item.meeting
     order = _running_order(meeting)
     index = order.index(item.pk)
-    record = selectors.case_record(item=item)
+    record = selectors.meeting_mode_record(item=item, analytes=DOSING_LABS)
     view = state["view"]
     present = _present(state["attendances"])
     opinions = selectors.opinions_by_item(item_ids=[item.pk])[item.pk]
@@ -254,8 +250,8 @@ def _page(request, item, state, *, status=200, save_message=""):
         "item": item, "meeting": meeting, "patient": record.patient,
         "primary": getattr(record.patient, "primary", None),
         "age": record.patient.age_on(timezone.localdate()),
-        "record": record, "draft": view, "lesions": lesion_rows(record, view),
-        "dosing_labs": _dosing_labs(record.labs),
+        "record": record, "draft": view, "lesions": lesion_rows(record.lesions, view),
+        "dosing_labs": _dosing_labs(record.latest_labs),
         # Information notes fold away; everything above information is shown in full.
         "attention_flags": [f for f in (view.flags if view else []) if f["severity"] != "info"],
         "info_flags": [f for f in (view.flags if view else []) if f["severity"] == "info"],
