@@ -202,6 +202,12 @@ class ActionFieldsMixin:
             return {"kind": "other",
                     "text": (data.get("detail") or data.get("title") or "").strip()}
         raw = {"kind": data.get("action_kind") or self.action_kind_shown}
+        if (self.data.get(self.add_prefix("action_not_shown"))
+                and raw["kind"] == self.initial_action.get("kind")):
+            # Meeting mode loads an item's typed fields only when its details are opened
+            # (`action_not_shown` stands in for them until then): fields nobody saw keep
+            # the action the item started from, never blanks, nor free text.
+            return dict(self.initial_action)
         for name in action_types.FIELDS.get(raw["kind"], ()):
             raw[name] = data.get(f"action_{name}")
         return raw

@@ -257,10 +257,88 @@ def test_modify_to_another_kind_is_saved_with_the_partial_draft(client, board, c
     assert first.action == {"kind": "procedure", "procedure": "spinal_opinion",
                             "lesion": "T8", "urgency": "urgent"}
     assert first.detail == "Spinal surgical opinion (T8), within a week"
-    # The screen shows the saved kind and its fields when the case is opened again.
+    # The screen shows the saved kind when the case is opened again, and its details
+    # bring the saved fields.
     html = client.get(_mode_url(items[0])).content.decode()
     assert '<option value="procedure" selected>Procedure or referral</option>' in html
+    html = client.get(_fields_url(items[0], 0), {"d0-action_kind": "procedure"},
+                      **HTMX).content.decode()
     assert '<option value="urgent" selected>within a week</option>' in html
+    assert 'value="T8"' in html and "Kind changed" not in html
+
+
+def test_the_typed_fields_come_when_the_details_are_opened(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    html = client.get(_mode_url(items[0])).content.decode()
+    # The kind is on the screen; its fields are fetched on the first opening, and until
+    # then a hidden input stands in for them.
+    assert '<select name="d0-action_kind" id="id_d0-action_kind"' in html
+    assert 'name="d0-action_modality"' not in html and 'name="d0-action_region"' not in html
+    assert '<input type="hidden" name="d0-action_not_shown" value="yes">' in html
+    # Into the item's own fields (not the save line the autosave wrapper targets).
+    assert ('hx-trigger="toggle once from:closest details" hx-target="this" '
+            'hx-include="#id_d0-action_kind"') in html
+    assert f'hx-get="{_fields_url(items[0], 0)}"' in html
+    html = client.get(_fields_url(items[0], 0), {"d0-action_kind": "investigation"},
+                      **HTMX).content.decode()
+    assert 'name="d0-action_modality"' in html and 'value="whole spine"' in html
+    assert "action_not_shown" not in html
+
+
+def test_modify_with_the_fields_unopened_keeps_the_typed_action(client, board, coordinator):
+    """The board modifies an item in words without opening its details: the draft's
+    typed action (and its reminders) is kept, as when the fields were posted."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {
+        0: ("modified", "MRI of the whole spine this week", "Neurology worse")})
+    # What the page's fields post once opened, unchanged: the draft's own action.
+    opened = client.get(_fields_url(items[0], 0), {"d0-action_kind": "investigation"},
+                        **HTMX).content.decode()
+    assert 'value="whole spine"' in opened
+    unopened = {**data, "d0-action_kind": "investigation", "d0-action_not_shown": "yes"}
+    response = client.post(_save_url(items[0]), unopened, **HTMX)
+    assert response["X-Decision-Saved"] == "yes", response.content.decode()
+    first = Decision.objects.get().items.order_by("position").first()
+    assert first.verdict == "modified" and first.detail == "MRI of the whole spine this week"
+    assert first.action["kind"] == "investigation"
+    assert first.action["region"] == "whole spine" and first.action["modality"] == "mri"
+    # Reopened, the saved action is what the item starts from, and is kept again.
+    response = client.post(_save_url(items[0]), unopened, **HTMX)
+    assert response["X-Decision-Saved"] == "yes"
+    assert Decision.objects.get().items.order_by("position").first().action == first.action
+
+
+def test_another_kind_with_its_fields_not_yet_here_is_not_saved(client, board, coordinator):
+    """The kind changed and saved before the new kind's fields arrived: the stand-in
+    keeps only the item's own kind, so nothing half-filled is saved."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse")})
+    response = client.post(_save_url(items[0]), {
+        **data, "d0-action_kind": "procedure", "d0-action_not_shown": "yes"}, **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    assert "Item 1" in response.content.decode()
+    assert Decision.objects.count() == 0
+
+
+def test_a_refused_save_shows_the_fields_that_were_on_the_screen(client, board, coordinator):
+    """Without htmx a refused save re-shows the page: an item whose fields were posted
+    shows them with what was typed; one whose fields were never opened still waits."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse"),
+                                                 1: ("modified", "Something else", "")})
+    response = client.post(_save_url(items[0]), {
+        **data, **TO_PROCEDURE, "d1-action_kind": "investigation",
+        "d1-action_not_shown": "yes"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'name="d0-action_lesion" id="id_d0-action_lesion" value="T8"' in html
+    assert 'name="d0-action_not_shown"' not in html
+    assert '<input type="hidden" name="d1-action_not_shown" value="yes">' in html
+    assert Decision.objects.count() == 0
 
 
 def test_another_kind_is_validated_as_on_the_decision_page(client, board, coordinator):

@@ -130,20 +130,31 @@ def _decision_state(request, item, *, data=None):
             "view": view, "attendances": attendances, "form": form}
 
 
-def _light_fields(form) -> dict:
+def _action_fields_shown(form) -> bool:
+    """Whether the page writes out this item's typed action fields. Only a re-shown
+    submission whose fields were on the screen has them (with what was typed); otherwise
+    they come when the item's details are first opened (`meeting_mode_action_fields`):
+    they were half of the screen's template time, for details the board opens for the
+    few items it modifies. Until then `action_not_shown` keeps the item's action
+    (`front.forms.ActionFieldsMixin.posted_action`)."""
+    return form.is_bound and not form.data.get(form.add_prefix("action_not_shown"))
+
+
+def _light_fields(form, *, with_fields: bool = True) -> dict:
     """One draft item's inputs as plain values for hand-written HTML. Rendering Django's
     widget templates for 16 items × 8 fields cost most of the screen's time (about
     150 ms of CPU per case, bench/meeting_mode.py); the same names and values written
     out directly cost a few milliseconds. The kind of action is chosen from the decision
     page's choices (`cases.actions.KIND_LABELS`); picking another one swaps in its fields
-    (`meeting_mode_action_fields`), and the form validates them as the decision page's."""
+    (`meeting_mode_action_fields`), and the form validates them as the decision page's.
+    `with_fields=False` leaves the typed fields out (`_action_fields_shown`)."""
     def value(name):
         bound = form[name]
         current = bound.value()
         return "" if current is None else current
 
     fields = []
-    for name in action_types.FIELDS[form.action_kind_shown]:
+    for name in action_types.FIELDS[form.action_kind_shown] if with_fields else ():
         key = f"action_{name}"
         current = value(key)
         if name in action_types.FIELD_CHOICES:
@@ -171,7 +182,7 @@ def _light_fields(form) -> dict:
                   for k, label in action_types.KIND_LABELS.items()],
         "proposed_kind": proposed,
         "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
-        "action_fields": fields,
+        "action_fields": fields, "action_fields_shown": with_fields,
     }
 
 
@@ -190,7 +201,8 @@ def _item_rows(form, view: DraftView | None) -> list[tuple]:
     rows, seen = [], {}
     for f in form.draft_forms:
         code = f.row.get("code", "")
-        rows.append((f, _light_fields(f), labels.get((code, seen.get(code, 0)), "")))
+        rows.append((f, _light_fields(f, with_fields=_action_fields_shown(f)),
+                     labels.get((code, seen.get(code, 0)), "")))
         seen[code] = seen.get(code, 0) + 1
     return rows
 
@@ -325,9 +337,10 @@ def meeting_mode_save(request, pk, item_pk):
 
 @login_required
 def meeting_mode_action_fields(request, pk, item_pk, row):
-    """The fields of another kind of action for one draft item (htmx swaps them in when
-    the chair picks the kind): empty, or the draft's own values when the kind picked is
-    the one the draft proposed. Nothing is saved here; the next save posts them."""
+    """The fields of one draft item's kind of action (htmx swaps them in when the item's
+    details are first opened, and when the chair picks another kind): empty for another
+    kind, the item's own values for the kind it started with. Nothing is saved here;
+    the next save posts them."""
     item = _meeting_item(request, pk, item_pk)
     require_perm(request, "cases.record_decision", item)
     state = _decision_state(request, item)
