@@ -21,6 +21,10 @@ from cases.services import (
 )
 from cases.tests.factories import LabResultFactory
 from cases.tests.views.builders import add_patient, meeting_with_cases
+from front.forms import DecisionForm, DraftItemForm
+from front.views.decisions import _rows_from_decision, _rows_from_draft
+from front.views.drafts import draft_view
+from front.views.meeting_mode import _light_fields, _values_as_proposed
 from recommendations.models import DraftPlan
 
 #: Query budget of a meeting-mode case (warm: the draft is current), pinned. The record
@@ -308,6 +312,31 @@ def test_modify_with_the_fields_unopened_keeps_the_typed_action(client, board, c
     response = client.post(_save_url(items[0]), unopened, **HTMX)
     assert response["X-Decision-Saved"] == "yes"
     assert Decision.objects.get().items.order_by("position").first().action == first.action
+
+
+def test_the_screen_shows_a_decision_as_its_item_forms_would(client, board, coordinator):
+    """The screen reads the decision as it stands from its rows, without item forms:
+    the same values as the forms give, for the draft and for a saved partial decision."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, draft = _post_data(client, items[0], {
+        0: ("modified", "MRI of the whole spine this week", "Neurology worse"),
+        1: ("rejected", "", "Done last week"), 2: ("accepted", "", "")})
+    response = client.post(_save_url(items[0]), {
+        **data, "d0-action_kind": "investigation", "d0-action_not_shown": "yes"}, **HTMX)
+    assert response["X-Decision-Saved"] == "yes"
+    view = draft_view(draft)
+    saved_rows, _added = _rows_from_decision(Decision.objects.get(), view)
+    assert [r["initial"]["verdict"] for r in saved_rows[:4]] == [
+        "modified", "rejected", "accepted", ""]
+    kinds = set()
+    for rows in (_rows_from_draft(view), saved_rows):
+        for index, row in enumerate(rows):
+            prefix = DecisionForm.draft_prefix(index)
+            form = DraftItemForm(None, prefix=prefix, row=row, initial=row.get("initial"))
+            assert _values_as_proposed(row, prefix) == _light_fields(form, with_fields=False)
+            kinds.add(form.action_kind_shown)
+    assert len(kinds) >= 2  # more than one kind of action compared
 
 
 def test_another_kind_with_its_fields_not_yet_here_is_not_saved(client, board, coordinator):
