@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -107,6 +107,23 @@ def agenda_running_order(*, meeting: Meeting) -> list[int]:
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("-urgent", "position", "id").values_list("id", flat=True)
     )
+
+
+def agenda_running_order_signed(*, meeting: Meeting) -> tuple[list[int], set[int]]:
+    """The running order (`agenda_running_order`) and which of its items already have a
+    signed decision (`signed_decision_item_ids`), in one query: meeting mode shows both
+    on every case."""
+    signed_decision = Decision.objects.filter(agenda_item=OuterRef("pk"),
+                                              signed_at__isnull=False)
+    order, signed = [], set()
+    for item_id, is_signed in (AgendaItem.objects.filter(meeting=meeting)
+                               .annotate(signed=Exists(signed_decision))
+                               .order_by("-urgent", "position", "id")
+                               .values_list("id", "signed")):
+        order.append(item_id)
+        if is_signed:
+            signed.add(item_id)
+    return order, signed
 
 
 def attendances(*, meeting: Meeting) -> list[Attendance]:

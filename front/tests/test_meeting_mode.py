@@ -28,8 +28,9 @@ from front.views.meeting_mode import _light_fields, _values_as_proposed
 from recommendations.models import DraftPlan
 
 #: Query budget of a meeting-mode case (warm: the draft is current), pinned. The record
-#: is three queries (lesions, imaging, the latest dosing labs), not the case review's seven.
-MEETING_MODE_WARM = 21
+#: is three queries (lesions, imaging, the latest dosing labs), not the case review's
+#: seven; the running order and the signed cases are one.
+MEETING_MODE_WARM = 20
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -176,6 +177,14 @@ def test_chair_signs_after_confirming_and_moves_to_the_next_case(client, board, 
     assert decision.draft_plan_ref == draft.pk
     html = client.get(_mode_url(items[0])).content.decode()
     assert "Read-only" in html and 'id="mm-form"' not in html
+    assert "1 of 2 signed" in html
+    # Meeting mode starts again at the first case not yet signed; a draft decision on
+    # it does not count as signed.
+    client.post(_save_url(items[1]), _post_data(client, items[1])[0], **HTMX)
+    assert Decision.objects.filter(agenda_item=items[1], signed_at__isnull=True).exists()
+    response = client.get(reverse("cases:meeting_mode_start", args=[meeting.pk]))
+    assert response.url == _mode_url(items[1])
+    assert "1 of 2 signed" in client.get(_mode_url(items[1])).content.decode()
     # A signed decision refuses another save.
     response = client.post(_save_url(items[0]), data, **HTMX)
     assert response["X-Decision-Saved"] == "no"

@@ -286,13 +286,12 @@ def _save(request, item, state) -> tuple[bool, str]:
 
 def _page(request, item, state, *, status=200, save_message=""):
     meeting = item.meeting
-    order = _running_order(meeting)
+    order, signed_ids = selectors.agenda_running_order_signed(meeting=meeting)
     index = order.index(item.pk)
     record = selectors.meeting_mode_record(item=item, analytes=DOSING_LABS)
     view = state["view"]
     present = _present(state["attendances"])
     opinions = selectors.opinions_by_item(item_ids=[item.pk])[item.pk]
-    signed_ids = selectors.signed_decision_item_ids(item_ids=order)
     latest = state["latest"]
     context = {
         "item": item, "meeting": meeting, "patient": record.patient,
@@ -325,11 +324,10 @@ def _page(request, item, state, *, status=200, save_message=""):
 def meeting_mode_start(request, pk):
     """The first case not yet signed (or the first case, when all are)."""
     meeting = selectors.meeting_for(user=request.user, pk=pk)
-    order = _running_order(meeting)
+    order, signed = selectors.agenda_running_order_signed(meeting=meeting)
     if not order:
         messages.error(request, "This agenda has no case yet.")
         return redirect("cases:agenda", pk=meeting.pk)
-    signed = selectors.signed_decision_item_ids(item_ids=order)
     first = next((pk for pk in order if pk not in signed), order[0])
     return redirect("cases:meeting_mode", pk=meeting.pk, item_pk=first)
 
