@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -109,6 +109,23 @@ def agenda_running_order(*, meeting: Meeting) -> list[int]:
     )
 
 
+def agenda_running_order_signed(*, meeting: Meeting) -> tuple[list[int], set[int]]:
+    """The running order (`agenda_running_order`) and which of its items already have a
+    signed decision (`signed_decision_item_ids`), in one query: meeting mode shows both
+    on every case."""
+    signed_decision = Decision.objects.filter(agenda_item=OuterRef("pk"),
+                                              signed_at__isnull=False)
+    order, signed = [], set()
+    for item_id, is_signed in (AgendaItem.objects.filter(meeting=meeting)
+                               .annotate(signed=Exists(signed_decision))
+                               .order_by("-urgent", "position", "id")
+                               .values_list("id", "signed")):
+        order.append(item_id)
+        if is_signed:
+            signed.add(item_id)
+    return order, signed
+
+
 def attendances(*, meeting: Meeting) -> list[Attendance]:
     """Who is invited, with the user. One query."""
     return list(
@@ -192,6 +209,34 @@ def case_record(*, item: AgendaItem) -> CaseRecord:
         systemic=list(patient.systemic_therapies.order_by("started_on", "id")),
         radiotherapy=list(patient.radiotherapy_courses.order_by("started_on", "id")),
         surgeries=list(patient.surgeries.order_by("performed_on", "id")),
+    )
+
+
+@dataclass
+class MeetingModeRecord:
+    """What meeting mode shows of the record: the lesions, the imaging, and only the
+    latest result of each lab it lists (a patient with years of labs loads a handful)."""
+
+    patient: Patient
+    lesions: list[Lesion]
+    imaging: list[ImagingStudy]
+    latest_labs: dict[str, LabResult]
+
+
+def meeting_mode_record(*, item: AgendaItem, analytes) -> MeetingModeRecord:
+    """The part of the record meeting mode shows: three queries. The latest result of
+    each of `analytes` is picked by PostgreSQL (DISTINCT ON over the lab index on
+    patient, analyte and time taken), not by reading every result into Python."""
+    patient = item.patient
+    labs = (LabResult.objects.filter(patient=patient, analyte__in=list(analytes))
+            .order_by("analyte", "-taken_at", "-id").distinct("analyte"))
+    return MeetingModeRecord(
+        patient=patient,
+        lesions=list(Lesion.objects.filter(patient=patient).order_by("bone", "vertebral_level",
+                                                                    "id")),
+        imaging=list(ImagingStudy.objects.filter(patient=patient)
+                     .order_by("-performed_on", "-id")),
+        latest_labs={lab.analyte: lab for lab in labs},
     )
 
 

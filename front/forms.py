@@ -3,7 +3,7 @@ on error the page re-renders with everything the user typed."""
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from django import forms
@@ -202,6 +202,12 @@ class ActionFieldsMixin:
             return {"kind": "other",
                     "text": (data.get("detail") or data.get("title") or "").strip()}
         raw = {"kind": data.get("action_kind") or self.action_kind_shown}
+        if (self.data.get(self.add_prefix("action_not_shown"))
+                and raw["kind"] == self.initial_action.get("kind")):
+            # Meeting mode loads an item's typed fields only when its details are opened
+            # (`action_not_shown` stands in for them until then): fields nobody saw keep
+            # the action the item started from, never blanks, nor free text.
+            return dict(self.initial_action)
         for name in action_types.FIELDS.get(raw["kind"], ()):
             raw[name] = data.get(f"action_{name}")
         return raw
@@ -356,10 +362,6 @@ class DecisionForm:
         else:
             added_count = len(added) + self.SPARE_ADDED_ROWS
         added_count = max(0, min(added_count, 30))
-        self.draft_forms = [
-            DraftItemForm(data, prefix=f"d{i}", row=row, initial=row.get("initial"))
-            for i, row in enumerate(rows)
-        ]
         self.added_forms = [
             AddedItemForm(data, prefix=f"a{i}", initial=added[i] if i < len(added) else None,
                           action=added[i].get("action") if i < len(added) else None)
@@ -371,6 +373,24 @@ class DecisionForm:
         )
         self.added_count = added_count
         self.non_field_errors: list[str] = []
+
+    @staticmethod
+    def draft_prefix(index: int) -> str:
+        """The field-name prefix of the index-th draft item (``d0-verdict``)."""
+        return f"d{index}"
+
+    @property
+    def is_bound(self) -> bool:
+        return self.data is not None
+
+    @cached_property
+    def draft_forms(self) -> list[DraftItemForm]:
+        # Built when first used: meeting mode shows an unbound decision from its rows
+        # (`front.views.meeting_mode._values_as_proposed`); 16 item forms with their
+        # typed fields were a tenth of its server time.
+        return [DraftItemForm(self.data, prefix=self.draft_prefix(i), row=row,
+                              initial=row.get("initial"))
+                for i, row in enumerate(self.rows)]
 
     def is_valid(self) -> bool:
         results = [f.is_valid() for f in self.draft_forms]

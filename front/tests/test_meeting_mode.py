@@ -3,11 +3,15 @@ may do what, saving as the board goes, signing, and fixed query counts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from boardsite.accounts_testing import verified_login
-from cases.choices import OpinionStance
+from cases.choices import LabAnalyte, LabUnit, OpinionStance
 from cases.models import AgendaItem, CaseOpinion, Decision, PatientAccess
 from cases.services import (
     agenda_item_add,
@@ -15,11 +19,18 @@ from cases.services import (
     case_opinion_record,
     decision_verify,
 )
+from cases.tests.factories import LabResultFactory
 from cases.tests.views.builders import add_patient, meeting_with_cases
+from front.forms import DecisionForm, DraftItemForm
+from front.views.decisions import _rows_from_decision, _rows_from_draft
+from front.views.drafts import draft_view
+from front.views.meeting_mode import _light_fields, _values_as_proposed
 from recommendations.models import DraftPlan
 
-#: Query budget of a meeting-mode case (warm: the draft is current), pinned.
-MEETING_MODE_WARM = 25
+#: Query budget of a meeting-mode case (warm: the draft is current), pinned. The record
+#: is three queries (lesions, imaging, the latest dosing labs), not the case review's
+#: seven; the running order and the signed cases are one.
+MEETING_MODE_WARM = 20
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -166,6 +177,14 @@ def test_chair_signs_after_confirming_and_moves_to_the_next_case(client, board, 
     assert decision.draft_plan_ref == draft.pk
     html = client.get(_mode_url(items[0])).content.decode()
     assert "Read-only" in html and 'id="mm-form"' not in html
+    assert "1 of 2 signed" in html
+    # Meeting mode starts again at the first case not yet signed; a draft decision on
+    # it does not count as signed.
+    client.post(_save_url(items[1]), _post_data(client, items[1])[0], **HTMX)
+    assert Decision.objects.filter(agenda_item=items[1], signed_at__isnull=True).exists()
+    response = client.get(reverse("cases:meeting_mode_start", args=[meeting.pk]))
+    assert response.url == _mode_url(items[1])
+    assert "1 of 2 signed" in client.get(_mode_url(items[1])).content.decode()
     # A signed decision refuses another save.
     response = client.post(_save_url(items[0]), data, **HTMX)
     assert response["X-Decision-Saved"] == "no"
@@ -251,10 +270,113 @@ def test_modify_to_another_kind_is_saved_with_the_partial_draft(client, board, c
     assert first.action == {"kind": "procedure", "procedure": "spinal_opinion",
                             "lesion": "T8", "urgency": "urgent"}
     assert first.detail == "Spinal surgical opinion (T8), within a week"
-    # The screen shows the saved kind and its fields when the case is opened again.
+    # The screen shows the saved kind when the case is opened again, and its details
+    # bring the saved fields.
     html = client.get(_mode_url(items[0])).content.decode()
     assert '<option value="procedure" selected>Procedure or referral</option>' in html
+    html = client.get(_fields_url(items[0], 0), {"d0-action_kind": "procedure"},
+                      **HTMX).content.decode()
     assert '<option value="urgent" selected>within a week</option>' in html
+    assert 'value="T8"' in html and "Kind changed" not in html
+
+
+def test_the_typed_fields_come_when_the_details_are_opened(client, board, coordinator):
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    html = client.get(_mode_url(items[0])).content.decode()
+    # The kind is on the screen; its fields are fetched on the first opening, and until
+    # then a hidden input stands in for them.
+    assert '<select name="d0-action_kind" id="id_d0-action_kind"' in html
+    assert 'name="d0-action_modality"' not in html and 'name="d0-action_region"' not in html
+    assert '<input type="hidden" name="d0-action_not_shown" value="yes">' in html
+    # Into the item's own fields (not the save line the autosave wrapper targets).
+    assert ('hx-trigger="toggle once from:closest details" hx-target="this" '
+            'hx-include="#id_d0-action_kind"') in html
+    assert f'hx-get="{_fields_url(items[0], 0)}"' in html
+    html = client.get(_fields_url(items[0], 0), {"d0-action_kind": "investigation"},
+                      **HTMX).content.decode()
+    assert 'name="d0-action_modality"' in html and 'value="whole spine"' in html
+    assert "action_not_shown" not in html
+
+
+def test_modify_with_the_fields_unopened_keeps_the_typed_action(client, board, coordinator):
+    """The board modifies an item in words without opening its details: the draft's
+    typed action (and its reminders) is kept, as when the fields were posted."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {
+        0: ("modified", "MRI of the whole spine this week", "Neurology worse")})
+    # What the page's fields post once opened, unchanged: the draft's own action.
+    opened = client.get(_fields_url(items[0], 0), {"d0-action_kind": "investigation"},
+                        **HTMX).content.decode()
+    assert 'value="whole spine"' in opened
+    unopened = {**data, "d0-action_kind": "investigation", "d0-action_not_shown": "yes"}
+    response = client.post(_save_url(items[0]), unopened, **HTMX)
+    assert response["X-Decision-Saved"] == "yes", response.content.decode()
+    first = Decision.objects.get().items.order_by("position").first()
+    assert first.verdict == "modified" and first.detail == "MRI of the whole spine this week"
+    assert first.action["kind"] == "investigation"
+    assert first.action["region"] == "whole spine" and first.action["modality"] == "mri"
+    # Reopened, the saved action is what the item starts from, and is kept again.
+    response = client.post(_save_url(items[0]), unopened, **HTMX)
+    assert response["X-Decision-Saved"] == "yes"
+    assert Decision.objects.get().items.order_by("position").first().action == first.action
+
+
+def test_the_screen_shows_a_decision_as_its_item_forms_would(client, board, coordinator):
+    """The screen reads the decision as it stands from its rows, without item forms:
+    the same values as the forms give, for the draft and for a saved partial decision."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, draft = _post_data(client, items[0], {
+        0: ("modified", "MRI of the whole spine this week", "Neurology worse"),
+        1: ("rejected", "", "Done last week"), 2: ("accepted", "", "")})
+    response = client.post(_save_url(items[0]), {
+        **data, "d0-action_kind": "investigation", "d0-action_not_shown": "yes"}, **HTMX)
+    assert response["X-Decision-Saved"] == "yes"
+    view = draft_view(draft)
+    saved_rows, _added = _rows_from_decision(Decision.objects.get(), view)
+    assert [r["initial"]["verdict"] for r in saved_rows[:4]] == [
+        "modified", "rejected", "accepted", ""]
+    kinds = set()
+    for rows in (_rows_from_draft(view), saved_rows):
+        for index, row in enumerate(rows):
+            prefix = DecisionForm.draft_prefix(index)
+            form = DraftItemForm(None, prefix=prefix, row=row, initial=row.get("initial"))
+            assert _values_as_proposed(row, prefix) == _light_fields(form, with_fields=False)
+            kinds.add(form.action_kind_shown)
+    assert len(kinds) >= 2  # more than one kind of action compared
+
+
+def test_another_kind_with_its_fields_not_yet_here_is_not_saved(client, board, coordinator):
+    """The kind changed and saved before the new kind's fields arrived: the stand-in
+    keeps only the item's own kind, so nothing half-filled is saved."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse")})
+    response = client.post(_save_url(items[0]), {
+        **data, "d0-action_kind": "procedure", "d0-action_not_shown": "yes"}, **HTMX)
+    assert response["X-Decision-Saved"] == "no"
+    assert "Item 1" in response.content.decode()
+    assert Decision.objects.count() == 0
+
+
+def test_a_refused_save_shows_the_fields_that_were_on_the_screen(client, board, coordinator):
+    """Without htmx a refused save re-shows the page: an item whose fields were posted
+    shows them with what was typed; one whose fields were never opened still waits."""
+    _meeting, items = meeting_with_cases(board, 1)
+    verified_login(client, coordinator)
+    data, _draft = _post_data(client, items[0], {0: ("modified", "", "Neurology worse"),
+                                                 1: ("modified", "Something else", "")})
+    response = client.post(_save_url(items[0]), {
+        **data, **TO_PROCEDURE, "d1-action_kind": "investigation",
+        "d1-action_not_shown": "yes"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'name="d0-action_lesion" id="id_d0-action_lesion" value="T8"' in html
+    assert 'name="d0-action_not_shown"' not in html
+    assert '<input type="hidden" name="d1-action_not_shown" value="yes">' in html
+    assert Decision.objects.count() == 0
 
 
 def test_another_kind_is_validated_as_on_the_decision_page(client, board, coordinator):
@@ -274,6 +396,30 @@ def test_another_kind_is_validated_as_on_the_decision_page(client, board, coordi
     assert response["X-Decision-Saved"] == "no"
     assert "To change the kind of action, choose Modify" in response.content.decode()
     assert Decision.objects.count() == 0
+
+
+def test_the_dosing_labs_are_the_latest_of_each(client, board, chair):
+    meeting, _items = meeting_with_cases(board, 1)
+    patient = add_patient(board, labs=0)
+    now = timezone.now()
+    for days, value in ((30, "1.10"), (3, "1.40"), (10, "1.25")):
+        LabResultFactory(patient=patient, value=Decimal(value),
+                         taken_at=now - dt.timedelta(days=days))
+    LabResultFactory(patient=patient, analyte=LabAnalyte.CALCIUM, unit=LabUnit.MMOL_L,
+                     value=Decimal("2.40"), taken_at=now - dt.timedelta(days=5))
+    # Not a dosing lab: newer than every other result, and still not in the table.
+    LabResultFactory(patient=patient, analyte=LabAnalyte.ALP, unit=LabUnit.U_L,
+                     value=Decimal("310"), taken_at=now - dt.timedelta(days=1))
+    item = agenda_item_add(meeting=meeting, patient=patient, question="Zoledronic acid?")
+    verified_login(client, chair)
+    html = client.get(_mode_url(item)).content.decode()
+    table = html[html.index('aria-label="Latest dosing labs"'):]
+    table = table[:table.index("</table>")]
+    assert "1.4 mg/dL" in table and "1.1 mg/dL" not in table and "1.25" not in table
+    assert "2.4 mmol/L" in table
+    assert "Alkaline phosphatase" not in table and "310" not in table
+    # Haemoglobin, platelets, neutrophils and vitamin D: none recorded, said so.
+    assert table.count(">none<") == 4
 
 
 @pytest.mark.parametrize(("cases", "lesions", "labs"), [(2, 1, 5), (12, 8, 120)])

@@ -293,6 +293,8 @@ def test_case_page_shows_engine_scores_charts_and_timeline(client, board, spine_
     for plan_item in draft.output["items"]:
         assert plan_item["title"] in html
     assert "About this draft" in html
+    # The facts the engine read, in words (made only when a page shows them).
+    assert "<h4>Patient</h4>" in html and "<h4>Laboratory</h4>" in html
 
 
 def test_pages_carry_no_inline_style_or_script(client, board, chair):

@@ -130,11 +130,11 @@ def _planned(record: selectors.CaseRecord) -> list[str]:
     return planned
 
 
-def lesion_rows(record: selectors.CaseRecord, view: DraftView | None) -> list[dict]:
+def lesion_rows(lesions, view: DraftView | None) -> list[dict]:
     """Each lesion with the engine's SINS / Mirels for it (never recomputed here)."""
     scores = view.scores_by_lesion if view else {}
     return [{"lesion": lesion, "scores": scores.get(str(lesion.pk), [])}
-            for lesion in record.lesions]
+            for lesion in lesions]
 
 
 def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
@@ -158,7 +158,7 @@ def case_context(request, item, *, draft=None, refresh: bool = True) -> dict:
         "is_breast": primary is not None and primary.site == PrimarySite.BREAST,
         "age": patient.age_on(today),
         "draft": view,
-        "lesions": lesion_rows(record, view),
+        "lesions": lesion_rows(record.lesions, view),
         "charts": _lab_charts(record),
         "timeline": treatment_timeline(_spans(record), today=today,
                                        marker=meeting_day if meeting_day != today else None,

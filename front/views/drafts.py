@@ -62,8 +62,15 @@ class DraftView:
     clearance: dict[str, Any] | None = None
     zoledronic_dose: dict[str, Any] | None = None
     facts: dict[str, Any] = field(default_factory=dict)
-    #: The facts the engine read, in words (`vocabulary.facts_sections`).
-    facts_sections: list[Any] = field(default_factory=list)
+    #: How the words were made (lesion labels, creatinine unit), for `facts_sections`.
+    words: vocabulary.Context | None = field(default=None, repr=False)
+
+    @cached_property
+    def facts_sections(self) -> list[Any]:
+        """The facts the engine read, in words (`vocabulary.facts_sections`). Only the
+        case review shows them; meeting mode, which reshapes the draft on every save,
+        never pays for them."""
+        return vocabulary.facts_sections(self.facts, self.words) if self.words else []
 
     @property
     def lesion_scores(self) -> list[tuple[str, Score]]:
@@ -339,5 +346,5 @@ def draft_view(draft) -> DraftView | None:
         clearance=computed.get("creatinine_clearance"),
         zoledronic_dose=computed.get("zoledronic_dose"),
         facts=facts,
-        facts_sections=vocabulary.facts_sections(facts, ctx),
+        words=ctx,
     )

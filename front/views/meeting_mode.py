@@ -69,12 +69,8 @@ def _meeting_item(request, pk, item_pk):
     return item
 
 
-def _dosing_labs(labs) -> list[dict]:
+def _dosing_labs(latest: dict) -> list[dict]:
     """The latest value of each dosing lab, in the unit it was recorded in."""
-    latest = {}
-    for lab in labs:  # oldest first (cases.selectors.case_record)
-        if lab.analyte in DOSING_LABS:
-            latest[lab.analyte] = lab
     rows = []
     for analyte in DOSING_LABS:
         lab = latest.get(analyte)
@@ -134,20 +130,31 @@ def _decision_state(request, item, *, data=None):
             "view": view, "attendances": attendances, "form": form}
 
 
-def _light_fields(form) -> dict:
+def _action_fields_shown(form) -> bool:
+    """Whether the page writes out this item's typed action fields. Only a re-shown
+    submission whose fields were on the screen has them (with what was typed); otherwise
+    they come when the item's details are first opened (`meeting_mode_action_fields`):
+    they were half of the screen's template time, for details the board opens for the
+    few items it modifies. Until then `action_not_shown` keeps the item's action
+    (`front.forms.ActionFieldsMixin.posted_action`)."""
+    return form.is_bound and not form.data.get(form.add_prefix("action_not_shown"))
+
+
+def _light_fields(form, *, with_fields: bool = True) -> dict:
     """One draft item's inputs as plain values for hand-written HTML. Rendering Django's
     widget templates for 16 items × 8 fields cost most of the screen's time (about
     150 ms of CPU per case, bench/meeting_mode.py); the same names and values written
     out directly cost a few milliseconds. The kind of action is chosen from the decision
     page's choices (`cases.actions.KIND_LABELS`); picking another one swaps in its fields
-    (`meeting_mode_action_fields`), and the form validates them as the decision page's."""
+    (`meeting_mode_action_fields`), and the form validates them as the decision page's.
+    `with_fields=False` leaves the typed fields out (`_action_fields_shown`)."""
     def value(name):
         bound = form[name]
         current = bound.value()
         return "" if current is None else current
 
     fields = []
-    for name in action_types.FIELDS[form.action_kind_shown]:
+    for name in action_types.FIELDS[form.action_kind_shown] if with_fields else ():
         key = f"action_{name}"
         current = value(key)
         if name in action_types.FIELD_CHOICES:
@@ -167,6 +174,8 @@ def _light_fields(form) -> dict:
         })
     proposed = form.proposed_kind
     return {
+        "prefix": form.prefix, "row": form.row, "errors": form.errors,
+        "action_summary": form.action_summary,
         "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
         "kind": form.action_kind_shown,
         "kind_label": action_types.KIND_LABELS.get(form.action_kind_shown, ""),
@@ -175,12 +184,41 @@ def _light_fields(form) -> dict:
                   for k, label in action_types.KIND_LABELS.items()],
         "proposed_kind": proposed,
         "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
-        "action_fields": fields,
+        "action_fields": fields, "action_fields_shown": with_fields,
+    }
+
+
+def _values_as_proposed(row: dict, prefix: str) -> dict:
+    """What `_light_fields` gives for the unbound form of a draft item without its typed
+    fields, read from the row itself (the decision page's rows,
+    `front.views.decisions`): a screen that shows the decision as it stands builds no
+    item forms (`DecisionForm.draft_forms`, 0.15–0.3 ms each)."""
+    initial = row.get("initial") or {}
+    action = dict(row.get("action") or {})
+    proposed = action.get("kind") or "other"
+    kind = proposed if proposed in action_types.FIELDS else "other"
+
+    def value(name):
+        current = initial.get(name)
+        return "" if current is None else current
+
+    return {
+        "prefix": prefix, "row": row, "errors": {},
+        "action_summary": action_types.action_summary(action),
+        "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
+        "kind": kind,
+        "kind_label": action_types.KIND_LABELS.get(kind, ""),
+        "kind_field_label": action_types.FIELD_LABELS["kind"],
+        "kinds": [(k, label, k == kind) for k, label in action_types.KIND_LABELS.items()],
+        "proposed_kind": proposed,
+        "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
+        "action_fields": [], "action_fields_shown": False,
     }
 
 
 def _item_rows(form, view: DraftView | None) -> list[tuple]:
-    """(form, its inputs, the lesion it is about) per draft item. The same item proposed
+    """(the item's inputs, the lesion it is about) per draft item: from the rows as they
+    stand, or from the item forms of a submission shown again. The same item proposed
     for several lesions (radiotherapy to each) is told apart by the lesion's label; the
     n-th item with a code is the n-th draft item with that code."""
     if form is None:
@@ -191,10 +229,16 @@ def _item_rows(form, view: DraftView | None) -> list[tuple]:
         code = entry.get("code", "")
         labels[(code, seen.get(code, 0))] = entry.get("lesion_label", "")
         seen[code] = seen.get(code, 0) + 1
+    if form.is_bound:
+        values = [_light_fields(f, with_fields=_action_fields_shown(f))
+                  for f in form.draft_forms]
+    else:
+        values = [_values_as_proposed(row, form.draft_prefix(i))
+                  for i, row in enumerate(form.rows)]
     rows, seen = [], {}
-    for f in form.draft_forms:
-        code = f.row.get("code", "")
-        rows.append((f, _light_fields(f), labels.get((code, seen.get(code, 0)), "")))
+    for v in values:
+        code = v["row"].get("code", "")
+        rows.append((v, labels.get((code, seen.get(code, 0)), "")))
         seen[code] = seen.get(code, 0) + 1
     return rows
 
@@ -242,20 +286,19 @@ def _save(request, item, state) -> tuple[bool, str]:
 
 def _page(request, item, state, *, status=200, save_message=""):
     meeting = item.meeting
-    order = _running_order(meeting)
+    order, signed_ids = selectors.agenda_running_order_signed(meeting=meeting)
     index = order.index(item.pk)
-    record = selectors.case_record(item=item)
+    record = selectors.meeting_mode_record(item=item, analytes=DOSING_LABS)
     view = state["view"]
     present = _present(state["attendances"])
     opinions = selectors.opinions_by_item(item_ids=[item.pk])[item.pk]
-    signed_ids = selectors.signed_decision_item_ids(item_ids=order)
     latest = state["latest"]
     context = {
         "item": item, "meeting": meeting, "patient": record.patient,
         "primary": getattr(record.patient, "primary", None),
         "age": record.patient.age_on(timezone.localdate()),
-        "record": record, "draft": view, "lesions": lesion_rows(record, view),
-        "dosing_labs": _dosing_labs(record.labs),
+        "record": record, "draft": view, "lesions": lesion_rows(record.lesions, view),
+        "dosing_labs": _dosing_labs(record.latest_labs),
         # Information notes fold away; everything above information is shown in full.
         "attention_flags": [f for f in (view.flags if view else []) if f["severity"] != "info"],
         "info_flags": [f for f in (view.flags if view else []) if f["severity"] == "info"],
@@ -281,11 +324,10 @@ def _page(request, item, state, *, status=200, save_message=""):
 def meeting_mode_start(request, pk):
     """The first case not yet signed (or the first case, when all are)."""
     meeting = selectors.meeting_for(user=request.user, pk=pk)
-    order = _running_order(meeting)
+    order, signed = selectors.agenda_running_order_signed(meeting=meeting)
     if not order:
         messages.error(request, "This agenda has no case yet.")
         return redirect("cases:agenda", pk=meeting.pk)
-    signed = selectors.signed_decision_item_ids(item_ids=order)
     first = next((pk for pk in order if pk not in signed), order[0])
     return redirect("cases:meeting_mode", pk=meeting.pk, item_pk=first)
 
@@ -329,9 +371,10 @@ def meeting_mode_save(request, pk, item_pk):
 
 @login_required
 def meeting_mode_action_fields(request, pk, item_pk, row):
-    """The fields of another kind of action for one draft item (htmx swaps them in when
-    the chair picks the kind): empty, or the draft's own values when the kind picked is
-    the one the draft proposed. Nothing is saved here; the next save posts them."""
+    """The fields of one draft item's kind of action (htmx swaps them in when the item's
+    details are first opened, and when the chair picks another kind): empty for another
+    kind, the item's own values for the kind it started with. Nothing is saved here;
+    the next save posts them."""
     item = _meeting_item(request, pk, item_pk)
     require_perm(request, "cases.record_decision", item)
     state = _decision_state(request, item)

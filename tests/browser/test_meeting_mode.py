@@ -47,6 +47,12 @@ def test_chair_runs_a_15_case_meeting_with_the_keyboard_only(open_session, board
     assert count >= 3
     # Case 1: accept the first item, modify the second with the board's reason.
     expect(rows.nth(0)).to_have_class(re.compile(r"\bis-selected\b"))
+    # An item's typed fields come with its details, fetched on the first opening.
+    page.keyboard.press("d")
+    fields = rows.nth(0).locator(".mm-action-fields")
+    expect(fields.locator("[name='d0-action_not_shown']")).to_have_count(0)
+    expect(fields.locator("label").first).to_be_visible()
+    page.keyboard.press("d")
     page.keyboard.press("a")
     expect(rows.nth(0).get_by_label("Accept", exact=True)).to_be_checked()
     expect(rows.nth(1)).to_have_class(re.compile(r"\bis-selected\b"))
