@@ -102,7 +102,8 @@ def breast_subtype(hr: HormoneReceptorStatus | None, her2: Her2Status | None) ->
     HER2-negative"); "" when neither status is known (the missing data asks for them)."""
     if hr is HormoneReceptorStatus.NEGATIVE and her2 is Her2Status.NEGATIVE:
         return "triple-negative (HR-negative, HER2-negative)"
-    return ", ".join(w for w in (_HR_WORDS.get(hr), _HER2_WORDS.get(her2)) if w)
+    words = (_HR_WORDS.get(hr) if hr else None, _HER2_WORDS.get(her2) if her2 else None)
+    return ", ".join(w for w in words if w)
 
 
 def _breast_receptors_missing(
