@@ -93,6 +93,19 @@
       typingTimer = setTimeout(() => box.dispatchEvent(new Event("change", { bubbles: true })), 1500);
     });
     form.addEventListener("change", () => { dirty = true; });
+    // An item's typed fields come on the first opening of its details (the placeholder
+    // "action_not_shown" stands in until then). If the kind was changed before that
+    // request ran, the kind's own fields are already here, perhaps half filled in: the
+    // late first-opening answer must not replace them (it would blank what was typed).
+    document.body.addEventListener("htmx:beforeSwap", (event) => {
+      // detail.elt is the swap's target here; the element that asked is requestConfig.elt.
+      const target = event.detail.target;
+      const asker = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (asker === target && target.classList.contains("mm-action-fields")
+          && !target.querySelector('input[name$="-action_not_shown"]')) {
+        event.detail.shouldSwap = false;
+      }
+    });
     document.body.addEventListener("htmx:afterRequest", (event) => {
       if (event.detail.elt !== autosave) return;
       const ok = event.detail.xhr.getResponseHeader("X-Decision-Saved") === "yes";
@@ -167,4 +180,7 @@
     else handled = false;
     if (handled) event.preventDefault();
   });
+  // The shortcuts work from here on (the script is deferred: keys pressed before it ran
+  // do nothing). The browser tests wait for this before pressing keys.
+  root.dataset.keys = "ready";
 })();
