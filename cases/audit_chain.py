@@ -32,7 +32,7 @@ from datetime import timedelta
 import pghistory.models
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, migrations, models, transaction
 from django.utils import timezone
 
 from cases import signing
@@ -233,7 +233,8 @@ class _Reseal:
             _anchor(link_id=head[0], mac=head[1], sealed=len(resealed))
 
 
-def reseal_around(labels: list[str], reason: str) -> tuple[object, object]:
+def reseal_around(labels: list[str],
+                  reason: str) -> tuple[migrations.RunPython, migrations.RunPython]:
     """Two migration operations to put around the operations of a migration that changes
     audit rows (adds, drops or rewrites a column of an event table): every audit row is
     hashed over all its columns, so without them `audit_verify` would report each row
@@ -245,8 +246,6 @@ def reseal_around(labels: list[str], reason: str) -> tuple[object, object]:
     the chain and anchored like any seal, so the rewrite shows, signed, instead of looking
     like tampering. Needs the signing keys when there are sealed rows to re-seal.
     """
-    from django.db import migrations
-
     forward, backward = _Reseal(labels, reason), _Reseal(labels, f"{reason} (unapplied)")
     # Unapplied, the operations run in reverse order: the second checks, the first re-seals.
     return (migrations.RunPython(forward.before, backward.after, elidable=False),

@@ -90,13 +90,17 @@ def meeting_for(*, user, pk) -> Meeting:
         raise Http404("No such meeting.") from None
 
 
+#: The agenda's running order: urgent cases first, then as the coordinator placed them.
+RUNNING_ORDER = ("-urgent", "position", "id")
+
+
 def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     """The agenda in running order (urgent first), with patient, primary cancer and the
     presenting clinician. One query."""
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("patient", "patient__primary", "presenting_clinician")
-        .order_by("-urgent", "position", "id")
+        .order_by(*RUNNING_ORDER)
     )
 
 
@@ -105,7 +109,7 @@ def agenda_running_order(*, meeting: Meeting) -> list[int]:
     One query, IDs only."""
     return list(
         AgendaItem.objects.filter(meeting=meeting)
-        .order_by("-urgent", "position", "id").values_list("id", flat=True)
+        .order_by(*RUNNING_ORDER).values_list("id", flat=True)
     )
 
 
@@ -118,7 +122,7 @@ def agenda_running_order_signed(*, meeting: Meeting) -> tuple[list[int], set[int
     order, signed = [], set()
     for item_id, is_signed in (AgendaItem.objects.filter(meeting=meeting)
                                .annotate(signed=Exists(signed_decision))
-                               .order_by("-urgent", "position", "id")
+                               .order_by(*RUNNING_ORDER)
                                .values_list("id", "signed")):
         order.append(item_id)
         if is_signed:
@@ -232,8 +236,7 @@ def meeting_mode_record(*, item: AgendaItem, analytes) -> MeetingModeRecord:
             .order_by("analyte", "-taken_at", "-id").distinct("analyte"))
     return MeetingModeRecord(
         patient=patient,
-        lesions=list(Lesion.objects.filter(patient=patient).order_by("bone", "vertebral_level",
-                                                                    "id")),
+        lesions=list(patient_lesions(patient=patient)),
         imaging=list(ImagingStudy.objects.filter(patient=patient)
                      .order_by("-performed_on", "-id")),
         latest_labs={lab.analyte: lab for lab in labs},

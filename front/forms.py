@@ -224,6 +224,11 @@ class ActionFieldsMixin:
             return None
 
 
+def proposed_kind(row: dict[str, Any]) -> str:
+    """The kind of action the draft proposed for this item ("other" when none)."""
+    return (row.get("action") or {}).get("kind") or "other"
+
+
 class DraftItemForm(ActionFieldsMixin, forms.Form):
     """The board's verdict on one item the engine proposed, and — to modify it — the
     typed fields of what the board decided instead."""
@@ -245,8 +250,7 @@ class DraftItemForm(ActionFieldsMixin, forms.Form):
 
     @property
     def proposed_kind(self) -> str:
-        """The kind of action the draft proposed for this item ("other" when none)."""
-        return (self.row.get("action") or {}).get("kind") or "other"
+        return proposed_kind(self.row)
 
     def clean(self):
         data = super().clean()

@@ -169,7 +169,7 @@ class PrimaryCancerSerializer(ClinicalRowSerializer):
         fields = "__all__"
 
     def to_internal_value(self, data):
-        # The combined field was split (migration 0026). A client still sending it
+        # The combined field was split (migration 0027). A client still sending it
         # would otherwise have it dropped without a word, unknown keys being ignored.
         if hasattr(data, "keys") and "receptor_status" in data:
             raise serializers.ValidationError({"receptor_status": [

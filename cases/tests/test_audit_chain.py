@@ -13,6 +13,7 @@ import pghistory
 import pgtrigger
 import psycopg
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
@@ -336,8 +337,6 @@ def test_rows_written_after_a_transaction_still_open_began_wait_for_it(signed, s
 
 def _reseal_with_current_models(label: str, change) -> None:
     """reseal_around's two halves around ``change``, as a migration would run them."""
-    from django.apps import apps
-
     check_intact, reseal = reseal_around([label], "cases 9999: a test rewrite")
     check_intact.code(apps, None)
     change()

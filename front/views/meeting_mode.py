@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from cases import actions as action_types
 from cases import selectors, services
 from cases.choices import LabAnalyte, LabUnit, OpinionStance
-from front.forms import DecisionForm, DraftItemForm, OpinionForm
+from front.forms import DecisionForm, DraftItemForm, OpinionForm, proposed_kind
 from front.views.case_review import lesion_rows
 from front.views.common import audit, error_text, require_perm
 from front.views.decisions import (
@@ -172,20 +172,10 @@ def _light_fields(form, *, with_fields: bool = True) -> dict:
             "choices": [(k, label, str(k) == str(current)) for k, label
                         in action_types.FIELD_CHOICES.get(name, {}).items()],
         })
-    proposed = form.proposed_kind
-    return {
-        "prefix": form.prefix, "row": form.row, "errors": form.errors,
-        "action_summary": form.action_summary,
-        "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
-        "kind": form.action_kind_shown,
-        "kind_label": action_types.KIND_LABELS.get(form.action_kind_shown, ""),
-        "kind_field_label": action_types.FIELD_LABELS["kind"],
-        "kinds": [(k, label, k == form.action_kind_shown)
-                  for k, label in action_types.KIND_LABELS.items()],
-        "proposed_kind": proposed,
-        "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
-        "action_fields": fields, "action_fields_shown": with_fields,
-    }
+    return _item_inputs(prefix=form.prefix, row=form.row, errors=form.errors,
+                        action_summary=form.action_summary, value=value,
+                        kind=form.action_kind_shown, proposed=form.proposed_kind,
+                        fields=fields, shown=with_fields)
 
 
 def _values_as_proposed(row: dict, prefix: str) -> dict:
@@ -195,16 +185,24 @@ def _values_as_proposed(row: dict, prefix: str) -> dict:
     item forms (`DecisionForm.draft_forms`, 0.15–0.3 ms each)."""
     initial = row.get("initial") or {}
     action = dict(row.get("action") or {})
-    proposed = action.get("kind") or "other"
-    kind = proposed if proposed in action_types.FIELDS else "other"
+    proposed = proposed_kind(row)
 
     def value(name):
         current = initial.get(name)
         return "" if current is None else current
 
+    return _item_inputs(prefix=prefix, row=row, errors={},
+                        action_summary=action_types.action_summary(action), value=value,
+                        kind=proposed if proposed in action_types.FIELDS else "other",
+                        proposed=proposed, fields=[], shown=False)
+
+
+def _item_inputs(*, prefix, row, errors, action_summary, value, kind, proposed, fields,
+                 shown) -> dict:
+    """The values meeting mode writes out for one draft item, whether they come from its
+    form (`_light_fields`) or from its row (`_values_as_proposed`)."""
     return {
-        "prefix": prefix, "row": row, "errors": {},
-        "action_summary": action_types.action_summary(action),
+        "prefix": prefix, "row": row, "errors": errors, "action_summary": action_summary,
         "verdict": value("verdict"), "detail": value("detail"), "reason": value("reason"),
         "kind": kind,
         "kind_label": action_types.KIND_LABELS.get(kind, ""),
@@ -212,7 +210,7 @@ def _values_as_proposed(row: dict, prefix: str) -> dict:
         "kinds": [(k, label, k == kind) for k, label in action_types.KIND_LABELS.items()],
         "proposed_kind": proposed,
         "proposed_kind_label": action_types.KIND_LABELS.get(proposed, ""),
-        "action_fields": [], "action_fields_shown": False,
+        "action_fields": fields, "action_fields_shown": shown,
     }
 
 

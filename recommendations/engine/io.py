@@ -137,7 +137,7 @@ class LegacyReceptorStatus(StrEnum):
 
 #: Each legacy value → (hormone-receptor status, HER2 status): what it stated and nothing
 #: more. "her2+" said nothing of the hormone receptors, so they are not known. The same
-#: mapping as the record's migration (cases/migrations/0026).
+#: mapping as the record's migration (cases/migrations/0027).
 LEGACY_RECEPTORS: dict[LegacyReceptorStatus, tuple[F.HormoneReceptorStatus, F.Her2Status]] = {
     LegacyReceptorStatus.HR_POS_HER2_NEG: (
         F.HormoneReceptorStatus.POSITIVE, F.Her2Status.NEGATIVE),
